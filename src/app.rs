@@ -1,0 +1,740 @@
+//! The eframe shell: owns the workspace, draws the views, applies their actions.
+
+use std::path::{Path, PathBuf};
+
+use eframe::egui::{self, Key, RichText, ViewportCommand};
+
+use crate::io;
+use crate::model::{Document, Edit, ModelError, Project, Span, Workspace};
+use crate::ui::{Action, DocView, PathPurpose, panels, shortcuts};
+
+/// The sample article shipped inside the binary.
+pub const SAMPLE_TEXT: &str = include_str!("../assets/bagram.txt");
+
+/// How many recent projects File › Open recent remembers.
+const RECENT_MAX: usize = 10;
+
+/// What the window opens with.
+#[derive(Clone, Debug)]
+pub enum Startup {
+    /// The bundled sample article as a new, unsaved project.
+    Sample,
+    /// A project file, or text files to annotate as a new project.
+    Paths(Vec<PathBuf>),
+}
+
+/// The application: one workspace (project + undo history) and the view state.
+pub struct SpanmarkApp {
+    ws: Workspace,
+    path: Option<PathBuf>,
+    current: usize,
+    view: DocView,
+    snap: bool,
+    hidden_labels: Vec<crate::model::LabelId>,
+    recent: Vec<PathBuf>,
+    status: String,
+    error: Option<String>,
+    /// An action waiting for the answer to "save unsaved changes?".
+    pending: Option<Action>,
+    /// Set while carrying out a pending action the user chose to go on with.
+    skip_guard: bool,
+    path_prompt: Option<(PathPurpose, String)>,
+    allow_close: bool,
+    title: String,
+}
+
+/// The sample article as a project.
+pub fn sample_project() -> Project {
+    Project::with_documents(vec![Document::new("bagram", SAMPLE_TEXT)])
+}
+
+/// The folder dialogs start in: `saves/` when it exists here.
+pub fn saves_dir() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let saves = cwd.join("saves");
+    if saves.is_dir() { saves } else { cwd }
+}
+
+impl SpanmarkApp {
+    /// Builds the app for eframe, restoring remembered settings.
+    pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
+        let mut app = Self::headless(startup);
+        if let Some(storage) = cc.storage {
+            app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
+            app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
+        }
+        app
+    }
+
+    /// Builds the app without eframe storage (tests, tools).
+    pub fn headless(startup: Startup) -> Self {
+        let mut app = Self {
+            ws: Workspace::new(sample_project()),
+            path: None,
+            current: 0,
+            view: DocView::default(),
+            snap: true,
+            hidden_labels: Vec::new(),
+            recent: Vec::new(),
+            status: String::new(),
+            error: None,
+            pending: None,
+            skip_guard: false,
+            path_prompt: None,
+            allow_close: false,
+            title: String::new(),
+        };
+        if let Startup::Paths(paths) = startup {
+            app.open_startup_paths(paths);
+        }
+        app
+    }
+
+    fn open_startup_paths(&mut self, paths: Vec<PathBuf>) {
+        if let [single] = paths.as_slice()
+            && is_project_path(single)
+        {
+            match io::load_project(single) {
+                Ok(p) => self.replace_project(p, Some(single.clone())),
+                Err(e) => {
+                    self.replace_project(Project::default(), None);
+                    self.error = Some(e.to_string());
+                }
+            }
+            return;
+        }
+        let (docs, errors) = read_documents(&paths);
+        self.replace_project(Project::with_documents(docs), None);
+        if !errors.is_empty() {
+            self.error = Some(errors.join("\n"));
+        }
+    }
+
+    /// The project and its history.
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
+    /// The document view state (selection, layout of the last frame).
+    pub fn view(&self) -> &DocView {
+        &self.view
+    }
+
+    /// Mutable document view state.
+    pub fn view_mut(&mut self) -> &mut DocView {
+        &mut self.view
+    }
+
+    /// Index of the document shown.
+    pub fn current_document(&self) -> usize {
+        self.current
+    }
+
+    /// Where the project is saved, if it has been.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The error shown to the user, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The status-bar message.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    /// Whether a "save unsaved changes?" question is open.
+    pub fn is_asking_to_save(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Whether selections snap to whole words.
+    pub fn set_snap_to_words(&mut self, snap: bool) {
+        self.snap = snap;
+    }
+
+    /// The window title: project name, with a mark while there are unsaved changes.
+    pub fn window_title(&self) -> String {
+        let name = match &self.path {
+            Some(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            None => "Untitled".to_string(),
+        };
+        let mark = if self.ws.is_dirty() { "● " } else { "" };
+        format!("{mark}{name} — spanmark")
+    }
+
+    fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
+        self.ws = Workspace::new(project);
+        self.path = path;
+        self.current = 0;
+        self.view.reset();
+    }
+
+    fn add_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_MAX);
+    }
+
+    fn label_name(&self, span: &Span) -> String {
+        self.ws
+            .project()
+            .label(span.label())
+            .map_or_else(|| "?".to_string(), |l| l.name.clone())
+    }
+
+    fn edit(&mut self, description: String, edits: Vec<Edit>) -> Result<(), ModelError> {
+        let result = self.ws.apply(description, edits);
+        if let Err(e) = &result {
+            self.status = match e {
+                ModelError::DuplicateSpan { .. } => {
+                    "Not added: that exact span (same text and label) already exists.".to_string()
+                }
+                other => format!("Not done: {other}"),
+            };
+        }
+        result
+    }
+
+    /// Carries out one action. Everything that changes the project comes through here.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        let guarded = matches!(
+            action,
+            Action::New | Action::Open | Action::OpenPath(_) | Action::Quit
+        );
+        if guarded && self.ws.is_dirty() && !self.skip_guard {
+            self.pending = Some(action);
+            return;
+        }
+        match action {
+            Action::ApplyLabel(label) => self.apply_label(label),
+            Action::DeleteSelectedSpan => {
+                if let Some(span) = self.view.selected_span {
+                    let d = format!("delete {}", self.label_name(&span));
+                    if self
+                        .edit(
+                            d,
+                            vec![Edit::RemoveSpan {
+                                doc: self.current,
+                                span,
+                            }],
+                        )
+                        .is_ok()
+                    {
+                        self.view.selected_span = None;
+                        self.status = "Span deleted (Ctrl+Z brings it back).".to_string();
+                    }
+                }
+            }
+            Action::ClearSelection => {
+                self.view.selection = None;
+                self.view.selected_span = None;
+            }
+            Action::SelectSpan { span, scroll } => {
+                self.view.selection = None;
+                self.view.selected_span = Some(span);
+                if scroll {
+                    self.view.scroll_to(span.start());
+                }
+            }
+            Action::SelectDocument(i) => {
+                if i < self.ws.project().documents().len() && i != self.current {
+                    self.current = i;
+                    self.view.reset();
+                }
+            }
+            Action::SetStatus(doc, status) => {
+                let _ = self.edit(
+                    format!("set status to {}", status.as_str()),
+                    vec![Edit::SetStatus { doc, status }],
+                );
+            }
+            Action::Undo => match self.ws.undo() {
+                Some(d) => self.after_history(format!("Undid {d}.")),
+                None => self.status = "Nothing to undo.".to_string(),
+            },
+            Action::Redo => match self.ws.redo() {
+                Some(d) => self.after_history(format!("Redid {d}.")),
+                None => self.status = "Nothing to redo.".to_string(),
+            },
+            Action::New => {
+                self.replace_project(Project::default(), None);
+                self.status = "New project: add documents with File › Add documents…".to_string();
+            }
+            Action::Open => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Open spanmark project")
+                    .add_filter("spanmark project", &["ron"])
+                    .set_directory(saves_dir())
+                    .pick_file()
+                {
+                    self.open_path(path);
+                } else {
+                    self.status = no_dialog_hint("Open path…");
+                }
+            }
+            Action::OpenPath(path) => self.open_path(path),
+            Action::Save => match self.path.clone() {
+                Some(p) => self.save_to(p),
+                None => self.apply(ctx, Action::SaveAs),
+            },
+            Action::SaveAs => {
+                let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
+                    || "untitled.ron".into(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Save spanmark project")
+                    .add_filter("spanmark project", &["ron"])
+                    .set_directory(saves_dir())
+                    .set_file_name(name)
+                    .save_file()
+                {
+                    self.save_to(path);
+                } else {
+                    self.status = no_dialog_hint("Save to path…");
+                }
+            }
+            Action::SaveToPath(path) => self.save_to(path),
+            Action::AddDocuments => {
+                if let Some(paths) = rfd::FileDialog::new()
+                    .set_title("Add text documents")
+                    .add_filter("text", &["txt"])
+                    .set_directory(saves_dir())
+                    .pick_files()
+                {
+                    self.add_documents(&paths);
+                } else {
+                    self.status = no_dialog_hint("Add documents from path…");
+                }
+            }
+            Action::AddDocumentPaths(paths) => self.add_documents(&paths),
+            Action::PromptPath(purpose) => {
+                let start = match (&self.path, purpose) {
+                    (Some(p), PathPurpose::Save) => p.display().to_string(),
+                    _ => format!("{}/", saves_dir().display()),
+                };
+                self.path_prompt = Some((purpose, start));
+            }
+            Action::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn apply_label(&mut self, label: crate::model::LabelId) {
+        let Some(name) = self.ws.project().label(label).map(|l| l.name.clone()) else {
+            return;
+        };
+        let doc = self.current;
+        if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
+            let (s, e) = sel.range();
+            let Ok(span) = Span::new(s, e, label) else {
+                return;
+            };
+            if self
+                .edit(format!("add {name}"), vec![Edit::AddSpan { doc, span }])
+                .is_ok()
+            {
+                self.view.selection = None;
+                self.view.selected_span = Some(span);
+                let text = self
+                    .ws
+                    .project()
+                    .document(doc)
+                    .map(|d| crate::ui::doc_view::ellipsize(d.span_text(&span), 60))
+                    .unwrap_or_default();
+                self.status = format!("{name} “{text}” ({s}–{e})");
+            }
+        } else if let Some(old) = self.view.selected_span {
+            if old.label() == label {
+                return;
+            }
+            let new = old.with_label(label);
+            if self
+                .edit(
+                    format!("relabel as {name}"),
+                    vec![
+                        Edit::RemoveSpan { doc, span: old },
+                        Edit::AddSpan { doc, span: new },
+                    ],
+                )
+                .is_ok()
+            {
+                self.view.selected_span = Some(new);
+                self.status = format!("Relabelled as {name}.");
+            }
+        } else {
+            self.status = "Select text first (drag over it), then press a label key.".to_string();
+        }
+    }
+
+    /// After undo/redo: keep the current document and selection valid.
+    fn after_history(&mut self, message: String) {
+        let n = self.ws.project().documents().len();
+        if self.current >= n {
+            self.current = n.saturating_sub(1);
+            self.view.reset();
+        }
+        if let Some(span) = self.view.selected_span
+            && !self
+                .ws
+                .project()
+                .document(self.current)
+                .is_some_and(|d| d.spans().contains(&span))
+        {
+            self.view.selected_span = None;
+        }
+        self.status = message;
+    }
+
+    fn open_path(&mut self, path: PathBuf) {
+        match io::load_project(&path) {
+            Ok(project) => {
+                self.status = format!("Opened {}.", path.display());
+                self.add_recent(&path);
+                self.replace_project(project, Some(path));
+            }
+            // The open project stays as it was.
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn save_to(&mut self, mut path: PathBuf) {
+        if path.extension().is_none() {
+            path.set_extension("ron");
+        }
+        match io::save_project(self.ws.project(), &path) {
+            Ok(()) => {
+                self.ws.mark_saved();
+                self.status = format!("Saved {}.", path.display());
+                self.add_recent(&path);
+                self.path = Some(path);
+            }
+            Err(e) => self.error = Some(format!("Could not save. {e}")),
+        }
+    }
+
+    fn add_documents(&mut self, paths: &[PathBuf]) {
+        let (docs, errors) = read_documents(paths);
+        if !docs.is_empty() {
+            let at = self.ws.project().documents().len();
+            let n = docs.len();
+            let d = if n == 1 {
+                format!("add document {}", docs[0].name)
+            } else {
+                format!("add {n} documents")
+            };
+            if self
+                .edit(d, vec![Edit::InsertDocuments { at, docs }])
+                .is_ok()
+            {
+                self.current = at;
+                self.view.reset();
+                self.status = format!("Added {n} document(s).");
+            }
+        }
+        if !errors.is_empty() {
+            self.error = Some(errors.join("\n"));
+        }
+    }
+
+    /// Global keys: shortcuts always; label/delete keys only when no text field has focus.
+    fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let modal = self.pending.is_some() || self.error.is_some() || self.path_prompt.is_some();
+        ctx.input_mut(|i| {
+            // Shift variants first: consume_shortcut ignores extra shift.
+            if i.consume_shortcut(&shortcuts::SAVE_AS) {
+                actions.push(Action::SaveAs);
+            } else if i.consume_shortcut(&shortcuts::SAVE) {
+                actions.push(Action::Save);
+            }
+            if i.consume_shortcut(&shortcuts::NEW) {
+                actions.push(Action::New);
+            }
+            if i.consume_shortcut(&shortcuts::OPEN) {
+                actions.push(Action::Open);
+            }
+            if i.consume_shortcut(&shortcuts::QUIT) {
+                actions.push(Action::Quit);
+            }
+            if typing || modal {
+                return;
+            }
+            if i.consume_shortcut(&shortcuts::REDO) || i.consume_shortcut(&shortcuts::REDO_Y) {
+                actions.push(Action::Redo);
+            } else if i.consume_shortcut(&shortcuts::UNDO) {
+                actions.push(Action::Undo);
+            }
+            if !i.modifiers.any() {
+                for (key, ch) in crate::ui::DIGIT_KEYS {
+                    if i.key_pressed(key)
+                        && let Some(label) = self.ws.project().label_for_key(ch)
+                    {
+                        actions.push(Action::ApplyLabel(label));
+                    }
+                }
+                if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
+                    actions.push(Action::DeleteSelectedSpan);
+                }
+                if i.key_pressed(Key::Escape) {
+                    actions.push(Action::ClearSelection);
+                }
+            }
+        });
+    }
+
+    fn status_bar(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
+                let (s, e) = sel.range();
+                ui.label(format!("Selection {s}–{e} ({} chars)", e - s));
+                ui.separator();
+            } else if let Some(span) = self.view.selected_span {
+                ui.label(format!(
+                    "{} {}–{}",
+                    self.label_name(&span),
+                    span.start(),
+                    span.end()
+                ));
+                ui.separator();
+            }
+            ui.label(&self.status);
+        });
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if let Some(message) = self.error.clone() {
+            egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading("Something went wrong");
+                ui.label(message);
+                ui.add_space(8.0);
+                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                    self.error = None;
+                }
+            });
+            return;
+        }
+        if let Some(pending) = self.pending.clone() {
+            let what = match pending {
+                Action::Quit => "closing",
+                Action::New => "starting a new project",
+                _ => "opening another project",
+            };
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.heading("Unsaved changes");
+                ui.label(format!(
+                    "Save the changes to “{}” before {what}?",
+                    self.window_title()
+                        .trim_start_matches("● ")
+                        .trim_end_matches(" — spanmark")
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        choice = Some(0);
+                    }
+                    if ui.button("Discard").clicked() {
+                        choice = Some(1);
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                        choice = Some(2);
+                    }
+                });
+            });
+            match choice {
+                Some(0) => {
+                    self.pending = None;
+                    self.apply(ctx, Action::Save);
+                    if !self.ws.is_dirty() {
+                        self.go_on(ctx, pending);
+                    }
+                }
+                Some(1) => {
+                    self.pending = None;
+                    self.go_on(ctx, pending);
+                }
+                Some(_) => self.pending = None,
+                None => {}
+            }
+            return;
+        }
+        if let Some((purpose, mut text)) = self.path_prompt.take() {
+            let title = match purpose {
+                PathPurpose::Open => "Open project from path",
+                PathPurpose::Save => "Save project to path",
+                PathPurpose::AddDocuments => "Add text files (one path per line)",
+            };
+            let mut keep = true;
+            egui::Modal::new(egui::Id::unique("path")).show(ctx, |ui| {
+                ui.set_min_width(480.0);
+                let heading = ui.heading(title);
+                let edit = if purpose == PathPurpose::AddDocuments {
+                    egui::TextEdit::multiline(&mut text)
+                } else {
+                    egui::TextEdit::singleline(&mut text)
+                };
+                let r = ui
+                    .add(edit.desired_width(f32::INFINITY))
+                    .labelled_by(heading.id);
+                r.request_focus();
+                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                ui.horizontal(|ui| {
+                    let ok = RichText::new(match purpose {
+                        PathPurpose::Save => "Save",
+                        PathPurpose::Open => "Open",
+                        PathPurpose::AddDocuments => "Add",
+                    });
+                    if ui.button(ok).clicked() || (enter && purpose != PathPurpose::AddDocuments) {
+                        let paths: Vec<PathBuf> = text
+                            .lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(PathBuf::from)
+                            .collect();
+                        match (purpose, paths.first()) {
+                            (_, None) => {}
+                            (PathPurpose::Open, Some(p)) => {
+                                actions.push(Action::OpenPath(p.clone()))
+                            }
+                            (PathPurpose::Save, Some(p)) => {
+                                actions.push(Action::SaveToPath(p.clone()))
+                            }
+                            (PathPurpose::AddDocuments, Some(_)) => {
+                                actions.push(Action::AddDocumentPaths(paths.clone()))
+                            }
+                        }
+                        keep = false;
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                        keep = false;
+                    }
+                });
+            });
+            if keep {
+                self.path_prompt = Some((purpose, text));
+            }
+        }
+    }
+
+    fn go_on(&mut self, ctx: &egui::Context, action: Action) {
+        self.skip_guard = true;
+        self.apply(ctx, action);
+        self.skip_guard = false;
+    }
+}
+
+fn no_dialog_hint(fallback: &str) -> String {
+    format!("No file chosen. (No file dialog on this desktop? Use File › {fallback})")
+}
+
+fn is_project_path(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+}
+
+/// Reads text files as documents; returns the documents read and one message per failure.
+fn read_documents(paths: &[PathBuf]) -> (Vec<Document>, Vec<String>) {
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match io::text::read_text_document(p) {
+            Ok(d) => docs.push(d),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    (docs, errors)
+}
+
+impl eframe::App for SpanmarkApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let mut actions = Vec::new();
+
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.ws.is_dirty()
+        {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            self.pending = Some(Action::Quit);
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            match dropped.iter().find(|p| is_project_path(p)) {
+                Some(p) => actions.push(Action::OpenPath(p.clone())),
+                None => actions.push(Action::AddDocumentPaths(dropped)),
+            }
+        }
+        self.shortcuts(&ctx, &mut actions);
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            panels::menu_bar(ui, &self.ws, &self.recent, &mut self.snap, &mut actions);
+        });
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.add_space(2.0);
+            panels::toolbar(ui, self.ws.project(), &mut self.snap, &mut actions);
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("documents")
+            .resizable(true)
+            .default_size(190.0)
+            .show(ui, |ui| {
+                panels::documents(ui, self.ws.project(), self.current, &mut actions);
+            });
+        egui::Panel::right("spans")
+            .resizable(true)
+            .default_size(320.0)
+            .show(ui, |ui| {
+                panels::spans(
+                    ui,
+                    self.ws.project(),
+                    self.current,
+                    &mut self.hidden_labels,
+                    self.view.selected_span,
+                    &mut actions,
+                );
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            match self.ws.project().document(self.current) {
+                Some(doc) => self.view.show(ui, self.ws.project(), doc, self.snap),
+                None => {
+                    ui.centered_and_justified(|ui| {
+                        ui.label(
+                            "No documents yet. Use File › Add documents… or drop .txt files here.",
+                        );
+                    });
+                }
+            }
+        });
+        self.dialogs(&ctx, &mut actions);
+
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, "recent", &self.recent);
+        eframe::set_value(storage, "snap_to_words", &self.snap);
+    }
+}

@@ -1,0 +1,55 @@
+//! Files: the project file, atomic writes, plain-text import. No UI.
+
+mod atomic;
+pub mod project;
+pub mod text;
+
+pub use atomic::write_atomic;
+pub use project::{CURRENT_VERSION, load_project, parse_project, save_project, write_project};
+
+use std::path::PathBuf;
+
+/// Why reading or writing a file failed. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IoError {
+    /// The OS refused to read or write.
+    #[error("{}: {source}", path.display())]
+    Os {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not valid RON or does not have the project's shape.
+    #[error("{}:{line}:{col}: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// What RON reported.
+        message: String,
+    },
+    /// The file was written by a newer spanmark.
+    #[error(
+        "{}: made by a newer spanmark (file version {found}; this spanmark reads version {})",
+        path.display(),
+        CURRENT_VERSION
+    )]
+    NewerVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version it declares.
+        found: u32,
+    },
+    /// The file parses but its content is inconsistent.
+    #[error("{}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and where.
+        message: String,
+    },
+}

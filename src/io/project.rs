@@ -1,0 +1,392 @@
+//! The RON project file.
+//!
+//! The file has its own versioned structs; loading converts them into checked model
+//! types, so a bad file is rejected with a message instead of producing a bad project.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{IoError, write_atomic};
+use crate::model::{Document, Label, Project, Rgb, Span, Status};
+
+/// The project file version this spanmark writes and reads.
+pub const CURRENT_VERSION: u32 = 1;
+
+/// Deepest nesting RON may parse; the format needs 5 levels, and a hostile file nested
+/// thousands deep must fail cleanly rather than exhaust the stack.
+const RECURSION_LIMIT: usize = 32;
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    version: u32,
+    labels: Vec<LabelFile>,
+    documents: Vec<DocumentOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    name: &'a str,
+    status: StatusFile,
+    text: &'a str,
+    spans: Vec<SpanOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SpanOut<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+}
+
+#[derive(Deserialize)]
+struct FileIn {
+    version: u32,
+    labels: Vec<LabelFile>,
+    #[serde(default)]
+    documents: Vec<DocumentIn>,
+}
+
+#[derive(Deserialize)]
+struct DocumentIn {
+    name: String,
+    #[serde(default)]
+    status: StatusFile,
+    text: String,
+    #[serde(default)]
+    spans: Vec<SpanIn>,
+}
+
+#[derive(Deserialize)]
+struct SpanIn {
+    start: usize,
+    end: usize,
+    label: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LabelFile {
+    name: String,
+    color: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<char>,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum StatusFile {
+    #[default]
+    Todo,
+    InProgress,
+    Done,
+}
+
+/// Only the version, to explain a file that does not parse as the current format.
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+impl From<Status> for StatusFile {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Todo => Self::Todo,
+            Status::InProgress => Self::InProgress,
+            Status::Done => Self::Done,
+        }
+    }
+}
+
+impl From<StatusFile> for Status {
+    fn from(s: StatusFile) -> Self {
+        match s {
+            StatusFile::Todo => Self::Todo,
+            StatusFile::InProgress => Self::InProgress,
+            StatusFile::Done => Self::Done,
+        }
+    }
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_recursion_limit(RECURSION_LIMIT)
+}
+
+/// Serialises a project to pretty RON: one span per line, so diffs stay readable.
+pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let labels = project.labels();
+    let file = FileOut {
+        version: CURRENT_VERSION,
+        labels: labels
+            .iter()
+            .map(|l| LabelFile {
+                name: l.name.clone(),
+                color: l.color.to_hex(),
+                key: l.hotkey,
+            })
+            .collect(),
+        documents: project
+            .documents()
+            .iter()
+            .map(|d| DocumentOut {
+                name: &d.name,
+                status: d.status.into(),
+                text: d.text().as_str(),
+                spans: d
+                    .spans()
+                    .iter()
+                    .map(|s| SpanOut {
+                        start: s.start(),
+                        end: s.end(),
+                        label: project.label(s.label()).map_or("", |l| l.name.as_str()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    // Depth 4 (file, list, document, span list) puts each span struct on one line.
+    let pretty = ron::ser::PrettyConfig::new()
+        .depth_limit(4)
+        .indentor("  ")
+        .struct_names(false);
+    let s = ron_options()
+        .to_string_pretty(&file, pretty)
+        .map_err(std::io::Error::other)?;
+    out.write_all(s.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// Saves a project atomically (see [`write_atomic`]).
+pub fn save_project(project: &Project, path: &Path) -> Result<(), IoError> {
+    let mut buf = Vec::with_capacity(1 << 16);
+    let os = |source| IoError::Os {
+        path: path.to_path_buf(),
+        source,
+    };
+    write_project(project, &mut buf).map_err(os)?;
+    write_atomic(path, &buf).map_err(os)
+}
+
+/// Reads and checks a project file.
+pub fn load_project(path: &Path) -> Result<Project, IoError> {
+    let bytes = std::fs::read(path).map_err(|source| IoError::Os {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| IoError::Invalid {
+        path: path.to_path_buf(),
+        message: format!(
+            "not a spanmark project: not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+    })?;
+    parse_project(text, path)
+}
+
+/// Parses and checks project file contents; `path` is only used in error messages.
+pub fn parse_project(source: &str, path: &Path) -> Result<Project, IoError> {
+    let file: FileIn = match ron_options().from_str(source) {
+        Ok(f) => f,
+        Err(e) => {
+            // A newer file may not parse as ours; say so rather than report its syntax.
+            if let Ok(probe) = ron_options().from_str::<VersionProbe>(source)
+                && probe.version > CURRENT_VERSION
+            {
+                return Err(IoError::NewerVersion {
+                    path: path.to_path_buf(),
+                    found: probe.version,
+                });
+            }
+            return Err(IoError::Syntax {
+                path: path.to_path_buf(),
+                line: e.span.start.line,
+                col: e.span.start.col,
+                message: e.code.to_string(),
+            });
+        }
+    };
+    let invalid = |message: String| IoError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    if file.version > CURRENT_VERSION {
+        return Err(IoError::NewerVersion {
+            path: path.to_path_buf(),
+            found: file.version,
+        });
+    }
+    if file.version != CURRENT_VERSION {
+        return Err(invalid(format!("unknown file version {}", file.version)));
+    }
+    let mut labels = Vec::with_capacity(file.labels.len());
+    for l in file.labels {
+        let color = Rgb::from_hex(&l.color).ok_or_else(|| {
+            invalid(format!(
+                "label {:?}: colour {:?} is not #rrggbb",
+                l.name, l.color
+            ))
+        })?;
+        labels.push(Label {
+            name: l.name,
+            color,
+            hotkey: l.key,
+        });
+    }
+    // Label names resolve through a temporary project so the lookup rules live in one place.
+    let lookup = Project::new(labels.clone(), Vec::new()).map_err(|e| invalid(e.to_string()))?;
+    let mut documents = Vec::with_capacity(file.documents.len());
+    for (di, d) in file.documents.into_iter().enumerate() {
+        let mut spans = Vec::with_capacity(d.spans.len());
+        let char_len = d.text.chars().count();
+        for (si, s) in d.spans.iter().enumerate() {
+            let at = || format!("document {} ({:?}), span {}", di + 1, d.name, si + 1);
+            let label = lookup.label_id(&s.label).ok_or_else(|| {
+                invalid(format!(
+                    "{}: label {:?} is not defined in `labels`",
+                    at(),
+                    s.label
+                ))
+            })?;
+            let span =
+                Span::new(s.start, s.end, label).map_err(|e| invalid(format!("{}: {e}", at())))?;
+            if span.end() > char_len {
+                return Err(invalid(format!(
+                    "{}: span {}..{} lies outside the text ({char_len} characters)",
+                    at(),
+                    s.start,
+                    s.end
+                )));
+            }
+            spans.push(span);
+        }
+        let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
+            .map_err(|e| invalid(format!("document {} ({:?}): {e}", di + 1, d.name)))?;
+        doc.status = d.status.into();
+        documents.push(doc);
+    }
+    Project::new(labels, documents).map_err(|e| invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edit, LabelId, Workspace};
+    use std::path::PathBuf;
+
+    fn sample() -> Project {
+        let mut w = Workspace::new(Project::with_documents(vec![
+            Document::new(
+                "bagram",
+                "Taliban spokesman Zabihullah Mujahid said \"no\".\nKabul",
+            ),
+            Document::new("emoji", "👨‍👩‍👧 in 東京, مرحبا e\u{301}\t\r\nend"),
+        ]));
+        let add = |doc, s, e, l| Edit::AddSpan {
+            doc,
+            span: Span::new(s, e, LabelId(l)).unwrap(),
+        };
+        w.apply(
+            "x",
+            vec![
+                add(0, 18, 36, 0),
+                add(0, 0, 7, 2),
+                add(0, 0, 47, 4),
+                add(0, 48, 53, 1),
+                add(1, 0, 5, 0),
+                add(1, 9, 11, 1),
+                Edit::SetStatus {
+                    doc: 1,
+                    status: Status::InProgress,
+                },
+            ],
+        )
+        .unwrap();
+        w.project().clone()
+    }
+
+    fn to_string(p: &Project) -> String {
+        let mut buf = Vec::new();
+        write_project(p, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn path() -> PathBuf {
+        PathBuf::from("test.ron")
+    }
+
+    #[test]
+    fn roundtrip_and_layout() {
+        let p = sample();
+        let s = to_string(&p);
+        assert!(s.starts_with("(\n  version: 1,"), "{s}");
+        assert!(
+            s.contains("\n        (start: 18, end: 36, label: \"PERSON\"),\n"),
+            "{s}"
+        );
+        assert!(s.contains("status: in_progress"), "{s}");
+        assert_eq!(parse_project(&s, &path()).unwrap(), p);
+        // Saving what was loaded is byte-identical.
+        assert_eq!(to_string(&parse_project(&s, &path()).unwrap()), s);
+    }
+
+    #[test]
+    fn save_load_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("p.ron");
+        save_project(&sample(), &f).unwrap();
+        assert_eq!(load_project(&f).unwrap(), sample());
+    }
+
+    fn err(src: &str) -> String {
+        parse_project(src, &path()).unwrap_err().to_string()
+    }
+
+    fn valid_with(span: &str) -> String {
+        to_string(&sample()).replacen("(start: 18, end: 36, label: \"PERSON\")", span, 1)
+    }
+
+    #[test]
+    fn broken_files_give_clear_errors() {
+        let e = err("(version: 1, labels: [");
+        assert!(e.starts_with("test.ron:1:"), "{e}");
+        let e = err(&valid_with("(start: 18, end: 3600, label: \"PERSON\")"));
+        assert!(
+            e.contains("span 3:") && e.contains("outside the text"),
+            "{e}"
+        );
+        let e = err(&valid_with("(start: 18, end: 18, label: \"PERSON\")"));
+        assert!(e.contains("empty"), "{e}");
+        let e = err(&valid_with("(start: 18, end: 36, label: \"ALIEN\")"));
+        assert!(e.contains("\"ALIEN\" is not defined"), "{e}");
+        let e = err(&valid_with("(start: -1, end: 36, label: \"PERSON\")"));
+        assert!(e.starts_with("test.ron:"), "{e}");
+        let e = err(&to_string(&sample()).replace("version: 1", "version: 2"));
+        assert!(e.contains("newer spanmark"), "{e}");
+        let e = err("(version: 7, stuff: [1, 2], labels: 3)");
+        assert!(e.contains("newer spanmark"), "{e}");
+        let e = err(&to_string(&sample()).replace("version: 1", "version: 0"));
+        assert!(e.contains("unknown file version 0"), "{e}");
+        let e = err(&to_string(&sample()).replace("#e69f00", "orange"));
+        assert!(e.contains("not #rrggbb"), "{e}");
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = err(&deep);
+        assert!(e.starts_with("test.ron:1:"), "{e}");
+        let dup = to_string(&sample()).replacen("name: \"PLACE\"", "name: \"PERSON\"", 1);
+        assert!(err(&dup).contains("defined twice"));
+    }
+
+    #[test]
+    fn file_errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("missing.ron");
+        assert!(
+            load_project(&f)
+                .unwrap_err()
+                .to_string()
+                .contains("missing.ron")
+        );
+        let bin = dir.path().join("bin.ron");
+        std::fs::write(&bin, [0u8, 159, 146, 150]).unwrap();
+        let e = load_project(&bin).unwrap_err().to_string();
+        assert!(e.contains("bin.ron") && e.contains("not UTF-8"), "{e}");
+    }
+}

@@ -1,0 +1,13 @@
+//! spanmark: a native desktop app for labeling text spans.
+//!
+//! - [`model`]: plain data and pure operations (no UI, no IO).
+//! - [`io`]: project files, atomic saves, imports.
+//! - [`ui`]: egui views that return [`ui::Action`]s.
+//! - [`app`]: the eframe shell that applies actions.
+//! - [`cli`]: command-line parsing.
+
+pub mod app;
+pub mod cli;
+pub mod io;
+pub mod model;
+pub mod ui;

@@ -1,0 +1,252 @@
+//! The undo history and the [`Workspace`] through which every change flows.
+
+use super::{Edit, ModelError, Project};
+
+/// One user action: the edits that undo it, and a stable id naming the state it produced.
+#[derive(Clone, Debug)]
+struct Step {
+    id: u64,
+    description: String,
+    /// Inverses of the applied edits, in application order.
+    inverse: Vec<Edit>,
+}
+
+/// A project with its undo history. Each user action is one step; the dirty state is
+/// derived by comparing the current state's id with the id saved last.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    project: Project,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    next_id: u64,
+    /// Id of the state last saved (0 is the initial state); `None` if that state is no
+    /// longer reachable through undo/redo.
+    saved: Option<u64>,
+}
+
+impl Workspace {
+    /// A workspace whose current state counts as saved.
+    pub fn new(project: Project) -> Self {
+        Self {
+            project,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            next_id: 1,
+            saved: Some(0),
+        }
+    }
+
+    /// The project in its current state.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Applies a user action made of `edits` as one undo step. If any edit fails, the
+    /// ones before it are rolled back and the project is left as it was.
+    pub fn apply(
+        &mut self,
+        description: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Result<(), ModelError> {
+        let inverse = apply_all(&mut self.project, edits)?;
+        if inverse.is_empty() {
+            return Ok(());
+        }
+        self.undo.push(Step {
+            id: self.next_id,
+            description: description.into(),
+            inverse,
+        });
+        self.next_id += 1;
+        // The redo branch is gone; if the saved state was on it, it is now unreachable.
+        if let Some(saved) = self.saved
+            && self.redo.iter().any(|s| s.id == saved)
+        {
+            self.saved = None;
+        }
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last step; returns its description, or `None` if there is none.
+    pub fn undo(&mut self) -> Option<String> {
+        let step = self.undo.pop()?;
+        self.move_step(step, true)
+    }
+
+    /// Redoes the last undone step; returns its description, or `None`.
+    pub fn redo(&mut self) -> Option<String> {
+        let step = self.redo.pop()?;
+        self.move_step(step, false)
+    }
+
+    fn move_step(&mut self, step: Step, undoing: bool) -> Option<String> {
+        // Inverses were recorded by applying valid edits, so re-applying them cannot
+        // fail; if it somehow did, the project is restored and the step dropped.
+        let Step {
+            id,
+            description,
+            inverse,
+        } = step;
+        let forward = apply_all(&mut self.project, inverse.into_iter().rev().collect()).ok()?;
+        let moved = Step {
+            id,
+            description: description.clone(),
+            inverse: forward,
+        };
+        if undoing {
+            self.redo.push(moved);
+        } else {
+            self.undo.push(moved);
+        }
+        Some(description)
+    }
+
+    /// Description of the step that undo would revert.
+    pub fn undo_description(&self) -> Option<&str> {
+        self.undo.last().map(|s| s.description.as_str())
+    }
+
+    /// Description of the step that redo would re-apply.
+    pub fn redo_description(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.description.as_str())
+    }
+
+    /// Id of the current state: 0 initially, else the id of the last applied step.
+    fn state_id(&self) -> u64 {
+        self.undo.last().map_or(0, |s| s.id)
+    }
+
+    /// Whether the project differs from what was last saved (or loaded).
+    pub fn is_dirty(&self) -> bool {
+        self.saved != Some(self.state_id())
+    }
+
+    /// Records that the current state was written to disk.
+    pub fn mark_saved(&mut self) {
+        self.saved = Some(self.state_id());
+    }
+}
+
+/// Applies edits in order; on failure rolls back and returns the error.
+fn apply_all(project: &mut Project, edits: Vec<Edit>) -> Result<Vec<Edit>, ModelError> {
+    let mut inverse = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match project.apply(edit) {
+            Ok(inv) => inverse.push(inv),
+            Err(e) => {
+                for inv in inverse.into_iter().rev() {
+                    // Inverses of edits just applied always apply.
+                    let _ = project.apply(inv);
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(inverse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, LabelId, Span, Status};
+    use proptest::prelude::*;
+
+    fn ws() -> Workspace {
+        Workspace::new(Project::with_documents(vec![
+            Document::new("a", "Zabihullah Mujahid spoke in Kabul."),
+            Document::new("b", "東京 👍🏽 مرحبا"),
+        ]))
+    }
+
+    fn add(doc: usize, s: usize, e: usize, l: u16) -> Edit {
+        Edit::AddSpan {
+            doc,
+            span: Span::new(s, e, LabelId(l)).unwrap(),
+        }
+    }
+
+    #[test]
+    fn undo_redo_and_dirty() {
+        let mut w = ws();
+        let initial = w.project().clone();
+        assert!(!w.is_dirty());
+        w.apply("Add PERSON", vec![add(0, 0, 18, 0)]).unwrap();
+        assert!(w.is_dirty());
+        let after = w.project().clone();
+        assert_eq!(w.undo().as_deref(), Some("Add PERSON"));
+        assert_eq!(w.project(), &initial);
+        assert!(!w.is_dirty());
+        w.redo();
+        assert_eq!(w.project(), &after);
+        w.mark_saved();
+        assert!(!w.is_dirty());
+        w.undo();
+        assert!(w.is_dirty());
+        // A new branch makes the saved state unreachable: dirty for good.
+        w.apply("Add PLACE", vec![add(0, 28, 33, 1)]).unwrap();
+        assert!(w.is_dirty());
+        w.undo();
+        assert!(w.is_dirty());
+    }
+
+    #[test]
+    fn failed_action_rolls_back() {
+        let mut w = ws();
+        let before = w.project().clone();
+        let err = w.apply("bad", vec![add(0, 0, 5, 0), add(0, 0, 500, 0)]);
+        assert!(matches!(err, Err(ModelError::SpanOutOfBounds { .. })));
+        assert_eq!(w.project(), &before);
+        assert!(w.undo().is_none());
+        // Duplicates are refused.
+        w.apply("a", vec![add(0, 0, 5, 0)]).unwrap();
+        assert!(matches!(
+            w.apply("a", vec![add(0, 0, 5, 0)]),
+            Err(ModelError::DuplicateSpan { .. })
+        ));
+        assert!(matches!(
+            w.apply("a", vec![add(0, 0, 5, 99)]),
+            Err(ModelError::UnknownLabel(99))
+        ));
+    }
+
+    fn arb_edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            4 => (0usize..3, 0usize..40, 1usize..10, 0u16..6).prop_map(|(d, s, l, lab)| add(d, s, s + l, lab)),
+            2 => (0usize..3, 0usize..40, 1usize..10, 0u16..6).prop_map(|(d, s, l, lab)| Edit::RemoveSpan {
+                doc: d,
+                span: Span::new(s, s + l, LabelId(lab)).unwrap()
+            }),
+            1 => (0usize..3, 0usize..3).prop_map(|(d, k)| Edit::SetStatus { doc: d, status: Status::ALL[k] }),
+            1 => (0usize..3, "\\PC{0,30}").prop_map(|(at, t)| Edit::InsertDocuments { at, docs: vec![Document::new("n", t)] }),
+            1 => (0usize..3, 0usize..2).prop_map(|(at, count)| Edit::RemoveDocuments { at, count }),
+        ]
+    }
+
+    proptest! {
+        /// Random actions, then undo all → the initial project; redo all → the final one.
+        #[test]
+        fn undo_redo_identity(actions in proptest::collection::vec(proptest::collection::vec(arb_edit(), 1..4), 0..30)) {
+            let mut w = ws();
+            let initial = w.project().clone();
+            let mut states = vec![initial.clone()];
+            for edits in actions {
+                let before = w.project().clone();
+                match w.apply("x", edits) {
+                    Ok(()) => states.push(w.project().clone()),
+                    Err(_) => prop_assert_eq!(w.project(), &before),
+                }
+            }
+            let last = w.project().clone();
+            let mut back = states.len() - 1;
+            while w.undo().is_some() {
+                back -= 1;
+                prop_assert_eq!(w.project(), &states[back]);
+            }
+            prop_assert_eq!(w.project(), &initial);
+            prop_assert!(!w.is_dirty());
+            while w.redo().is_some() {}
+            prop_assert_eq!(w.project(), &last);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Plain data and pure operations: projects, documents, spans, labels, edits and the
+//! undo history. No UI and no file IO; invariants are enforced by constructors.
+
+mod document;
+mod history;
+mod label;
+mod project;
+mod span;
+mod text;
+
+pub use document::{Document, Status};
+pub use history::Workspace;
+pub use label::{Label, PALETTE, Rgb, default_labels};
+pub use project::{Edit, Project};
+pub use span::{LabelId, Span, SpanSet};
+pub use text::Text;
+
+/// Why a model operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// `start >= end`.
+    #[error("span {start}..{end} is empty (start must be before end)")]
+    EmptySpan {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
+    /// The span ends past the text.
+    #[error("span {start}..{end} lies outside the text ({len} characters)")]
+    SpanOutOfBounds {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+        /// Text length in chars.
+        len: usize,
+    },
+    /// The same range already carries the same label.
+    #[error("that exact span ({start}..{end}, same label) already exists")]
+    DuplicateSpan {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
+    /// A span to remove is not in the document.
+    #[error("no span {start}..{end} with that label")]
+    NoSuchSpan {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
+    /// A label id does not name a label of the project.
+    #[error("label #{0} is not defined")]
+    UnknownLabel(u16),
+    /// Two labels share a name.
+    #[error("label {0:?} is defined twice")]
+    DuplicateLabel(String),
+    /// More labels than ids.
+    #[error("too many labels")]
+    TooManyLabels,
+    /// A document index is out of range.
+    #[error("no document #{0}")]
+    NoSuchDocument(usize),
+}

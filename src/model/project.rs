@@ -1,0 +1,172 @@
+//! A project: labels and documents.
+
+use super::{Document, Label, LabelId, ModelError, Span, Status, label::default_labels};
+
+/// Everything a project file holds. Every span's label is one of `labels`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Project {
+    labels: Vec<Label>,
+    documents: Vec<Document>,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Self::new(default_labels(), Vec::new()).unwrap_or_else(|_| Self {
+            labels: Vec::new(),
+            documents: Vec::new(),
+        })
+    }
+}
+
+impl Project {
+    /// A project from labels and documents; checks that label names are unique and
+    /// that every span names an existing label.
+    pub fn new(labels: Vec<Label>, documents: Vec<Document>) -> Result<Self, ModelError> {
+        if labels.len() > usize::from(u16::MAX) {
+            return Err(ModelError::TooManyLabels);
+        }
+        for (i, label) in labels.iter().enumerate() {
+            if labels[..i].iter().any(|l| l.name == label.name) {
+                return Err(ModelError::DuplicateLabel(label.name.clone()));
+            }
+        }
+        for doc in &documents {
+            if let Some(span) = doc
+                .spans()
+                .iter()
+                .find(|s| usize::from(s.label().0) >= labels.len())
+            {
+                return Err(ModelError::UnknownLabel(span.label().0));
+            }
+        }
+        Ok(Self { labels, documents })
+    }
+
+    /// A project with the default labels and the given documents.
+    pub fn with_documents(documents: Vec<Document>) -> Self {
+        Self {
+            labels: default_labels(),
+            documents,
+        }
+    }
+
+    /// The labels, indexed by [`LabelId`].
+    pub fn labels(&self) -> &[Label] {
+        &self.labels
+    }
+
+    /// A label by id.
+    pub fn label(&self, id: LabelId) -> Option<&Label> {
+        self.labels.get(usize::from(id.0))
+    }
+
+    /// The id of the label with this name.
+    pub fn label_id(&self, name: &str) -> Option<LabelId> {
+        self.labels
+            .iter()
+            .position(|l| l.name == name)
+            .map(|i| LabelId(i as u16))
+    }
+
+    /// The label bound to a hotkey.
+    pub fn label_for_key(&self, key: char) -> Option<LabelId> {
+        self.labels
+            .iter()
+            .position(|l| l.hotkey == Some(key))
+            .map(|i| LabelId(i as u16))
+    }
+
+    /// The documents.
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    /// A document by index.
+    pub fn document(&self, index: usize) -> Option<&Document> {
+        self.documents.get(index)
+    }
+
+    /// Applies one edit and returns its inverse. On error nothing changed.
+    pub(crate) fn apply(&mut self, edit: Edit) -> Result<Edit, ModelError> {
+        match edit {
+            Edit::AddSpan { doc, span } => {
+                if self.label(span.label()).is_none() {
+                    return Err(ModelError::UnknownLabel(span.label().0));
+                }
+                self.doc_mut(doc)?.add_span(span)?;
+                Ok(Edit::RemoveSpan { doc, span })
+            }
+            Edit::RemoveSpan { doc, span } => {
+                self.doc_mut(doc)?.remove_span(&span)?;
+                Ok(Edit::AddSpan { doc, span })
+            }
+            Edit::SetStatus { doc, status } => {
+                let d = self.doc_mut(doc)?;
+                let old = std::mem::replace(&mut d.status, status);
+                Ok(Edit::SetStatus { doc, status: old })
+            }
+            Edit::InsertDocuments { at, docs } => {
+                if at > self.documents.len() {
+                    return Err(ModelError::NoSuchDocument(at));
+                }
+                let count = docs.len();
+                self.documents.splice(at..at, docs);
+                Ok(Edit::RemoveDocuments { at, count })
+            }
+            Edit::RemoveDocuments { at, count } => {
+                if at + count > self.documents.len() {
+                    return Err(ModelError::NoSuchDocument(at + count));
+                }
+                let docs = self.documents.drain(at..at + count).collect();
+                Ok(Edit::InsertDocuments { at, docs })
+            }
+        }
+    }
+
+    fn doc_mut(&mut self, index: usize) -> Result<&mut Document, ModelError> {
+        self.documents
+            .get_mut(index)
+            .ok_or(ModelError::NoSuchDocument(index))
+    }
+}
+
+/// One primitive change to a project. Applying an edit yields its inverse, which is what
+/// the undo history stores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Add a span to document `doc`.
+    AddSpan {
+        /// Document index.
+        doc: usize,
+        /// The span.
+        span: Span,
+    },
+    /// Remove a span from document `doc`.
+    RemoveSpan {
+        /// Document index.
+        doc: usize,
+        /// The span.
+        span: Span,
+    },
+    /// Set a document's status.
+    SetStatus {
+        /// Document index.
+        doc: usize,
+        /// The new status.
+        status: Status,
+    },
+    /// Insert documents before index `at`.
+    InsertDocuments {
+        /// Insertion index.
+        at: usize,
+        /// The documents.
+        docs: Vec<Document>,
+    },
+    /// Remove `count` documents starting at index `at`.
+    RemoveDocuments {
+        /// First index removed.
+        at: usize,
+        /// How many.
+        count: usize,
+    },
+}

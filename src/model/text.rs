@@ -1,0 +1,248 @@
+//! Document text with char-offset addressing.
+//!
+//! Every offset a user or a file sees is a Unicode scalar (char) offset, end exclusive,
+//! exactly Python's `text[start:end]`. Rust strings are indexed by bytes, so this module is
+//! the one place where char offsets become byte offsets. A checkpoint table makes the
+//! conversion O(1) amortised even on a 1M-character document.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// How many chars lie between two checkpoints of [`Text`]'s char → byte table.
+const CHECKPOINT_EVERY: usize = 128;
+
+/// Immutable document text that converts between char and byte offsets quickly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    s: String,
+    char_len: usize,
+    /// `checkpoints[k]` is the byte offset of char `k * CHECKPOINT_EVERY`.
+    checkpoints: Vec<usize>,
+}
+
+impl Text {
+    /// Wraps a string, building the offset table.
+    pub fn new(s: String) -> Self {
+        let mut checkpoints = Vec::with_capacity(s.len() / CHECKPOINT_EVERY + 1);
+        let mut char_len = 0;
+        for (i, (byte, _)) in s.char_indices().enumerate() {
+            if i % CHECKPOINT_EVERY == 0 {
+                checkpoints.push(byte);
+            }
+            char_len = i + 1;
+        }
+        Self {
+            s,
+            char_len,
+            checkpoints,
+        }
+    }
+
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.s
+    }
+
+    /// Number of Unicode scalar values (Python's `len(text)`).
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// Byte offset of char offset `c`; `c == char_len()` gives the byte length.
+    /// Offsets past the end clamp to the end.
+    pub fn char_to_byte(&self, c: usize) -> usize {
+        if c >= self.char_len {
+            return self.s.len();
+        }
+        let base = self.checkpoints[c / CHECKPOINT_EVERY];
+        let skip = c % CHECKPOINT_EVERY;
+        match self.s[base..].char_indices().nth(skip) {
+            Some((b, _)) => base + b,
+            None => self.s.len(),
+        }
+    }
+
+    /// Char offset of byte offset `b`. A byte inside a char counts as that char's start;
+    /// offsets past the end clamp to the end.
+    pub fn byte_to_char(&self, mut b: usize) -> usize {
+        if b >= self.s.len() {
+            return self.char_len;
+        }
+        while !self.s.is_char_boundary(b) {
+            b -= 1;
+        }
+        // Last checkpoint at or before `b`; checkpoints[0] == 0 for non-empty text.
+        let k = self.checkpoints.partition_point(|&cp| cp <= b) - 1;
+        k * CHECKPOINT_EVERY + self.s[self.checkpoints[k]..b].chars().count()
+    }
+
+    /// The text of chars `start..end` (clamped to the text).
+    pub fn slice(&self, start: usize, end: usize) -> &str {
+        let end = end.min(self.char_len);
+        let start = start.min(end);
+        &self.s[self.char_to_byte(start)..self.char_to_byte(end)]
+    }
+
+    /// The char at char offset `c`, if any.
+    pub fn char_at(&self, c: usize) -> Option<char> {
+        self.s[self.char_to_byte(c)..].chars().next()
+    }
+
+    /// Bounds (in chars) of the UAX #29 word segment containing char `pos`,
+    /// for double-click selection. Whitespace and punctuation are segments of their own.
+    pub fn word_at(&self, pos: usize) -> (usize, usize) {
+        if self.char_len == 0 {
+            return (0, 0);
+        }
+        let pos = pos.min(self.char_len - 1);
+        let (lo, hi) = self.window(pos);
+        let window = self.slice(lo, hi);
+        let mut start = lo;
+        for segment in window.split_word_bounds() {
+            let end = start + segment.chars().count();
+            if pos < end {
+                return (start, end);
+            }
+            start = end;
+        }
+        (pos, pos + 1)
+    }
+
+    /// Trims whitespace from `start..end` and widens both ends to whole words
+    /// ("snap to words"). Returns `None` if nothing but whitespace was selected.
+    pub fn snap_to_words(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let (mut start, mut end) = (start.min(end), end.max(start).min(self.char_len));
+        let slice = self.slice(start, end);
+        let lead = slice.chars().take_while(|c| c.is_whitespace()).count();
+        if lead == end - start {
+            return None;
+        }
+        let trail = slice
+            .chars()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        start += lead;
+        end -= trail;
+        let (ws, we) = self.word_at(start);
+        if is_word(self.slice(ws, we)) {
+            start = ws;
+        }
+        let (ws, we) = self.word_at(end - 1);
+        if is_word(self.slice(ws, we)) {
+            end = we;
+        }
+        Some((start, end))
+    }
+
+    /// A window of chars around `pos` to segment, starting and ending at line breaks when
+    /// those are near, so that word lookups never scan a whole 1M-char document.
+    fn window(&self, pos: usize) -> (usize, usize) {
+        const REACH: usize = 512;
+        let lo = pos.saturating_sub(REACH);
+        let hi = (pos + REACH).min(self.char_len);
+        let before = self.slice(lo, pos);
+        let lo = match before.rfind('\n') {
+            Some(b) => lo + before[..b].chars().count() + 1,
+            None => lo,
+        };
+        let after = self.slice(pos, hi);
+        let hi = match after.find('\n') {
+            Some(b) => pos + after[..b].chars().count(),
+            None => hi,
+        };
+        (lo, hi.max(pos + 1).min(self.char_len))
+    }
+}
+
+/// Whether a UAX #29 segment is a word (has a letter or digit), not space or punctuation.
+fn is_word(segment: &str) -> bool {
+    segment.chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Char offsets must match Python's `text[start:end]`.
+    fn py_slice(s: &str, start: usize, end: usize) -> String {
+        s.chars().skip(start).take(end - start).collect()
+    }
+
+    #[test]
+    fn emoji_cjk_rtl_combining() {
+        // Family ZWJ emoji is 7 scalars (4 people + 3 ZWJ); a flag is 2; "é" here is e + U+0301.
+        let s = "A👨‍👩‍👧‍👦 🇦🇫 東京 مرحبا e\u{301}z";
+        let t = Text::new(s.to_string());
+        assert_eq!(t.char_len(), s.chars().count());
+        assert_eq!(t.slice(0, 1), "A");
+        assert_eq!(t.slice(1, 8), "👨‍👩‍👧‍👦");
+        assert_eq!(t.slice(9, 11), "🇦🇫");
+        assert_eq!(t.slice(12, 14), "東京");
+        assert_eq!(t.slice(15, 20), "مرحبا");
+        assert_eq!(t.slice(21, 23), "e\u{301}");
+        for c in 0..=t.char_len() {
+            let b = t.char_to_byte(c);
+            assert!(s.is_char_boundary(b));
+            assert_eq!(t.byte_to_char(b), c);
+        }
+    }
+
+    #[test]
+    fn snap_trims_and_widens() {
+        let t = Text::new("Taliban spokesman Zabihullah Mujahid pushed".to_string());
+        // " okesman Zabihu" → "spokesman Zabihullah"
+        assert_eq!(t.snap_to_words(9, 24), Some((8, 28)));
+        assert_eq!(t.slice(8, 28), "spokesman Zabihullah");
+        assert_eq!(t.snap_to_words(7, 8), None);
+        // Already whole words stay as they are.
+        assert_eq!(t.snap_to_words(18, 36), Some((18, 36)));
+        // Punctuation at an edge is kept, not widened into the next word.
+        let t = Text::new("Trump's bid, four".to_string());
+        assert_eq!(t.snap_to_words(2, 12), Some((0, 12)));
+        assert_eq!(t.slice(0, 12), "Trump's bid,");
+    }
+
+    #[test]
+    fn word_at_cjk_and_emoji() {
+        let t = Text::new("in 東京 today 👍🏽!".to_string());
+        let (s, e) = t.word_at(1);
+        assert_eq!(t.slice(s, e), "in");
+        let (s, e) = t.word_at(10);
+        assert_eq!(t.slice(s, e), "today");
+        let (s, e) = t.word_at(3);
+        assert_eq!(t.slice(s, e), "東");
+        // A skin-tone modifier stays with its emoji.
+        assert_eq!(t.word_at(13), (12, 14));
+    }
+
+    proptest! {
+        #[test]
+        fn char_byte_roundtrip(s in "\\PC{0,400}", picks in proptest::collection::vec(0usize..500, 1..20)) {
+            let t = Text::new(s.clone());
+            let n = s.chars().count();
+            prop_assert_eq!(t.char_len(), n);
+            for p in picks {
+                let c = p % (n + 1);
+                let b = t.char_to_byte(c);
+                prop_assert!(s.is_char_boundary(b));
+                prop_assert_eq!(t.byte_to_char(b), c);
+                let d = (c + p / 3).min(n);
+                prop_assert_eq!(t.slice(c, d), py_slice(&s, c, d));
+            }
+        }
+
+        #[test]
+        fn snap_stays_in_bounds(s in "[a-z \\n東京👍.,]{1,200}", a in 0usize..200, b in 0usize..200) {
+            let t = Text::new(s);
+            let n = t.char_len();
+            let (a, b) = (a % (n + 1), b % (n + 1));
+            if let Some((s, e)) = t.snap_to_words(a, b) {
+                prop_assert!(s < e && e <= n);
+                prop_assert!(!t.slice(s, e).starts_with(char::is_whitespace));
+                prop_assert!(!t.slice(s, e).ends_with(char::is_whitespace));
+                prop_assert!(s <= a.min(b).max(s));
+            }
+        }
+    }
+}

@@ -1,0 +1,586 @@
+//! The document view: the text with its spans, drawn per layout unit and only where
+//! visible, with mouse selection.
+//!
+//! Cost is O(visible): the text is cut into units (paragraphs, long ones split at a
+//! bounded size); unit heights are kept as prefix sums (estimated until a unit is first
+//! laid out); only units that intersect the viewport are laid out, and their spans come
+//! from the document's interval index.
+
+use std::sync::Arc;
+
+use eframe::egui::{
+    self, Color32, CursorIcon, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat,
+    Ui, epaint::text::LayoutJob, vec2,
+};
+
+use super::color;
+use crate::model::{Document, Project, Span};
+
+/// Longest layout unit in chars; longer paragraphs are split (at a space when one is near)
+/// so that laying out the unit under the pointer never costs a whole giant paragraph.
+const MAX_UNIT_CHARS: usize = 2000;
+/// Body text size in points.
+const FONT_SIZE: f32 = 16.0;
+/// Extra row height that holds the stacked span underlines.
+const ROW_EXTRA: f32 = 14.0;
+/// Gap below each paragraph.
+const PARA_GAP: f32 = 8.0;
+/// Margin left and right of the text.
+const MARGIN: f32 = 12.0;
+/// Nesting levels with their own underline; deeper spans share the last one.
+const MAX_LEVELS: usize = 3;
+
+/// A text selection in document char offsets. `anchor` is where the drag started, `head`
+/// where it is now, so a selection can be extended from either side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Fixed end.
+    pub anchor: usize,
+    /// Moving end.
+    pub head: usize,
+}
+
+impl Selection {
+    /// The selected chars as `start..end`.
+    pub fn range(&self) -> (usize, usize) {
+        (self.anchor.min(self.head), self.anchor.max(self.head))
+    }
+
+    /// Whether nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        self.anchor == self.head
+    }
+}
+
+/// A layout unit: chars `start..end` of the document, never containing a line break.
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    start: usize,
+    end: usize,
+}
+
+/// A unit laid out and placed on screen this frame.
+struct Placed {
+    unit: usize,
+    galley: Arc<Galley>,
+    origin: Pos2,
+}
+
+/// View state of the open document: layout cache, selection, scroll requests.
+#[derive(Default)]
+pub struct DocView {
+    /// Identity of the laid-out document: its char length and a text pointer.
+    key: Option<(usize, usize)>,
+    units: Vec<Unit>,
+    heights: Vec<f32>,
+    measured: Vec<bool>,
+    /// `tops[i]` is the y of unit `i` in content coordinates; `tops[n]` the total height.
+    tops: Vec<f32>,
+    width: f32,
+    placed: Vec<Placed>,
+    viewport_height: f32,
+    dragging: bool,
+    /// Last plain click: the char and which of the spans there it selected, so that
+    /// clicking again cycles through nested spans.
+    last_click: Option<(usize, usize)>,
+    pending_scroll: Option<usize>,
+    /// The text selection, if any.
+    pub selection: Option<Selection>,
+    /// The selected span, if any.
+    pub selected_span: Option<Span>,
+}
+
+impl DocView {
+    /// Forgets the selection and scroll position, e.g. when another document is shown.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Scrolls so that char `c` is in view on the next frame.
+    pub fn scroll_to(&mut self, c: usize) {
+        self.pending_scroll = Some(c);
+    }
+
+    /// Screen position of the middle of char `c`, if it was drawn in the last frame.
+    /// Lets tests and tools point at text exactly where a user would.
+    pub fn char_screen_pos(&self, c: usize) -> Option<Pos2> {
+        let p = self.placed.iter().find(|p| {
+            let u = self.units[p.unit];
+            u.start <= c && c < u.end
+        })?;
+        let local = c - self.units[p.unit].start;
+        let mut row_start = 0;
+        for row in &p.galley.rows {
+            let n = row.glyphs.len();
+            if local < row_start + n {
+                let g = &row.glyphs[local - row_start];
+                let x = row.pos.x + g.pos.x + g.advance_width / 2.0;
+                return Some(p.origin + vec2(x, (row.min_y() + row.max_y()) / 2.0));
+            }
+            row_start += n;
+        }
+        None
+    }
+
+    fn rebuild(&mut self, doc: &Document) {
+        let text = doc.text();
+        self.units = split_units(text.as_str());
+        let n = self.units.len();
+        self.heights = vec![0.0; n];
+        self.measured = vec![false; n];
+        self.tops = vec![0.0; n + 1];
+        self.width = 0.0;
+        self.key = Some((text.char_len(), text.as_str().as_ptr() as usize));
+    }
+
+    /// Re-estimates every height for a new wrap width.
+    fn estimate(&mut self, width: f32, row_h: f32) {
+        let chars_per_row = (width / (FONT_SIZE * 0.48)).max(1.0);
+        for (i, u) in self.units.iter().enumerate() {
+            let rows = ((u.end - u.start) as f32 / chars_per_row).ceil().max(1.0);
+            self.heights[i] = rows * row_h + PARA_GAP;
+            self.measured[i] = false;
+        }
+        self.width = width;
+        self.recompute_tops();
+    }
+
+    fn recompute_tops(&mut self) {
+        let mut y = 0.0;
+        for (i, h) in self.heights.iter().enumerate() {
+            self.tops[i] = y;
+            y += h;
+        }
+        if let Some(last) = self.tops.last_mut() {
+            *last = y;
+        }
+    }
+
+    /// Index of the unit holding char `c` (or the nearest one after it).
+    fn unit_of(&self, c: usize) -> usize {
+        self.units
+            .partition_point(|u| u.end < c)
+            .min(self.units.len().saturating_sub(1))
+    }
+
+    /// Draws the document and handles the mouse. Project changes are pushed as actions.
+    pub fn show(&mut self, ui: &mut Ui, project: &Project, doc: &Document, snap_to_words: bool) {
+        let text = doc.text();
+        if self.key != Some((text.char_len(), text.as_str().as_ptr() as usize)) {
+            let (sel, span) = (self.selection, self.selected_span);
+            self.rebuild(doc);
+            // Same document re-laid out: keep what the user had selected if it still fits.
+            self.selection = sel.filter(|s| s.range().1 <= text.char_len());
+            self.selected_span = span.filter(|s| doc.spans().contains(s));
+        }
+        let font = FontId::proportional(FONT_SIZE);
+        let font_height = ui.fonts_mut(|f| f.row_height(&font));
+        let row_h = (font_height + ROW_EXTRA).round();
+        let text_color = ui.visuals().text_color();
+
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("document")
+            .auto_shrink([false, false]);
+        if let Some(c) = self.pending_scroll.take()
+            && !self.units.is_empty()
+        {
+            let y = self.tops[self.unit_of(c)];
+            area = area.vertical_scroll_offset((y - self.viewport_height / 3.0).max(0.0));
+        }
+
+        area.show_viewport(ui, |ui, viewport| {
+            self.viewport_height = viewport.height();
+            let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
+            if (width - self.width).abs() > 0.5 {
+                self.estimate(width, row_h);
+            }
+            let total = self.tops.last().copied().unwrap_or(0.0);
+            let (rect, response) = ui.allocate_exact_size(
+                vec2(ui.available_width(), total.max(viewport.height())),
+                Sense::click_and_drag(),
+            );
+            let response = response.on_hover_cursor(CursorIcon::Text);
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text")
+            });
+
+            // Lay out the visible units, measuring them as we go.
+            self.placed.clear();
+            let first = self
+                .tops
+                .partition_point(|&t| t <= viewport.min.y)
+                .saturating_sub(1);
+            let mut y = self.tops.get(first).copied().unwrap_or(0.0);
+            let mut changed = false;
+            for i in first..self.units.len() {
+                if y >= viewport.max.y {
+                    break;
+                }
+                let u = self.units[i];
+                let mut job = LayoutJob::single_section(
+                    text.slice(u.start, u.end).to_owned(),
+                    TextFormat {
+                        font_id: font.clone(),
+                        color: text_color,
+                        line_height: Some(row_h),
+                        ..Default::default()
+                    },
+                );
+                job.wrap.max_width = width;
+                let galley = ui.painter().layout_job(job);
+                let h = galley.size().y.max(row_h) + PARA_GAP;
+                if !self.measured[i] || (self.heights[i] - h).abs() > 0.1 {
+                    self.heights[i] = h;
+                    self.measured[i] = true;
+                    changed = true;
+                }
+                self.placed.push(Placed {
+                    unit: i,
+                    galley,
+                    origin: rect.min + vec2(MARGIN, y),
+                });
+                y += h;
+            }
+            if changed {
+                self.recompute_tops();
+                ui.ctx().request_repaint();
+            }
+
+            self.paint(ui, project, doc, font_height);
+            self.interact(ui, &response, doc, snap_to_words);
+            self.hover(&response, project, doc);
+        });
+    }
+
+    /// Paints span fills, the selection, the text, span underlines and the selected span.
+    fn paint(&self, ui: &Ui, project: &Project, doc: &Document, font_height: f32) {
+        let painter = ui.painter();
+        let dark = ui.visuals().dark_mode;
+        let fill_alpha = if dark { 70 } else { 60 };
+        let selection_fill = ui.visuals().selection.bg_fill;
+        let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
+        for p in &self.placed {
+            let u = self.units[p.unit];
+            if u.start == u.end {
+                continue;
+            }
+            // Nesting level per span: outer spans come first in document order, so a
+            // greedy assignment puts each inner span one level below its container.
+            let mut level_ends: Vec<usize> = Vec::new();
+            let spans: Vec<(Span, usize)> = doc
+                .spans()
+                .overlapping(u.start, u.end)
+                .map(|s| {
+                    let level = match level_ends.iter().position(|&e| e <= s.start()) {
+                        Some(l) => {
+                            level_ends[l] = s.end();
+                            l
+                        }
+                        None => {
+                            level_ends.push(s.end());
+                            level_ends.len() - 1
+                        }
+                    };
+                    (*s, level.min(MAX_LEVELS - 1))
+                })
+                .collect();
+            let band = |r: Rect| {
+                let pad = ((r.height() - font_height) / 2.0).max(0.0);
+                Rect::from_x_y_ranges(r.x_range(), (r.top() + pad)..=(r.bottom() - pad))
+            };
+            for (span, _) in &spans {
+                let c = project
+                    .label(span.label())
+                    .map_or(Color32::GRAY, |l| color(l.color));
+                for r in self.range_rects(p, span.start(), span.end()) {
+                    painter.rect_filled(band(r), 2.0, c.gamma_multiply_u8(fill_alpha));
+                }
+            }
+            if let Some(sel) = self.selection.filter(|s| !s.is_empty()) {
+                let (s, e) = sel.range();
+                for r in self.range_rects(p, s, e) {
+                    painter.rect_filled(band(r).expand(1.0), 0.0, selection_fill);
+                }
+            }
+            painter.galley(p.origin, p.galley.clone(), Color32::PLACEHOLDER);
+            for (span, level) in &spans {
+                let c = project
+                    .label(span.label())
+                    .map_or(Color32::GRAY, |l| color(l.color));
+                for r in self.range_rects(p, span.start(), span.end()) {
+                    let y = band(r).bottom() + 1.5 + *level as f32 * 3.5;
+                    let bar =
+                        Rect::from_x_y_ranges((r.left() + 1.0)..=(r.right() - 1.0), y..=y + 2.5);
+                    painter.rect_filled(bar, 1.0, c);
+                }
+                if self.selected_span == Some(*span) {
+                    for r in self.range_rects(p, span.start(), span.end()) {
+                        painter.rect_stroke(
+                            band(r).expand(2.0),
+                            3.0,
+                            selected_stroke,
+                            StrokeKind::Outside,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Screen rects (one per row) of document chars `start..end` within a placed unit.
+    fn range_rects(&self, p: &Placed, start: usize, end: usize) -> Vec<Rect> {
+        let u = self.units[p.unit];
+        let (a, b) = (
+            start.max(u.start) - u.start,
+            end.min(u.end).saturating_sub(u.start),
+        );
+        let mut rects = Vec::new();
+        if a >= b {
+            return rects;
+        }
+        let mut row_start = 0;
+        for row in &p.galley.rows {
+            let n = row.glyphs.len();
+            let (s, e) = (a.max(row_start), b.min(row_start + n));
+            if s < e {
+                let x0 = row.glyphs[s - row_start].pos.x;
+                let x1 = row.glyphs[e - row_start - 1].max_x();
+                let r = Rect::from_x_y_ranges(
+                    (row.pos.x + x0)..=(row.pos.x + x1),
+                    row.min_y()..=row.max_y(),
+                );
+                rects.push(r.translate(p.origin.to_vec2()));
+            }
+            row_start += n;
+            if row_start >= b {
+                break;
+            }
+        }
+        rects
+    }
+
+    /// The char boundary nearest to a screen position (for selection ends). Positions
+    /// above or below the visible text clamp to its first or last unit.
+    fn boundary_at(&self, pos: Pos2) -> Option<usize> {
+        let i = self
+            .placed
+            .iter()
+            .position(|p| pos.y < p.origin.y + p.galley.size().y + PARA_GAP)
+            .unwrap_or(self.placed.len().checked_sub(1)?);
+        let p = &self.placed[i];
+        let cursor = p.galley.cursor_from_pos(pos - p.origin);
+        Some(self.units[p.unit].start + cursor.index.0)
+    }
+
+    /// The char whose glyph is under a screen position, if any.
+    fn char_at(&self, pos: Pos2) -> Option<usize> {
+        for p in &self.placed {
+            let local = pos - p.origin;
+            let mut row_start = 0;
+            for row in &p.galley.rows {
+                if row.min_y() <= local.y && local.y < row.max_y() {
+                    let x = local.x - row.pos.x;
+                    let g = row
+                        .glyphs
+                        .iter()
+                        .position(|g| g.pos.x <= x && x < g.max_x())?;
+                    return Some(self.units[p.unit].start + row_start + g);
+                }
+                row_start += row.glyphs.len();
+            }
+        }
+        None
+    }
+
+    fn interact(&mut self, ui: &Ui, response: &egui::Response, doc: &Document, snap: bool) {
+        let shift = ui.input(|i| i.modifiers.shift);
+        if response.drag_started_by(egui::PointerButton::Primary) {
+            let origin = ui
+                .input(|i| i.pointer.press_origin())
+                .or(response.interact_pointer_pos());
+            if let Some(c) = origin.and_then(|p| self.boundary_at(p)) {
+                match self.selection {
+                    Some(ref mut sel) if shift => sel.head = c,
+                    _ => self.selection = Some(Selection { anchor: c, head: c }),
+                }
+                self.selected_span = None;
+                self.dragging = true;
+            }
+        }
+        if self.dragging {
+            if let Some(p) = response.interact_pointer_pos() {
+                // Past the top or bottom edge: scroll, faster the further out.
+                let clip = ui.clip_rect();
+                let dy = if p.y < clip.top() {
+                    (clip.top() - p.y).min(60.0)
+                } else if p.y > clip.bottom() {
+                    -(p.y - clip.bottom()).min(60.0)
+                } else {
+                    0.0
+                };
+                if dy != 0.0 {
+                    ui.scroll_with_delta(vec2(0.0, dy));
+                    ui.ctx().request_repaint();
+                }
+                if let (Some(c), Some(sel)) = (self.boundary_at(p), self.selection.as_mut()) {
+                    sel.head = c;
+                }
+            }
+            if !response.dragged() {
+                self.dragging = false;
+                self.finish_selection(doc, snap);
+            }
+        }
+        if response.clicked() {
+            let pos = response.interact_pointer_pos();
+            if shift && self.selection.is_some() {
+                if let (Some(c), Some(sel)) = (
+                    pos.and_then(|p| self.boundary_at(p)),
+                    self.selection.as_mut(),
+                ) {
+                    sel.head = c;
+                }
+                self.finish_selection(doc, snap);
+            } else {
+                self.selection = None;
+                self.selected_span = None;
+                if let Some(c) = pos.and_then(|p| self.char_at(p)) {
+                    let here = doc.spans().at(c);
+                    if !here.is_empty() {
+                        let k = match self.last_click {
+                            Some((lc, k)) if lc == c => (k + 1) % here.len(),
+                            _ => 0,
+                        };
+                        self.selected_span = Some(here[k]);
+                        self.last_click = Some((c, k));
+                    }
+                }
+            }
+        }
+        if response.double_clicked()
+            && let Some(c) = response
+                .interact_pointer_pos()
+                .and_then(|p| self.char_at(p))
+        {
+            let (s, e) = doc.text().word_at(c);
+            self.selection = Some(Selection { anchor: s, head: e });
+            self.selected_span = None;
+        }
+    }
+
+    fn finish_selection(&mut self, doc: &Document, snap: bool) {
+        let Some(sel) = self.selection else { return };
+        let (s, e) = sel.range();
+        let snapped = if snap {
+            doc.text().snap_to_words(s, e)
+        } else {
+            Some((s, e)).filter(|(s, e)| s < e)
+        };
+        self.selection = snapped.map(|(s, e)| Selection { anchor: s, head: e });
+    }
+
+    fn hover(&self, response: &egui::Response, project: &Project, doc: &Document) {
+        if self.dragging {
+            return;
+        }
+        let Some(c) = response.hover_pos().and_then(|p| self.char_at(p)) else {
+            return;
+        };
+        let here = doc.spans().at(c);
+        if here.is_empty() {
+            return;
+        }
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            for span in &here {
+                let Some(label) = project.label(span.label()) else {
+                    continue;
+                };
+                ui.horizontal(|ui| {
+                    swatch(ui, color(label.color));
+                    ui.strong(&label.name);
+                    ui.label(ellipsize(doc.span_text(span), 80));
+                    ui.weak(format!("{}–{}", span.start(), span.end()));
+                });
+            }
+            if here.len() > 1 {
+                ui.weak("Click again to cycle through nested spans");
+            }
+        });
+    }
+}
+
+/// A small square of a label's colour.
+pub fn swatch(ui: &mut Ui, c: Color32) {
+    let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, c);
+}
+
+/// Shortens text to `max` chars with an ellipsis, on one line.
+pub fn ellipsize(s: &str, max: usize) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max + 1)
+        .collect();
+    if one_line.chars().count() > max {
+        format!("{}…", one_line.chars().take(max).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Cuts text into layout units at line breaks, and long lines at bounded size.
+fn split_units(s: &str) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut start = 0;
+    // Char offset just after the latest whitespace: the preferred place to cut.
+    let mut after_space = 0;
+    let mut n = 0;
+    for (i, c) in s.chars().enumerate() {
+        n = i + 1;
+        if c == '\n' {
+            units.push(Unit { start, end: i });
+            start = i + 1;
+            continue;
+        }
+        if i - start == MAX_UNIT_CHARS {
+            let cut = if after_space > start + MAX_UNIT_CHARS * 3 / 4 {
+                after_space
+            } else {
+                i
+            };
+            units.push(Unit { start, end: cut });
+            start = cut;
+        }
+        if c.is_whitespace() {
+            after_space = i + 1;
+        }
+    }
+    // "\r\n" files keep the '\r' in the unit as an invisible char, so offsets hold.
+    units.push(Unit {
+        start,
+        end: n.max(start),
+    });
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_cover_text() {
+        let text = format!("a\n\nbc\r\n{}\n", "word ".repeat(1000));
+        let units = split_units(&text);
+        let n = text.chars().count();
+        assert_eq!(units[0].start, 0);
+        assert_eq!(units.last().map(|u| u.end), Some(n));
+        for w in units.windows(2) {
+            // Consecutive units either touch (split line) or skip exactly one '\n'.
+            let gap = w[1].start - w[0].end;
+            assert!(gap <= 1);
+            assert!(w[1].end - w[1].start <= MAX_UNIT_CHARS);
+        }
+        assert!(units.len() >= 6);
+    }
+}

@@ -1,0 +1,114 @@
+//! egui views. Each view reads state and pushes [`Action`]s; the app applies them after
+//! drawing, so every project change goes through one place and one undo history.
+
+pub mod doc_view;
+pub mod panels;
+
+use std::path::PathBuf;
+
+use eframe::egui::{Color32, Key, KeyboardShortcut, Modifiers};
+
+use crate::model::{LabelId, Rgb, Span, Status};
+
+pub use doc_view::{DocView, Selection};
+
+/// Something the user asked for. Views produce these; [`crate::app::SpanmarkApp::apply`]
+/// carries them out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Turn the selection into a span with this label, or relabel the selected span.
+    ApplyLabel(LabelId),
+    /// Remove the selected span.
+    DeleteSelectedSpan,
+    /// Clear the text selection and the selected span.
+    ClearSelection,
+    /// Select a span of the current document; `scroll` brings it into view.
+    SelectSpan {
+        /// The span.
+        span: Span,
+        /// Whether to scroll to it.
+        scroll: bool,
+    },
+    /// Show document `index`.
+    SelectDocument(usize),
+    /// Set a document's status.
+    SetStatus(usize, Status),
+    /// Undo the last step.
+    Undo,
+    /// Redo the last undone step.
+    Redo,
+    /// Start a new, empty project (asks about unsaved changes).
+    New,
+    /// Choose a project with the native dialog and open it.
+    Open,
+    /// Open the project at this path (asks about unsaved changes).
+    OpenPath(PathBuf),
+    /// Save to the current path, or ask for one.
+    Save,
+    /// Save under a new name chosen with the native dialog.
+    SaveAs,
+    /// Save to this path and make it the project's path.
+    SaveToPath(PathBuf),
+    /// Choose text files with the native dialog and add them as documents.
+    AddDocuments,
+    /// Add these text files as documents.
+    AddDocumentPaths(Vec<PathBuf>),
+    /// Show the in-app path field (for desktops without a native dialog).
+    PromptPath(PathPurpose),
+    /// Close the window (asks about unsaved changes).
+    Quit,
+}
+
+/// What a typed path is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Open a project.
+    Open,
+    /// Save the project.
+    Save,
+    /// Add text files (one path per line).
+    AddDocuments,
+}
+
+/// Keyboard shortcuts, defined once so menus show exactly what the keys do.
+pub mod shortcuts {
+    use super::*;
+
+    /// New project.
+    pub const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+    /// Open project.
+    pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+    /// Save.
+    pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+    /// Save as.
+    pub const SAVE_AS: KeyboardShortcut =
+        KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+    /// Undo.
+    pub const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+    /// Redo.
+    pub const REDO: KeyboardShortcut =
+        KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+    /// Redo, the other common binding.
+    pub const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+    /// Quit.
+    pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+}
+
+/// A label colour as egui colour.
+pub fn color(rgb: Rgb) -> Color32 {
+    let [r, g, b] = rgb.0;
+    Color32::from_rgb(r, g, b)
+}
+
+/// The digit keys that can be label hotkeys.
+pub const DIGIT_KEYS: [(Key, char); 9] = [
+    (Key::Num1, '1'),
+    (Key::Num2, '2'),
+    (Key::Num3, '3'),
+    (Key::Num4, '4'),
+    (Key::Num5, '5'),
+    (Key::Num6, '6'),
+    (Key::Num7, '7'),
+    (Key::Num8, '8'),
+    (Key::Num9, '9'),
+];

@@ -1,0 +1,275 @@
+//! Menus, toolbar, side panels and status bar. Each reads state and pushes actions.
+
+use std::path::PathBuf;
+
+use eframe::egui::{self, Button, Color32, RichText, Ui};
+
+use super::doc_view::ellipsize;
+use super::{Action, PathPurpose, color, shortcuts};
+use crate::model::{LabelId, Project, Span, Status, Workspace};
+
+/// The File / Edit / View / Help menu bar.
+pub fn menu_bar(
+    ui: &mut Ui,
+    ws: &Workspace,
+    recent: &[PathBuf],
+    snap: &mut bool,
+    actions: &mut Vec<Action>,
+) {
+    let ctx = ui.ctx().clone();
+    let item = |ui: &mut Ui, text: &str, shortcut: Option<&egui::KeyboardShortcut>| {
+        let mut b = Button::new(text);
+        if let Some(s) = shortcut {
+            b = b.shortcut_text(ctx.format_shortcut(s));
+        }
+        ui.add(b).clicked()
+    };
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if item(ui, "New", Some(&shortcuts::NEW)) {
+                actions.push(Action::New);
+            }
+            if item(ui, "Open…", Some(&shortcuts::OPEN)) {
+                actions.push(Action::Open);
+            }
+            if item(ui, "Open path…", None) {
+                actions.push(Action::PromptPath(PathPurpose::Open));
+            }
+            ui.add_enabled_ui(!recent.is_empty(), |ui| {
+                ui.menu_button("Open recent", |ui| {
+                    for path in recent {
+                        if ui.button(path.display().to_string()).clicked() {
+                            actions.push(Action::OpenPath(path.clone()));
+                        }
+                    }
+                });
+            });
+            ui.separator();
+            if item(ui, "Save", Some(&shortcuts::SAVE)) {
+                actions.push(Action::Save);
+            }
+            if item(ui, "Save As…", Some(&shortcuts::SAVE_AS)) {
+                actions.push(Action::SaveAs);
+            }
+            if item(ui, "Save to path…", None) {
+                actions.push(Action::PromptPath(PathPurpose::Save));
+            }
+            ui.separator();
+            if item(ui, "Add documents…", None) {
+                actions.push(Action::AddDocuments);
+            }
+            if item(ui, "Add documents from path…", None) {
+                actions.push(Action::PromptPath(PathPurpose::AddDocuments));
+            }
+            ui.separator();
+            if item(ui, "Quit", Some(&shortcuts::QUIT)) {
+                actions.push(Action::Quit);
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            let undo = match ws.undo_description() {
+                Some(d) => format!("Undo {d}"),
+                None => "Undo".to_string(),
+            };
+            let redo = match ws.redo_description() {
+                Some(d) => format!("Redo {d}"),
+                None => "Redo".to_string(),
+            };
+            ui.add_enabled_ui(ws.undo_description().is_some(), |ui| {
+                if item(ui, &undo, Some(&shortcuts::UNDO)) {
+                    actions.push(Action::Undo);
+                }
+            });
+            ui.add_enabled_ui(ws.redo_description().is_some(), |ui| {
+                if item(ui, &redo, Some(&shortcuts::REDO)) {
+                    actions.push(Action::Redo);
+                }
+            });
+            ui.separator();
+            if ui
+                .add(Button::new("Delete span").shortcut_text("Del"))
+                .clicked()
+            {
+                actions.push(Action::DeleteSelectedSpan);
+            }
+            if ui
+                .add(Button::new("Clear selection").shortcut_text("Esc"))
+                .clicked()
+            {
+                actions.push(Action::ClearSelection);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            ui.checkbox(snap, "Snap selections to words");
+            ui.separator();
+            egui::widgets::global_theme_preference_buttons(ui);
+        });
+        ui.menu_button("Help", |ui| {
+            ui.label(RichText::new("Keyboard").strong());
+            for (keys, what) in KEY_HELP {
+                ui.horizontal(|ui| {
+                    ui.monospace(*keys);
+                    ui.label(*what);
+                });
+            }
+        });
+    });
+}
+
+/// The keys, as listed under Help and in the README.
+pub const KEY_HELP: &[(&str, &str)] = &[
+    ("drag", "select text (across lines too)"),
+    ("double-click", "select a word"),
+    ("shift+click", "extend the selection"),
+    ("click a span", "select it (again: the next nested span)"),
+    ("1 … 9", "label the selection / relabel the selected span"),
+    ("Del, Backspace", "delete the selected span"),
+    ("Esc", "clear the selection"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
+    ("Ctrl+N / O / S", "new / open / save"),
+    ("Ctrl+Shift+S", "save as"),
+];
+
+/// Label buttons (which double as the colour legend) and the snap toggle.
+pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        for (i, label) in project.labels().iter().enumerate() {
+            let key = label.hotkey.map(|k| format!("{k} ")).unwrap_or_default();
+            let text = RichText::new(format!("{key}{}", label.name)).strong();
+            let button = Button::new(text)
+                .fill(color(label.color).gamma_multiply(0.35))
+                .stroke(egui::Stroke::new(2.0, color(label.color)));
+            let hint = match label.hotkey {
+                Some(k) => format!("Label the selection as {} (key {k})", label.name),
+                None => format!("Label the selection as {}", label.name),
+            };
+            if ui.add(button).on_hover_text(hint).clicked() {
+                actions.push(Action::ApplyLabel(LabelId(i as u16)));
+            }
+        }
+        ui.separator();
+        ui.checkbox(snap, "Snap to words")
+            .on_hover_text("Trim spaces and widen selections to whole words");
+    });
+}
+
+/// The documents list: name, span count, status; click to show.
+pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut Vec<Action>) {
+    ui.heading("Documents");
+    egui::ScrollArea::vertical()
+        .id_salt("documents")
+        .show(ui, |ui| {
+            for (i, doc) in project.documents().iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let text = format!("{}  ({})", doc.name, doc.spans().len());
+                    if ui.selectable_label(i == current, text).clicked() {
+                        actions.push(Action::SelectDocument(i));
+                    }
+                });
+                let mut status = doc.status;
+                egui::ComboBox::new(("status", i), "status")
+                    .selected_text(status.as_str())
+                    .width(110.0)
+                    .show_ui(ui, |ui| {
+                        for s in Status::ALL {
+                            ui.selectable_value(&mut status, s, s.as_str());
+                        }
+                    });
+                if status != doc.status {
+                    actions.push(Action::SetStatus(i, status));
+                }
+                ui.add_space(4.0);
+            }
+        });
+}
+
+/// The span list of the current document, filterable by label, with counts.
+pub fn spans(
+    ui: &mut Ui,
+    project: &Project,
+    doc: usize,
+    hidden: &mut Vec<LabelId>,
+    selected: Option<Span>,
+    actions: &mut Vec<Action>,
+) {
+    let Some(doc) = project.document(doc) else {
+        return;
+    };
+    ui.heading("Spans");
+    let mut counts = vec![0usize; project.labels().len()];
+    for s in doc.spans().iter() {
+        if let Some(c) = counts.get_mut(usize::from(s.label().0)) {
+            *c += 1;
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        for (i, label) in project.labels().iter().enumerate() {
+            let id = LabelId(i as u16);
+            let shown = !hidden.contains(&id);
+            let text = RichText::new(format!("{} {}", label.name, counts[i])).color(if shown {
+                ui.visuals().text_color()
+            } else {
+                ui.visuals().weak_text_color()
+            });
+            let chip = Button::selectable(shown, text).stroke(egui::Stroke::new(
+                1.5,
+                if shown {
+                    color(label.color)
+                } else {
+                    Color32::TRANSPARENT
+                },
+            ));
+            if ui
+                .add(chip)
+                .on_hover_text(format!("Show or hide {} spans in this list", label.name))
+                .clicked()
+            {
+                if shown {
+                    hidden.push(id);
+                } else {
+                    hidden.retain(|h| *h != id);
+                }
+            }
+        }
+    });
+    ui.separator();
+    let visible: Vec<&Span> = doc
+        .spans()
+        .iter()
+        .filter(|s| !hidden.contains(&s.label()))
+        .collect();
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    egui::ScrollArea::vertical()
+        .id_salt("spans")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_h, visible.len(), |ui, rows| {
+            for span in &visible[rows] {
+                let Some(label) = project.label(span.label()) else {
+                    continue;
+                };
+                let text = format!(
+                    "{}  {}–{}  {}",
+                    label.name,
+                    span.start(),
+                    span.end(),
+                    ellipsize(doc.span_text(span), 40)
+                );
+                let r = ui.add(
+                    Button::selectable(selected == Some(**span), RichText::new(text))
+                        .stroke(egui::Stroke::new(0.0, Color32::TRANSPARENT)),
+                );
+                ui.painter().rect_filled(
+                    egui::Rect::from_min_size(r.rect.left_top(), egui::vec2(3.0, r.rect.height())),
+                    0.0,
+                    color(label.color),
+                );
+                if r.clicked() {
+                    actions.push(Action::SelectSpan {
+                        span: **span,
+                        scroll: true,
+                    });
+                }
+            }
+        });
+}

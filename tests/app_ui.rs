@@ -1,0 +1,309 @@
+//! Drives the real app headless with egui_kittest: mouse drags, keys, menus, files.
+
+use eframe::egui::{self, Key, Modifiers, Pos2, vec2};
+use egui_kittest::{Harness, kittest::Queryable};
+use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
+use spanmark::model::Span;
+
+fn harness_with(startup: Startup) -> Harness<'static, SpanmarkApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| SpanmarkApp::headless(startup));
+    h.run();
+    h
+}
+
+fn harness() -> Harness<'static, SpanmarkApp> {
+    harness_with(Startup::Sample)
+}
+
+/// Char offset of `needle` in the sample article (Python's `text.index`).
+fn offset(needle: &str) -> usize {
+    let byte = SAMPLE_TEXT.find(needle).expect("needle in sample");
+    SAMPLE_TEXT[..byte].chars().count()
+}
+
+fn char_pos(h: &Harness<'_, SpanmarkApp>, c: usize) -> Pos2 {
+    h.state()
+        .view()
+        .char_screen_pos(c)
+        .unwrap_or_else(|| panic!("char {c} is not on screen"))
+}
+
+/// Presses the mouse at `from`, moves it in steps to `to`, releases.
+fn drag(h: &mut Harness<'_, SpanmarkApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + (to - from) * (k as f32 / 4.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
+/// Drags from just left of the middle of char `first` to just right of the middle of `last`.
+fn drag_chars(h: &mut Harness<'_, SpanmarkApp>, first: usize, last: usize) {
+    let from = char_pos(h, first) - vec2(2.0, 0.0);
+    let to = char_pos(h, last) + vec2(2.0, 0.0);
+    drag(h, from, to);
+}
+
+fn spans(h: &Harness<'_, SpanmarkApp>) -> Vec<(usize, usize, String)> {
+    let project = h.state().workspace().project();
+    project.documents()[0]
+        .spans()
+        .iter()
+        .map(|s| {
+            (
+                s.start(),
+                s.end(),
+                project.label(s.label()).unwrap().name.clone(),
+            )
+        })
+        .collect()
+}
+
+fn label_zabihullah(h: &mut Harness<'_, SpanmarkApp>) -> (usize, usize) {
+    let start = offset("Zabihullah Mujahid");
+    let end = start + "Zabihullah Mujahid".chars().count();
+    // From the middle of "Zabihullah" to the middle of "Mujahid": snapping widens it.
+    let from = char_pos(h, start + 3);
+    let to = char_pos(h, end - 3);
+    drag(h, from, to);
+    h.key_press(Key::Num1);
+    h.run();
+    (start, end)
+}
+
+#[test]
+fn drag_then_key_1_makes_a_person_span() {
+    let mut h = harness();
+    let (start, end) = label_zabihullah(&mut h);
+    assert_eq!(spans(&h), vec![(start, end, "PERSON".to_string())]);
+    assert!(h.state().workspace().is_dirty());
+    assert!(h.state().window_title().starts_with("● "));
+}
+
+#[test]
+fn drag_without_snap_keeps_exact_offsets() {
+    let mut h = harness();
+    h.state_mut().set_snap_to_words(false);
+    let start = offset("Bagram Air Base");
+    // Press on the left half of the first char, release on the right half of the last.
+    let a = char_pos(&h, start) - vec2(2.0, 0.0);
+    let b = char_pos(&h, start + 14) + vec2(2.0, 0.0);
+    drag(&mut h, a, b);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), vec![(start, start + 15, "PLACE".to_string())]);
+}
+
+#[test]
+fn toolbar_button_labels_and_duplicate_is_refused() {
+    let mut h = harness();
+    let (start, end) = label_zabihullah(&mut h);
+    // Same range again, with the toolbar button: refused with a message.
+    let from = char_pos(&h, start + 1);
+    let to = char_pos(&h, end - 1);
+    drag(&mut h, from, to);
+    h.get_by_label("1 PERSON").click();
+    h.run();
+    assert_eq!(spans(&h).len(), 1);
+    assert!(
+        h.state().status().contains("already exists"),
+        "{}",
+        h.state().status()
+    );
+    // Same range, other label: allowed (overlaps are fine).
+    h.get_by_label("3 ORG").click();
+    h.run();
+    assert_eq!(spans(&h).len(), 2);
+}
+
+#[test]
+fn click_relabel_delete_undo_redo() {
+    let mut h = harness();
+    let (start, end) = label_zabihullah(&mut h);
+    // Clear, then click on the span to select it.
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().view().selected_span, None);
+    let p = char_pos(&h, start + 5);
+    h.hover_at(p);
+    h.run();
+    h.get_by_label("Document text");
+    let span = Span::new(
+        start,
+        end,
+        h.state().workspace().project().label_id("PERSON").unwrap(),
+    )
+    .unwrap();
+    click_at(&mut h, p);
+    assert_eq!(h.state().view().selected_span, Some(span));
+
+    h.key_press(Key::Num3);
+    h.run();
+    assert_eq!(spans(&h), vec![(start, end, "ORG".to_string())]);
+
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(spans(&h).is_empty());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(spans(&h), vec![(start, end, "ORG".to_string())]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(spans(&h), vec![(start, end, "PERSON".to_string())]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(spans(&h).is_empty());
+    assert!(!h.state().workspace().is_dirty());
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(spans(&h), vec![(start, end, "ORG".to_string())]);
+}
+
+fn click_at(h: &mut Harness<'_, SpanmarkApp>, p: Pos2) {
+    h.hover_at(p);
+    h.run();
+    h.drag_at(p);
+    h.run();
+    h.drop_at(p);
+    h.run();
+}
+
+#[test]
+fn nested_spans_both_clickable() {
+    let mut h = harness();
+    h.state_mut().set_snap_to_words(false);
+    // QUOTE over a phrase, PLACE inside it.
+    let q = offset("rejected U.S. President");
+    let place = offset("U.S. President");
+    drag_chars(&mut h, q, q + 22);
+    h.key_press(Key::Num5);
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    drag_chars(&mut h, place, place + 3);
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(spans(&h).len(), 2);
+    // A click inside both selects the inner span; a second click the outer one.
+    let p = char_pos(&h, place + 1);
+    click_at(&mut h, p);
+    let first = h.state().view().selected_span.unwrap();
+    assert_eq!((first.start(), first.end()), (place, place + 4));
+    // Wait out the double-click window so the second click is a plain click.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    click_at(&mut h, p);
+    let second = h.state().view().selected_span.unwrap();
+    assert_eq!((second.start(), second.end()), (q, q + 23));
+}
+
+#[test]
+fn save_to_path_and_reopen_through_the_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("work.ron");
+    let mut h = harness();
+    label_zabihullah(&mut h);
+
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save to path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(path.exists(), "status: {}", h.state().status());
+    assert!(!h.state().workspace().is_dirty());
+    assert_eq!(h.state().window_title(), "work.ron — spanmark");
+    let saved = h.state().workspace().project().clone();
+
+    let mut h2 = harness_with(Startup::Paths(vec![path.clone()]));
+    assert_eq!(h2.state().workspace().project(), &saved);
+    assert_eq!(h2.state().error(), None);
+    h2.run();
+}
+
+#[test]
+fn new_with_unsaved_changes_asks_first() {
+    let mut h = harness();
+    label_zabihullah(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert!(h.state().is_asking_to_save());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(spans(&h).len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().workspace().project().documents().is_empty());
+}
+
+#[test]
+fn broken_file_shows_error_and_keeps_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, "(version: 1, labels: [(name: \"A\", color: \"#000000\")], documents: [(name: \"d\", text: \"abc\", spans: [(start: 1, end: 9, label: \"A\")])])").unwrap();
+    let mut h = harness();
+    label_zabihullah(&mut h);
+    // Keep the unsaved-changes question out of the way: this tests the error path.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(&bad.display().to_string());
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    let err = h.state().error().expect("an error is shown").to_string();
+    assert!(
+        err.contains("bad.ron") && err.contains("outside the text"),
+        "{err}"
+    );
+    assert_eq!(spans(&h).len(), 1, "the open project stays");
+    h.get_by_label("OK").click();
+    h.run();
+    assert_eq!(h.state().error(), None);
+}
+
+#[test]
+fn screenshot_with_spans() {
+    let mut h = harness();
+    label_zabihullah(&mut h);
+    h.state_mut().set_snap_to_words(true);
+    for (needle, key) in [
+        ("Bagram Air Base", Key::Num2),
+        ("Taliban government", Key::Num3),
+        ("September 21, 2025", Key::Num4),
+    ] {
+        let s = offset(needle);
+        let e = s + needle.chars().count();
+        drag_chars(&mut h, s, e - 1);
+        h.key_press(key);
+        h.run();
+    }
+    h.key_press(Key::Escape);
+    h.run();
+    h.remove_cursor();
+    h.run();
+    h.snapshot("app_with_spans");
+}
