@@ -38,6 +38,9 @@ pub struct SpanmarkApp {
     pending: Option<Action>,
     /// Set while carrying out a pending action the user chose to go on with.
     skip_guard: bool,
+    /// An action to carry out once the project has been saved ("Save" in the
+    /// unsaved-changes question, when the save first needs a path).
+    after_save: Option<Action>,
     path_prompt: Option<(PathPurpose, String)>,
     allow_close: bool,
     title: String,
@@ -80,6 +83,7 @@ impl SpanmarkApp {
             error: None,
             pending: None,
             skip_guard: false,
+            after_save: None,
             path_prompt: None,
             allow_close: false,
             title: String::new(),
@@ -267,6 +271,9 @@ impl SpanmarkApp {
                 self.replace_project(Project::default(), None);
                 self.status = "New project: add documents with File › Add documents…".to_string();
             }
+            Action::Open if !native_dialogs() => {
+                self.apply(ctx, Action::PromptPath(PathPurpose::Open));
+            }
             Action::Open => {
                 if let Some(path) = rfd::FileDialog::new()
                     .set_title("Open spanmark project")
@@ -281,9 +288,12 @@ impl SpanmarkApp {
             }
             Action::OpenPath(path) => self.open_path(path),
             Action::Save => match self.path.clone() {
-                Some(p) => self.save_to(p),
+                Some(p) => self.save_to(ctx, p),
                 None => self.apply(ctx, Action::SaveAs),
             },
+            Action::SaveAs if !native_dialogs() => {
+                self.apply(ctx, Action::PromptPath(PathPurpose::Save));
+            }
             Action::SaveAs => {
                 let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
                     || "untitled.ron".into(),
@@ -296,12 +306,15 @@ impl SpanmarkApp {
                     .set_file_name(name)
                     .save_file()
                 {
-                    self.save_to(path);
+                    self.save_to(ctx, path);
                 } else {
                     self.status = no_dialog_hint("Save to path…");
                 }
             }
-            Action::SaveToPath(path) => self.save_to(path),
+            Action::SaveToPath(path) => self.save_to(ctx, path),
+            Action::AddDocuments if !native_dialogs() => {
+                self.apply(ctx, Action::PromptPath(PathPurpose::AddDocuments));
+            }
             Action::AddDocuments => {
                 if let Some(paths) = rfd::FileDialog::new()
                     .set_title("Add text documents")
@@ -407,7 +420,7 @@ impl SpanmarkApp {
         }
     }
 
-    fn save_to(&mut self, mut path: PathBuf) {
+    fn save_to(&mut self, ctx: &egui::Context, mut path: PathBuf) {
         if path.extension().is_none() {
             path.set_extension("ron");
         }
@@ -417,8 +430,14 @@ impl SpanmarkApp {
                 self.status = format!("Saved {}.", path.display());
                 self.add_recent(&path);
                 self.path = Some(path);
+                if let Some(next) = self.after_save.take() {
+                    self.go_on(ctx, next);
+                }
             }
-            Err(e) => self.error = Some(format!("Could not save. {e}")),
+            Err(e) => {
+                self.after_save = None;
+                self.error = Some(format!("Could not save. {e}"));
+            }
         }
     }
 
@@ -555,10 +574,13 @@ impl SpanmarkApp {
             });
             match choice {
                 Some(0) => {
+                    // Saving goes on with the pending action when it succeeds, possibly
+                    // only after the user typed a path.
                     self.pending = None;
+                    self.after_save = Some(pending);
                     self.apply(ctx, Action::Save);
-                    if !self.ws.is_dirty() {
-                        self.go_on(ctx, pending);
+                    if self.path_prompt.is_none() {
+                        self.after_save = None;
                     }
                 }
                 Some(1) => {
@@ -619,6 +641,7 @@ impl SpanmarkApp {
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
                         keep = false;
+                        self.after_save = None;
                     }
                 });
             });
@@ -633,6 +656,16 @@ impl SpanmarkApp {
         self.apply(ctx, action);
         self.skip_guard = false;
     }
+}
+
+/// Whether a native file dialog can appear. On Linux, rfd asks the desktop portal over
+/// D-Bus; with no session bus it would return nothing, so the in-app path field is used.
+fn native_dialogs() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists())
 }
 
 fn no_dialog_hint(fallback: &str) -> String {

@@ -307,3 +307,202 @@ fn screenshot_with_spans() {
     h.run();
     h.snapshot("app_with_spans");
 }
+
+/// Char offset of the `n`th (0-based) occurrence of `needle` in the sample.
+fn nth_offset(needle: &str, n: usize) -> usize {
+    let (byte, _) = SAMPLE_TEXT
+        .match_indices(needle)
+        .nth(n)
+        .expect("occurrence in sample");
+    SAMPLE_TEXT[..byte].chars().count()
+}
+
+/// What `saves/sample.ron` holds: (text, occurrence, label key).
+const SAMPLE_SPANS: &[(&str, usize, Key)] = &[
+    ("Taliban", 0, Key::Num3),
+    ("Trump", 0, Key::Num1),
+    ("Bagram Air Base", 0, Key::Num2),
+    ("Afghanistan", 0, Key::Num2),
+    ("Washington", 0, Key::Num2),
+    ("JALALABAD", 0, Key::Num2),
+    ("Taliban government", 0, Key::Num3),
+    ("Sunday", 0, Key::Num4),
+    ("U.S.", 0, Key::Num2),
+    ("Donald Trump", 0, Key::Num1),
+    ("September 21, 2025", 0, Key::Num4),
+    ("Zabihullah Mujahid", 0, Key::Num1),
+    (
+        "Afghanistan's independence and territorial integrity remain non-negotiable",
+        0,
+        Key::Num5,
+    ),
+    ("Afghanistan", 4, Key::Num2),
+    ("United States", 0, Key::Num2),
+    ("Mujahid", 1, Key::Num1),
+    ("Doha Agreement", 0, Key::Num3),
+    ("Kabul", 0, Key::Num2),
+    ("2021", 0, Key::Num4),
+];
+
+/// Regenerates `saves/sample.ron` by driving the app like a user:
+/// `cargo test --test app_ui make_sample_project -- --ignored`.
+#[test]
+#[ignore]
+fn make_sample_project() {
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 1400.0))
+        .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample));
+    h.run();
+    for &(needle, n, key) in SAMPLE_SPANS {
+        let s = nth_offset(needle, n);
+        drag_chars(&mut h, s, s + needle.chars().count() - 1);
+        h.key_press(key);
+        h.run();
+        h.key_press(Key::Escape);
+        h.run();
+    }
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "status")
+        .click();
+    h.run();
+    h.get_by_label("in progress").click();
+    h.run();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save to path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(!h.state().workspace().is_dirty(), "{}", h.state().status());
+}
+
+#[test]
+fn shipped_sample_project_is_what_the_app_made() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let project = spanmark::io::load_project(&path).expect("saves/sample.ron loads");
+    let doc = &project.documents()[0];
+    assert_eq!(doc.text().as_str(), SAMPLE_TEXT);
+    let mut got: Vec<(usize, usize, &str)> = doc
+        .spans()
+        .iter()
+        .map(|s| (s.start(), s.end(), doc.span_text(s)))
+        .collect();
+    let mut want: Vec<(usize, usize, &str)> = SAMPLE_SPANS
+        .iter()
+        .map(|&(needle, n, _)| {
+            let s = nth_offset(needle, n);
+            (s, s + needle.chars().count(), needle)
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // The example from the docs: Zabihullah Mujahid is PERSON 652..670.
+    let person = project.label_id("PERSON").unwrap();
+    assert!(doc.spans().contains(&Span::new(652, 670, person).unwrap()));
+}
+
+#[test]
+fn save_from_the_unsaved_changes_question_then_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("first.ron");
+    let mut h = harness();
+    label_zabihullah(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    // No native dialog here (no desktop portal): the in-app path field opens instead.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert_eq!(
+        spanmark::io::load_project(&path).unwrap().documents()[0]
+            .spans()
+            .len(),
+        1
+    );
+    // ...and then the new project was started.
+    assert!(h.state().workspace().project().documents().is_empty());
+    assert!(!h.state().workspace().is_dirty());
+}
+
+#[test]
+fn add_documents_status_and_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("emoji.txt");
+    std::fs::write(&a, "\u{feff}Family 👨‍👩‍👧 visited Kabul.\r\nDone.").unwrap();
+    // The headless harness has only egui's bundled font (no emoji); the real app also
+    // asks the system's fonts. Tofu is fine here: this test is about offsets.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .allow_missing_glyphs()
+        .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample));
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Add documents from path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .type_text(&a.display().to_string());
+    h.run();
+    h.get_by_label("Add").click();
+    h.run();
+    let project = h.state().workspace().project();
+    assert_eq!(project.documents().len(), 2);
+    assert_eq!(h.state().current_document(), 1);
+    assert_eq!(
+        project.documents()[1].text().as_str(),
+        "Family 👨‍👩‍👧 visited Kabul.\r\nDone."
+    );
+    // Label "Kabul" in the new document: offsets count the emoji as 5 chars.
+    let kabul = "Family 👨‍👩‍👧 visited ".chars().count();
+    h.state_mut().set_snap_to_words(true);
+    let from = char_pos(&h, kabul + 1);
+    let to = char_pos(&h, kabul + 3);
+    drag(&mut h, from, to);
+    h.key_press(Key::Num2);
+    h.run();
+    let doc = &h.state().workspace().project().documents()[1];
+    let span = doc.spans().iter().next().copied().unwrap();
+    assert_eq!((span.start(), span.end()), (kabul, kabul + 5));
+    assert_eq!(doc.span_text(&span), "Kabul");
+    // Undo twice: the span, then the added document.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().workspace().project().documents().len(), 1);
+    assert_eq!(h.state().current_document(), 0);
+    // Back on the sample; switch status through the combo box.
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "status")
+        .click();
+    h.run();
+    h.get_by_label("done").click();
+    h.run();
+    assert_eq!(
+        h.state().workspace().project().documents()[0].status,
+        spanmark::model::Status::Done
+    );
+}
+
+#[test]
+fn span_list_click_selects_and_scrolls() {
+    let mut h = harness();
+    let (start, end) = label_zabihullah(&mut h);
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_by_label("PERSON  652–670  Zabihullah Mujahid")
+        .click();
+    h.run();
+    let selected = h.state().view().selected_span.unwrap();
+    assert_eq!((selected.start(), selected.end()), (start, end));
+}

@@ -123,13 +123,21 @@ impl Text {
             .count();
         start += lead;
         end -= trail;
+        // Widen within the word, but never across an apostrophe: UAX #29 keeps "Trump's"
+        // as one word, while an annotator selecting "Trump" means the name alone.
         let (ws, we) = self.word_at(start);
         if is_word(self.slice(ws, we)) {
-            start = ws;
+            let head = self.slice(ws, start);
+            start -= head
+                .chars()
+                .rev()
+                .take_while(|c| !is_apostrophe(*c))
+                .count();
         }
         let (ws, we) = self.word_at(end - 1);
         if is_word(self.slice(ws, we)) {
-            end = we;
+            let tail = self.slice(end, we);
+            end += tail.chars().take_while(|c| !is_apostrophe(*c)).count();
         }
         Some((start, end))
     }
@@ -152,6 +160,10 @@ impl Text {
         };
         (lo, hi.max(pos + 1).min(self.char_len))
     }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}')
 }
 
 /// Whether a UAX #29 segment is a word (has a letter or digit), not space or punctuation.
@@ -201,6 +213,12 @@ mod tests {
         let t = Text::new("Trump's bid, four".to_string());
         assert_eq!(t.snap_to_words(2, 12), Some((0, 12)));
         assert_eq!(t.slice(0, 12), "Trump's bid,");
+        // Selecting the name before a possessive keeps the name alone...
+        assert_eq!(t.snap_to_words(1, 4), Some((0, 5)));
+        // ...and selecting into the possessive keeps it.
+        assert_eq!(t.snap_to_words(1, 6), Some((0, 7)));
+        let t = Text::new("Afghanistan\u{2019}s rifts".to_string());
+        assert_eq!(t.snap_to_words(3, 8), Some((0, 11)));
     }
 
     #[test]
