@@ -202,8 +202,7 @@ fn nested_spans_both_clickable() {
     click_at(&mut h, p);
     let first = h.state().view().selected_span.unwrap();
     assert_eq!((first.start(), first.end()), (place, place + 4));
-    // Wait out the double-click window so the second click is a plain click.
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    // (Each harness step is 0.25 s, so the second click is not a double-click.)
     click_at(&mut h, p);
     let second = h.state().view().selected_span.unwrap();
     assert_eq!((second.start(), second.end()), (q, q + 23));
@@ -505,4 +504,94 @@ fn span_list_click_selects_and_scrolls() {
     h.run();
     let selected = h.state().view().selected_span.unwrap();
     assert_eq!((selected.start(), selected.end()), (start, end));
+}
+
+#[test]
+fn double_click_selects_a_word_and_shift_click_extends() {
+    let mut h = harness();
+    let start = offset("Zabihullah Mujahid");
+    let p = char_pos(&h, start + 4);
+    h.hover_at(p);
+    h.run();
+    // A harness step is 0.25 s of simulated time: allow a slow double-click.
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
+    for _ in 0..2 {
+        h.drag_at(p);
+        h.step();
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 0.3);
+    h.run();
+    let sel = h.state().view().selection.expect("a word is selected");
+    assert_eq!(sel.range(), (start, start + 10));
+    // Shift+click on "Mujahid" extends the selection to the end of that word.
+    let q = char_pos(&h, start + 14);
+    h.hover_at(q);
+    h.run();
+    h.event_modifiers(
+        egui::Event::PointerButton {
+            pos: q,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::SHIFT,
+        },
+        Modifiers::SHIFT,
+    );
+    h.run();
+    h.event_modifiers(
+        egui::Event::PointerButton {
+            pos: q,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::SHIFT,
+        },
+        Modifiers::SHIFT,
+    );
+    h.run();
+    let sel = h.state().view().selection.expect("still selected");
+    assert_eq!(sel.range(), (start, start + 18));
+    h.key_press(Key::Num1);
+    h.run();
+    assert_eq!(spans(&h), vec![(start, start + 18, "PERSON".to_string())]);
+}
+
+#[test]
+fn closing_the_window_with_unsaved_changes_asks() {
+    let mut h = harness();
+    label_zabihullah(&mut h);
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.run();
+    assert!(h.state().is_asking_to_save());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().is_asking_to_save());
+    assert_eq!(spans(&h).len(), 1);
+}
+
+#[test]
+fn screenshot_sample_project_light_theme() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let mut h = harness_with(Startup::Paths(vec![path]));
+    h.ctx.set_theme(egui::Theme::Light);
+    h.run();
+    // Select the QUOTE that contains a PLACE: both underlines and the outline show.
+    h.get_by_label_contains("QUOTE  843–917").click();
+    h.run();
+    h.remove_cursor();
+    h.run();
+    h.snapshot("sample_project_light");
 }

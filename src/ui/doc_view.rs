@@ -21,8 +21,15 @@ use crate::model::{Document, Project, Span};
 const MAX_UNIT_CHARS: usize = 2000;
 /// Body text size in points.
 const FONT_SIZE: f32 = 16.0;
-/// Extra row height that holds the stacked span underlines.
-const ROW_EXTRA: f32 = 14.0;
+/// Extra row height, split above and below the text; the part below holds the stacked
+/// span underlines.
+const ROW_EXTRA: f32 = 16.0;
+/// Gap between the text and the first underline.
+const UNDERLINE_GAP: f32 = 1.5;
+/// Distance between stacked underlines.
+const UNDERLINE_STEP: f32 = 3.0;
+/// Thickness of an underline.
+const UNDERLINE_WIDTH: f32 = 2.0;
 /// Gap below each paragraph.
 const PARA_GAP: f32 = 8.0;
 /// Margin left and right of the text.
@@ -176,7 +183,12 @@ impl DocView {
         let font = FontId::proportional(FONT_SIZE);
         let font_height = ui.fonts_mut(|f| f.row_height(&font));
         let row_h = (font_height + ROW_EXTRA).round();
-        let text_color = ui.visuals().text_color();
+        // Reading text a little stronger than egui's default label grey.
+        let text_color = if ui.visuals().dark_mode {
+            Color32::from_gray(215)
+        } else {
+            Color32::from_gray(25)
+        };
 
         let mut area = egui::ScrollArea::vertical()
             .id_salt("document")
@@ -307,20 +319,22 @@ impl DocView {
                 let c = project
                     .label(span.label())
                     .map_or(Color32::GRAY, |l| color(l.color));
+                let selected = self.selected_span == Some(*span);
                 for r in self.range_rects(p, span.start(), span.end()) {
-                    let y = band(r).bottom() + 1.5 + *level as f32 * 3.5;
-                    let bar =
-                        Rect::from_x_y_ranges((r.left() + 1.0)..=(r.right() - 1.0), y..=y + 2.5);
+                    let band = band(r);
+                    let y = band.bottom() + UNDERLINE_GAP + *level as f32 * UNDERLINE_STEP;
+                    let bar = Rect::from_x_y_ranges(
+                        (r.left() + 1.0)..=(r.right() - 1.0),
+                        y..=y + UNDERLINE_WIDTH,
+                    );
                     painter.rect_filled(bar, 1.0, c);
-                }
-                if self.selected_span == Some(*span) {
-                    for r in self.range_rects(p, span.start(), span.end()) {
-                        painter.rect_stroke(
-                            band(r).expand(2.0),
-                            3.0,
-                            selected_stroke,
-                            StrokeKind::Outside,
+                    if selected {
+                        // Around the text and the span's own underline.
+                        let outline = Rect::from_x_y_ranges(
+                            (band.left() - 2.0)..=(band.right() + 2.0),
+                            (band.top() - 2.0)..=(bar.bottom() + 1.5),
                         );
+                        painter.rect_stroke(outline, 3.0, selected_stroke, StrokeKind::Outside);
                     }
                 }
             }

@@ -244,6 +244,8 @@ pub fn spans(
         .id_salt("spans")
         .auto_shrink([false, false])
         .show_rows(ui, row_h, visible.len(), |ui, rows| {
+            // One line per row: show_rows needs equal row heights.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             for span in &visible[rows] {
                 let Some(label) = project.label(span.label()) else {
                     continue;
