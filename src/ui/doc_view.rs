@@ -408,7 +408,9 @@ impl DocView {
 
     fn interact(&mut self, ui: &Ui, response: &egui::Response, doc: &Document, snap: bool) {
         let shift = ui.input(|i| i.modifiers.shift);
-        if response.drag_started_by(egui::PointerButton::Primary) {
+        // Not `drag_started_by`: it needs the button still down, and a fast flick can
+        // start and end a drag in the same frame.
+        if response.drag_started() && !ui.input(|i| i.pointer.secondary_down()) {
             let origin = ui
                 .input(|i| i.pointer.press_origin())
                 .or(response.interact_pointer_pos());
