@@ -64,6 +64,15 @@ impl Selection {
 struct Unit {
     start: usize,
     end: usize,
+    /// The next unit continues the same line (this one was cut for length): no
+    /// paragraph gap after it.
+    cut: bool,
+}
+
+impl Unit {
+    fn gap(&self) -> f32 {
+        if self.cut { 0.0 } else { PARA_GAP }
+    }
 }
 
 /// A unit laid out and placed on screen this frame.
@@ -145,7 +154,7 @@ impl DocView {
         let chars_per_row = (width / (FONT_SIZE * 0.48)).max(1.0);
         for (i, u) in self.units.iter().enumerate() {
             let rows = ((u.end - u.start) as f32 / chars_per_row).ceil().max(1.0);
-            self.heights[i] = rows * row_h + PARA_GAP;
+            self.heights[i] = rows * row_h + u.gap();
             self.measured[i] = false;
         }
         self.width = width;
@@ -191,7 +200,9 @@ impl DocView {
         };
 
         let mut area = egui::ScrollArea::vertical()
-            .id_salt("document")
+            // One scroll position per document (keyed by its text), so switching
+            // documents does not carry the offset over.
+            .id_salt(("document", self.key))
             .auto_shrink([false, false]);
         if let Some(c) = self.pending_scroll.take()
             && !self.units.is_empty()
@@ -240,7 +251,7 @@ impl DocView {
                 );
                 job.wrap.max_width = width;
                 let galley = ui.painter().layout_job(job);
-                let h = galley.size().y.max(row_h) + PARA_GAP;
+                let h = galley.size().y.max(row_h) + u.gap();
                 if !self.measured[i] || (self.heights[i] - h).abs() > 0.1 {
                     self.heights[i] = h;
                     self.measured[i] = true;
@@ -379,7 +390,7 @@ impl DocView {
         let i = self
             .placed
             .iter()
-            .position(|p| pos.y < p.origin.y + p.galley.size().y + PARA_GAP)
+            .position(|p| pos.y < p.origin.y + p.galley.size().y + self.units[p.unit].gap())
             .unwrap_or(self.placed.len().checked_sub(1)?);
         let p = &self.placed[i];
         let cursor = p.galley.cursor_from_pos(pos - p.origin);
@@ -555,7 +566,11 @@ fn split_units(s: &str) -> Vec<Unit> {
     for (i, c) in s.chars().enumerate() {
         n = i + 1;
         if c == '\n' {
-            units.push(Unit { start, end: i });
+            units.push(Unit {
+                start,
+                end: i,
+                cut: false,
+            });
             start = i + 1;
             continue;
         }
@@ -565,7 +580,11 @@ fn split_units(s: &str) -> Vec<Unit> {
             } else {
                 i
             };
-            units.push(Unit { start, end: cut });
+            units.push(Unit {
+                start,
+                end: cut,
+                cut: true,
+            });
             start = cut;
         }
         if c.is_whitespace() {
@@ -576,6 +595,7 @@ fn split_units(s: &str) -> Vec<Unit> {
     units.push(Unit {
         start,
         end: n.max(start),
+        cut: false,
     });
     units
 }
@@ -595,6 +615,8 @@ mod tests {
             // Consecutive units either touch (split line) or skip exactly one '\n'.
             let gap = w[1].start - w[0].end;
             assert!(gap <= 1);
+            // A unit is marked cut exactly when the next one continues its line.
+            assert_eq!(w[0].cut, gap == 0);
             assert!(w[1].end - w[1].start <= MAX_UNIT_CHARS);
         }
         assert!(units.len() >= 6);
