@@ -1,15 +1,263 @@
-//! Command-line interface.
+//! Command-line interface: the GUI by default, plus headless `import`, `export`, `stats`
+//! and `validate`.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::io::export::{self, ExportOptions, Format, Scheme};
+use crate::io::import::{self, ImportOptions};
+use crate::model::{Project, default_labels};
 
 /// spanmark: fast, offline, exact text span annotation.
 ///
-/// With no arguments, opens the bundled sample article as a new project.
+/// With no arguments, opens the bundled sample article as a new project in the window.
 #[derive(Debug, Parser)]
-#[command(name = "spanmark", version, about, long_about = None)]
+#[command(
+    name = "spanmark",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    /// A headless command; without one, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// A project file (.ron) to open, or text files (.txt) to annotate as a new project.
     pub paths: Vec<PathBuf>,
+}
+
+/// Headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a project's documents and spans in a dataset format.
+    Export {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The format to write.
+        #[arg(short, long, value_enum)]
+        format: FormatArg,
+        /// Output file (for brat: a folder). hf also writes labels.json beside it.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Tagging scheme for conll and hf.
+        #[arg(long, value_enum, default_value_t = SchemeArg::Iob2)]
+        scheme: SchemeArg,
+        /// Labels to keep in conll and hf, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',')]
+        labels: Option<Vec<String>>,
+    },
+    /// Create a project from .txt, .jsonl (doccano or spaCy offsets) or brat .ann files.
+    Import {
+        /// Input files: .txt, .jsonl/.json, .ann (with the .txt of the same name).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The project file to write (only if the import succeeds).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// For .txt files: one document per non-empty line.
+        #[arg(long)]
+        split_lines: bool,
+        /// Skip bad records instead of failing; each skipped record is listed.
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// Print documents, spans per label and overlaps.
+    Stats {
+        /// The project file (.ron).
+        project: PathBuf,
+    },
+    /// Check a project file: exit 0 if it is sound, 1 with the error otherwise.
+    Validate {
+        /// The project file (.ron).
+        project: PathBuf,
+    },
+}
+
+/// Export formats on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    /// doccano JSONL: {"id", "text", "label": [[start, end, label]]}
+    Jsonl,
+    /// CoNLL-2003 style, one token per line, IOB2 or BILOU tags
+    Conll,
+    /// Hugging Face JSONL rows {"tokens", "ner_tags"} plus labels.json
+    Hf,
+    /// brat standoff folder: NAME.txt + NAME.ann
+    Brat,
+    /// Label Studio JSON tasks
+    Labelstudio,
+    /// CSV, one row per span
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Conll => Format::Conll,
+            FormatArg::Hf => Format::Hf,
+            FormatArg::Brat => Format::Brat,
+            FormatArg::Labelstudio => Format::LabelStudio,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// Tagging schemes on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemeArg {
+    /// B-, I-, O
+    Iob2,
+    /// B-, I-, L-, U-, O
+    Bilou,
+}
+
+/// Runs a headless command, printing results to `out` and diagnostics to `err`.
+pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+    match command {
+        Command::Export {
+            project,
+            format,
+            output,
+            scheme,
+            labels,
+        } => {
+            let p = crate::io::load_project(&project)?;
+            let selected = match labels {
+                None => None,
+                Some(names) => Some(
+                    names
+                        .iter()
+                        .map(|n| {
+                            p.label_id(n.trim()).with_context(|| {
+                                let known: Vec<&str> =
+                                    p.labels().iter().map(|l| l.name.as_str()).collect();
+                                format!(
+                                    "unknown label {n:?} (the project has {})",
+                                    known.join(", ")
+                                )
+                            })
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()?,
+                ),
+            };
+            let opts = ExportOptions {
+                scheme: match scheme {
+                    SchemeArg::Iob2 => Scheme::Iob2,
+                    SchemeArg::Bilou => Scheme::Bilou,
+                },
+                labels: selected,
+            };
+            let format = Format::from(format);
+            let report = export::export(&p, format, &opts, &output)?;
+            writeln!(err, "{}: {}", output.display(), report.summary(20))?;
+        }
+        Command::Import {
+            files,
+            output,
+            split_lines,
+            skip_bad,
+        } => {
+            let imported = import::import_paths(
+                &files,
+                default_labels(),
+                ImportOptions {
+                    split_lines,
+                    skip_bad,
+                },
+            )?;
+            for s in &imported.skipped {
+                writeln!(err, "skipped: {s}")?;
+            }
+            for n in &imported.notes {
+                writeln!(err, "note: {n}")?;
+            }
+            let spans: usize = imported.documents.iter().map(|d| d.spans().len()).sum();
+            let n_docs = imported.documents.len();
+            let project = Project::new(imported.labels, imported.documents)
+                .with_context(|| format!("importing into {}", output.display()))?;
+            crate::io::save_project(&project, &output)?;
+            writeln!(
+                err,
+                "{}: {n_docs} documents, {spans} spans{}",
+                output.display(),
+                if imported.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} records skipped", imported.skipped.len())
+                }
+            )?;
+        }
+        Command::Stats { project } => {
+            let p = crate::io::load_project(&project)?;
+            write_stats(&p, &project, out)?;
+        }
+        Command::Validate { project } => {
+            let p = crate::io::load_project(&project)?;
+            let spans: usize = p.documents().iter().map(|d| d.spans().len()).sum();
+            writeln!(
+                out,
+                "{}: ok ({} documents, {spans} spans)",
+                project.display(),
+                p.documents().len()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_stats(p: &Project, path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut per_label = vec![0usize; p.labels().len()];
+    let mut overlaps = 0usize;
+    let mut nested = 0usize;
+    for doc in p.documents() {
+        let spans = doc.spans().as_slice();
+        for (i, s) in spans.iter().enumerate() {
+            per_label[usize::from(s.label().0)] += 1;
+            // Sorted by start: only later spans starting before this one ends overlap it.
+            for t in spans[i + 1..].iter().take_while(|t| t.start() < s.end()) {
+                overlaps += 1;
+                if t.end() <= s.end() {
+                    nested += 1;
+                }
+            }
+        }
+    }
+    let total: usize = per_label.iter().sum();
+    writeln!(
+        out,
+        "{}: {} documents, {total} spans",
+        path.display(),
+        p.documents().len()
+    )?;
+    writeln!(out, "spans per label:")?;
+    for (label, n) in p.labels().iter().zip(&per_label) {
+        writeln!(out, "  {:<12} {n}", label.name)?;
+    }
+    writeln!(out, "overlapping span pairs: {overlaps} ({nested} nested)")?;
+    writeln!(out, "documents:")?;
+    for doc in p.documents() {
+        writeln!(
+            out,
+            "  {}  [{}]  {} chars, {} spans",
+            doc.name,
+            doc.status.as_str(),
+            doc.text().char_len(),
+            doc.spans().len()
+        )?;
+    }
+    Ok(())
+}
+
+/// Rejects paths clap took for the GUI that look like a mistyped command.
+pub fn check_gui_paths(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for p in paths {
+        if !p.exists() {
+            bail!("{}: no such file", p.display());
+        }
+    }
+    Ok(())
 }

@@ -3,14 +3,25 @@ use clap::Parser;
 use eframe::egui;
 
 use spanmark::app::{SpanmarkApp, Startup};
-use spanmark::cli::Cli;
+use spanmark::cli::{self, Cli};
 
-fn main() -> anyhow::Result<()> {
+fn main() {
     let cli = Cli::parse();
-    let startup = if cli.paths.is_empty() {
+    let result = match cli.command {
+        Some(command) => cli::run(command, &mut std::io::stdout(), &mut std::io::stderr()),
+        None => cli::check_gui_paths(&cli.paths).and_then(|()| run_gui(cli.paths)),
+    };
+    if let Err(e) = result {
+        eprintln!("spanmark: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run_gui(paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+    let startup = if paths.is_empty() {
         Startup::Sample
     } else {
-        Startup::Paths(cli.paths)
+        Startup::Paths(paths)
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -1,6 +1,8 @@
 //! Files: the project file, atomic writes, plain-text import. No UI.
 
 mod atomic;
+pub mod export;
+pub mod import;
 pub mod project;
 pub mod text;
 
@@ -13,12 +15,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
     /// The OS refused to read or write.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Os {
         /// The file.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not valid RON or does not have the project's shape.
     #[error("{}:{line}:{col}: {message}", path.display())]

@@ -158,9 +158,9 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
 /// Saves a project atomically (see [`write_atomic`]).
 pub fn save_project(project: &Project, path: &Path) -> Result<(), IoError> {
     let mut buf = Vec::with_capacity(1 << 16);
-    let os = |source| IoError::Os {
+    let os = |error| IoError::Os {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     write_project(project, &mut buf).map_err(os)?;
     write_atomic(path, &buf).map_err(os)
@@ -168,9 +168,9 @@ pub fn save_project(project: &Project, path: &Path) -> Result<(), IoError> {
 
 /// Reads and checks a project file.
 pub fn load_project(path: &Path) -> Result<Project, IoError> {
-    let bytes = std::fs::read(path).map_err(|source| IoError::Os {
+    let bytes = std::fs::read(path).map_err(|error| IoError::Os {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| IoError::Invalid {
         path: path.to_path_buf(),

@@ -8,9 +8,9 @@ use crate::model::Document;
 /// Reads a UTF-8 text file as a document named after the file stem. A BOM is stripped;
 /// line endings are kept exactly, so offsets count the stored text.
 pub fn read_text_document(path: &Path) -> Result<Document, IoError> {
-    let bytes = std::fs::read(path).map_err(|source| IoError::Os {
+    let bytes = std::fs::read(path).map_err(|error| IoError::Os {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let text = String::from_utf8(bytes).map_err(|e| IoError::Invalid {
         path: path.to_path_buf(),

@@ -1,0 +1,32 @@
+//! CoNLL-2003 style: `TOKEN -X- _ TAG`, blank lines between sentences, `-DOCSTART-`
+//! between documents.
+
+use std::io::Write;
+
+use super::tokens::{flatten, sentences};
+use super::{ExportOptions, ExportReport};
+use crate::model::Project;
+
+/// Writes the project as CoNLL; spans a flat format cannot hold are reported.
+pub fn write(
+    project: &Project,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<ExportReport> {
+    let mut report = ExportReport::default();
+    for doc in project.documents() {
+        let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
+        report.spans += spans.len();
+        report.dropped.extend(dropped);
+        out.write_all(b"-DOCSTART- -X- -X- O\n\n")?;
+        let text = doc.text();
+        for sentence in sentences(project, doc, &spans, opts.scheme) {
+            for (t, tag) in sentence.tokens.iter().zip(&sentence.tags) {
+                writeln!(out, "{} -X- _ {tag}", text.slice(t.start, t.end))?;
+            }
+            out.write_all(b"\n")?;
+        }
+        report.documents += 1;
+    }
+    Ok(report)
+}

@@ -1,0 +1,68 @@
+//! Hugging Face token classification: JSONL rows of `tokens` and `ner_tags`, one row per
+//! sentence, plus `labels.json` with the tag list.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::tokens::{flatten, sentences, tag_set};
+use super::{ExportOptions, ExportReport};
+use crate::model::Project;
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: String,
+    document: &'a str,
+    tokens: Vec<&'a str>,
+    ner_tags: Vec<String>,
+}
+
+/// Writes one JSON row per sentence: `{"id", "document", "tokens", "ner_tags"}`.
+pub fn write(
+    project: &Project,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<ExportReport> {
+    let mut report = ExportReport::default();
+    for doc in project.documents() {
+        let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
+        report.spans += spans.len();
+        report.dropped.extend(dropped);
+        let text = doc.text();
+        for (k, sentence) in sentences(project, doc, &spans, opts.scheme)
+            .into_iter()
+            .enumerate()
+        {
+            let row = Row {
+                id: format!("{}-{k}", doc.name),
+                document: &doc.name,
+                tokens: sentence
+                    .tokens
+                    .iter()
+                    .map(|t| text.slice(t.start, t.end))
+                    .collect(),
+                ner_tags: sentence.tags,
+            };
+            serde_json::to_writer(&mut *out, &row)?;
+            out.write_all(b"\n")?;
+        }
+        report.documents += 1;
+    }
+    Ok(report)
+}
+
+/// Writes the tag list (`["O", "B-PERSON", "I-PERSON", ...]`) as JSON.
+pub fn write_labels(
+    project: &Project,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &tag_set(project, opts))?;
+    out.write_all(b"\n")
+}
+
+/// Where the tag list goes: `labels.json` beside the data file.
+pub fn labels_path(data: &Path) -> PathBuf {
+    data.with_file_name("labels.json")
+}

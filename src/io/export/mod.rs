@@ -1,0 +1,219 @@
+//! Exporters. Each is a pure function from the model to writers; [`export`] puts the
+//! result at a path (a file, or a folder for brat).
+
+pub mod brat;
+pub mod conll;
+pub mod csv;
+pub mod hf;
+pub mod jsonl;
+pub mod labelstudio;
+pub mod tokens;
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::IoError;
+use crate::model::{Document, LabelId, Project, Span};
+
+/// An export format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// doccano sequence-labeling JSONL: `{"id", "text", "label": [[start, end, label]]}`.
+    Jsonl,
+    /// CoNLL-2003 style token-per-line with IOB2 or BILOU tags.
+    Conll,
+    /// Hugging Face token-classification JSONL plus a `labels.json` tag list.
+    Hf,
+    /// brat standoff: a folder of `NAME.txt` + `NAME.ann`.
+    Brat,
+    /// Label Studio JSON tasks.
+    LabelStudio,
+    /// One CSV row per span.
+    Csv,
+}
+
+impl Format {
+    /// All formats.
+    pub const ALL: [Format; 6] = [
+        Format::Jsonl,
+        Format::Conll,
+        Format::Hf,
+        Format::Brat,
+        Format::LabelStudio,
+        Format::Csv,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Conll => "conll",
+            Format::Hf => "hf",
+            Format::Brat => "brat",
+            Format::LabelStudio => "labelstudio",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// Parses a command-line name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The usual file name extension (brat writes a folder).
+    pub fn extension(self) -> Option<&'static str> {
+        match self {
+            Format::Jsonl | Format::Hf => Some("jsonl"),
+            Format::Conll => Some("conll"),
+            Format::Brat => None,
+            Format::LabelStudio => Some("json"),
+            Format::Csv => Some("csv"),
+        }
+    }
+
+    /// Whether the format holds only non-overlapping spans.
+    pub fn is_flat(self) -> bool {
+        matches!(self, Format::Conll | Format::Hf)
+    }
+}
+
+/// A tagging scheme for token formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheme {
+    /// B-X, I-X, O.
+    #[default]
+    Iob2,
+    /// B-X, I-X, L-X, U-X, O.
+    Bilou,
+}
+
+/// Export settings.
+#[derive(Clone, Debug, Default)]
+pub struct ExportOptions {
+    /// Tagging scheme (token formats).
+    pub scheme: Scheme,
+    /// Labels to keep in flat formats; `None` keeps all.
+    pub labels: Option<Vec<LabelId>>,
+}
+
+/// A span an export could not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    /// Document name.
+    pub document: String,
+    /// First char.
+    pub start: usize,
+    /// One past the last char.
+    pub end: usize,
+    /// Label name.
+    pub label: String,
+    /// Why it was left out.
+    pub reason: &'static str,
+}
+
+impl Dropped {
+    fn new(project: &Project, doc: &Document, span: &Span, reason: &'static str) -> Self {
+        Self {
+            document: doc.name.clone(),
+            start: span.start(),
+            end: span.end(),
+            label: project
+                .label(span.label())
+                .map_or_else(String::new, |l| l.name.clone()),
+            reason,
+        }
+    }
+}
+
+/// What an export wrote and what it left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    /// Documents written.
+    pub documents: usize,
+    /// Spans written.
+    pub spans: usize,
+    /// Spans the format could not hold, each with the reason.
+    pub dropped: Vec<Dropped>,
+    /// Notes on how spans were written (e.g. brat fragments).
+    pub notes: Vec<String>,
+}
+
+impl ExportReport {
+    /// A short human summary, one line, then one line per dropped span (up to `max`).
+    pub fn summary(&self, max: usize) -> String {
+        let mut s = format!(
+            "{} documents, {} spans written, {} not representable",
+            self.documents,
+            self.spans,
+            self.dropped.len()
+        );
+        for d in self.dropped.iter().take(max) {
+            s.push_str(&format!(
+                "\n  left out: {} {}..{} {} ({})",
+                d.document, d.start, d.end, d.label, d.reason
+            ));
+        }
+        if self.dropped.len() > max {
+            s.push_str(&format!("\n  … and {} more", self.dropped.len() - max));
+        }
+        for n in &self.notes {
+            s.push_str(&format!("\n  note: {n}"));
+        }
+        s
+    }
+}
+
+/// Writes `project` in `format` to `out` (a file; for brat, a folder that is created).
+/// Files are written atomically, so a failed export leaves no half-written file.
+pub fn export(
+    project: &Project,
+    format: Format,
+    opts: &ExportOptions,
+    out: &Path,
+) -> Result<ExportReport, IoError> {
+    let os = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| IoError::Os { path, error }
+    };
+    let write_file = |path: &Path, f: &dyn Fn(&mut dyn Write) -> std::io::Result<ExportReport>| {
+        let mut buf = BufWriter::new(Vec::new());
+        let report = f(&mut buf).map_err(os(path))?;
+        let bytes = buf.into_inner().map_err(|e| os(path)(e.into_error()))?;
+        super::write_atomic(path, &bytes).map_err(os(path))?;
+        Ok::<_, IoError>(report)
+    };
+    match format {
+        Format::Jsonl => write_file(out, &|w| jsonl::write(project, w)),
+        Format::Conll => write_file(out, &|w| conll::write(project, opts, w)),
+        Format::LabelStudio => write_file(out, &|w| labelstudio::write(project, w)),
+        Format::Csv => write_file(out, &|w| csv::write(project, w)),
+        Format::Hf => {
+            let report = write_file(out, &|w| hf::write(project, opts, w))?;
+            let labels_path = hf::labels_path(out);
+            write_file(&labels_path, &|w| {
+                hf::write_labels(project, opts, w)?;
+                Ok(ExportReport::default())
+            })?;
+            Ok(report)
+        }
+        Format::Brat => {
+            fs::create_dir_all(out).map_err(os(out))?;
+            let names = brat::file_names(project);
+            let mut report = ExportReport::default();
+            for (doc, name) in project.documents().iter().zip(&names) {
+                let txt: PathBuf = out.join(format!("{name}.txt"));
+                let ann: PathBuf = out.join(format!("{name}.ann"));
+                write_file(&txt, &|w| {
+                    w.write_all(doc.text().as_str().as_bytes())?;
+                    Ok(ExportReport::default())
+                })?;
+                let r = write_file(&ann, &|w| brat::write_ann(project, doc, w))?;
+                report.documents += 1;
+                report.spans += r.spans;
+                report.notes.extend(r.notes);
+            }
+            Ok(report)
+        }
+    }
+}

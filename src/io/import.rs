@@ -1,0 +1,425 @@
+//! Importers: plain text, JSONL (doccano `label` or spaCy-style `entities`) and brat
+//! standoff. Nothing is half-done: an import returns every document or an error naming
+//! the file and line, unless `skip_bad` asks to skip bad records (each one listed).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::IoError;
+use crate::model::{Document, Label, LabelId, PALETTE, Span};
+
+/// Import settings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions {
+    /// Plain text: one document per non-empty line instead of one per file.
+    pub split_lines: bool,
+    /// Skip bad records (and unreadable files) instead of failing; each is listed.
+    pub skip_bad: bool,
+}
+
+/// The result of an import.
+#[derive(Clone, Debug, Default)]
+pub struct Imported {
+    /// Documents read, in input order.
+    pub documents: Vec<Document>,
+    /// The labels: the ones passed in, plus any new ones the input used.
+    pub labels: Vec<Label>,
+    /// Records skipped under `skip_bad`, one message each (file:line: why).
+    pub skipped: Vec<String>,
+    /// Things worth knowing (e.g. discontinuous brat spans split into fragments).
+    pub notes: Vec<String>,
+}
+
+impl Imported {
+    /// The id of the label `name`, adding it (with the next palette colour and a free
+    /// digit key) if it is new.
+    fn label(&mut self, name: &str) -> LabelId {
+        if let Some(i) = self.labels.iter().position(|l| l.name == name) {
+            return LabelId(i as u16);
+        }
+        let used: HashSet<char> = self.labels.iter().filter_map(|l| l.hotkey).collect();
+        let hotkey = ('1'..='9').find(|k| !used.contains(k));
+        self.labels.push(Label {
+            name: name.to_string(),
+            color: PALETTE[self.labels.len() % PALETTE.len()],
+            hotkey,
+        });
+        LabelId((self.labels.len() - 1) as u16)
+    }
+}
+
+fn invalid(path: &Path, message: String) -> IoError {
+    IoError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+fn read_utf8(path: &Path) -> Result<String, IoError> {
+    let bytes = std::fs::read(path).map_err(|error| IoError::Os {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        invalid(
+            path,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "document".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// Imports files by kind: `.ann` with the `.txt` of the same name as brat, `.jsonl` and
+/// `.json` as JSONL, anything else as plain text.
+pub fn import_paths(
+    paths: &[PathBuf],
+    labels: Vec<Label>,
+    opts: ImportOptions,
+) -> Result<Imported, IoError> {
+    let mut imp = Imported {
+        labels,
+        ..Default::default()
+    };
+    let ext = |p: &Path| {
+        p.extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default()
+    };
+    // A .txt whose .ann is also being imported belongs to that brat pair.
+    let brat_txts: HashSet<PathBuf> = paths
+        .iter()
+        .filter(|p| ext(p) == "ann")
+        .map(|p| p.with_extension("txt"))
+        .collect();
+    for path in paths {
+        let result = match ext(path).as_str() {
+            "ann" => import_brat(&mut imp, &path.with_extension("txt"), path, opts),
+            "jsonl" | "json" => import_jsonl(&mut imp, path, opts),
+            _ if brat_txts.contains(path) => Ok(()),
+            _ => import_text(&mut imp, path, opts),
+        };
+        match result {
+            Ok(()) => {}
+            Err(e) if opts.skip_bad => imp.skipped.push(e.to_string()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(imp)
+}
+
+fn import_text(imp: &mut Imported, path: &Path, opts: ImportOptions) -> Result<(), IoError> {
+    let text = read_utf8(path)?;
+    let name = stem(path);
+    if opts.split_lines {
+        for (i, line) in text.lines().enumerate() {
+            if !line.trim().is_empty() {
+                imp.documents
+                    .push(Document::new(format!("{name}-{}", i + 1), line));
+            }
+        }
+    } else {
+        imp.documents.push(Document::new(name, text));
+    }
+    Ok(())
+}
+
+/// Reads `[start, end, label]` triples or `{start(_offset), end(_offset), label}` objects.
+fn parse_spans(value: &Value) -> Result<Vec<(u64, u64, String)>, String> {
+    let Some(items) = value.as_array() else {
+        return Err("spans must be a list".to_string());
+    };
+    items
+        .iter()
+        .map(|item| {
+            let triple = match item {
+                Value::Array(a) if a.len() == 3 => (
+                    a[0].as_u64(),
+                    a[1].as_u64(),
+                    a[2].as_str().map(str::to_string),
+                ),
+                Value::Object(o) => (
+                    o.get("start_offset")
+                        .or(o.get("start"))
+                        .and_then(Value::as_u64),
+                    o.get("end_offset").or(o.get("end")).and_then(Value::as_u64),
+                    o.get("label").and_then(Value::as_str).map(str::to_string),
+                ),
+                _ => (None, None, None),
+            };
+            match triple {
+                (Some(s), Some(e), Some(l)) => Ok((s, e, l)),
+                _ => Err(format!("bad span {item}: expected [start, end, \"LABEL\"]")),
+            }
+        })
+        .collect()
+}
+
+fn import_jsonl(imp: &mut Imported, path: &Path, opts: ImportOptions) -> Result<(), IoError> {
+    let source = read_utf8(path)?;
+    let base = stem(path);
+    for (i, line) in source.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = |msg: String| invalid(path, format!("line {}: {msg}", i + 1));
+        match jsonl_record(imp, line, &base, i + 1) {
+            Ok(doc) => imp.documents.push(doc),
+            Err(msg) if opts.skip_bad => imp.skipped.push(at(msg).to_string()),
+            Err(msg) => return Err(at(msg)),
+        }
+    }
+    Ok(())
+}
+
+fn jsonl_record(imp: &mut Imported, line: &str, base: &str, n: usize) -> Result<Document, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("malformed JSON: {e}"))?;
+    let text = value
+        .get("text")
+        .and_then(Value::as_str)
+        .ok_or("no \"text\" string")?;
+    let name = match value.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(x)) => x.to_string(),
+        _ => format!("{base}-{n}"),
+    };
+    let raw = match (value.get("label"), value.get("entities")) {
+        (Some(v), _) | (None, Some(v)) => parse_spans(v)?,
+        (None, None) => Vec::new(),
+    };
+    let len = text.chars().count() as u64;
+    let mut spans = Vec::with_capacity(raw.len());
+    for (s, e, label) in raw {
+        if e > len {
+            return Err(format!(
+                "span [{s}, {e}, {label:?}] ends past the text ({len} characters)"
+            ));
+        }
+        let id = imp.label(&label);
+        let span = Span::new(s as usize, e as usize, id)
+            .map_err(|err| format!("span [{s}, {e}, {label:?}]: {err}"))?;
+        spans.push(span);
+    }
+    Document::with_spans(name, text, spans).map_err(|e| e.to_string())
+}
+
+fn import_brat(
+    imp: &mut Imported,
+    txt: &Path,
+    ann: &Path,
+    opts: ImportOptions,
+) -> Result<(), IoError> {
+    // brat's own files are read as-is: a BOM would shift every offset, so keep it out
+    // only if brat wrote none (it never does).
+    let text = read_utf8(txt)?;
+    let source = read_utf8(ann)?;
+    let doc_text = crate::model::Text::new(text.clone());
+    let mut spans = Vec::new();
+    let mut other = 0;
+    for (i, line) in source.lines().enumerate() {
+        if !line.starts_with('T') {
+            if !line.trim().is_empty() {
+                other += 1;
+            }
+            continue;
+        }
+        match brat_line(imp, &doc_text, line) {
+            Ok((mut s, fragments)) => {
+                if fragments > 1 {
+                    imp.notes.push(format!(
+                        "{}:{}: discontinuous span split into {fragments} spans",
+                        ann.display(),
+                        i + 1
+                    ));
+                }
+                spans.append(&mut s);
+            }
+            Err(msg) => {
+                let e = invalid(ann, format!("line {}: {msg}", i + 1));
+                if opts.skip_bad {
+                    imp.skipped.push(e.to_string());
+                } else {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    if other > 0 {
+        imp.notes.push(format!(
+            "{}: {other} non-entity line(s) (relations, events, notes) not imported",
+            ann.display()
+        ));
+    }
+    let doc =
+        Document::with_spans(stem(ann), text, spans).map_err(|e| invalid(ann, e.to_string()))?;
+    imp.documents.push(doc);
+    Ok(())
+}
+
+/// Parses `T1<TAB>LABEL s e[;s e...]<TAB>text`, checking the text against the document.
+fn brat_line(
+    imp: &mut Imported,
+    text: &crate::model::Text,
+    line: &str,
+) -> Result<(Vec<Span>, usize), String> {
+    let mut parts = line.splitn(3, '\t');
+    let (_id, middle, quoted) = (parts.next(), parts.next(), parts.next());
+    let middle = middle.ok_or("expected `T<n><TAB>LABEL start end<TAB>text`")?;
+    let (label, offsets) = middle
+        .split_once(' ')
+        .ok_or("expected `LABEL start end` after the id")?;
+    let mut frags = Vec::new();
+    for frag in offsets.split(';') {
+        let mut nums = frag.split_whitespace().map(str::parse::<usize>);
+        match (nums.next(), nums.next(), nums.next()) {
+            (Some(Ok(s)), Some(Ok(e)), None) => frags.push((s, e)),
+            _ => return Err(format!("bad offsets {frag:?}")),
+        }
+    }
+    let len = text.char_len();
+    if let Some(&(s, e)) = frags.iter().find(|&&(s, e)| e > len || s >= e) {
+        return Err(format!(
+            "offsets {s} {e} do not fit the text ({len} characters)"
+        ));
+    }
+    if let Some(quoted) = quoted {
+        let actual: Vec<&str> = frags.iter().map(|&(s, e)| text.slice(s, e)).collect();
+        let actual = actual.join(" ");
+        if actual != quoted {
+            return Err(format!(
+                "text {quoted:?} does not match the .txt at those offsets ({actual:?})"
+            ));
+        }
+    }
+    let id = imp.label(label);
+    let spans = frags
+        .iter()
+        .map(|&(s, e)| Span::new(s, e, id).map_err(|err| err.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((spans, frags.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::default_labels;
+
+    fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    #[test]
+    fn jsonl_doccano_and_spacy_forms() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "in.jsonl",
+            "{\"id\": 7, \"text\": \"👨‍👩‍👧 in 東京\", \"label\": [[9, 11, \"PLACE\"]]}\n\n\
+             {\"text\": \"Zabihullah Mujahid\", \"entities\": [{\"start_offset\": 0, \"end_offset\": 18, \"label\": \"SPOKESMAN\"}]}\n",
+        );
+        let imp = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap();
+        assert_eq!(imp.documents.len(), 2);
+        assert_eq!(imp.documents[0].name, "7");
+        let s = imp.documents[0].spans().iter().next().copied().unwrap();
+        assert_eq!(imp.documents[0].span_text(&s), "東京");
+        assert_eq!(imp.documents[1].name, "in-3");
+        assert_eq!(imp.labels.len(), 6);
+        assert_eq!(imp.labels[5].name, "SPOKESMAN");
+        assert_eq!(imp.labels[5].hotkey, Some('6'));
+    }
+
+    #[test]
+    fn jsonl_errors_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "bad.jsonl",
+            "{\"text\": \"ok\", \"label\": []}\n{\"text\": \"abc\", \"label\": [[0, 9, \"X\"]]}\n{oops\n",
+        );
+        let e = import_paths(std::slice::from_ref(&p), default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("bad.jsonl") && e.contains("line 2") && e.contains("past the text"),
+            "{e}"
+        );
+        let imp = import_paths(
+            &[p],
+            default_labels(),
+            ImportOptions {
+                skip_bad: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(imp.documents.len(), 1);
+        assert_eq!(imp.skipped.len(), 2);
+        assert!(imp.skipped[1].contains("line 3") && imp.skipped[1].contains("malformed JSON"));
+    }
+
+    #[test]
+    fn brat_pairs_fragments_and_mismatch() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = write(dir.path(), "d.txt", "New\nYork and 🇦🇫 Kabul");
+        let ann = write(
+            dir.path(),
+            "d.ann",
+            "T1\tPLACE 0 3;4 8\tNew York\nT2\tPLACE 16 21\tKabul\n#1\tAnnotatorNotes T1\tx\n",
+        );
+        let imp = import_paths(
+            &[txt.clone(), ann.clone()],
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(imp.documents.len(), 1);
+        let doc = &imp.documents[0];
+        let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
+        assert_eq!(texts, ["New", "York", "Kabul"]);
+        assert_eq!(imp.notes.len(), 2);
+        write(dir.path(), "d.ann", "T1\tPLACE 15 20\tKabul\n");
+        let e = import_paths(&[ann], default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("d.ann") && e.contains("line 1") && e.contains("does not match"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn text_split_lines_keeps_crlf_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "t.txt", "\u{feff}one\r\n\r\ntwo\r\n");
+        let imp = import_paths(std::slice::from_ref(&p), default_labels(), ImportOptions::default()).unwrap();
+        assert_eq!(imp.documents[0].text().as_str(), "one\r\n\r\ntwo\r\n");
+        let imp = import_paths(
+            &[p],
+            default_labels(),
+            ImportOptions {
+                split_lines: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let names: Vec<&str> = imp.documents.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["t-1", "t-3"]);
+        assert_eq!(imp.documents[1].text().as_str(), "two");
+    }
+}
