@@ -4,8 +4,11 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, Key, RichText, ViewportCommand};
 
-use crate::io;
-use crate::model::{Document, Edit, ModelError, Project, Span, Workspace};
+use crate::io::{
+    self,
+    export::{self, ExportOptions, Format, Scheme},
+};
+use crate::model::{Document, Edit, ModelError, Project, Span, Workspace, default_labels};
 use crate::ui::{Action, DocView, PathPurpose, panels, shortcuts};
 
 /// The sample article shipped inside the binary.
@@ -21,6 +24,14 @@ pub enum Startup {
     Sample,
     /// A project file, or text files to annotate as a new project.
     Paths(Vec<PathBuf>),
+}
+
+/// The export dialog's choices.
+#[derive(Clone, Debug)]
+struct ExportDialog {
+    format: Format,
+    scheme: Scheme,
+    path: String,
 }
 
 /// The application: one workspace (project + undo history) and the view state.
@@ -42,6 +53,9 @@ pub struct SpanmarkApp {
     /// unsaved-changes question, when the save first needs a path).
     after_save: Option<Action>,
     path_prompt: Option<(PathPurpose, String)>,
+    /// An informational message box: title and text (e.g. an export summary).
+    info: Option<(String, String)>,
+    export_dialog: Option<ExportDialog>,
     allow_close: bool,
     title: String,
 }
@@ -85,6 +99,8 @@ impl SpanmarkApp {
             skip_guard: false,
             after_save: None,
             path_prompt: None,
+            info: None,
+            export_dialog: None,
             allow_close: false,
             title: String::new(),
         };
@@ -107,10 +123,15 @@ impl SpanmarkApp {
             }
             return;
         }
-        let (docs, errors) = read_documents(&paths);
-        self.replace_project(Project::with_documents(docs), None);
-        if !errors.is_empty() {
-            self.error = Some(errors.join("\n"));
+        let imported = io::import::import_paths(&paths, default_labels(), Default::default())
+            .map_err(|e| e.to_string())
+            .and_then(|i| Project::new(i.labels, i.documents).map_err(|e| e.to_string()));
+        match imported {
+            Ok(p) => self.replace_project(p, None),
+            Err(e) => {
+                self.replace_project(Project::default(), None);
+                self.error = Some(e);
+            }
         }
     }
 
@@ -147,6 +168,24 @@ impl SpanmarkApp {
     /// The status-bar message.
     pub fn status(&self) -> &str {
         &self.status
+    }
+
+    /// The informational message shown, if any: title and text.
+    pub fn info(&self) -> Option<(&str, &str)> {
+        self.info.as_ref().map(|(t, b)| (t.as_str(), b.as_str()))
+    }
+
+    /// Where an export goes by default: `saves/` with the project's name.
+    fn default_export_path(&self, format: Format) -> String {
+        let stem = self.path.as_ref().and_then(|p| p.file_stem()).map_or_else(
+            || "untitled".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let file = match format.extension() {
+            Some(ext) => format!("{stem}.{}.{ext}", format.name()),
+            None => format!("{stem}-{}", format.name()),
+        };
+        saves_dir().join(file).display().to_string()
     }
 
     /// Whether a "save unsaved changes?" question is open.
@@ -328,6 +367,37 @@ impl SpanmarkApp {
                 }
             }
             Action::AddDocumentPaths(paths) => self.add_documents(&paths),
+            Action::Import if !native_dialogs() => {
+                self.apply(ctx, Action::PromptPath(PathPurpose::AddDocuments));
+            }
+            Action::Import => {
+                if let Some(paths) = rfd::FileDialog::new()
+                    .set_title("Import documents")
+                    .add_filter("text, JSONL, brat", &["txt", "jsonl", "json", "ann"])
+                    .set_directory(saves_dir())
+                    .pick_files()
+                {
+                    self.add_documents(&paths);
+                } else {
+                    self.status = no_dialog_hint("Add documents from path…");
+                }
+            }
+            Action::Export => {
+                let format = self
+                    .export_dialog
+                    .as_ref()
+                    .map_or(Format::Jsonl, |d| d.format);
+                self.export_dialog = Some(ExportDialog {
+                    format,
+                    scheme: Scheme::Iob2,
+                    path: self.default_export_path(format),
+                });
+            }
+            Action::ExportTo {
+                format,
+                scheme,
+                path,
+            } => self.export_to(format, scheme, path),
             Action::PromptPath(purpose) => {
                 let start = match (&self.path, purpose) {
                     (Some(p), PathPurpose::Save) => p.display().to_string(),
@@ -441,34 +511,73 @@ impl SpanmarkApp {
         }
     }
 
+    /// Imports files (.txt, .jsonl, brat .ann) into the open project as one undo step:
+    /// new labels first, then the documents. A bad file imports nothing.
     fn add_documents(&mut self, paths: &[PathBuf]) {
-        let (docs, errors) = read_documents(paths);
-        if !docs.is_empty() {
-            let at = self.ws.project().documents().len();
-            let n = docs.len();
-            let d = if n == 1 {
-                format!("add document {}", docs[0].name)
-            } else {
-                format!("add {n} documents")
-            };
-            if self
-                .edit(d, vec![Edit::InsertDocuments { at, docs }])
-                .is_ok()
-            {
-                self.current = at;
-                self.view.reset();
-                self.status = format!("Added {n} document(s).");
+        let labels = self.ws.project().labels().to_vec();
+        let known = labels.len();
+        let imported = match io::import::import_paths(paths, labels, Default::default()) {
+            Ok(i) => i,
+            Err(e) => {
+                self.error = Some(format!("Nothing was imported. {e}"));
+                return;
+            }
+        };
+        let n = imported.documents.len();
+        if n == 0 {
+            self.status = "Those files hold no documents.".to_string();
+            return;
+        }
+        let at = self.ws.project().documents().len();
+        let description = if n == 1 {
+            format!("add document {}", imported.documents[0].name)
+        } else {
+            format!("add {n} documents")
+        };
+        let mut edits = Vec::new();
+        let new_labels = imported.labels[known..].to_vec();
+        if !new_labels.is_empty() {
+            edits.push(Edit::AddLabels { labels: new_labels });
+        }
+        edits.push(Edit::InsertDocuments {
+            at,
+            docs: imported.documents,
+        });
+        if self.edit(description, edits).is_ok() {
+            self.current = at;
+            self.view.reset();
+            self.status = format!("Added {n} document(s) (Ctrl+Z takes them out again).");
+            if !imported.notes.is_empty() {
+                self.info = Some(("Imported".to_string(), imported.notes.join("\n")));
             }
         }
-        if !errors.is_empty() {
-            self.error = Some(errors.join("\n"));
+    }
+
+    fn export_to(&mut self, format: Format, scheme: Scheme, path: PathBuf) {
+        let opts = ExportOptions {
+            scheme,
+            labels: None,
+        };
+        match export::export(self.ws.project(), format, &opts, &path) {
+            Ok(report) => {
+                self.status = format!("Exported to {}.", path.display());
+                self.info = Some((
+                    format!("Exported {}", format.name()),
+                    format!("{}\n{}", path.display(), report.summary(12)),
+                ));
+            }
+            Err(e) => self.error = Some(format!("Could not export. {e}")),
         }
     }
 
     /// Global keys: shortcuts always; label/delete keys only when no text field has focus.
     fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let typing = ctx.egui_wants_keyboard_input();
-        let modal = self.pending.is_some() || self.error.is_some() || self.path_prompt.is_some();
+        let modal = self.pending.is_some()
+            || self.error.is_some()
+            || self.path_prompt.is_some()
+            || self.info.is_some()
+            || self.export_dialog.is_some();
         ctx.input_mut(|i| {
             // Shift variants first: consume_shortcut ignores extra shift.
             if i.consume_shortcut(&shortcuts::SAVE_AS) {
@@ -481,6 +590,9 @@ impl SpanmarkApp {
             }
             if i.consume_shortcut(&shortcuts::OPEN) {
                 actions.push(Action::Open);
+            }
+            if i.consume_shortcut(&shortcuts::EXPORT) {
+                actions.push(Action::Export);
             }
             if i.consume_shortcut(&shortcuts::QUIT) {
                 actions.push(Action::Quit);
@@ -541,6 +653,81 @@ impl SpanmarkApp {
                     self.error = None;
                 }
             });
+            return;
+        }
+        if let Some((title, message)) = self.info.clone() {
+            egui::Modal::new(egui::Id::unique("info")).show(ctx, |ui| {
+                ui.set_max_width(560.0);
+                ui.heading(title);
+                ui.label(message);
+                ui.add_space(8.0);
+                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                    self.info = None;
+                }
+            });
+            return;
+        }
+        if let Some(mut dialog) = self.export_dialog.take() {
+            let mut keep = true;
+            egui::Modal::new(egui::Id::unique("export")).show(ctx, |ui| {
+                ui.set_min_width(520.0);
+                ui.heading("Export dataset");
+                let before = dialog.format;
+                egui::ComboBox::new("export-format", "format")
+                    .selected_text(dialog.format.name())
+                    .show_ui(ui, |ui| {
+                        for f in Format::ALL {
+                            ui.selectable_value(&mut dialog.format, f, f.name());
+                        }
+                    });
+                if dialog.format != before {
+                    dialog.path = self.default_export_path(dialog.format);
+                }
+                ui.label(format_help(dialog.format));
+                if dialog.format.is_flat() {
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut dialog.scheme, Scheme::Iob2, "IOB2");
+                        ui.radio_value(&mut dialog.scheme, Scheme::Bilou, "BILOU");
+                    });
+                }
+                let label = ui.label(if dialog.format == Format::Brat {
+                    "Folder"
+                } else {
+                    "File"
+                });
+                ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    if ui.button("Export").clicked() {
+                        actions.push(Action::ExportTo {
+                            format: dialog.format,
+                            scheme: dialog.scheme,
+                            path: PathBuf::from(dialog.path.trim()),
+                        });
+                        keep = false;
+                    }
+                    if native_dialogs() && ui.button("Browse…").clicked() {
+                        let chosen = if dialog.format == Format::Brat {
+                            rfd::FileDialog::new()
+                                .set_directory(saves_dir())
+                                .pick_folder()
+                        } else {
+                            rfd::FileDialog::new()
+                                .set_directory(saves_dir())
+                                .save_file()
+                        };
+                        if let Some(p) = chosen {
+                            dialog.path = p.display().to_string();
+                        }
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                        keep = false;
+                    }
+                });
+            });
+            if keep {
+                self.export_dialog = Some(dialog);
+            }
             return;
         }
         if let Some(pending) = self.pending.clone() {
@@ -668,25 +855,28 @@ fn native_dialogs() -> bool {
         || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists())
 }
 
+/// One line on what a format holds, for the export dialog.
+fn format_help(format: Format) -> &'static str {
+    match format {
+        Format::Jsonl => "doccano JSONL: one line per document, all spans, char offsets.",
+        Format::Conll => {
+            "CoNLL-2003 tokens and tags (spaCy convert, seqeval). Overlaps: longer span wins."
+        }
+        Format::Hf => {
+            "Hugging Face JSONL rows of tokens and ner_tags, plus labels.json. Overlaps: longer span wins."
+        }
+        Format::Brat => "brat standoff folder: NAME.txt and NAME.ann per document.",
+        Format::LabelStudio => "Label Studio JSON tasks with annotations.",
+        Format::Csv => "CSV: document, start, end, label, text; one row per span.",
+    }
+}
+
 fn no_dialog_hint(fallback: &str) -> String {
     format!("No file chosen. (No file dialog on this desktop? Use File › {fallback})")
 }
 
 fn is_project_path(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"))
-}
-
-/// Reads text files as documents; returns the documents read and one message per failure.
-fn read_documents(paths: &[PathBuf]) -> (Vec<Document>, Vec<String>) {
-    let mut docs = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match io::text::read_text_document(p) {
-            Ok(d) => docs.push(d),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-    (docs, errors)
 }
 
 impl eframe::App for SpanmarkApp {

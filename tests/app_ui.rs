@@ -595,3 +595,71 @@ fn screenshot_sample_project_light_theme() {
     h.run();
     h.snapshot("sample_project_light");
 }
+
+#[test]
+fn export_from_the_menu_shows_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sample.conll");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let mut h = harness_with(Startup::Paths(vec![path]));
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Export…").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "format")
+        .click();
+    h.run();
+    h.get_by_label("conll").click();
+    h.run();
+    h.get_by_label("BILOU").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .type_text(&out.display().to_string());
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    let conll = std::fs::read_to_string(&out).expect("the export was written");
+    assert!(conll.contains("Zabihullah -X- _ B-PERSON\nMujahid -X- _ L-PERSON\n"));
+    let (title, body) = h.state().info().expect("a summary is shown");
+    assert_eq!(title, "Exported conll");
+    assert!(
+        body.contains("18 spans written, 1 not representable") && body.contains("843..854 PLACE"),
+        "{body}"
+    );
+    h.get_by_label("OK").click();
+    h.run();
+    assert!(h.state().info().is_none());
+}
+
+#[test]
+fn import_jsonl_adds_documents_and_labels_in_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("more.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"text\": \"Mujahid spoke.\", \"label\": [[0, 7, \"SPOKESMAN\"]]}\n",
+    )
+    .unwrap();
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Add documents from path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .type_text(&input.display().to_string());
+    h.run();
+    h.get_by_label("Add").click();
+    h.run();
+    let project = h.state().workspace().project();
+    assert_eq!(project.documents().len(), 2);
+    assert_eq!(project.labels().len(), 6);
+    assert!(h.query_by_label("6 SPOKESMAN").is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let project = h.state().workspace().project();
+    assert_eq!((project.documents().len(), project.labels().len()), (1, 5));
+}

@@ -352,9 +352,13 @@ mod tests {
             "bad.jsonl",
             "{\"text\": \"ok\", \"label\": []}\n{\"text\": \"abc\", \"label\": [[0, 9, \"X\"]]}\n{oops\n",
         );
-        let e = import_paths(std::slice::from_ref(&p), default_labels(), ImportOptions::default())
-            .unwrap_err()
-            .to_string();
+        let e = import_paths(
+            std::slice::from_ref(&p),
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains("bad.jsonl") && e.contains("line 2") && e.contains("past the text"),
             "{e}"
@@ -407,7 +411,12 @@ mod tests {
     fn text_split_lines_keeps_crlf_otherwise() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "t.txt", "\u{feff}one\r\n\r\ntwo\r\n");
-        let imp = import_paths(std::slice::from_ref(&p), default_labels(), ImportOptions::default()).unwrap();
+        let imp = import_paths(
+            std::slice::from_ref(&p),
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
         assert_eq!(imp.documents[0].text().as_str(), "one\r\n\r\ntwo\r\n");
         let imp = import_paths(
             &[p],

@@ -1,10 +1,9 @@
-//! Files: the project file, atomic writes, plain-text import. No UI.
+//! Files: the project file, atomic writes, importers and exporters. No UI.
 
 mod atomic;
 pub mod export;
 pub mod import;
 pub mod project;
-pub mod text;
 
 pub use atomic::write_atomic;
 pub use project::{CURRENT_VERSION, load_project, parse_project, save_project, write_project};

@@ -220,6 +220,9 @@ mod tests {
             1 => (0usize..3, 0usize..3).prop_map(|(d, k)| Edit::SetStatus { doc: d, status: Status::ALL[k] }),
             1 => (0usize..3, "\\PC{0,30}").prop_map(|(at, t)| Edit::InsertDocuments { at, docs: vec![Document::new("n", t)] }),
             1 => (0usize..3, 0usize..2).prop_map(|(at, count)| Edit::RemoveDocuments { at, count }),
+            1 => "[A-Z]{1,3}".prop_map(|name| Edit::AddLabels { labels: vec![crate::model::Label {
+                name, color: crate::model::PALETTE[0], hotkey: None }] }),
+            1 => (0usize..2).prop_map(|count| Edit::RemoveLabels { count }),
         ]
     }
 

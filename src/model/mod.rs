@@ -58,6 +58,9 @@ pub enum ModelError {
     /// Two labels share a name.
     #[error("label {0:?} is defined twice")]
     DuplicateLabel(String),
+    /// A label to remove is still used by a span.
+    #[error("the label is still used by spans")]
+    LabelInUse,
     /// More labels than ids.
     #[error("too many labels")]
     TooManyLabels,

@@ -113,6 +113,27 @@ impl Project {
                 self.documents.splice(at..at, docs);
                 Ok(Edit::RemoveDocuments { at, count })
             }
+            Edit::AddLabels { labels } => {
+                let mut all = self.labels.clone();
+                all.extend(labels);
+                // Reuse the constructor's checks (unique names, id range).
+                let checked = Project::new(all, Vec::new())?;
+                let count = checked.labels.len() - self.labels.len();
+                self.labels = checked.labels;
+                Ok(Edit::RemoveLabels { count })
+            }
+            Edit::RemoveLabels { count } => {
+                let keep = self.labels.len().saturating_sub(count);
+                let in_use = self
+                    .documents
+                    .iter()
+                    .any(|d| d.spans().iter().any(|s| usize::from(s.label().0) >= keep));
+                if in_use {
+                    return Err(ModelError::LabelInUse);
+                }
+                let labels = self.labels.split_off(keep);
+                Ok(Edit::AddLabels { labels })
+            }
             Edit::RemoveDocuments { at, count } => {
                 if at + count > self.documents.len() {
                     return Err(ModelError::NoSuchDocument(at + count));
@@ -161,6 +182,16 @@ pub enum Edit {
         at: usize,
         /// The documents.
         docs: Vec<Document>,
+    },
+    /// Append labels (names must be new).
+    AddLabels {
+        /// The labels.
+        labels: Vec<Label>,
+    },
+    /// Remove the last `count` labels (no span may use them).
+    RemoveLabels {
+        /// How many.
+        count: usize,
     },
     /// Remove `count` documents starting at index `at`.
     RemoveDocuments {

@@ -53,6 +53,19 @@ pub enum Action {
     AddDocuments,
     /// Add these text files as documents.
     AddDocumentPaths(Vec<PathBuf>),
+    /// Choose files to import (.txt, .jsonl, brat .ann) with the native dialog.
+    Import,
+    /// Show the export dialog.
+    Export,
+    /// Export the project in a format to a path.
+    ExportTo {
+        /// The format.
+        format: crate::io::export::Format,
+        /// Tagging scheme for token formats.
+        scheme: crate::io::export::Scheme,
+        /// File (or, for brat, folder) to write.
+        path: PathBuf,
+    },
     /// Show the in-app path field (for desktops without a native dialog).
     PromptPath(PathPurpose),
     /// Close the window (asks about unsaved changes).
@@ -66,7 +79,7 @@ pub enum PathPurpose {
     Open,
     /// Save the project.
     Save,
-    /// Add text files (one path per line).
+    /// Add text, JSONL or brat files (one path per line).
     AddDocuments,
 }
 
@@ -90,6 +103,8 @@ pub mod shortcuts {
         KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
     /// Redo, the other common binding.
     pub const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+    /// Export.
+    pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
     /// Quit.
     pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
 }

@@ -58,8 +58,14 @@ pub fn menu_bar(
             if item(ui, "Add documents…", None) {
                 actions.push(Action::AddDocuments);
             }
+            if item(ui, "Import…", None) {
+                actions.push(Action::Import);
+            }
             if item(ui, "Add documents from path…", None) {
                 actions.push(Action::PromptPath(PathPurpose::AddDocuments));
+            }
+            if item(ui, "Export…", Some(&shortcuts::EXPORT)) {
+                actions.push(Action::Export);
             }
             ui.separator();
             if item(ui, "Quit", Some(&shortcuts::QUIT)) {
@@ -129,6 +135,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
     ("Ctrl+N / O / S", "new / open / save"),
     ("Ctrl+Shift+S", "save as"),
+    ("Ctrl+E", "export a dataset"),
 ];
 
 /// Label buttons (which double as the colour legend) and the snap toggle.

@@ -1,5 +1,6 @@
-//! CoNLL-2003 style: `TOKEN -X- _ TAG`, blank lines between sentences, `-DOCSTART-`
-//! between documents.
+//! CoNLL-2003 style: `TOKEN -X- _ TAG`, blank lines between sentences, and
+//! `-DOCSTART- -X- O O` between documents: the exact line spaCy's `convert -c ner` splits
+//! documents at (it reads `-DOCSTART- -X- -X- O` as a token).
 
 use std::io::Write;
 
@@ -18,7 +19,7 @@ pub fn write(
         let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
         report.spans += spans.len();
         report.dropped.extend(dropped);
-        out.write_all(b"-DOCSTART- -X- -X- O\n\n")?;
+        out.write_all(b"-DOCSTART- -X- O O\n\n")?;
         let text = doc.text();
         for sentence in sentences(project, doc, &spans, opts.scheme) {
             for (t, tag) in sentence.tokens.iter().zip(&sentence.tags) {

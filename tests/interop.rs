@@ -1,0 +1,122 @@
+//! Interop: the real consumers (spaCy's converter, seqeval, Hugging Face `datasets`, and
+//! Python's own slicing, JSON and CSV readers) read spanmark's exports and must find
+//! exactly the expected entities. `tests/interop/check.py` does the reading;
+//! `tests/interop/fixture_expected.json` is the corpus with hand-written expectations.
+//!
+//! Needs `SPANMARK_PYTHON` pointing at a Python with spacy, seqeval and datasets
+//! (`.ci/run` makes that venv). Without it the test is skipped, except under CI, where
+//! it fails: a check that silently does not run is worse than none.
+
+use std::path::Path;
+use std::process::Command;
+
+use spanmark::io::export::{ExportOptions, Format, Scheme, export};
+use spanmark::model::{Document, Project, Span};
+
+fn fixture_project(expected: &serde_json::Value) -> Project {
+    let mut project = Project::with_documents(Vec::new());
+    let labels: Vec<String> = expected["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect();
+    // Labels beyond the five defaults get added through the importer's rules elsewhere;
+    // the fixture sticks to the defaults.
+    for l in &labels {
+        assert!(
+            project.label_id(l).is_some(),
+            "fixture label {l} is a default"
+        );
+    }
+    let docs = expected["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let spans = d["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let label = project.label_id(e[2].as_str().unwrap()).unwrap();
+                    Span::new(
+                        e[0].as_u64().unwrap() as usize,
+                        e[1].as_u64().unwrap() as usize,
+                        label,
+                    )
+                    .unwrap()
+                })
+                .collect();
+            Document::with_spans(
+                d["name"].as_str().unwrap(),
+                d["text"].as_str().unwrap(),
+                spans,
+            )
+            .unwrap()
+        })
+        .collect();
+    project = Project::with_documents(docs);
+    project
+}
+
+#[test]
+fn real_consumers_read_every_export_exactly() {
+    let Some(python) = std::env::var_os("SPANMARK_PYTHON") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set SPANMARK_PYTHON to a Python with spacy, seqeval and datasets"
+        );
+        eprintln!("skipped: set SPANMARK_PYTHON to run the interop checks");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
+    let expected_path = root.join("fixture_expected.json");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+    let project = fixture_project(&expected);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let iob = ExportOptions::default();
+    let bilou = ExportOptions {
+        scheme: Scheme::Bilou,
+        labels: None,
+    };
+    for (format, opts, name) in [
+        (Format::Jsonl, &iob, "out.jsonl"),
+        (Format::Conll, &iob, "out.conll"),
+        (Format::Conll, &bilou, "out.bilou.conll"),
+        (Format::Hf, &iob, "hf.jsonl"),
+        (Format::Brat, &iob, "brat"),
+        (Format::LabelStudio, &iob, "labelstudio.json"),
+        (Format::Csv, &iob, "out.csv"),
+    ] {
+        export(&project, format, opts, &out.join(name)).unwrap();
+    }
+    let run = Command::new(python)
+        .arg(root.join("check.py"))
+        .arg(&expected_path)
+        .arg(out)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    println!("{stdout}");
+    assert!(run.status.success(), "check.py failed:\n{stdout}\n{stderr}");
+    // All seven outputs were checked, not skipped.
+    for what in [
+        "doccano",
+        "conll",
+        "bilou",
+        "hf",
+        "brat",
+        "labelstudio",
+        "csv",
+    ] {
+        assert!(
+            stdout.contains(&format!("ok {what}")),
+            "{what} not checked:\n{stdout}"
+        );
+    }
+}
