@@ -2,11 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+use std::time::{Instant, SystemTime};
+
 use eframe::egui::{self, Key, RichText, ViewportCommand};
 
 use crate::io::{
     self,
     export::{self, ExportOptions, Format, Scheme},
+    recovery::{self, Recovery},
 };
 use crate::model::{Document, Edit, ModelError, Project, Span, Workspace, default_labels};
 use crate::ui::{Action, DocView, PathPurpose, panels, shortcuts};
@@ -24,6 +27,23 @@ pub enum Startup {
     Sample,
     /// A project file, or text files to annotate as a new project.
     Paths(Vec<PathBuf>),
+}
+
+/// What a file looked like on disk, to notice changes by other programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileStamp {
+    modified: SystemTime,
+    len: u64,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<Self> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Self {
+            modified: m.modified().ok()?,
+            len: m.len(),
+        })
+    }
 }
 
 /// The export dialog's choices.
@@ -52,6 +72,18 @@ pub struct SpanmarkApp {
     /// An action to carry out once the project has been saved ("Save" in the
     /// unsaved-changes question, when the save first needs a path).
     after_save: Option<Action>,
+    /// Where recovery copies go; `None` turns autosave off (tests, tools).
+    recovery_dir: Option<PathBuf>,
+    /// The recovery copy written for the current unsaved changes, if any.
+    recovery_file: Option<PathBuf>,
+    last_autosave: Instant,
+    /// A recovery copy found at start-up or on open, waiting for Restore / Discard.
+    recovery_offer: Option<Recovery>,
+    /// Modification time and size of the project file when it was opened or saved, to
+    /// notice another program changing it.
+    disk_stamp: Option<FileStamp>,
+    /// A save waiting for "the file changed on disk: overwrite?".
+    overwrite_question: Option<PathBuf>,
     path_prompt: Option<(PathPurpose, String)>,
     /// An informational message box: title and text (e.g. an export summary).
     info: Option<(String, String)>,
@@ -80,7 +112,66 @@ impl SpanmarkApp {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
         }
-        app
+        match eframe::storage_dir("spanmark") {
+            Some(dir) => app.with_recovery_dir(dir),
+            None => app,
+        }
+    }
+
+    /// Turns on autosave into `dir` (for never-saved projects) and looks there, and beside
+    /// the open project, for a recovery copy left by a crash.
+    pub fn with_recovery_dir(mut self, dir: PathBuf) -> Self {
+        self.recovery_dir = Some(dir);
+        self.check_recovery();
+        self
+    }
+
+    fn check_recovery(&mut self) {
+        let Some(dir) = &self.recovery_dir else {
+            return;
+        };
+        match recovery::find(self.path.as_deref(), dir) {
+            Some(Ok(found)) => self.recovery_offer = Some(found),
+            Some(Err(e)) => {
+                self.error = Some(format!("A recovery copy could not be read. {e}"));
+            }
+            None => {}
+        }
+    }
+
+    /// Writes a recovery copy now if there are unsaved changes (autosave does this every
+    /// 30 s); returns where it went.
+    pub fn autosave_now(&mut self) -> Option<PathBuf> {
+        let dir = self.recovery_dir.clone()?;
+        self.last_autosave = Instant::now();
+        if !self.ws.is_dirty() {
+            return None;
+        }
+        match recovery::write(self.ws.project(), self.path.as_deref(), &dir) {
+            Ok(written) => {
+                if let Some(old) = self.recovery_file.replace(written.clone())
+                    && old != written
+                {
+                    recovery::remove(&old);
+                }
+                Some(written)
+            }
+            Err(e) => {
+                self.status = format!("Autosave failed: {e}");
+                None
+            }
+        }
+    }
+
+    fn drop_recovery(&mut self) {
+        if let Some(f) = self.recovery_file.take() {
+            recovery::remove(&f);
+        }
+    }
+
+    /// Whether a "restore unsaved work?" question is open.
+    pub fn is_offering_recovery(&self) -> bool {
+        self.recovery_offer.is_some()
     }
 
     /// Builds the app without eframe storage (tests, tools).
@@ -101,6 +192,12 @@ impl SpanmarkApp {
             path_prompt: None,
             info: None,
             export_dialog: None,
+            recovery_dir: None,
+            recovery_file: None,
+            last_autosave: Instant::now(),
+            recovery_offer: None,
+            disk_stamp: None,
+            overwrite_question: None,
             allow_close: false,
             title: String::new(),
         };
@@ -212,7 +309,11 @@ impl SpanmarkApp {
     }
 
     fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
+        // Whatever happens to the old project, its recovery copy is settled by now (saved,
+        // or discarded by the user).
+        self.drop_recovery();
         self.ws = Workspace::new(project);
+        self.disk_stamp = path.as_deref().and_then(FileStamp::of);
         self.path = path;
         self.current = 0;
         self.view.reset();
@@ -284,6 +385,26 @@ impl SpanmarkApp {
                 self.view.selected_span = Some(span);
                 if scroll {
                     self.view.scroll_to(span.start());
+                }
+            }
+            Action::DeleteDocument(i) => {
+                let name = self.ws.project().document(i).map(|d| d.name.clone());
+                if let Some(name) = name
+                    && self
+                        .edit(
+                            format!("delete document {name}"),
+                            vec![Edit::RemoveDocuments { at: i, count: 1 }],
+                        )
+                        .is_ok()
+                {
+                    let n = self.ws.project().documents().len();
+                    if self.current >= n || self.current == i {
+                        self.current = i.min(n.saturating_sub(1));
+                        self.view.reset();
+                    } else if self.current > i {
+                        self.current -= 1;
+                    }
+                    self.status = format!("Deleted document {name} (Ctrl+Z brings it back).");
                 }
             }
             Action::SelectDocument(i) => {
@@ -484,6 +605,7 @@ impl SpanmarkApp {
                 self.status = format!("Opened {}.", path.display());
                 self.add_recent(&path);
                 self.replace_project(project, Some(path));
+                self.check_recovery();
             }
             // The open project stays as it was.
             Err(e) => self.error = Some(e.to_string()),
@@ -494,9 +616,23 @@ impl SpanmarkApp {
         if path.extension().is_none() {
             path.set_extension("ron");
         }
+        // Another program (or a git pull) changed the file since we read it: ask first.
+        if self.path.as_ref() == Some(&path)
+            && self.disk_stamp.is_some()
+            && FileStamp::of(&path) != self.disk_stamp
+        {
+            self.overwrite_question = Some(path);
+            return;
+        }
+        self.write_to(ctx, path);
+    }
+
+    fn write_to(&mut self, ctx: &egui::Context, path: PathBuf) {
         match io::save_project(self.ws.project(), &path) {
             Ok(()) => {
                 self.ws.mark_saved();
+                self.drop_recovery();
+                self.disk_stamp = FileStamp::of(&path);
                 self.status = format!("Saved {}.", path.display());
                 self.add_recent(&path);
                 self.path = Some(path);
@@ -574,6 +710,8 @@ impl SpanmarkApp {
     fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let typing = ctx.egui_wants_keyboard_input();
         let modal = self.pending.is_some()
+            || self.recovery_offer.is_some()
+            || self.overwrite_question.is_some()
             || self.error.is_some()
             || self.path_prompt.is_some()
             || self.info.is_some()
@@ -653,6 +791,90 @@ impl SpanmarkApp {
                     self.error = None;
                 }
             });
+            return;
+        }
+        if let Some(offer) = &self.recovery_offer {
+            let docs = offer.project.documents().len();
+            let spans: usize = offer
+                .project
+                .documents()
+                .iter()
+                .map(|d| d.spans().len())
+                .sum();
+            let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
+                || "an unsaved project".to_string(),
+                |n| format!("“{}”", n.to_string_lossy()),
+            );
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+                ui.set_max_width(480.0);
+                ui.heading("Restore unsaved work?");
+                ui.label(format!(
+                    "spanmark did not close cleanly. Autosave kept a copy of {name}, \
+                     written {}: {docs} document(s), {spans} span(s).",
+                    recovery::age(offer.written)
+                ));
+                ui.weak(offer.path.display().to_string());
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Discard copy").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+            if let Some(restore) = choice
+                && let Some(offer) = self.recovery_offer.take()
+            {
+                if restore {
+                    // Restored work is unsaved until the user saves it; the copy stays
+                    // until then.
+                    let path = self.path.clone();
+                    self.replace_project(offer.project, path);
+                    self.ws = Workspace::restored(self.ws.project().clone());
+                    self.recovery_file = Some(offer.path);
+                    self.status = "Restored the recovery copy; save to keep it.".to_string();
+                } else {
+                    recovery::remove(&offer.path);
+                }
+            }
+            return;
+        }
+        if let Some(path) = self.overwrite_question.clone() {
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("overwrite")).show(ctx, |ui| {
+                ui.set_max_width(480.0);
+                ui.heading("The file changed on disk");
+                ui.label(format!(
+                    "{} was changed by another program since spanmark opened it. \
+                     Overwrite it with your version? (The version on disk is kept as {}.)",
+                    path.display(),
+                    io::backup_path(&path).display()
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Overwrite").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+            match choice {
+                Some(true) => {
+                    self.overwrite_question = None;
+                    self.write_to(ctx, path);
+                }
+                Some(false) => {
+                    self.overwrite_question = None;
+                    self.after_save = None;
+                    self.status = "Not saved. Use Save As… to keep both versions.".to_string();
+                }
+                None => {}
+            }
             return;
         }
         if let Some((title, message)) = self.info.clone() {
@@ -772,6 +994,7 @@ impl SpanmarkApp {
                 }
                 Some(1) => {
                     self.pending = None;
+                    self.drop_recovery();
                     self.go_on(ctx, pending);
                 }
                 Some(_) => self.pending = None,
@@ -905,7 +1128,14 @@ impl eframe::App for SpanmarkApp {
         self.shortcuts(&ctx, &mut actions);
 
         egui::Panel::top("menu").show(ui, |ui| {
-            panels::menu_bar(ui, &self.ws, &self.recent, &mut self.snap, &mut actions);
+            panels::menu_bar(
+                ui,
+                &self.ws,
+                self.current,
+                &self.recent,
+                &mut self.snap,
+                &mut actions,
+            );
         });
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.add_space(2.0);
@@ -948,6 +1178,20 @@ impl eframe::App for SpanmarkApp {
 
         for action in actions {
             self.apply(&ctx, action);
+        }
+        if self.recovery_dir.is_some() {
+            if self.ws.is_dirty() {
+                let due = self.last_autosave + recovery::AUTOSAVE_INTERVAL;
+                let now = Instant::now();
+                if now >= due {
+                    self.autosave_now();
+                } else {
+                    ctx.request_repaint_after(due - now);
+                }
+            } else {
+                // Back at the saved state (e.g. by undo): no copy is needed.
+                self.drop_recovery();
+            }
         }
         let title = self.window_title();
         if title != self.title {

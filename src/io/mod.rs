@@ -4,9 +4,13 @@ mod atomic;
 pub mod export;
 pub mod import;
 pub mod project;
+pub mod recovery;
 
-pub use atomic::write_atomic;
-pub use project::{CURRENT_VERSION, load_project, parse_project, save_project, write_project};
+pub use atomic::{write_atomic, write_atomic_with_backup};
+pub use project::{
+    CURRENT_VERSION, backup_path, load_project, parse_project, save_project, save_project_plain,
+    write_project,
+};
 
 use std::path::PathBuf;
 

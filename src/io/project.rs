@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{IoError, write_atomic};
+use super::{IoError, write_atomic, write_atomic_with_backup};
 use crate::model::{Document, Label, Project, Rgb, Span, Status};
 
 /// The project file version this spanmark writes and reads.
@@ -155,15 +155,39 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
     out.write_all(b"\n")
 }
 
-/// Saves a project atomically (see [`write_atomic`]).
+/// Saves a project atomically (see [`write_atomic`]), keeping the previous version as
+/// `NAME.ron.bak`.
 pub fn save_project(project: &Project, path: &Path) -> Result<(), IoError> {
-    let mut buf = Vec::with_capacity(1 << 16);
-    let os = |error| IoError::Os {
+    let bytes = project_bytes(project, path)?;
+    write_atomic_with_backup(path, &bytes, &backup_path(path)).map_err(|error| IoError::Os {
         path: path.to_path_buf(),
         error,
-    };
-    write_project(project, &mut buf).map_err(os)?;
-    write_atomic(path, &buf).map_err(os)
+    })
+}
+
+/// Writes a project atomically without a backup (recovery copies, new projects).
+pub fn save_project_plain(project: &Project, path: &Path) -> Result<(), IoError> {
+    let bytes = project_bytes(project, path)?;
+    write_atomic(path, &bytes).map_err(|error| IoError::Os {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+fn project_bytes(project: &Project, path: &Path) -> Result<Vec<u8>, IoError> {
+    let mut buf = Vec::with_capacity(1 << 16);
+    write_project(project, &mut buf).map_err(|error| IoError::Os {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    Ok(buf)
+}
+
+/// Where the previous version of a saved project is kept: `NAME.ron.bak`.
+pub fn backup_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".bak");
+    std::path::PathBuf::from(name)
 }
 
 /// Reads and checks a project file.
@@ -388,5 +412,66 @@ mod tests {
         std::fs::write(&bin, [0u8, 159, 146, 150]).unwrap();
         let e = load_project(&bin).unwrap_err().to_string();
         assert!(e.contains("bin.ron") && e.contains("not UTF-8"), "{e}");
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod proptests {
+    use super::*;
+    use crate::model::{Label, LabelId, PALETTE};
+    use proptest::prelude::*;
+
+    /// Random projects: any Unicode text (with line breaks), labels with odd names, spans
+    /// that nest and overlap, any status.
+    pub(crate) fn arb_project() -> impl Strategy<Value = Project> {
+        let labels = proptest::collection::btree_set("[A-Za-z_ -]{1,8}|\\PC{1,4}", 1..5);
+        let docs = proptest::collection::vec(
+            (
+                "\\PC{0,8}",
+                "(\\PC|\\n|\\r\\n|\\t){0,120}",
+                proptest::collection::vec((0usize..200, 1usize..40, 0u16..5), 0..12),
+                0usize..3,
+            ),
+            0..4,
+        );
+        (labels, docs).prop_map(|(names, docs)| {
+            let labels: Vec<Label> = names
+                .into_iter()
+                .enumerate()
+                .map(|(i, name)| Label {
+                    name,
+                    color: PALETTE[i % PALETTE.len()],
+                    hotkey: char::from_digit(i as u32 + 1, 10),
+                })
+                .collect();
+            let n_labels = labels.len() as u16;
+            let documents = docs
+                .into_iter()
+                .map(|(name, text, raw, status)| {
+                    let len = text.chars().count();
+                    let spans = raw
+                        .into_iter()
+                        .filter(|&(s, _, _)| s < len)
+                        .map(|(s, l, lab)| {
+                            Span::new(s, (s + l).min(len), LabelId(lab % n_labels)).unwrap()
+                        })
+                        .collect();
+                    let mut d = Document::with_spans(name, text, spans).unwrap();
+                    d.status = Status::ALL[status];
+                    d
+                })
+                .collect();
+            Project::new(labels, documents).unwrap()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn save_then_load_is_identity(project in arb_project()) {
+            let mut buf = Vec::new();
+            write_project(&project, &mut buf).unwrap();
+            let text = String::from_utf8(buf).unwrap();
+            prop_assert_eq!(parse_project(&text, Path::new("p.ron")).unwrap(), project);
+        }
     }
 }

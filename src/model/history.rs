@@ -36,6 +36,15 @@ impl Workspace {
         }
     }
 
+    /// A workspace whose state is not saved anywhere yet (e.g. restored from a recovery
+    /// copy): dirty until saved.
+    pub fn restored(project: Project) -> Self {
+        Self {
+            saved: None,
+            ..Self::new(project)
+        }
+    }
+
     /// The project in its current state.
     pub fn project(&self) -> &Project {
         &self.project

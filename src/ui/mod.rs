@@ -29,6 +29,8 @@ pub enum Action {
         /// Whether to scroll to it.
         scroll: bool,
     },
+    /// Delete document `index` (undoable).
+    DeleteDocument(usize),
     /// Show document `index`.
     SelectDocument(usize),
     /// Set a document's status.

@@ -12,6 +12,7 @@ use crate::model::{LabelId, Project, Span, Status, Workspace};
 pub fn menu_bar(
     ui: &mut Ui,
     ws: &Workspace,
+    current: usize,
     recent: &[PathBuf],
     snap: &mut bool,
     actions: &mut Vec<Action>,
@@ -92,6 +93,9 @@ pub fn menu_bar(
                 }
             });
             ui.separator();
+            if ui.button("Delete document").clicked() {
+                actions.push(Action::DeleteDocument(current));
+            }
             if ui
                 .add(Button::new("Delete span").shortcut_text("Del"))
                 .clicked()
@@ -170,9 +174,15 @@ pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut V
             for (i, doc) in project.documents().iter().enumerate() {
                 ui.horizontal(|ui| {
                     let text = format!("{}  ({})", doc.name, doc.spans().len());
-                    if ui.selectable_label(i == current, text).clicked() {
+                    let r = ui.selectable_label(i == current, text);
+                    if r.clicked() {
                         actions.push(Action::SelectDocument(i));
                     }
+                    r.context_menu(|ui| {
+                        if ui.button("Delete document").clicked() {
+                            actions.push(Action::DeleteDocument(i));
+                        }
+                    });
                 });
                 let mut status = doc.status;
                 egui::ComboBox::new(("status", i), "status")

@@ -217,3 +217,121 @@ pub fn export(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::project::proptests::arb_project;
+    use proptest::prelude::*;
+
+    /// Python's `text[start:end]`.
+    fn py(text: &str, s: usize, e: usize) -> String {
+        text.chars().skip(s).take(e - s).collect()
+    }
+
+    /// A small RFC 4180 reader, for checking the CSV exporter.
+    fn read_csv(s: &str) -> Vec<Vec<String>> {
+        let mut rows = vec![];
+        let mut row = vec![];
+        let mut field = String::new();
+        let mut chars = s.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') if chars.peek() == Some(&'\n') => {
+                    chars.next();
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => field.push(c),
+            }
+        }
+        rows
+    }
+
+    proptest! {
+        /// Every exporter that writes offsets writes exactly the spans, and the text they
+        /// quote is exactly `text[start:end]`.
+        #[test]
+        fn exported_spans_cover_exactly_their_text(project in arb_project()) {
+            let mut want: Vec<(String, usize, usize, String, String)> = project
+                .documents()
+                .iter()
+                .flat_map(|d| d.spans().iter().map(move |s| (d, *s)))
+                .map(|(d, s)| (
+                    d.name.clone(), s.start(), s.end(),
+                    project.label(s.label()).unwrap().name.clone(),
+                    py(d.text().as_str(), s.start(), s.end()),
+                ))
+                .collect();
+            want.sort();
+
+            let mut buf = Vec::new();
+            jsonl::write(&project, &mut buf).unwrap();
+            let mut got = vec![];
+            for (line, doc) in String::from_utf8(buf).unwrap().lines().zip(project.documents()) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let text = v["text"].as_str().unwrap();
+                prop_assert_eq!(text, doc.text().as_str());
+                for l in v["label"].as_array().unwrap() {
+                    let (s, e) = (l[0].as_u64().unwrap() as usize, l[1].as_u64().unwrap() as usize);
+                    got.push((doc.name.clone(), s, e, l[2].as_str().unwrap().to_string(), py(text, s, e)));
+                }
+            }
+            got.sort();
+            prop_assert_eq!(&got, &want);
+
+            let mut buf = Vec::new();
+            labelstudio::write(&project, &mut buf).unwrap();
+            let tasks: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+            let mut got = vec![];
+            for (task, doc) in tasks.as_array().unwrap().iter().zip(project.documents()) {
+                let text = task["data"]["text"].as_str().unwrap();
+                for r in task["annotations"][0]["result"].as_array().unwrap() {
+                    let v = &r["value"];
+                    let (s, e) = (v["start"].as_u64().unwrap() as usize, v["end"].as_u64().unwrap() as usize);
+                    prop_assert_eq!(v["text"].as_str().unwrap(), py(text, s, e));
+                    got.push((doc.name.clone(), s, e, v["labels"][0].as_str().unwrap().to_string(), py(text, s, e)));
+                }
+            }
+            got.sort();
+            prop_assert_eq!(&got, &want);
+
+            let mut buf = Vec::new();
+            csv::write(&project, &mut buf).unwrap();
+            let rows = read_csv(&String::from_utf8(buf).unwrap());
+            let mut got: Vec<_> = rows[1..]
+                .iter()
+                .map(|r| (r[0].clone(), r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].clone(), r[4].clone()))
+                .collect();
+            got.sort();
+            prop_assert_eq!(&got, &want);
+
+            for doc in project.documents() {
+                let mut buf = Vec::new();
+                brat::write_ann(&project, doc, &mut buf).unwrap();
+                for line in String::from_utf8(buf).unwrap().lines() {
+                    let parts: Vec<&str> = line.splitn(3, '\t').collect();
+                    let (_, offsets) = parts[1].split_once(' ').unwrap();
+                    let texts: Vec<String> = offsets
+                        .split(';')
+                        .map(|f| {
+                            let (s, e) = f.split_once(' ').unwrap();
+                            py(doc.text().as_str(), s.parse().unwrap(), e.parse().unwrap())
+                        })
+                        .collect();
+                    prop_assert!(texts.iter().all(|t| !t.contains(['\n', '\r'])));
+                    prop_assert_eq!(texts.join(" "), parts[2]);
+                }
+            }
+        }
+    }
+}
