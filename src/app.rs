@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use std::time::{Instant, SystemTime};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant, SystemTime};
 
 use eframe::egui::{self, Key, RichText, ViewportCommand};
 
@@ -27,6 +28,36 @@ pub enum Startup {
     Sample,
     /// A project file, or text files to annotate as a new project.
     Paths(Vec<PathBuf>),
+}
+
+/// A background open, save or export.
+struct Job {
+    title: String,
+    started: Instant,
+    /// How long work of this size usually takes, to pace the progress bar.
+    expected: Duration,
+    rx: Receiver<Done>,
+}
+
+/// What a background job produced.
+enum Done {
+    Opened(PathBuf, Result<Project, io::IoError>),
+    Saved(PathBuf, Result<(), io::IoError>),
+    Exported(Format, PathBuf, Result<export::ExportReport, io::IoError>),
+}
+
+/// Rough bytes of a project's file, to pace a progress bar.
+fn project_size(project: &Project) -> u64 {
+    project
+        .documents()
+        .iter()
+        .map(|d| d.text().as_str().len() as u64 + 40 * d.spans().len() as u64)
+        .sum()
+}
+
+/// Expected duration for `bytes` of project file work (about 20 MB/s, generous).
+fn expected_time(bytes: u64) -> Duration {
+    Duration::from_secs_f64(0.05 + bytes as f64 / 20e6)
 }
 
 /// What a file looked like on disk, to notice changes by other programs.
@@ -84,6 +115,13 @@ pub struct SpanmarkApp {
     disk_stamp: Option<FileStamp>,
     /// A save waiting for "the file changed on disk: overwrite?".
     overwrite_question: Option<PathBuf>,
+    /// Whether opening, saving, exporting and autosave run on background threads (the
+    /// window) or inline (headless tests, tools).
+    threaded: bool,
+    /// The open/save/export running in the background, shown with a progress bar.
+    job: Option<Job>,
+    /// An autosave running in the background.
+    autosave_job: Option<Receiver<Result<PathBuf, io::IoError>>>,
     path_prompt: Option<(PathPurpose, String)>,
     /// An informational message box: title and text (e.g. an export summary).
     info: Option<(String, String)>,
@@ -112,9 +150,127 @@ impl SpanmarkApp {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
         }
+        app.threaded = true;
         match eframe::storage_dir("spanmark") {
             Some(dir) => app.with_recovery_dir(dir),
             None => app,
+        }
+    }
+
+    /// Runs opening, saving, exporting and autosave on background threads, as the window
+    /// does, instead of inline.
+    pub fn with_background_jobs(mut self) -> Self {
+        self.threaded = true;
+        self
+    }
+
+    /// Whether an open, save or export is running in the background.
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some() || self.autosave_job.is_some()
+    }
+
+    /// Runs `work` off the UI thread (inline when not threaded) and hands its result to
+    /// [`Self::finish`]. The window stays responsive and shows a progress bar meanwhile.
+    fn run_job(
+        &mut self,
+        ctx: &egui::Context,
+        title: String,
+        expected: Duration,
+        work: impl FnOnce() -> Done + Send + 'static,
+    ) {
+        if !self.threaded {
+            let done = work();
+            self.finish(ctx, done);
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(work());
+            repaint.request_repaint();
+        });
+        self.job = Some(Job {
+            title,
+            started: Instant::now(),
+            expected,
+            rx,
+        });
+    }
+
+    /// Applies the result of a background open, save or export.
+    fn finish(&mut self, ctx: &egui::Context, done: Done) {
+        match done {
+            Done::Opened(path, Ok(project)) => {
+                self.status = format!("Opened {}.", path.display());
+                self.add_recent(&path);
+                self.replace_project(project, Some(path));
+                self.check_recovery();
+            }
+            // The open project stays as it was.
+            Done::Opened(_, Err(e)) => self.error = Some(e.to_string()),
+            Done::Saved(path, Ok(())) => {
+                self.ws.mark_saved();
+                self.drop_recovery();
+                self.disk_stamp = FileStamp::of(&path);
+                self.status = format!("Saved {}.", path.display());
+                self.add_recent(&path);
+                self.path = Some(path);
+                if let Some(next) = self.after_save.take() {
+                    self.go_on(ctx, next);
+                }
+            }
+            Done::Saved(_, Err(e)) => {
+                self.after_save = None;
+                self.error = Some(format!("Could not save. {e}"));
+            }
+            Done::Exported(format, path, Ok(report)) => {
+                self.status = format!("Exported to {}.", path.display());
+                self.info = Some((
+                    format!("Exported {}", format.name()),
+                    format!("{}\n{}", path.display(), report.summary(12)),
+                ));
+            }
+            Done::Exported(_, _, Err(e)) => self.error = Some(format!("Could not export. {e}")),
+        }
+    }
+
+    /// Polls the background jobs; called every frame.
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some(job) = &self.job {
+            match job.rx.try_recv() {
+                Ok(done) => {
+                    self.job = None;
+                    self.finish(ctx, done);
+                }
+                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(50)),
+                Err(TryRecvError::Disconnected) => {
+                    self.job = None;
+                    self.error = Some("A background task stopped unexpectedly.".to_string());
+                }
+            }
+        }
+        if let Some(rx) = &self.autosave_job {
+            match rx.try_recv() {
+                Ok(result) => {
+                    self.autosave_job = None;
+                    self.autosaved(result);
+                }
+                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
+                Err(TryRecvError::Disconnected) => self.autosave_job = None,
+            }
+        }
+    }
+
+    fn autosaved(&mut self, result: Result<PathBuf, io::IoError>) {
+        match result {
+            Ok(written) => {
+                if let Some(old) = self.recovery_file.replace(written.clone())
+                    && old != written
+                {
+                    recovery::remove(&old);
+                }
+            }
+            Err(e) => self.status = format!("Autosave failed: {e}"),
         }
     }
 
@@ -147,20 +303,33 @@ impl SpanmarkApp {
         if !self.ws.is_dirty() {
             return None;
         }
-        match recovery::write(self.ws.project(), self.path.as_deref(), &dir) {
-            Ok(written) => {
-                if let Some(old) = self.recovery_file.replace(written.clone())
-                    && old != written
-                {
-                    recovery::remove(&old);
-                }
-                Some(written)
-            }
-            Err(e) => {
-                self.status = format!("Autosave failed: {e}");
-                None
-            }
+        let result = recovery::write(self.ws.project(), self.path.as_deref(), &dir);
+        let written = result.as_ref().ok().cloned();
+        self.autosaved(result);
+        written
+    }
+
+    /// Starts an autosave: in the background when threaded, so a big project never
+    /// stalls typing.
+    fn start_autosave(&mut self) {
+        if !self.threaded {
+            self.autosave_now();
+            return;
         }
+        let Some(dir) = self.recovery_dir.clone() else {
+            return;
+        };
+        if self.autosave_job.is_some() {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        let project = self.ws.project().clone();
+        let path = self.path.clone();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(recovery::write(&project, path.as_deref(), &dir));
+        });
+        self.autosave_job = Some(rx);
     }
 
     fn drop_recovery(&mut self) {
@@ -198,6 +367,9 @@ impl SpanmarkApp {
             recovery_offer: None,
             disk_stamp: None,
             overwrite_question: None,
+            threaded: false,
+            job: None,
+            autosave_job: None,
             allow_close: false,
             title: String::new(),
         };
@@ -230,6 +402,11 @@ impl SpanmarkApp {
                 self.error = Some(e);
             }
         }
+    }
+
+    /// Replaces the open project without any question (benchmarks, tools).
+    pub fn replace_project_for_bench(&mut self, project: Project) {
+        self.replace_project(project, None);
     }
 
     /// The project and its history.
@@ -441,12 +618,12 @@ impl SpanmarkApp {
                     .set_directory(saves_dir())
                     .pick_file()
                 {
-                    self.open_path(path);
+                    self.open_path(ctx, path);
                 } else {
                     self.status = no_dialog_hint("Open path…");
                 }
             }
-            Action::OpenPath(path) => self.open_path(path),
+            Action::OpenPath(path) => self.open_path(ctx, path),
             Action::Save => match self.path.clone() {
                 Some(p) => self.save_to(ctx, p),
                 None => self.apply(ctx, Action::SaveAs),
@@ -518,7 +695,7 @@ impl SpanmarkApp {
                 format,
                 scheme,
                 path,
-            } => self.export_to(format, scheme, path),
+            } => self.export_to(ctx, format, scheme, path),
             Action::PromptPath(purpose) => {
                 let start = match (&self.path, purpose) {
                     (Some(p), PathPurpose::Save) => p.display().to_string(),
@@ -599,17 +776,13 @@ impl SpanmarkApp {
         self.status = message;
     }
 
-    fn open_path(&mut self, path: PathBuf) {
-        match io::load_project(&path) {
-            Ok(project) => {
-                self.status = format!("Opened {}.", path.display());
-                self.add_recent(&path);
-                self.replace_project(project, Some(path));
-                self.check_recovery();
-            }
-            // The open project stays as it was.
-            Err(e) => self.error = Some(e.to_string()),
-        }
+    fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let expected = expected_time(std::fs::metadata(&path).map_or(0, |m| m.len()));
+        let title = format!("Opening {}", path.display());
+        self.run_job(ctx, title, expected, move || {
+            let result = io::load_project(&path);
+            Done::Opened(path, result)
+        });
     }
 
     fn save_to(&mut self, ctx: &egui::Context, mut path: PathBuf) {
@@ -628,23 +801,15 @@ impl SpanmarkApp {
     }
 
     fn write_to(&mut self, ctx: &egui::Context, path: PathBuf) {
-        match io::save_project(self.ws.project(), &path) {
-            Ok(()) => {
-                self.ws.mark_saved();
-                self.drop_recovery();
-                self.disk_stamp = FileStamp::of(&path);
-                self.status = format!("Saved {}.", path.display());
-                self.add_recent(&path);
-                self.path = Some(path);
-                if let Some(next) = self.after_save.take() {
-                    self.go_on(ctx, next);
-                }
-            }
-            Err(e) => {
-                self.after_save = None;
-                self.error = Some(format!("Could not save. {e}"));
-            }
-        }
+        // Edits wait while the save runs (the progress dialog is modal), so the copy saved
+        // is the state that `mark_saved` then records.
+        let project = self.ws.project().clone();
+        let expected = expected_time(project_size(&project));
+        let title = format!("Saving {}", path.display());
+        self.run_job(ctx, title, expected, move || {
+            let result = io::save_project(&project, &path);
+            Done::Saved(path, result)
+        });
     }
 
     /// Imports files (.txt, .jsonl, brat .ann) into the open project as one undo step:
@@ -689,27 +854,28 @@ impl SpanmarkApp {
         }
     }
 
-    fn export_to(&mut self, format: Format, scheme: Scheme, path: PathBuf) {
+    fn export_to(&mut self, ctx: &egui::Context, format: Format, scheme: Scheme, path: PathBuf) {
         let opts = ExportOptions {
             scheme,
             labels: None,
         };
-        match export::export(self.ws.project(), format, &opts, &path) {
-            Ok(report) => {
-                self.status = format!("Exported to {}.", path.display());
-                self.info = Some((
-                    format!("Exported {}", format.name()),
-                    format!("{}\n{}", path.display(), report.summary(12)),
-                ));
-            }
-            Err(e) => self.error = Some(format!("Could not export. {e}")),
-        }
+        let project = self.ws.project().clone();
+        let expected = expected_time(project_size(&project));
+        let title = format!("Exporting {}", path.display());
+        self.run_job(ctx, title, expected, move || {
+            let result = export::export(&project, format, &opts, &path);
+            Done::Exported(format, path, result)
+        });
     }
 
     /// Global keys: shortcuts always; label/delete keys only when no text field has focus.
     fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if self.job.is_some() {
+            return;
+        }
         let typing = ctx.egui_wants_keyboard_input();
         let modal = self.pending.is_some()
+            || self.job.is_some()
             || self.recovery_offer.is_some()
             || self.overwrite_question.is_some()
             || self.error.is_some()
@@ -781,6 +947,22 @@ impl SpanmarkApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if let Some(job) = &self.job {
+            let elapsed = job.started.elapsed().as_secs_f32();
+            // The work reports no progress of its own; the bar moves towards the end at
+            // the pace expected for this size, and never claims to be done.
+            let fraction = 1.0 - (-elapsed / job.expected.as_secs_f32().max(0.05)).exp();
+            egui::Modal::new(egui::Id::unique("job")).show(ctx, |ui| {
+                ui.set_min_width(360.0);
+                ui.label(format!("{}…", job.title));
+                ui.add(
+                    egui::ProgressBar::new(fraction * 0.95)
+                        .animate(true)
+                        .text(format!("{elapsed:.1} s")),
+                );
+            });
+            return;
+        }
         if let Some(message) = self.error.clone() {
             egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
                 ui.set_max_width(520.0);
@@ -1125,6 +1307,7 @@ impl eframe::App for SpanmarkApp {
                 None => actions.push(Action::AddDocumentPaths(dropped)),
             }
         }
+        self.poll_jobs(&ctx);
         self.shortcuts(&ctx, &mut actions);
 
         egui::Panel::top("menu").show(ui, |ui| {
@@ -1184,7 +1367,7 @@ impl eframe::App for SpanmarkApp {
                 let due = self.last_autosave + recovery::AUTOSAVE_INTERVAL;
                 let now = Instant::now();
                 if now >= due {
-                    self.autosave_now();
+                    self.start_autosave();
                 } else {
                     ctx.request_repaint_after(due - now);
                 }

@@ -663,3 +663,55 @@ fn import_jsonl_adds_documents_and_labels_in_one_undo_step() {
     let project = h.state().workspace().project();
     assert_eq!((project.documents().len(), project.labels().len()), (1, 5));
 }
+
+#[test]
+fn open_and_save_run_in_the_background_with_a_progress_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.ron");
+    spanmark::io::save_project(&spanmark::synth::project(300_000, 15_000, 5), &big).unwrap();
+    // Synthetic text mixes scripts; the harness has no CJK font (the real app uses the
+    // system's), so allow tofu.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .allow_missing_glyphs()
+        .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample).with_background_jobs());
+    h.run();
+    h.state_mut().apply(
+        &egui::Context::default(),
+        spanmark::ui::Action::OpenPath(big.clone()),
+    );
+    // The window keeps drawing while the file loads: the progress dialog is up (a new
+    // window needs one frame to size itself before it shows).
+    h.step();
+    h.step();
+    assert!(h.state().is_busy());
+    assert!(h.query_by_label_contains("Opening").is_some());
+    let wait = |h: &mut Harness<'_, SpanmarkApp>| {
+        for _ in 0..500 {
+            h.step();
+            if !h.state().is_busy() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the background job never finished");
+    };
+    wait(&mut h);
+    h.run();
+    assert_eq!(h.state().path(), Some(big.as_path()));
+    assert_eq!(
+        h.state().workspace().project().documents()[0].spans().len(),
+        15_000
+    );
+    // Save in the background: a change, Ctrl+S, and the file holds it.
+    h.state_mut().apply(
+        &egui::Context::default(),
+        spanmark::ui::Action::SetStatus(0, spanmark::model::Status::Done),
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.step();
+    wait(&mut h);
+    assert!(!h.state().workspace().is_dirty());
+    let saved = spanmark::io::load_project(&big).unwrap();
+    assert_eq!(saved.documents()[0].status, spanmark::model::Status::Done);
+}

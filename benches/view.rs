@@ -1,0 +1,177 @@
+//! Frame-time benchmarks of the real app, headless: an `egui::Context` on a fixed
+//! 1280×800 screen running `SpanmarkApp::ui` plus tessellation, no GPU.
+//!
+//! 1. steady-state frames while scrolling: 10k chars / 500 spans vs 1M chars / 50k spans
+//! 2. a cold jump to a random place in the 1M document
+//! 3. mouse drag + key `1`: the frame that adds the span and draws it
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::App as _;
+use eframe::egui::{self, Event, Key, Modifiers, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
+use spanmark::app::{SpanmarkApp, Startup};
+use spanmark::model::Project;
+
+struct Bench {
+    ctx: egui::Context,
+    app: SpanmarkApp,
+    frame: eframe::Frame,
+    time: f64,
+}
+
+impl Bench {
+    fn new(project: Project) -> Self {
+        let mut app = SpanmarkApp::headless(Startup::Sample);
+        app.replace_project_for_bench(project);
+        let mut b = Self {
+            ctx: egui::Context::default(),
+            app,
+            frame: eframe::Frame::_new_kittest(),
+            time: 0.0,
+        };
+        for _ in 0..5 {
+            b.frame(vec![]);
+        }
+        b
+    }
+
+    /// One frame with these events, including tessellation (what a real frame costs the
+    /// CPU before the GPU gets it).
+    fn frame(&mut self, events: Vec<Event>) {
+        self.time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+            time: Some(self.time),
+            events,
+            ..Default::default()
+        };
+        let (app, frame) = (&mut self.app, &mut self.frame);
+        let out = self.ctx.run_ui(input, |ui| app.ui(ui, frame));
+        let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        black_box(prims);
+    }
+}
+
+fn wheel(dy: f32) -> Vec<Event> {
+    vec![
+        Event::PointerMoved(pos2(560.0, 420.0)),
+        Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: vec2(0.0, dy),
+            phase: egui::TouchPhase::Move,
+            modifiers: Modifiers::NONE,
+            source: egui::MouseWheelSource::Wheel,
+        },
+    ]
+}
+
+fn scrolling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scroll_frame");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    for (name, chars, spans) in [("10k_500", 10_000, 500), ("1M_50k", 1_000_000, 50_000)] {
+        let mut b = Bench::new(spanmark::synth::project(chars, spans, 3));
+        // Start in the middle; scroll 60 px per frame, turning every 100 frames.
+        let mid = b.app.workspace().project().documents()[0].text().char_len() / 2;
+        b.app.view_mut().scroll_to(mid);
+        b.frame(vec![]);
+        let mut n = 0u64;
+        g.bench_function(name, |bench| {
+            bench.iter(|| {
+                n += 1;
+                let dy = if (n / 100).is_multiple_of(2) { -60.0 } else { 60.0 };
+                b.frame(wheel(dy));
+            })
+        });
+    }
+    g.finish();
+}
+
+fn cold_jump(c: &mut Criterion) {
+    let mut g = c.benchmark_group("jump");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    let mut b = Bench::new(spanmark::synth::project(1_000_000, 50_000, 3));
+    let len = b.app.workspace().project().documents()[0].text().char_len();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    g.bench_function("cold_jump_1M", |bench| {
+        bench.iter(|| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            b.app.view_mut().scroll_to((seed % len as u64) as usize);
+            b.frame(vec![]);
+        })
+    });
+    g.finish();
+}
+
+fn label_a_span(c: &mut Criterion) {
+    let mut g = c.benchmark_group("label");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    let mut b = Bench::new(spanmark::synth::project(1_000_000, 50_000, 3));
+    let mid = b.app.workspace().project().documents()[0].text().char_len() / 2;
+    b.app.view_mut().scroll_to(mid);
+    b.frame(vec![]);
+    b.frame(vec![]);
+    g.bench_function("drag_key1_1M_50k", |bench| {
+        bench.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                // Untimed: a real mouse drag over some visible text.
+                let (from, to) = {
+                    let v = b.app.view();
+                    let start = (mid..mid + 2000)
+                        .find(|&c| v.char_screen_pos(c).is_some())
+                        .expect("text on screen");
+                    (
+                        v.char_screen_pos(start + 3).unwrap(),
+                        v.char_screen_pos(start + 40).unwrap(),
+                    )
+                };
+                b.frame(vec![Event::PointerMoved(from)]);
+                b.frame(vec![Event::PointerButton {
+                    pos: from,
+                    button: PointerButton::Primary,
+                    pressed: true,
+                    modifiers: Modifiers::NONE,
+                }]);
+                b.frame(vec![Event::PointerMoved(to)]);
+                b.frame(vec![Event::PointerButton {
+                    pos: to,
+                    button: PointerButton::Primary,
+                    pressed: false,
+                    modifiers: Modifiers::NONE,
+                }]);
+                let spans_before = b.app.workspace().project().documents()[0].spans().len();
+                // Timed: the frame that takes key 1, adds the span and draws it.
+                let started = Instant::now();
+                b.frame(vec![Event::Key {
+                    key: Key::Num1,
+                    physical_key: None,
+                    pressed: true,
+                    repeat: false,
+                    modifiers: Modifiers::NONE,
+                }]);
+                total += started.elapsed();
+                let added = b.app.workspace().project().documents()[0].spans().len();
+                assert!(added > spans_before, "the span was added");
+                // Untimed: release the key, undo, clear the selection.
+                b.frame(vec![Event::Key {
+                    key: Key::Num1,
+                    physical_key: None,
+                    pressed: false,
+                    repeat: false,
+                    modifiers: Modifiers::NONE,
+                }]);
+                b.app.apply(&b.ctx, spanmark::ui::Action::Undo);
+                b.app.apply(&b.ctx, spanmark::ui::Action::ClearSelection);
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, scrolling, cold_jump, label_a_span);
+criterion_main!(benches);
