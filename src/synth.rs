@@ -3,19 +3,22 @@
 
 use crate::model::{Document, LabelId, Project, Span, default_labels};
 
-/// A small xorshift generator: deterministic, no dependency.
-struct Rng(u64);
+/// A small xorshift generator: deterministic (a failure replays from its seed), no
+/// dependency. Seed with any non-zero number.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next pseudo-random number.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 

@@ -1,5 +1,7 @@
 //! Drives the real app headless with egui_kittest: mouse drags, keys, menus, files.
 
+use std::path::Path;
+
 use eframe::egui::{self, Key, Modifiers, Pos2, vec2};
 use egui_kittest::{Harness, kittest::Queryable};
 use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
@@ -49,6 +51,30 @@ fn drag_chars(h: &mut Harness<'_, SpanmarkApp>, first: usize, last: usize) {
     let from = char_pos(h, first) - vec2(2.0, 0.0);
     let to = char_pos(h, last) + vec2(2.0, 0.0);
     drag(h, from, to);
+}
+
+/// Uses a File menu item that asks for a path in the app's own field: types `path` and
+/// presses `button`.
+fn through_path_field(h: &mut Harness<'_, SpanmarkApp>, item: &str, path: &Path, button: &str) {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    let role = if item.starts_with("Add documents") {
+        egui::accesskit::Role::MultilineTextInput
+    } else {
+        egui::accesskit::Role::TextInput
+    };
+    h.get_by_role(role).type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label(button).click();
+    h.run();
+}
+
+/// The shipped example project.
+fn sample_ron() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron")
 }
 
 fn spans(h: &Harness<'_, SpanmarkApp>) -> Vec<(usize, usize, String)> {
@@ -215,16 +241,7 @@ fn save_to_path_and_reopen_through_the_menu() {
     let mut h = harness();
     label_zabihullah(&mut h);
 
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Save to path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text(&path.display().to_string());
-    h.run();
-    h.get_by_label("Save").click();
-    h.run();
+    through_path_field(&mut h, "Save to path…", &path, "Save");
     assert!(path.exists(), "status: {}", h.state().status());
     assert!(!h.state().workspace().is_dirty());
     assert_eq!(h.state().window_title(), "work.ron — spanmark");
@@ -261,16 +278,7 @@ fn broken_file_shows_error_and_keeps_project() {
     let mut h = harness();
     label_zabihullah(&mut h);
     // Keep the unsaved-changes question out of the way: this tests the error path.
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Open path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text(&bad.display().to_string());
-    h.run();
-    h.get_by_label("Open").click();
-    h.run();
+    through_path_field(&mut h, "Open path…", &bad, "Open");
     h.get_by_label("Discard").click();
     h.run();
     let err = h.state().error().expect("an error is shown").to_string();
@@ -365,23 +373,14 @@ fn make_sample_project() {
     h.run();
     h.get_by_label("in progress").click();
     h.run();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Save to path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text(&path.display().to_string());
-    h.run();
-    h.get_by_label("Save").click();
-    h.run();
+    let path = sample_ron();
+    through_path_field(&mut h, "Save to path…", &path, "Save");
     assert!(!h.state().workspace().is_dirty(), "{}", h.state().status());
 }
 
 #[test]
 fn shipped_sample_project_is_what_the_app_made() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let path = sample_ron();
     let project = spanmark::io::load_project(&path).expect("saves/sample.ron loads");
     let doc = &project.documents()[0];
     assert_eq!(doc.text().as_str(), SAMPLE_TEXT);
@@ -445,16 +444,7 @@ fn add_documents_status_and_switch() {
         .allow_missing_glyphs()
         .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample));
     h.run();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Add documents from path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
-        .type_text(&a.display().to_string());
-    h.run();
-    h.get_by_label("Add").click();
-    h.run();
+    through_path_field(&mut h, "Add documents from path…", &a, "Add");
     let project = h.state().workspace().project();
     assert_eq!(project.documents().len(), 2);
     assert_eq!(h.state().current_document(), 1);
@@ -584,7 +574,7 @@ fn closing_the_window_with_unsaved_changes_asks() {
 
 #[test]
 fn screenshot_sample_project_light_theme() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let path = sample_ron();
     let mut h = harness_with(Startup::Paths(vec![path]));
     h.ctx.set_theme(egui::Theme::Light);
     h.run();
@@ -600,7 +590,7 @@ fn screenshot_sample_project_light_theme() {
 fn export_from_the_menu_shows_a_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sample.conll");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let path = sample_ron();
     let mut h = harness_with(Startup::Paths(vec![path]));
     h.get_by_label("File").click();
     h.run();
@@ -644,16 +634,7 @@ fn import_jsonl_adds_documents_and_labels_in_one_undo_step() {
     )
     .unwrap();
     let mut h = harness();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Add documents from path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
-        .type_text(&input.display().to_string());
-    h.run();
-    h.get_by_label("Add").click();
-    h.run();
+    through_path_field(&mut h, "Add documents from path…", &input, "Add");
     let project = h.state().workspace().project();
     assert_eq!(project.documents().len(), 2);
     assert_eq!(project.labels().len(), 6);

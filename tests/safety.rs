@@ -10,6 +10,7 @@ use egui_kittest::{Harness, kittest::Queryable};
 use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
 use spanmark::io::{self, import::ImportOptions};
 use spanmark::model::{Document, LabelId, Project, Span, default_labels};
+use spanmark::synth::Rng;
 
 fn app(startup: Startup, recovery: &Path) -> Harness<'static, SpanmarkApp> {
     let recovery = recovery.to_path_buf();
@@ -334,21 +335,6 @@ fn huge_and_hostile_imports() {
         spanmark::io::import::import_paths(&[ann], default_labels(), opts),
         &["d.ann", "line 1", "does not match"],
     );
-}
-
-/// A small deterministic generator, so failures can be replayed from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
