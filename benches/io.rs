@@ -1,0 +1,131 @@
+//! Project file and export throughput.
+//!
+//! - `open`: parse / load a 1,000,000-char project with 100,000 spans.
+//! - `save`: serialise / save (atomic, synced, with `.bak`) the same project.
+//! - `export`: doccano JSONL and CoNLL on a ~10 MB, 100-document corpus, in text MB/s.
+//!
+//! `cargo bench --bench io`; sample sizes are small so the run takes a couple of minutes
+//! on a 2-core machine. Temporary files go under Cargo's target tmp dir (a real disk,
+//! not /tmp, which may be tmpfs), so `save_project` includes a genuine fsync.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use spanmark::io::export::{ExportOptions, conll, jsonl};
+use spanmark::io::{load_project, parse_project, save_project, write_project};
+use spanmark::model::Project;
+use spanmark::synth;
+
+const CHARS: usize = 1_000_000;
+const SPANS: usize = 100_000;
+
+fn serialise(p: &Project) -> String {
+    let mut buf = Vec::new();
+    write_project(p, &mut buf).expect("serialise");
+    String::from_utf8(buf).expect("utf-8")
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir")
+}
+
+fn describe(name: &str, p: &Project, file_bytes: Option<usize>) {
+    let docs = p.documents();
+    let chars: usize = docs.iter().map(|d| d.text().char_len()).sum();
+    let text: usize = docs.iter().map(|d| d.text().as_str().len()).sum();
+    let spans: usize = docs.iter().map(|d| d.spans().len()).sum();
+    eprintln!(
+        "{name}: {} documents, {chars} chars, {text} text bytes, {spans} spans{}",
+        docs.len(),
+        file_bytes.map_or(String::new(), |b| format!(", {b} bytes as RON")),
+    );
+}
+
+fn open(c: &mut Criterion) {
+    let project = synth::project(CHARS, SPANS, 1);
+    let s = serialise(&project);
+    describe("open/save project", &project, Some(s.len()));
+    let dir = tempdir();
+    let file = dir.path().join("big.ron");
+    std::fs::write(&file, &s).expect("write project file");
+    // Sanity: the round trip is exact, so we time the real thing.
+    assert_eq!(parse_project(&s, &file).expect("parse"), project);
+
+    let mut g = c.benchmark_group("open");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Bytes(s.len() as u64));
+    g.bench_function("parse_project", |b| {
+        b.iter(|| parse_project(black_box(&s), Path::new("big.ron")).expect("parse"))
+    });
+    g.bench_function("load_project", |b| {
+        b.iter(|| load_project(black_box(&file)).expect("load"))
+    });
+    g.finish();
+}
+
+fn save(c: &mut Criterion) {
+    let project = synth::project(CHARS, SPANS, 1);
+    let bytes = serialise(&project).len();
+    let dir = tempdir();
+    let file = dir.path().join("big.ron");
+
+    let mut g = c.benchmark_group("save");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("write_project", |b| {
+        let mut buf = Vec::with_capacity(bytes + 1);
+        b.iter(|| {
+            buf.clear();
+            write_project(black_box(&project), &mut buf).expect("write");
+            black_box(buf.len())
+        })
+    });
+    // The app's save path: serialise, write a temp file, fsync, hard-link .bak, rename.
+    g.bench_function("save_project", |b| {
+        b.iter(|| save_project(black_box(&project), &file).expect("save"))
+    });
+    g.finish();
+}
+
+fn export(c: &mut Criterion) {
+    let corpus = synth::corpus(10_000_000, 100, 50, 2);
+    describe("export corpus", &corpus, None);
+    let text_bytes: usize = corpus
+        .documents()
+        .iter()
+        .map(|d| d.text().as_str().len())
+        .sum();
+    let opts = ExportOptions::default();
+
+    let mut g = c.benchmark_group("export");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(8))
+        .throughput(Throughput::Bytes(text_bytes as u64));
+    let mut buf = Vec::new();
+    g.bench_function("jsonl", |b| {
+        b.iter(|| {
+            buf.clear();
+            jsonl::write(black_box(&corpus), &mut buf).expect("jsonl");
+            black_box(buf.len())
+        })
+    });
+    g.bench_function("conll", |b| {
+        b.iter(|| {
+            buf.clear();
+            conll::write(black_box(&corpus), &opts, &mut buf).expect("conll");
+            black_box(buf.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, open, save, export);
+criterion_main!(benches);
