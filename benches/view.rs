@@ -80,7 +80,11 @@ fn scrolling(c: &mut Criterion) {
         g.bench_function(name, |bench| {
             bench.iter(|| {
                 n += 1;
-                let dy = if (n / 100).is_multiple_of(2) { -60.0 } else { 60.0 };
+                let dy = if (n / 100).is_multiple_of(2) {
+                    -60.0
+                } else {
+                    60.0
+                };
                 b.frame(wheel(dy));
             })
         });

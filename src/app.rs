@@ -93,6 +93,7 @@ pub struct SpanmarkApp {
     view: DocView,
     snap: bool,
     hidden_labels: Vec<crate::model::LabelId>,
+    span_list: panels::SpanList,
     recent: Vec<PathBuf>,
     status: String,
     error: Option<String>,
@@ -352,6 +353,7 @@ impl SpanmarkApp {
             view: DocView::default(),
             snap: true,
             hidden_labels: Vec::new(),
+            span_list: panels::SpanList::default(),
             recent: Vec::new(),
             status: String::new(),
             error: None,
@@ -1338,9 +1340,10 @@ impl eframe::App for SpanmarkApp {
             .show(ui, |ui| {
                 panels::spans(
                     ui,
-                    self.ws.project(),
+                    &self.ws,
                     self.current,
                     &mut self.hidden_labels,
+                    &mut self.span_list,
                     self.view.selected_span,
                     &mut actions,
                 );

@@ -148,10 +148,9 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
         .depth_limit(4)
         .indentor("  ")
         .struct_names(false);
-    let s = ron_options()
-        .to_string_pretty(&file, pretty)
+    ron_options()
+        .to_io_writer_pretty(&mut *out, &file, pretty)
         .map_err(std::io::Error::other)?;
-    out.write_all(s.as_bytes())?;
     out.write_all(b"\n")
 }
 

@@ -1,6 +1,16 @@
 //! The undo history and the [`Workspace`] through which every change flows.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::{Edit, ModelError, Project};
+
+/// Source of revision numbers, shared by all workspaces so that no two states of any two
+/// workspaces share one.
+static REVISIONS: AtomicU64 = AtomicU64::new(1);
+
+fn next_revision() -> u64 {
+    REVISIONS.fetch_add(1, Ordering::Relaxed)
+}
 
 /// One user action: the edits that undo it, and a stable id naming the state it produced.
 #[derive(Clone, Debug)]
@@ -22,6 +32,8 @@ pub struct Workspace {
     /// Id of the state last saved (0 is the initial state); `None` if that state is no
     /// longer reachable through undo/redo.
     saved: Option<u64>,
+    /// Changes whenever the project does: a cheap key for caches of derived data.
+    revision: u64,
 }
 
 impl Workspace {
@@ -33,6 +45,7 @@ impl Workspace {
             redo: Vec::new(),
             next_id: 1,
             saved: Some(0),
+            revision: next_revision(),
         }
     }
 
@@ -43,6 +56,12 @@ impl Workspace {
             saved: None,
             ..Self::new(project)
         }
+    }
+
+    /// A number that changes whenever the project changes (edit, undo, redo), unique
+    /// across workspaces: views key their caches of derived data on it.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The project in its current state.
@@ -61,6 +80,7 @@ impl Workspace {
         if inverse.is_empty() {
             return Ok(());
         }
+        self.revision = next_revision();
         self.undo.push(Step {
             id: self.next_id,
             description: description.into(),
@@ -98,6 +118,7 @@ impl Workspace {
             inverse,
         } = step;
         let forward = apply_all(&mut self.project, inverse.into_iter().rev().collect()).ok()?;
+        self.revision = next_revision();
         let moved = Step {
             id,
             description: description.clone(),

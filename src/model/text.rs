@@ -53,8 +53,15 @@ impl Text {
         if c >= self.char_len {
             return self.s.len();
         }
-        let base = self.checkpoints[c / CHECKPOINT_EVERY];
+        let k = c / CHECKPOINT_EVERY;
+        let base = self.checkpoints[k];
         let skip = c % CHECKPOINT_EVERY;
+        // A block whose bytes equal its chars is ASCII: no scan needed.
+        let block_chars = CHECKPOINT_EVERY.min(self.char_len - k * CHECKPOINT_EVERY);
+        let block_end = self.checkpoints.get(k + 1).copied().unwrap_or(self.s.len());
+        if block_end - base == block_chars {
+            return base + skip;
+        }
         match self.s[base..].char_indices().nth(skip) {
             Some((b, _)) => base + b,
             None => self.s.len(),

@@ -201,25 +201,57 @@ pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut V
         });
 }
 
+/// What the span list shows, derived from the project: kept between frames and rebuilt
+/// only when the project, the document or the filter changes, so that a document with
+/// 50,000 spans costs nothing per frame.
+#[derive(Default)]
+pub struct SpanList {
+    key: Option<(u64, usize, Vec<LabelId>)>,
+    counts: Vec<usize>,
+    visible: Vec<Span>,
+}
+
+impl SpanList {
+    fn refresh(&mut self, revision: u64, project: &Project, doc: usize, hidden: &[LabelId]) {
+        let key = (revision, doc, hidden.to_vec());
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        self.counts = vec![0; project.labels().len()];
+        self.visible.clear();
+        if let Some(d) = project.document(doc) {
+            for s in d.spans().iter() {
+                if let Some(c) = self.counts.get_mut(usize::from(s.label().0)) {
+                    *c += 1;
+                }
+                if !hidden.contains(&s.label()) {
+                    self.visible.push(*s);
+                }
+            }
+        }
+        self.key = Some(key);
+    }
+}
+
 /// The span list of the current document, filterable by label, with counts.
+#[allow(clippy::too_many_arguments)]
 pub fn spans(
     ui: &mut Ui,
-    project: &Project,
+    ws: &Workspace,
     doc: usize,
     hidden: &mut Vec<LabelId>,
+    list: &mut SpanList,
     selected: Option<Span>,
     actions: &mut Vec<Action>,
 ) {
+    let project = ws.project();
+    let doc_index = doc;
     let Some(doc) = project.document(doc) else {
         return;
     };
     ui.heading("Spans");
-    let mut counts = vec![0usize; project.labels().len()];
-    for s in doc.spans().iter() {
-        if let Some(c) = counts.get_mut(usize::from(s.label().0)) {
-            *c += 1;
-        }
-    }
+    list.refresh(ws.revision(), project, doc_index, hidden);
+    let counts = &list.counts;
     ui.horizontal_wrapped(|ui| {
         for (i, label) in project.labels().iter().enumerate() {
             let id = LabelId(i as u16);
@@ -251,11 +283,7 @@ pub fn spans(
         }
     });
     ui.separator();
-    let visible: Vec<&Span> = doc
-        .spans()
-        .iter()
-        .filter(|s| !hidden.contains(&s.label()))
-        .collect();
+    let visible = &list.visible;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical()
         .id_salt("spans")
@@ -275,7 +303,7 @@ pub fn spans(
                     ellipsize(doc.span_text(span), 40)
                 );
                 let r = ui.add(
-                    Button::selectable(selected == Some(**span), RichText::new(text))
+                    Button::selectable(selected == Some(*span), RichText::new(text))
                         .stroke(egui::Stroke::new(0.0, Color32::TRANSPARENT)),
                 );
                 ui.painter().rect_filled(
@@ -285,7 +313,7 @@ pub fn spans(
                 );
                 if r.clicked() {
                     actions.push(Action::SelectSpan {
-                        span: **span,
+                        span: *span,
                         scroll: true,
                     });
                 }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::tokens::{flatten, sentences};
+use super::tokens::{flatten, label_names, sentences};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
 
@@ -15,15 +15,19 @@ pub fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
+    let names = label_names(project);
     for doc in project.documents() {
         let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
         report.spans += spans.len();
         report.dropped.extend(dropped);
         out.write_all(b"-DOCSTART- -X- O O\n\n")?;
-        let text = doc.text();
-        for sentence in sentences(project, doc, &spans, opts.scheme) {
+        let text = doc.text().as_str().as_bytes();
+        for sentence in sentences(doc, &spans, opts.scheme) {
             for (t, tag) in sentence.tokens.iter().zip(&sentence.tags) {
-                writeln!(out, "{} -X- _ {tag}", text.slice(t.start, t.end))?;
+                out.write_all(&text[t.byte_start..t.byte_end])?;
+                out.write_all(b" -X- _ ")?;
+                tag.write(&names, out)?;
+                out.write_all(b"\n")?;
             }
             out.write_all(b"\n")?;
         }

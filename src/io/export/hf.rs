@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::tokens::{flatten, sentences, tag_set};
+use super::tokens::{flatten, label_names, sentences, tag_set};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
 
@@ -25,24 +25,22 @@ pub fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
+    let names = label_names(project);
     for doc in project.documents() {
         let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
         report.spans += spans.len();
         report.dropped.extend(dropped);
-        let text = doc.text();
-        for (k, sentence) in sentences(project, doc, &spans, opts.scheme)
-            .into_iter()
-            .enumerate()
-        {
+        let text = doc.text().as_str();
+        for (k, sentence) in sentences(doc, &spans, opts.scheme).into_iter().enumerate() {
             let row = Row {
                 id: format!("{}-{k}", doc.name),
                 document: &doc.name,
                 tokens: sentence
                     .tokens
                     .iter()
-                    .map(|t| text.slice(t.start, t.end))
+                    .map(|t| &text[t.byte_start..t.byte_end])
                     .collect(),
-                ner_tags: sentence.tags,
+                ner_tags: sentence.tags.iter().map(|t| t.name(&names)).collect(),
             };
             serde_json::to_writer(&mut *out, &row)?;
             out.write_all(b"\n")?;

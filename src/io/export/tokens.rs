@@ -6,18 +6,68 @@
 //! or overlapping spans: the longer span wins (ties: the earlier one), and every span
 //! left out is reported.
 
+use std::io::Write;
+
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Dropped, ExportOptions, Scheme};
 use crate::model::{Document, LabelId, Project, Span};
 
-/// A token: chars `start..end` of the document text.
+/// A token: chars `start..end` of the document text, and the same range in bytes, so
+/// writers slice the text without converting offsets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
     /// First char.
     pub start: usize,
     /// One past the last char.
     pub end: usize,
+    /// Byte offset of `start`.
+    pub byte_start: usize,
+    /// Byte offset of `end`.
+    pub byte_end: usize,
+}
+
+/// A token's tag: outside any span, or its place in a span of some label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// Outside.
+    O,
+    /// First token of a span (or only one, in IOB2).
+    B(LabelId),
+    /// Inside a span.
+    I(LabelId),
+    /// Last token of a span (BILOU).
+    L(LabelId),
+    /// The only token of a span (BILOU).
+    U(LabelId),
+}
+
+impl Tag {
+    /// The tag as text, e.g. `O` or `B-PERSON`, with label names indexed by id.
+    pub fn name(self, labels: &[&str]) -> String {
+        let mut s = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = self.write(labels, &mut s);
+        String::from_utf8_lossy(&s).into_owned()
+    }
+
+    /// Writes the tag as text without allocating.
+    pub fn write(self, labels: &[&str], out: &mut dyn Write) -> std::io::Result<()> {
+        let (prefix, id) = match self {
+            Tag::O => return out.write_all(b"O"),
+            Tag::B(l) => (b"B-", l),
+            Tag::I(l) => (b"I-", l),
+            Tag::L(l) => (b"L-", l),
+            Tag::U(l) => (b"U-", l),
+        };
+        out.write_all(prefix)?;
+        out.write_all(labels.get(usize::from(id.0)).unwrap_or(&"?").as_bytes())
+    }
+}
+
+/// Label names indexed by [`LabelId`], for [`Tag::write`].
+pub fn label_names(project: &Project) -> Vec<&str> {
+    project.labels().iter().map(|l| l.name.as_str()).collect()
 }
 
 /// A sentence: its tokens and one tag per token.
@@ -25,8 +75,8 @@ pub struct Token {
 pub struct Sentence {
     /// Tokens in order.
     pub tokens: Vec<Token>,
-    /// Tags (`O`, `B-PERSON`, ...), one per token.
-    pub tags: Vec<String>,
+    /// One tag per token.
+    pub tags: Vec<Tag>,
 }
 
 /// Whitespace as both Rust and Python's `str.split()` see it: a token must never contain
@@ -79,13 +129,8 @@ pub fn flatten(
 }
 
 /// Splits a document into sentences of tagged tokens, with `spans` (flat, sorted) as
-/// entities.
-pub fn sentences(
-    project: &Project,
-    doc: &Document,
-    spans: &[Span],
-    scheme: Scheme,
-) -> Vec<Sentence> {
+/// entities. Works in bytes and chars side by side, so it never converts an offset.
+pub fn sentences(doc: &Document, spans: &[Span], scheme: Scheme) -> Vec<Sentence> {
     let text = doc.text().as_str();
     // Span boundaries, sorted: tokens are cut at each.
     let mut cuts: Vec<usize> = spans.iter().flat_map(|s| [s.start(), s.end()]).collect();
@@ -102,8 +147,12 @@ pub fn sentences(
     let mut prev: Option<&str> = None;
     let mut pos = 0;
     let mut cut_i = 0;
-    for segment in text.split_word_bounds() {
-        let len = segment.chars().count();
+    for (byte, segment) in text.split_word_bound_indices() {
+        let len = if segment.is_ascii() {
+            segment.len()
+        } else {
+            segment.chars().count()
+        };
         let (start, end) = (pos, pos + len);
         pos = end;
         if segment.chars().all(is_space) {
@@ -116,14 +165,52 @@ pub fn sentences(
         while cut_i < cuts.len() && cuts[cut_i] <= start {
             cut_i += 1;
         }
-        let mut s = start;
-        let mut k = cut_i;
-        while k < cuts.len() && cuts[k] < end {
-            push_trimmed(&mut sentences, doc, s, cuts[k]);
-            s = cuts[k];
-            k += 1;
+        let Some(sentence) = sentences.last_mut() else {
+            continue;
+        };
+        let cut_inside = cut_i < cuts.len() && cuts[cut_i] < end;
+        if !cut_inside && !segment.contains(is_space) {
+            // The common case: the whole segment is one token.
+            sentence.push(Token {
+                start,
+                end,
+                byte_start: byte,
+                byte_end: byte + segment.len(),
+            });
+        } else {
+            // Cut at span boundaries, and drop spaces that UAX #29 glued to combining
+            // marks or emoji modifiers.
+            let mut run: Option<(usize, usize)> = None;
+            let mut k = cut_i;
+            for (ci, (bi, c)) in segment.char_indices().enumerate() {
+                let (cpos, bpos) = (start + ci, byte + bi);
+                let at_cut = k < cuts.len() && cuts[k] == cpos;
+                if at_cut {
+                    k += 1;
+                }
+                if (at_cut || is_space(c))
+                    && let Some((cs, bs)) = run.take()
+                {
+                    sentence.push(Token {
+                        start: cs,
+                        end: cpos,
+                        byte_start: bs,
+                        byte_end: bpos,
+                    });
+                }
+                if !is_space(c) && run.is_none() {
+                    run = Some((cpos, bpos));
+                }
+            }
+            if let Some((cs, bs)) = run {
+                sentence.push(Token {
+                    start: cs,
+                    end,
+                    byte_start: bs,
+                    byte_end: byte + segment.len(),
+                });
+            }
         }
-        push_trimmed(&mut sentences, doc, s, end);
         let abbreviation =
             segment == "." && prev.is_some_and(|p| p.contains('.') || p.chars().count() == 1);
         if ends_sentence(segment) && !abbreviation && !inside(end) {
@@ -133,7 +220,6 @@ pub fn sentences(
     }
     sentences.retain(|s| !s.is_empty());
 
-    let label = |id: LabelId| project.label(id).map_or("?", |l| l.name.as_str());
     let mut span_i = 0;
     // Index of the span that the previous token belonged to, to tell first tokens apart
     // even when a span starts with whitespace.
@@ -147,7 +233,7 @@ pub fn sentences(
                     span_i += 1;
                 }
                 let Some(span) = spans.get(span_i).filter(|s| s.start() <= t.start) else {
-                    tags.push("O".to_string());
+                    tags.push(Tag::O);
                     prev_span = None;
                     continue;
                 };
@@ -155,45 +241,20 @@ pub fn sentences(
                 // Sentences never split inside a span, so the next token is in this
                 // sentence if it belongs to the span.
                 let last = tokens.get(k + 1).is_none_or(|n| n.start >= span.end());
-                let prefix = match (scheme, first, last) {
-                    (Scheme::Iob2, true, _) => "B",
-                    (Scheme::Iob2, false, _) => "I",
-                    (Scheme::Bilou, true, true) => "U",
-                    (Scheme::Bilou, true, false) => "B",
-                    (Scheme::Bilou, false, true) => "L",
-                    (Scheme::Bilou, false, false) => "I",
-                };
-                tags.push(format!("{prefix}-{}", label(span.label())));
+                let l = span.label();
+                tags.push(match (scheme, first, last) {
+                    (Scheme::Iob2, true, _) => Tag::B(l),
+                    (Scheme::Iob2, false, _) => Tag::I(l),
+                    (Scheme::Bilou, true, true) => Tag::U(l),
+                    (Scheme::Bilou, true, false) => Tag::B(l),
+                    (Scheme::Bilou, false, true) => Tag::L(l),
+                    (Scheme::Bilou, false, false) => Tag::I(l),
+                });
                 prev_span = Some(span_i);
             }
             Sentence { tokens, tags }
         })
         .collect()
-}
-
-/// Pushes the runs of non-space chars in `start..end` as tokens. A word segment can hold
-/// a space: UAX #29 glues combining marks and emoji modifiers to a preceding space.
-fn push_trimmed(sentences: &mut [Vec<Token>], doc: &Document, start: usize, end: usize) {
-    let Some(sentence) = sentences.last_mut() else {
-        return;
-    };
-    let mut run = None;
-    for (i, c) in doc.text().slice(start, end).chars().enumerate() {
-        match (is_space(c), run) {
-            (true, Some(r)) => {
-                sentence.push(Token {
-                    start: r,
-                    end: start + i,
-                });
-                run = None;
-            }
-            (false, None) => run = Some(start + i),
-            _ => {}
-        }
-    }
-    if let Some(r) = run {
-        sentence.push(Token { start: r, end });
-    }
 }
 
 /// The tags a label set produces, `O` first, in label order.
@@ -232,12 +293,18 @@ mod tests {
         Project::with_documents(vec![Document::with_spans("d", text, spans).unwrap()])
     }
 
+    fn tag_names(p: &Project, tags: &[Tag]) -> Vec<String> {
+        let names = label_names(p);
+        tags.iter().map(|t| t.name(&names)).collect()
+    }
+
     /// Decodes tags back into (first token start, last token end, label) entities.
-    fn decode(sentences: &[Sentence]) -> Vec<(usize, usize, String)> {
+    fn decode(p: &Project, sentences: &[Sentence]) -> Vec<(usize, usize, String)> {
         let mut out: Vec<(usize, usize, String)> = Vec::new();
         for s in sentences {
             let mut open = false;
-            for (t, tag) in s.tokens.iter().zip(&s.tags) {
+            for (t, tag) in s.tokens.iter().zip(tag_names(p, &s.tags)) {
+                let tag = tag.as_str();
                 let (prefix, label) = tag.split_once('-').unwrap_or((tag, ""));
                 match prefix {
                     "B" | "U" => out.push((t.start, t.end, label.to_string())),
@@ -256,7 +323,7 @@ mod tests {
     fn words(p: &Project, scheme: Scheme) -> (Vec<String>, Vec<String>) {
         let doc = &p.documents()[0];
         let (spans, _) = flatten(p, doc, None);
-        let sents = sentences(p, doc, &spans, scheme);
+        let sents = sentences(doc, &spans, scheme);
         let toks = sents
             .iter()
             .flat_map(|s| {
@@ -265,7 +332,7 @@ mod tests {
                     .map(|t| doc.text().slice(t.start, t.end).to_string())
             })
             .collect();
-        let tags = sents.into_iter().flat_map(|s| s.tags).collect();
+        let tags = sents.iter().flat_map(|s| tag_names(p, &s.tags)).collect();
         (toks, tags)
     }
 
@@ -301,10 +368,10 @@ mod tests {
         let p = project("Go to St. Louis now.\nOk", &[(6, 15, 1)]);
         let doc = &p.documents()[0];
         let (spans, _) = flatten(&p, doc, None);
-        let s = sentences(&p, doc, &spans, Scheme::Iob2);
+        let s = sentences(doc, &spans, Scheme::Iob2);
         assert_eq!(s.len(), 2);
         assert_eq!(
-            s[0].tags,
+            tag_names(&p, &s[0].tags),
             ["O", "O", "B-PLACE", "I-PLACE", "I-PLACE", "O", "O"]
         );
     }
@@ -327,8 +394,8 @@ mod tests {
             let doc = &p.documents()[0];
             let (kept, _) = flatten(&p, doc, None);
             for scheme in [Scheme::Iob2, Scheme::Bilou] {
-                let sents = sentences(&p, doc, &kept, scheme);
-                let got = decode(&sents);
+                let sents = sentences(doc, &kept, scheme);
+                let got = decode(&p, &sents);
                 let want: Vec<(usize, usize, String)> = kept
                     .iter()
                     .map(|s| {
@@ -341,7 +408,9 @@ mod tests {
                 prop_assert_eq!(got, want);
                 for s in &sents {
                     for t in &s.tokens {
-                        prop_assert!(!doc.text().slice(t.start, t.end).contains(is_space));
+                        let token = &doc.text().as_str()[t.byte_start..t.byte_end];
+                        prop_assert_eq!(token, doc.text().slice(t.start, t.end));
+                        prop_assert!(!token.contains(is_space));
                     }
                 }
             }
