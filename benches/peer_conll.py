@@ -183,17 +183,21 @@ def main() -> None:
 
     ron = work / "corpus.ron"
     sm_out = work / "spanmark.conll"
-    imp_times, exp_times, both_times = [], [], []
+    imp_times, exp_times, both_times, direct_times = [], [], [], []
     for _ in range(args.runs):
         ti = run([spanmark, "import", str(corpus), "-o", str(ron)])
         te = run([spanmark, "export", str(ron), "--format", "conll", "-o", str(sm_out)])
         imp_times.append(ti)
         exp_times.append(te)
         both_times.append(ti + te)
+        # The same input as spaCy's: JSONL straight to CoNLL, one process.
+        direct_times.append(run([spanmark, "export", str(corpus), "--format", "conll",
+                                 "-o", str(work / "spanmark-direct.conll")]))
 
     sp = min(sp_times)
     rows = [
         (f"spaCy {spacy.__version__} blank('en') -> CoNLL", sp),
+        ("spanmark export (JSONL -> CoNLL)", min(direct_times)),
         ("spanmark export (RON -> CoNLL)", min(exp_times)),
         ("spanmark import (JSONL -> RON)", min(imp_times)),
         ("spanmark import + export", min(both_times)),

@@ -34,7 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Write a project's documents and spans in a dataset format.
     Export {
-        /// The project file (.ron).
+        /// The project file (.ron), or a file `import` reads (.jsonl, .txt, brat .ann) to
+        /// convert in one step.
         project: PathBuf,
         /// The format to write.
         #[arg(short, long, value_enum)]
@@ -125,7 +126,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             scheme,
             labels,
         } => {
-            let p = crate::io::load_project(&project)?;
+            let p = open_input(&project)?;
             let selected = match labels {
                 None => None,
                 Some(names) => Some(
@@ -207,6 +208,23 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     }
     Ok(())
+}
+
+/// A project file, or any file `import` reads, as a project.
+fn open_input(path: &Path) -> anyhow::Result<Project> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+    {
+        return Ok(crate::io::load_project(path)?);
+    }
+    let imported = import::import_paths(
+        &[path.to_path_buf()],
+        default_labels(),
+        ImportOptions::default(),
+    )?;
+    Project::new(imported.labels, imported.documents)
+        .with_context(|| format!("reading {}", path.display()))
 }
 
 fn write_stats(p: &Project, path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {

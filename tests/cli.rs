@@ -82,6 +82,18 @@ fn jsonl_round_trip_is_exact() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(read_jsonl(&exported), read_jsonl(&corpus));
+    // `export` also takes the JSONL itself, converting in one step.
+    let direct = dir.path().join("direct.jsonl");
+    let out = spanmark(&[
+        "export",
+        corpus.to_str().unwrap(),
+        "-f",
+        "jsonl",
+        "-o",
+        direct.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(read_jsonl(&direct), read_jsonl(&corpus));
     // The spans point at the intended text, as Python's text[start:end] would.
     let records = read_jsonl(&exported);
     let slice = |r: &Record, k: usize| -> String {
