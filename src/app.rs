@@ -458,6 +458,7 @@ impl SpanmarkApp {
             |s| s.to_string_lossy().into_owned(),
         );
         let file = match format.extension() {
+            Some(ext) if ext == format.name() => format!("{stem}.{ext}"),
             Some(ext) => format!("{stem}.{}.{ext}", format.name()),
             None => format!("{stem}-{}", format.name()),
         };
