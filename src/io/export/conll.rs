@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::tokens::{flatten, label_names, sentences};
+use super::tokens::{for_each_tagged, label_names};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
 
@@ -16,13 +16,10 @@ pub fn write(
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
     let names = label_names(project);
-    for doc in project.documents() {
-        let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
-        report.spans += spans.len();
-        report.dropped.extend(dropped);
+    for_each_tagged(project, opts, &mut report, |doc, sentences| {
         out.write_all(b"-DOCSTART- -X- O O\n\n")?;
         let text = doc.text().as_str().as_bytes();
-        for sentence in sentences(doc, &spans, opts.scheme) {
+        for sentence in sentences {
             for (t, tag) in sentence.tokens.iter().zip(&sentence.tags) {
                 out.write_all(&text[t.byte_start..t.byte_end])?;
                 out.write_all(b" -X- _ ")?;
@@ -31,7 +28,7 @@ pub fn write(
             }
             out.write_all(b"\n")?;
         }
-        report.documents += 1;
-    }
+        Ok(())
+    })?;
     Ok(report)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::tokens::{flatten, label_names, sentences, tag_set};
+use super::tokens::{for_each_tagged, label_names, tag_set};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
 
@@ -26,12 +26,9 @@ pub fn write(
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
     let names = label_names(project);
-    for doc in project.documents() {
-        let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
-        report.spans += spans.len();
-        report.dropped.extend(dropped);
+    for_each_tagged(project, opts, &mut report, |doc, sentences| {
         let text = doc.text().as_str();
-        for (k, sentence) in sentences(doc, &spans, opts.scheme).into_iter().enumerate() {
+        for (k, sentence) in sentences.into_iter().enumerate() {
             let row = Row {
                 id: format!("{}-{k}", doc.name),
                 document: &doc.name,
@@ -45,8 +42,8 @@ pub fn write(
             serde_json::to_writer(&mut *out, &row)?;
             out.write_all(b"\n")?;
         }
-        report.documents += 1;
-    }
+        Ok(())
+    })?;
     Ok(report)
 }
 

@@ -374,6 +374,25 @@ fn ascii_word_breaks(s: &[u8]) -> Vec<usize> {
     ends
 }
 
+/// Runs `write` on every document's sentences, tagged with the spans a flat format keeps;
+/// counts documents and spans, and lists what was left out, in `report`. The shared core of
+/// the token formats.
+pub fn for_each_tagged(
+    project: &Project,
+    opts: &ExportOptions,
+    report: &mut super::ExportReport,
+    mut write: impl FnMut(&Document, Vec<Sentence>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    for doc in project.documents() {
+        let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
+        report.spans += spans.len();
+        report.dropped.extend(dropped);
+        write(doc, sentences(doc, &spans, opts.scheme))?;
+        report.documents += 1;
+    }
+    Ok(())
+}
+
 /// The tags a label set produces, `O` first, in label order.
 pub fn tag_set(project: &Project, opts: &ExportOptions) -> Vec<String> {
     let prefixes: &[&str] = match opts.scheme {
