@@ -62,10 +62,32 @@ impl Text {
         if block_end - base == block_chars {
             return base + skip;
         }
-        match self.s[base..].char_indices().nth(skip) {
-            Some((b, _)) => base + b,
-            None => self.s.len(),
+        // Count char starts: every byte that is not a UTF-8 continuation byte (10xxxxxx),
+        // eight bytes at a time while the char sought lies further on.
+        let block = &self.s.as_bytes()[base..block_end];
+        let (mut seen, mut from) = (0, 0);
+        for word in block.chunks_exact(8) {
+            let mut lanes = [0; 8];
+            lanes.copy_from_slice(word);
+            let w = u64::from_le_bytes(lanes);
+            // Bit 0 of each byte lane: top bit clear, or second bit set.
+            let starts = ((!w >> 7) | (w >> 6)) & 0x0101_0101_0101_0101;
+            let n = starts.count_ones() as usize;
+            if seen + n > skip {
+                break;
+            }
+            seen += n;
+            from += 8;
         }
+        for (i, &b) in block.iter().enumerate().skip(from) {
+            if (b as i8) >= -0x40 {
+                if seen == skip {
+                    return base + i;
+                }
+                seen += 1;
+            }
+        }
+        block_end
     }
 
     /// Char offset of byte offset `b`. A byte inside a char counts as that char's start;

@@ -4,9 +4,12 @@
 
 use std::io::Write;
 
-use super::tokens::{for_each_tagged, label_names};
+use super::tokens::{TagNames, for_each_tagged};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
+
+/// How much output to gather before handing it to the writer.
+const CHUNK: usize = 1 << 16;
 
 /// Writes the project as CoNLL; spans a flat format cannot hold are reported.
 pub fn write(
@@ -15,20 +18,27 @@ pub fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
-    let names = label_names(project);
-    for_each_tagged(project, opts, &mut report, |doc, sentences| {
-        out.write_all(b"-DOCSTART- -X- O O\n\n")?;
+    // Everything after the token, per tag: a line is then two copies.
+    let tails = TagNames::new(project).map(|tag| format!(" -X- _ {tag}\n").into_bytes());
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+    for_each_tagged(project, opts, &mut report, |doc, tagged| {
+        buf.extend_from_slice(b"-DOCSTART- -X- O O\n\n");
         let text = doc.text().as_str().as_bytes();
-        for sentence in sentences {
-            for (t, tag) in sentence.tokens.iter().zip(&sentence.tags) {
-                out.write_all(&text[t.byte_start..t.byte_end])?;
-                out.write_all(b" -X- _ ")?;
-                tag.write(&names, out)?;
-                out.write_all(b"\n")?;
+        for (tokens, tags) in tagged.sentences() {
+            for (t, &tag) in tokens.iter().zip(tags) {
+                buf.extend_from_slice(&text[t.byte_start..t.byte_end]);
+                buf.extend_from_slice(
+                    TagNames::lookup(&tails, tag).map_or(b" -X- _ ?\n", Vec::as_slice),
+                );
             }
-            out.write_all(b"\n")?;
+            buf.push(b'\n');
+            if buf.len() >= CHUNK {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
         }
         Ok(())
     })?;
+    out.write_all(&buf)?;
     Ok(report)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::tokens::{for_each_tagged, label_names, tag_set};
+use super::tokens::{TagNames, for_each_tagged, tag_set};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
 
@@ -15,7 +15,7 @@ struct Row<'a> {
     id: String,
     document: &'a str,
     tokens: Vec<&'a str>,
-    ner_tags: Vec<String>,
+    ner_tags: Vec<&'a str>,
 }
 
 /// Writes one JSON row per sentence: `{"id", "document", "tokens", "ner_tags"}`.
@@ -25,19 +25,18 @@ pub fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
-    let names = label_names(project);
-    for_each_tagged(project, opts, &mut report, |doc, sentences| {
+    let names = TagNames::new(project);
+    for_each_tagged(project, opts, &mut report, |doc, tagged| {
         let text = doc.text().as_str();
-        for (k, sentence) in sentences.into_iter().enumerate() {
+        for (k, (tokens, tags)) in tagged.sentences().enumerate() {
             let row = Row {
                 id: format!("{}-{k}", doc.name),
                 document: &doc.name,
-                tokens: sentence
-                    .tokens
+                tokens: tokens
                     .iter()
                     .map(|t| &text[t.byte_start..t.byte_end])
                     .collect(),
-                ner_tags: sentence.tags.iter().map(|t| t.name(&names)).collect(),
+                ner_tags: tags.iter().map(|&t| names.get(t)).collect(),
             };
             serde_json::to_writer(&mut *out, &row)?;
             out.write_all(b"\n")?;

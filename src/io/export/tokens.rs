@@ -6,8 +6,6 @@
 //! or overlapping spans: the longer span wins (ties: the earlier one), and every span
 //! left out is reported.
 
-use std::io::Write;
-
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Dropped, ExportOptions, Scheme};
@@ -43,40 +41,159 @@ pub enum Tag {
 }
 
 impl Tag {
-    /// The tag as text, e.g. `O` or `B-PERSON`, with label names indexed by id.
-    pub fn name(self, labels: &[&str]) -> String {
-        let mut s = Vec::new();
-        // Writing into a Vec cannot fail.
-        let _ = self.write(labels, &mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    }
-
-    /// Writes the tag as text without allocating.
-    pub fn write(self, labels: &[&str], out: &mut dyn Write) -> std::io::Result<()> {
-        let (prefix, id) = match self {
-            Tag::O => return out.write_all(b"O"),
-            Tag::B(l) => (b"B-", l),
-            Tag::I(l) => (b"I-", l),
-            Tag::L(l) => (b"L-", l),
-            Tag::U(l) => (b"U-", l),
+    /// Position in [`TagNames`]: `O`, then `B`, `I`, `L`, `U` of each label in turn.
+    fn index(self) -> usize {
+        let (offset, id) = match self {
+            Tag::O => return 0,
+            Tag::B(l) => (1, l),
+            Tag::I(l) => (2, l),
+            Tag::L(l) => (3, l),
+            Tag::U(l) => (4, l),
         };
-        out.write_all(prefix)?;
-        out.write_all(labels.get(usize::from(id.0)).unwrap_or(&"?").as_bytes())
+        offset + 4 * usize::from(id.0)
     }
 }
 
-/// Label names indexed by [`LabelId`], for [`Tag::write`].
-pub fn label_names(project: &Project) -> Vec<&str> {
-    project.labels().iter().map(|l| l.name.as_str()).collect()
+/// The text of every tag a project can produce (`O`, `B-PERSON`, ...), made once so that
+/// writers copy a tag instead of formatting it per token.
+#[derive(Clone, Debug)]
+pub struct TagNames(Vec<String>);
+
+impl TagNames {
+    /// The tags of the project's labels, whatever the scheme.
+    pub fn new(project: &Project) -> Self {
+        let mut names = vec!["O".to_string()];
+        for label in project.labels() {
+            for prefix in ["B", "I", "L", "U"] {
+                names.push(format!("{prefix}-{}", label.name));
+            }
+        }
+        Self(names)
+    }
+
+    /// The tag as text; `?` for a label the project does not have (the model rules it out).
+    pub fn get(&self, tag: Tag) -> &str {
+        self.0.get(tag.index()).map_or("?", String::as_str)
+    }
+
+    /// Every tag with its text.
+    fn all(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    /// `line(tag)` for every tag, indexed for [`TagNames::lookup`].
+    pub fn map<T>(&self, mut line: impl FnMut(&str) -> T) -> Vec<T> {
+        self.all().map(&mut line).collect()
+    }
+
+    /// The entry of `table` (made by [`TagNames::map`]) for `tag`.
+    pub fn lookup<T>(table: &[T], tag: Tag) -> Option<&T> {
+        table.get(tag.index())
+    }
 }
 
-/// A sentence: its tokens and one tag per token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sentence {
+/// A document cut into sentences of tagged tokens. The buffers are reused from one
+/// document to the next, so an export allocates per corpus, not per sentence.
+#[derive(Clone, Debug, Default)]
+pub struct Tagged {
     /// Tokens in order.
     pub tokens: Vec<Token>,
     /// One tag per token.
     pub tags: Vec<Tag>,
+    /// One past the last token of each sentence, increasing; sentences are never empty.
+    ends: Vec<usize>,
+    /// Span boundaries, sorted: tokens are cut at each.
+    cuts: Vec<usize>,
+}
+
+impl Tagged {
+    /// Cuts `doc` into sentences of tagged tokens, with `spans` (flat, sorted by start) as
+    /// entities, replacing what was here. Works in bytes and chars side by side, so it
+    /// never converts an offset.
+    pub fn fill(&mut self, doc: &Document, spans: &[Span], scheme: Scheme) {
+        self.tokens.clear();
+        self.tags.clear();
+        self.ends.clear();
+        self.cuts.clear();
+        self.cuts
+            .extend(spans.iter().flat_map(|s| [s.start(), s.end()]));
+        // Flat spans give sorted cuts already; sorting a sorted run costs one pass.
+        self.cuts.sort_unstable();
+        self.cuts.dedup();
+        let mut cutter = Cutter {
+            spans,
+            cuts: &self.cuts,
+            cut_i: 0,
+            span_i: 0,
+            tokens: &mut self.tokens,
+            ends: &mut self.ends,
+            prev: None,
+        };
+        for_each_segment(doc.text().as_str(), |byte, start, segment, ascii| {
+            let end = start
+                + if ascii {
+                    segment.len()
+                } else {
+                    segment.chars().count()
+                };
+            if ascii {
+                if is_ascii_space(segment.as_bytes()[0]) {
+                    cutter.space(segment, start);
+                } else {
+                    cutter.word(segment, byte, start, end, true);
+                }
+            } else if segment.chars().all(is_space) {
+                cutter.space(segment, start);
+            } else {
+                cutter.word(segment, byte, start, end, false);
+            }
+        });
+        cutter.end_sentence();
+        self.tag(spans, scheme);
+    }
+
+    /// The sentences, each as its tokens and their tags.
+    pub fn sentences(&self) -> impl Iterator<Item = (&[Token], &[Tag])> + '_ {
+        let mut from = 0;
+        self.ends.iter().map(move |&end| {
+            let sentence = (&self.tokens[from..end], &self.tags[from..end]);
+            from = end;
+            sentence
+        })
+    }
+
+    /// Tags every token: `first` and `last` tell a span's first and last tokens, found
+    /// through the next token (sentences never split inside a span).
+    fn tag(&mut self, spans: &[Span], scheme: Scheme) {
+        let tokens = &self.tokens;
+        self.tags.reserve(tokens.len());
+        let mut span_i = 0;
+        // Index of the span that the previous token belonged to, to tell first tokens
+        // apart even when a span starts with whitespace.
+        let mut prev_span: Option<usize> = None;
+        for (k, t) in tokens.iter().enumerate() {
+            while span_i < spans.len() && spans[span_i].end() <= t.start {
+                span_i += 1;
+            }
+            let Some(span) = spans.get(span_i).filter(|s| s.start() <= t.start) else {
+                self.tags.push(Tag::O);
+                prev_span = None;
+                continue;
+            };
+            let first = prev_span != Some(span_i);
+            let last = tokens.get(k + 1).is_none_or(|n| n.start >= span.end());
+            let l = span.label();
+            self.tags.push(match (scheme, first, last) {
+                (Scheme::Iob2, true, _) => Tag::B(l),
+                (Scheme::Iob2, false, _) => Tag::I(l),
+                (Scheme::Bilou, true, true) => Tag::U(l),
+                (Scheme::Bilou, true, false) => Tag::B(l),
+                (Scheme::Bilou, false, true) => Tag::L(l),
+                (Scheme::Bilou, false, false) => Tag::I(l),
+            });
+            prev_span = Some(span_i);
+        }
+    }
 }
 
 /// Whitespace as both Rust and Python's `str.split()` see it: a token must never contain
@@ -85,97 +202,108 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{1c}'..='\u{1f}' | '\u{85}')
 }
 
+/// [`is_space`] for ASCII bytes (false for the bytes of non-ASCII chars).
+fn is_ascii_space(b: u8) -> bool {
+    ASCII_SPACE[usize::from(b)]
+}
+
+/// [`is_ascii_space`] as a table: the scan over every byte of the text is the hot loop.
+static ASCII_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(
+            b as u8,
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f
+        );
+        b += 1;
+    }
+    table
+};
+
 fn ends_sentence(token: &str) -> bool {
-    matches!(token, "." | "!" | "?" | "…" | "。" | "！" | "？" | "．")
+    token.len() <= 3 && matches!(token, "." | "!" | "?" | "…" | "。" | "！" | "？" | "．")
 }
 
-/// The spans a flat format keeps, in document order, and the ones it cannot hold.
-pub fn flatten(
-    project: &Project,
-    doc: &Document,
-    selected: Option<&[LabelId]>,
-) -> (Vec<Span>, Vec<Dropped>) {
-    let mut dropped = Vec::new();
-    let mut candidates: Vec<Span> = Vec::with_capacity(doc.spans().len());
-    for span in doc.spans().iter() {
-        if selected.is_some_and(|sel| !sel.contains(&span.label())) {
-            dropped.push(Dropped::new(project, doc, span, "label not selected"));
-        } else if doc.span_text(span).chars().all(is_space) {
-            dropped.push(Dropped::new(project, doc, span, "only whitespace"));
-        } else {
-            candidates.push(*span);
-        }
-    }
-    // Longer first; among equals, the earlier one.
-    candidates.sort_by_key(|s| (std::cmp::Reverse(s.len()), s.start(), s.label()));
-    let mut kept: Vec<Span> = Vec::with_capacity(candidates.len());
-    for span in candidates {
-        // `kept` is sorted by start and non-overlapping: only neighbours can clash.
-        let i = kept.partition_point(|k| k.start() < span.start());
-        let clash_before = i > 0 && kept[i - 1].end() > span.start();
-        let clash_after = i < kept.len() && kept[i].start() < span.end();
-        if clash_before || clash_after {
-            dropped.push(Dropped::new(
-                project,
-                doc,
-                &span,
-                "overlaps a longer span (flat format)",
-            ));
-        } else {
-            kept.insert(i, span);
-        }
-    }
-    (kept, dropped)
+/// Turns segments into tokens and sentence ends, walking the text once, in order.
+struct Cutter<'a, 't> {
+    /// Flat spans, sorted.
+    spans: &'a [Span],
+    cuts: &'a [usize],
+    /// First cut after the current segment's start.
+    cut_i: usize,
+    /// First span that ends after the last position asked about in `inside`.
+    span_i: usize,
+    tokens: &'a mut Vec<Token>,
+    ends: &'a mut Vec<usize>,
+    /// The previous segment, if no space came between it and this one: a "." right after
+    /// "U.S" or "a.m" ends an abbreviation, not a sentence.
+    prev: Option<&'t str>,
 }
 
-/// Splits a document into sentences of tagged tokens, with `spans` (flat, sorted) as
-/// entities. Works in bytes and chars side by side, so it never converts an offset.
-pub fn sentences(doc: &Document, spans: &[Span], scheme: Scheme) -> Vec<Sentence> {
-    let text = doc.text().as_str();
-    // Span boundaries, sorted: tokens are cut at each.
-    let mut cuts: Vec<usize> = spans.iter().flat_map(|s| [s.start(), s.end()]).collect();
-    cuts.sort_unstable();
-    cuts.dedup();
-    let inside = |pos: usize| {
-        let i = spans.partition_point(|s| s.end() <= pos);
-        i < spans.len() && spans[i].start() < pos
-    };
+impl<'t> Cutter<'_, 't> {
+    /// Whether a span runs across char `pos` (starts before it and ends after it). Asked
+    /// about positions in increasing order, so the span pointer only moves forward.
+    fn inside(&mut self, pos: usize) -> bool {
+        while self.span_i < self.spans.len() && self.spans[self.span_i].end() <= pos {
+            self.span_i += 1;
+        }
+        self.spans.get(self.span_i).is_some_and(|s| s.start() < pos)
+    }
 
-    let mut sentences: Vec<Vec<Token>> = vec![Vec::new()];
-    // The previous segment, if no space came between it and this one: a "." right after
-    // "U.S" or "a.m" ends an abbreviation, not a sentence.
-    let mut prev: Option<&str> = None;
-    let mut pos = 0;
-    let mut cut_i = 0;
-    for (byte, segment) in segments(text) {
-        let len = if segment.is_ascii() {
-            segment.len()
-        } else {
-            segment.chars().count()
-        };
-        let (start, end) = (pos, pos + len);
-        pos = end;
-        if segment.chars().all(is_space) {
-            // A line break ends the sentence, unless a span runs across it.
-            let breaks = segment.chars().enumerate().any(|(i, c)| {
-                matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') && !inside(start + i)
-            });
-            if breaks {
-                sentences.push(Vec::new());
+    fn end_sentence(&mut self) {
+        if self.ends.last().copied().unwrap_or(0) < self.tokens.len() {
+            self.ends.push(self.tokens.len());
+        }
+    }
+
+    /// A whitespace segment: a line break ends the sentence, unless a span runs across it.
+    fn space(&mut self, segment: &str, start: usize) {
+        self.prev = None;
+        if segment == " " {
+            return;
+        }
+        for (i, c) in segment.chars().enumerate() {
+            if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+                && !self.inside(start + i)
+            {
+                self.end_sentence();
+                break;
             }
-            prev = None;
-            continue;
         }
-        while cut_i < cuts.len() && cuts[cut_i] <= start {
-            cut_i += 1;
+    }
+
+    /// A word segment at `byte`, chars `start..end`; `ascii` when it is pure ASCII (so
+    /// one byte per char, and no whitespace in a word segment).
+    fn word(&mut self, segment: &'t str, byte: usize, start: usize, end: usize, ascii: bool) {
+        let cuts = self.cuts;
+        while self.cut_i < cuts.len() && cuts[self.cut_i] <= start {
+            self.cut_i += 1;
         }
-        let Some(sentence) = sentences.last_mut() else {
-            continue;
-        };
-        let cut_inside = cut_i < cuts.len() && cuts[cut_i] < end;
-        if !cut_inside && !segment.contains(is_space) {
+        let cut_inside = self.cut_i < cuts.len() && cuts[self.cut_i] < end;
+        if ascii {
+            // Cut at span boundaries; chars and bytes move together.
+            let mut from = start;
+            let mut k = self.cut_i;
+            while k < cuts.len() && cuts[k] < end {
+                self.tokens.push(Token {
+                    start: from,
+                    end: cuts[k],
+                    byte_start: byte + (from - start),
+                    byte_end: byte + (cuts[k] - start),
+                });
+                from = cuts[k];
+                k += 1;
+            }
+            self.tokens.push(Token {
+                start: from,
+                end,
+                byte_start: byte + (from - start),
+                byte_end: byte + segment.len(),
+            });
+        } else if !cut_inside && !segment.contains(is_space) {
             // The common case: the whole segment is one token.
-            sentence.push(Token {
+            self.tokens.push(Token {
                 start,
                 end,
                 byte_start: byte,
@@ -185,7 +313,7 @@ pub fn sentences(doc: &Document, spans: &[Span], scheme: Scheme) -> Vec<Sentence
             // Cut at span boundaries, and drop spaces that UAX #29 glued to combining
             // marks or emoji modifiers.
             let mut run: Option<(usize, usize)> = None;
-            let mut k = cut_i;
+            let mut k = self.cut_i;
             for (ci, (bi, c)) in segment.char_indices().enumerate() {
                 let (cpos, bpos) = (start + ci, byte + bi);
                 let at_cut = k < cuts.len() && cuts[k] == cpos;
@@ -195,7 +323,7 @@ pub fn sentences(doc: &Document, spans: &[Span], scheme: Scheme) -> Vec<Sentence
                 if (at_cut || is_space(c))
                     && let Some((cs, bs)) = run.take()
                 {
-                    sentence.push(Token {
+                    self.tokens.push(Token {
                         start: cs,
                         end: cpos,
                         byte_start: bs,
@@ -207,7 +335,7 @@ pub fn sentences(doc: &Document, spans: &[Span], scheme: Scheme) -> Vec<Sentence
                 }
             }
             if let Some((cs, bs)) = run {
-                sentence.push(Token {
+                self.tokens.push(Token {
                     start: cs,
                     end,
                     byte_start: bs,
@@ -215,103 +343,63 @@ pub fn sentences(doc: &Document, spans: &[Span], scheme: Scheme) -> Vec<Sentence
                 });
             }
         }
-        let abbreviation =
-            segment == "." && prev.is_some_and(|p| p.contains('.') || p.chars().count() == 1);
-        if ends_sentence(segment) && !abbreviation && !inside(end) {
-            sentences.push(Vec::new());
-        }
-        prev = Some(segment);
-    }
-    sentences.retain(|s| !s.is_empty());
-
-    let mut span_i = 0;
-    // Index of the span that the previous token belonged to, to tell first tokens apart
-    // even when a span starts with whitespace.
-    let mut prev_span: Option<usize> = None;
-    sentences
-        .into_iter()
-        .map(|tokens| {
-            let mut tags = Vec::with_capacity(tokens.len());
-            for (k, t) in tokens.iter().enumerate() {
-                while span_i < spans.len() && spans[span_i].end() <= t.start {
-                    span_i += 1;
-                }
-                let Some(span) = spans.get(span_i).filter(|s| s.start() <= t.start) else {
-                    tags.push(Tag::O);
-                    prev_span = None;
-                    continue;
-                };
-                let first = prev_span != Some(span_i);
-                // Sentences never split inside a span, so the next token is in this
-                // sentence if it belongs to the span.
-                let last = tokens.get(k + 1).is_none_or(|n| n.start >= span.end());
-                let l = span.label();
-                tags.push(match (scheme, first, last) {
-                    (Scheme::Iob2, true, _) => Tag::B(l),
-                    (Scheme::Iob2, false, _) => Tag::I(l),
-                    (Scheme::Bilou, true, true) => Tag::U(l),
-                    (Scheme::Bilou, true, false) => Tag::B(l),
-                    (Scheme::Bilou, false, true) => Tag::L(l),
-                    (Scheme::Bilou, false, false) => Tag::I(l),
-                });
-                prev_span = Some(span_i);
+        if ends_sentence(segment) {
+            let abbreviation = segment == "."
+                && self
+                    .prev
+                    .is_some_and(|p| p.contains('.') || p.chars().count() == 1);
+            if !abbreviation && !self.inside(end) {
+                self.end_sentence();
             }
-            Sentence { tokens, tags }
-        })
-        .collect()
+        }
+        self.prev = Some(segment);
+    }
 }
 
-/// The text cut into whitespace runs and UAX #29 word segments, with byte offsets.
+/// Calls `f(byte, char, segment, ascii)` for each whitespace run and UAX #29 word
+/// segment of `text`, in order, with its byte and char offsets; `ascii` says the segment
+/// is pure ASCII, so either all whitespace or none.
 ///
 /// Mostly-English text is mostly ASCII, and UAX #29's table lookups dominate export time,
 /// so pure-ASCII stretches between spaces take a fast path that applies the same rules
 /// (WB5–WB13b restricted to ASCII); other stretches go through unicode-segmentation.
 /// No UAX #29 rule joins across a space except an Extend char glued to it, which only
 /// moves that char between a whitespace run and the next segment: tokens come out the same.
-fn segments(text: &str) -> impl Iterator<Item = (usize, &str)> {
+fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(usize, usize, &'t str, bool)) {
     let bytes = text.as_bytes();
-    let mut pos = 0;
-    let mut pending: std::collections::VecDeque<(usize, &str)> = Default::default();
-    std::iter::from_fn(move || {
-        if let Some(next) = pending.pop_front() {
-            return Some(next);
-        }
-        if pos >= bytes.len() {
-            return None;
-        }
+    let (mut pos, mut chars) = (0, 0);
+    while pos < bytes.len() {
         let start = pos;
-        if bytes[pos].is_ascii_whitespace() || matches!(bytes[pos], 0x1c..=0x1f) {
-            while pos < bytes.len()
-                && (bytes[pos].is_ascii_whitespace() || matches!(bytes[pos], 0x1c..=0x1f))
-            {
+        if is_ascii_space(bytes[pos]) {
+            while pos < bytes.len() && is_ascii_space(bytes[pos]) {
                 pos += 1;
             }
-            return Some((start, &text[start..pos]));
+            f(start, chars, &text[start..pos], true);
+            chars += pos - start;
+            continue;
         }
         let mut ascii = true;
-        while pos < bytes.len()
-            && !(bytes[pos].is_ascii_whitespace() || matches!(bytes[pos], 0x1c..=0x1f))
-        {
+        while pos < bytes.len() && !is_ascii_space(bytes[pos]) {
             ascii &= bytes[pos].is_ascii();
             pos += 1;
         }
-        // `pos` stops at an ASCII byte, so it is a char boundary.
+        // `pos` stops at an ASCII byte or the end, so it is a char boundary.
         let chunk = &text[start..pos];
         if ascii {
             let mut from = 0;
-            for cut in ascii_word_breaks(chunk.as_bytes()) {
-                pending.push_back((start + from, &chunk[from..cut]));
-                from = cut;
+            while from < chunk.len() {
+                let to = ascii_segment_end(chunk.as_bytes(), from);
+                f(start + from, chars + from, &chunk[from..to], true);
+                from = to;
             }
+            chars += chunk.len();
         } else {
-            pending.extend(
-                chunk
-                    .split_word_bound_indices()
-                    .map(|(b, s)| (start + b, s)),
-            );
+            for (b, segment) in chunk.split_word_bound_indices() {
+                f(start + b, chars, segment, false);
+                chars += segment.chars().count();
+            }
         }
-        pending.pop_front()
-    })
+    }
 }
 
 /// UAX #29 word-break classes of ASCII bytes (there are no Extend, Format, Katakana or
@@ -341,56 +429,133 @@ fn wb(b: u8) -> Wb {
     }
 }
 
-/// Ends of the UAX #29 word segments of an ASCII chunk without whitespace.
-fn ascii_word_breaks(s: &[u8]) -> Vec<usize> {
-    let n = s.len();
+/// End of the UAX #29 word segment that starts at `from` in an ASCII chunk without
+/// whitespace.
+fn ascii_segment_end(s: &[u8], from: usize) -> usize {
+    let mut i = from + 1;
+    // Letters and digits join each other (WB5, WB8, WB9, WB10): most words end here.
+    if s[from].is_ascii_alphanumeric() {
+        while i < s.len() && s[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+    }
+    while i < s.len() && ascii_joins(s, i) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether UAX #29 keeps bytes `i - 1` and `i` of an ASCII chunk in one segment.
+fn ascii_joins(s: &[u8], i: usize) -> bool {
     let class = |i: usize| s.get(i).map(|&b| wb(b));
     let mid_letter =
         |c: Option<Wb>| matches!(c, Some(Wb::MidLetter | Wb::MidNumLet | Wb::SingleQuote));
     let mid_num = |c: Option<Wb>| matches!(c, Some(Wb::MidNum | Wb::MidNumLet | Wb::SingleQuote));
-    let mut ends = Vec::new();
-    for i in 1..n {
-        let (a, b) = (class(i - 1), class(i));
-        let before = if i >= 2 { class(i - 2) } else { None };
-        let after = class(i + 1);
-        use Wb::*;
-        let join = match (a, b) {
-            (Some(Letter), Some(Letter)) => true, // WB5
-            (Some(Letter), _) if mid_letter(b) && after == Some(Letter) => true, // WB6
-            (_, Some(Letter)) if mid_letter(a) && before == Some(Letter) => true, // WB7
-            (Some(Numeric), Some(Numeric)) => true, // WB8
-            (Some(Letter), Some(Numeric)) | (Some(Numeric), Some(Letter)) => true, // WB9, WB10
-            (_, Some(Numeric)) if mid_num(a) && before == Some(Numeric) => true, // WB11
-            (Some(Numeric), _) if mid_num(b) && after == Some(Numeric) => true, // WB12
-            (Some(Letter | Numeric | ExtendNumLet), Some(ExtendNumLet)) => true, // WB13a
-            (Some(ExtendNumLet), Some(Letter | Numeric)) => true, // WB13b
-            _ => false,
-        };
-        if !join {
-            ends.push(i);
-        }
+    let (a, b) = (class(i - 1), class(i));
+    let before = if i >= 2 { class(i - 2) } else { None };
+    let after = class(i + 1);
+    use Wb::*;
+    match (a, b) {
+        (Some(Letter), Some(Letter)) => true, // WB5
+        (Some(Letter), _) if mid_letter(b) && after == Some(Letter) => true, // WB6
+        (_, Some(Letter)) if mid_letter(a) && before == Some(Letter) => true, // WB7
+        (Some(Numeric), Some(Numeric)) => true, // WB8
+        (Some(Letter), Some(Numeric)) | (Some(Numeric), Some(Letter)) => true, // WB9, WB10
+        (_, Some(Numeric)) if mid_num(a) && before == Some(Numeric) => true, // WB11
+        (Some(Numeric), _) if mid_num(b) && after == Some(Numeric) => true, // WB12
+        (Some(Letter | Numeric | ExtendNumLet), Some(ExtendNumLet)) => true, // WB13a
+        (Some(ExtendNumLet), Some(Letter | Numeric)) => true, // WB13b
+        _ => false,
     }
-    ends.push(n);
-    ends
 }
 
-/// Runs `write` on every document's sentences, tagged with the spans a flat format keeps;
-/// counts documents and spans, and lists what was left out, in `report`. The shared core of
-/// the token formats.
+/// Runs `write` on every document cut into tagged sentences, with the spans a flat format
+/// keeps; counts documents and spans, and lists what was left out, in `report`. The shared
+/// core of the token formats.
 pub fn for_each_tagged(
     project: &Project,
     opts: &ExportOptions,
     report: &mut super::ExportReport,
-    mut write: impl FnMut(&Document, Vec<Sentence>) -> std::io::Result<()>,
+    mut write: impl FnMut(&Document, &Tagged) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let mut tagged = Tagged::default();
     for doc in project.documents() {
         let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
         report.spans += spans.len();
         report.dropped.extend(dropped);
-        write(doc, sentences(doc, &spans, opts.scheme))?;
+        tagged.fill(doc, &spans, opts.scheme);
+        write(doc, &tagged)?;
         report.documents += 1;
     }
     Ok(())
+}
+
+/// The spans a flat format keeps, in document order, and the ones it cannot hold (in
+/// document order too).
+///
+/// Of overlapping spans the longer wins (ties: the earlier, then the lower label). A
+/// span only competes with the spans it overlaps, so the choice is made within each run
+/// of overlapping spans: linear in the spans outside such runs, not quadratic in all.
+pub fn flatten(
+    project: &Project,
+    doc: &Document,
+    selected: Option<&[LabelId]>,
+) -> (Vec<Span>, Vec<Dropped>) {
+    let mut dropped = Vec::new();
+    // In document order (SpanSet's), which the runs below rely on.
+    let mut candidates: Vec<Span> = Vec::with_capacity(doc.spans().len());
+    for span in doc.spans().iter() {
+        if selected.is_some_and(|sel| !sel.contains(&span.label())) {
+            dropped.push(Dropped::new(project, doc, span, "label not selected"));
+        } else if doc.text().char_at(span.start()).is_some_and(is_space)
+            && doc.span_text(span).chars().all(is_space)
+        {
+            dropped.push(Dropped::new(project, doc, span, "only whitespace"));
+        } else {
+            candidates.push(*span);
+        }
+    }
+    let mut kept: Vec<Span> = Vec::with_capacity(candidates.len());
+    let mut run: Vec<Span> = Vec::new();
+    let mut i = 0;
+    while i < candidates.len() {
+        let mut j = i + 1;
+        let mut end = candidates[i].end();
+        while j < candidates.len() && candidates[j].start() < end {
+            end = end.max(candidates[j].end());
+            j += 1;
+        }
+        if j == i + 1 {
+            kept.push(candidates[i]);
+        } else {
+            // Longer first; among equals, the earlier one.
+            run.clear();
+            run.extend_from_slice(&candidates[i..j]);
+            run.sort_by_key(|s| (std::cmp::Reverse(s.len()), s.start(), s.label()));
+            let from = kept.len();
+            for span in &run {
+                // `kept[from..]` is sorted by start and non-overlapping: only neighbours
+                // can clash.
+                let won = &kept[from..];
+                let at = won.partition_point(|k| k.start() < span.start());
+                let clash_before = at > 0 && won[at - 1].end() > span.start();
+                let clash_after = at < won.len() && won[at].start() < span.end();
+                if clash_before || clash_after {
+                    dropped.push(Dropped::new(
+                        project,
+                        doc,
+                        span,
+                        "overlaps a longer span (flat format)",
+                    ));
+                } else {
+                    kept.insert(from + at, *span);
+                }
+            }
+        }
+        i = j;
+    }
+    dropped.sort_by_key(|d| (d.start, d.end));
+    (kept, dropped)
 }
 
 /// The tags a label set produces, `O` first, in label order.
@@ -430,16 +595,16 @@ mod tests {
     }
 
     fn tag_names(p: &Project, tags: &[Tag]) -> Vec<String> {
-        let names = label_names(p);
-        tags.iter().map(|t| t.name(&names)).collect()
+        let names = TagNames::new(p);
+        tags.iter().map(|t| names.get(*t).to_string()).collect()
     }
 
     /// Decodes tags back into (first token start, last token end, label) entities.
-    fn decode(p: &Project, sentences: &[Sentence]) -> Vec<(usize, usize, String)> {
+    fn decode(p: &Project, tagged: &Tagged) -> Vec<(usize, usize, String)> {
         let mut out: Vec<(usize, usize, String)> = Vec::new();
-        for s in sentences {
+        for (tokens, tags) in tagged.sentences() {
             let mut open = false;
-            for (t, tag) in s.tokens.iter().zip(tag_names(p, &s.tags)) {
+            for (t, tag) in tokens.iter().zip(tag_names(p, tags)) {
                 let tag = tag.as_str();
                 let (prefix, label) = tag.split_once('-').unwrap_or((tag, ""));
                 match prefix {
@@ -459,17 +624,30 @@ mod tests {
     fn words(p: &Project, scheme: Scheme) -> (Vec<String>, Vec<String>) {
         let doc = &p.documents()[0];
         let (spans, _) = flatten(p, doc, None);
-        let sents = sentences(doc, &spans, scheme);
-        let toks = sents
+        let tagged = tag(doc, &spans, scheme);
+        let toks = tagged
+            .tokens
             .iter()
-            .flat_map(|s| {
-                s.tokens
-                    .iter()
-                    .map(|t| doc.text().slice(t.start, t.end).to_string())
-            })
+            .map(|t| doc.text().slice(t.start, t.end).to_string())
             .collect();
-        let tags = sents.iter().flat_map(|s| tag_names(p, &s.tags)).collect();
-        (toks, tags)
+        (toks, tag_names(p, &tagged.tags))
+    }
+
+    fn tag(doc: &Document, spans: &[Span], scheme: Scheme) -> Tagged {
+        let mut tagged = Tagged::default();
+        tagged.fill(doc, spans, scheme);
+        tagged
+    }
+
+    /// All segments with their byte offsets, checking the char offsets on the way.
+    fn segments(text: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        for_each_segment(text, |byte, chars, segment, ascii| {
+            assert_eq!(text[..byte].chars().count(), chars);
+            assert!(!ascii || segment.is_ascii());
+            out.push((byte, segment));
+        });
+        out
     }
 
     #[test]
@@ -504,10 +682,11 @@ mod tests {
         let p = project("Go to St. Louis now.\nOk", &[(6, 15, 1)]);
         let doc = &p.documents()[0];
         let (spans, _) = flatten(&p, doc, None);
-        let s = sentences(doc, &spans, Scheme::Iob2);
+        let tagged = tag(doc, &spans, Scheme::Iob2);
+        let s: Vec<_> = tagged.sentences().collect();
         assert_eq!(s.len(), 2);
         assert_eq!(
-            tag_names(&p, &s[0].tags),
+            tag_names(&p, s[0].1),
             ["O", "O", "B-PLACE", "I-PLACE", "I-PLACE", "O", "O"]
         );
     }
@@ -515,7 +694,7 @@ mod tests {
     #[test]
     fn ascii_fast_path_on_tricky_words() {
         let text = "U.S. can't 1,000.50 a_b _x 3a S:t e.g. 'quoted' 1.a a.1 x''y -- 9;9";
-        let ours: Vec<&str> = segments(text).map(|(_, s)| s).collect();
+        let ours: Vec<&str> = segments(text).into_iter().map(|(_, s)| s).collect();
         let uax: Vec<&str> = text.split_word_bounds().collect();
         assert_eq!(ours, uax);
         assert!(ours.contains(&"U.S") && ours.contains(&"can't") && ours.contains(&"1,000.50"));
@@ -526,6 +705,7 @@ mod tests {
         #[test]
         fn ascii_fast_path_matches_uax29(text in "[a-zA-Z0-9 .,;:'_\"!?()\t\n\r-]{0,60}") {
             let ours: Vec<(usize, &str)> = segments(&text)
+                .into_iter()
                 .filter(|(_, s)| !s.chars().all(is_space))
                 .collect();
             let uax: Vec<(usize, &str)> = text
@@ -533,6 +713,29 @@ mod tests {
                 .filter(|(_, s)| !s.chars().all(is_space))
                 .collect();
             prop_assert_eq!(ours, uax);
+        }
+
+        /// Flattening keeps spans that do not overlap, and every span it drops for an
+        /// overlap clashes with a kept span at least as long; nothing is lost unreported.
+        #[test]
+        fn flatten_keeps_the_longest(
+            raw in proptest::collection::vec((0usize..70, 1usize..15, 0u16..5), 0..30),
+        ) {
+            let spans: Vec<(usize, usize, u16)> =
+                raw.into_iter().map(|(s, l, lab)| (s, (s + l).min(80), lab)).collect();
+            let p = project(&"abc".repeat(27), &spans);
+            let doc = &p.documents()[0];
+            let (kept, dropped) = flatten(&p, doc, None);
+            prop_assert!(kept.windows(2).all(|w| w[0].end() <= w[1].start()));
+            prop_assert_eq!(kept.len() + dropped.len(), doc.spans().len());
+            prop_assert!(dropped.windows(2).all(|w| w[0].start <= w[1].start));
+            for d in &dropped {
+                prop_assert_eq!(d.reason, "overlaps a longer span (flat format)");
+                let beaten = kept.iter().any(|k| {
+                    k.start() < d.end && d.start < k.end() && k.len() >= d.end - d.start
+                });
+                prop_assert!(beaten, "{d:?} dropped without a longer span");
+            }
         }
 
         /// Every kept span comes back from its tags exactly (trimmed of whitespace), in
@@ -552,8 +755,8 @@ mod tests {
             let doc = &p.documents()[0];
             let (kept, _) = flatten(&p, doc, None);
             for scheme in [Scheme::Iob2, Scheme::Bilou] {
-                let sents = sentences(doc, &kept, scheme);
-                let got = decode(&p, &sents);
+                let tagged = tag(doc, &kept, scheme);
+                let got = decode(&p, &tagged);
                 let want: Vec<(usize, usize, String)> = kept
                     .iter()
                     .map(|s| {
@@ -564,12 +767,10 @@ mod tests {
                     })
                     .collect();
                 prop_assert_eq!(got, want);
-                for s in &sents {
-                    for t in &s.tokens {
-                        let token = &doc.text().as_str()[t.byte_start..t.byte_end];
-                        prop_assert_eq!(token, doc.text().slice(t.start, t.end));
-                        prop_assert!(!token.contains(is_space));
-                    }
+                for t in &tagged.tokens {
+                    let token = &doc.text().as_str()[t.byte_start..t.byte_end];
+                    prop_assert_eq!(token, doc.text().slice(t.start, t.end));
+                    prop_assert!(!token.contains(is_space));
                 }
             }
         }
