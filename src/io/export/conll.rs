@@ -4,12 +4,9 @@
 
 use std::io::Write;
 
-use super::tokens::{TagNames, for_each_tagged};
+use super::tokens::{TagNames, write_tagged};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
-
-/// How much output to gather before handing it to the writer.
-const CHUNK: usize = 1 << 16;
 
 /// Writes the project as CoNLL; spans a flat format cannot hold are reported.
 pub fn write(
@@ -20,25 +17,20 @@ pub fn write(
     let mut report = ExportReport::default();
     // Everything after the token, per tag: a line is then two copies.
     let tails = TagNames::new(project).map(|tag| format!(" -X- _ {tag}\n").into_bytes());
-    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
-    for_each_tagged(project, opts, &mut report, |doc, tagged| {
-        buf.extend_from_slice(b"-DOCSTART- -X- O O\n\n");
+    write_tagged(project, opts, &mut report, out, |doc, tagged, sink| {
+        sink.buf.extend_from_slice(b"-DOCSTART- -X- O O\n\n");
         let text = doc.text().as_str().as_bytes();
         for (tokens, tags) in tagged.sentences() {
             for (t, &tag) in tokens.iter().zip(tags) {
-                buf.extend_from_slice(&text[t.byte_start..t.byte_end]);
-                buf.extend_from_slice(
+                sink.buf.extend_from_slice(&text[t.byte_start..t.byte_end]);
+                sink.buf.extend_from_slice(
                     TagNames::lookup(&tails, tag).map_or(b" -X- _ ?\n", Vec::as_slice),
                 );
             }
-            buf.push(b'\n');
-            if buf.len() >= CHUNK {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
+            sink.buf.push(b'\n');
+            sink.flush_if_full()?;
         }
         Ok(())
     })?;
-    out.write_all(&buf)?;
     Ok(report)
 }

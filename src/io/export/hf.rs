@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::tokens::{TagNames, for_each_tagged, tag_set};
+use super::tokens::{TagNames, tag_set, write_tagged};
 use super::{ExportOptions, ExportReport};
 use crate::model::Project;
 
@@ -26,7 +26,7 @@ pub fn write(
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
     let names = TagNames::new(project);
-    for_each_tagged(project, opts, &mut report, |doc, tagged| {
+    write_tagged(project, opts, &mut report, out, |doc, tagged, sink| {
         let text = doc.text().as_str();
         for (k, (tokens, tags)) in tagged.sentences().enumerate() {
             let row = Row {
@@ -38,8 +38,9 @@ pub fn write(
                     .collect(),
                 ner_tags: tags.iter().map(|&t| names.get(t)).collect(),
             };
-            serde_json::to_writer(&mut *out, &row)?;
-            out.write_all(b"\n")?;
+            serde_json::to_writer(&mut sink.buf, &row)?;
+            sink.buf.push(b'\n');
+            sink.flush_if_full()?;
         }
         Ok(())
     })?;

@@ -6,9 +6,11 @@
 //! or overlapping spans: the longer span wins (ties: the earlier one), and every span
 //! left out is reported.
 
+use std::io::Write;
+
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{Dropped, ExportOptions, Scheme};
+use super::{Dropped, ExportOptions, ExportReport, Scheme};
 use crate::model::{Document, LabelId, Project, Span};
 
 /// A token: chars `start..end` of the document text, and the same range in bytes, so
@@ -469,23 +471,152 @@ fn ascii_joins(s: &[u8], i: usize) -> bool {
     }
 }
 
-/// Runs `write` on every document cut into tagged sentences, with the spans a flat format
-/// keeps; counts documents and spans, and lists what was left out, in `report`. The shared
-/// core of the token formats.
-pub fn for_each_tagged(
+/// Where a token format writes one document: a buffer that is either kept whole (the
+/// document is rendered on a worker thread, to be written in order later) or handed to
+/// the output whenever it fills (a document too big to hold rendered).
+pub struct Sink<'a> {
+    /// The rendered bytes not yet written.
+    pub buf: Vec<u8>,
+    out: Option<&'a mut dyn Write>,
+}
+
+impl Sink<'_> {
+    /// Writes the buffer out if it is streaming and full; call between sentences.
+    pub fn flush_if_full(&mut self) -> std::io::Result<()> {
+        if let Some(out) = &mut self.out
+            && self.buf.len() >= SINK_CHUNK
+        {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// How much a streaming [`Sink`] gathers before writing.
+const SINK_CHUNK: usize = 1 << 16;
+
+/// Documents with more text than this are rendered alone and streamed; smaller ones go
+/// to worker threads in batches of about this much text, so the output held at once
+/// stays a few times this size.
+const BATCH_TEXT: usize = 4 << 20;
+
+/// One document's rendered output and what it kept and left out.
+struct Rendered {
+    bytes: Vec<u8>,
+    spans: usize,
+    dropped: Vec<Dropped>,
+}
+
+/// Renders every document cut into tagged sentences, with the spans a flat format keeps,
+/// and writes the results in document order; counts documents and spans, and lists what
+/// was left out, in `report`. The shared core of the token formats.
+///
+/// Documents are independent, so they are tagged and rendered on all cores; the output is
+/// the same as one thread's.
+pub fn write_tagged(
     project: &Project,
     opts: &ExportOptions,
-    report: &mut super::ExportReport,
-    mut write: impl FnMut(&Document, &Tagged) -> std::io::Result<()>,
+    report: &mut ExportReport,
+    out: &mut dyn Write,
+    render: impl Fn(&Document, &Tagged, &mut Sink<'_>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
-    let mut tagged = Tagged::default();
-    for doc in project.documents() {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    write_tagged_in(project, opts, report, out, render, BATCH_TEXT, threads)
+}
+
+/// [`write_tagged`] with its batch size and thread count given.
+fn write_tagged_in(
+    project: &Project,
+    opts: &ExportOptions,
+    report: &mut ExportReport,
+    out: &mut dyn Write,
+    render: impl Fn(&Document, &Tagged, &mut Sink<'_>) -> std::io::Result<()> + Sync,
+    batch_text: usize,
+    threads: usize,
+) -> std::io::Result<()> {
+    let docs = project.documents();
+    let one = |doc: &Document, tagged: &mut Tagged, out: Option<&mut dyn Write>| {
         let (spans, dropped) = flatten(project, doc, opts.labels.as_deref());
-        report.spans += spans.len();
-        report.dropped.extend(dropped);
         tagged.fill(doc, &spans, opts.scheme);
-        write(doc, &tagged)?;
-        report.documents += 1;
+        let streaming = out.is_some();
+        let mut sink = Sink {
+            buf: Vec::with_capacity(if streaming {
+                2 * SINK_CHUNK
+            } else {
+                4 * doc.text().as_str().len()
+            }),
+            out,
+        };
+        render(doc, tagged, &mut sink)?;
+        Ok::<_, std::io::Error>(Rendered {
+            bytes: sink.buf,
+            spans: spans.len(),
+            dropped,
+        })
+    };
+    let mut i = 0;
+    while i < docs.len() {
+        let mut j = i;
+        let mut text = 0;
+        while j < docs.len() && text < batch_text {
+            let len = docs[j].text().as_str().len();
+            if j > i && len >= batch_text {
+                // A big document goes alone, to be streamed.
+                break;
+            }
+            text += len;
+            j += 1;
+        }
+        let batch = &docs[i..j];
+        let results: Vec<std::io::Result<Rendered>> = if batch.len() == 1 || threads == 1 {
+            let mut tagged = Tagged::default();
+            let big = text >= batch_text;
+            batch
+                .iter()
+                .map(|doc| one(doc, &mut tagged, big.then_some(&mut *out)))
+                .collect()
+        } else {
+            let workers = threads.min(batch.len());
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|w| {
+                        let one = &one;
+                        scope.spawn(move || {
+                            let mut tagged = Tagged::default();
+                            batch
+                                .iter()
+                                .enumerate()
+                                .skip(w)
+                                .step_by(workers)
+                                .map(|(k, doc)| (k, one(doc, &mut tagged, None)))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<Option<std::io::Result<Rendered>>> =
+                    batch.iter().map(|_| None).collect();
+                for handle in handles {
+                    let done = handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    for (k, r) in done {
+                        all[k] = Some(r);
+                    }
+                }
+                all.into_iter()
+                    .map(|r| r.unwrap_or_else(|| Err(std::io::Error::other("a document was lost"))))
+                    .collect()
+            })
+        };
+        for r in results {
+            let r = r?;
+            out.write_all(&r.bytes)?;
+            report.spans += r.spans;
+            report.dropped.extend(r.dropped);
+            report.documents += 1;
+        }
+        i = j;
     }
     Ok(())
 }
@@ -698,6 +829,63 @@ mod tests {
         let uax: Vec<&str> = text.split_word_bounds().collect();
         assert_eq!(ours, uax);
         assert!(ours.contains(&"U.S") && ours.contains(&"can't") && ours.contains(&"1,000.50"));
+    }
+
+    #[test]
+    fn batches_threads_and_streaming_give_the_same_output() {
+        let docs = (0..9)
+            .map(|i| {
+                // The last one is over SINK_CHUNK rendered, so streaming flushes mid-document.
+                let text =
+                    "Kabul is calm. Bagram, too.\n".repeat(if i == 8 { 4000 } else { i * i });
+                let n = text.chars().count();
+                let spans = (0..n / 10)
+                    .filter_map(|k| {
+                        Span::new(k * 10, k * 10 + 5 + k % 9, LabelId((k % 5) as u16)).ok()
+                    })
+                    .filter(|s| s.end() <= n)
+                    .collect();
+                Document::with_spans(format!("d{i}"), text, spans).unwrap()
+            })
+            .collect();
+        let p = Project::with_documents(docs);
+        let opts = ExportOptions::default();
+        let names = TagNames::new(&p);
+        let run = |batch_text: usize, threads: usize| {
+            let mut report = ExportReport::default();
+            let mut out = Vec::new();
+            let render = |doc: &Document, tagged: &Tagged, sink: &mut Sink<'_>| {
+                writeln!(sink.buf, "{}", doc.name)?;
+                for (tokens, tags) in tagged.sentences() {
+                    for (t, &tag) in tokens.iter().zip(tags) {
+                        write!(sink.buf, "{}:{} ", t.start, names.get(tag))?;
+                    }
+                    sink.buf.push(b'\n');
+                    sink.flush_if_full()?;
+                }
+                Ok(())
+            };
+            write_tagged_in(
+                &p,
+                &opts,
+                &mut report,
+                &mut out,
+                render,
+                batch_text,
+                threads,
+            )
+            .unwrap();
+            (out, report)
+        };
+        let (one, report) = run(usize::MAX, 1);
+        assert_eq!(report.documents, 9);
+        assert!(!report.dropped.is_empty() && report.spans > 100);
+        for (batch_text, threads) in [(1, 1), (1, 3), (100, 2), (3000, 4), (usize::MAX, 2)] {
+            assert!(
+                run(batch_text, threads) == (one.clone(), report.clone()),
+                "{batch_text} {threads}"
+            );
+        }
     }
 
     proptest! {
