@@ -129,6 +129,9 @@ pub struct SpanmarkApp {
     export_dialog: Option<ExportDialog>,
     allow_close: bool,
     title: String,
+    /// `--bench-scroll`: the next step of a scripted scroll through the document, and
+    /// when it began.
+    bench_scroll: Option<(usize, Instant)>,
 }
 
 /// The sample article as a project.
@@ -374,6 +377,7 @@ impl SpanmarkApp {
             autosave_job: None,
             allow_close: false,
             title: String::new(),
+            bench_scroll: None,
         };
         if let Startup::Paths(paths) = startup {
             app.open_startup_paths(paths);
@@ -404,6 +408,50 @@ impl SpanmarkApp {
                 self.error = Some(e);
             }
         }
+    }
+
+    /// Scrolls through the current document from top to bottom, a new place each frame,
+    /// then closes the window (`--bench-scroll`: peak memory and frame pacing are measured
+    /// on a run that really lays out and draws the whole document).
+    pub fn with_bench_scroll(mut self) -> Self {
+        self.bench_scroll = Some((0, Instant::now()));
+        self
+    }
+
+    /// Whether a `--bench-scroll` run is still going.
+    pub fn is_bench_scrolling(&self) -> bool {
+        self.bench_scroll.is_some()
+    }
+
+    fn bench_scroll_step(&mut self, ctx: &egui::Context) {
+        /// Frames from the top to the bottom of the document.
+        const STEPS: usize = 400;
+        let Some((step, started)) = self.bench_scroll else {
+            return;
+        };
+        if self.is_busy() {
+            ctx.request_repaint();
+            return;
+        }
+        let (chars, spans) = self
+            .ws
+            .project()
+            .document(self.current)
+            .map_or((0, 0), |d| (d.text().char_len(), d.spans().len()));
+        if step > STEPS {
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "bench-scroll: {STEPS} places in a {chars}-char document with {spans} spans, \
+                 {secs:.2} s ({:.1} ms a frame)",
+                secs * 1000.0 / STEPS as f64
+            );
+            self.bench_scroll = None;
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+            return;
+        }
+        self.view.scroll_to(chars * step / STEPS);
+        self.bench_scroll = Some((step + 1, started));
+        ctx.request_repaint();
     }
 
     /// Replaces the open project without any question (benchmarks, tools).
@@ -1380,6 +1428,7 @@ impl eframe::App for SpanmarkApp {
                 self.drop_recovery();
             }
         }
+        self.bench_scroll_step(&ctx);
         let title = self.window_title();
         if title != self.title {
             ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));

@@ -27,6 +27,10 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A project file (.ron) to open, or text files (.txt) to annotate as a new project.
     pub paths: Vec<PathBuf>,
+    /// Scroll through the document top to bottom, print the time taken, and quit (for
+    /// measuring the window's memory and frame pacing).
+    #[arg(long)]
+    pub bench_scroll: bool,
 }
 
 /// Headless commands.

@@ -696,3 +696,26 @@ fn open_and_save_run_in_the_background_with_a_progress_bar() {
     let saved = spanmark::io::load_project(&big).unwrap();
     assert_eq!(saved.documents()[0].status, spanmark::model::Status::Done);
 }
+
+#[test]
+fn bench_scroll_walks_to_the_end_of_the_document() {
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample).with_bench_scroll());
+    let first = offset("Zabihullah");
+    let last = SAMPLE_TEXT.chars().count() - 1;
+    let mut frames = 0;
+    let mut saw_top = false;
+    while h.state().is_bench_scrolling() {
+        h.step();
+        saw_top |= h.state().view().char_screen_pos(first).is_some();
+        frames += 1;
+        assert!(frames < 1000, "--bench-scroll never finished");
+    }
+    assert!(saw_top, "the scroll did not start at the top");
+    assert!(
+        h.state().view().char_screen_pos(last).is_some(),
+        "the scroll did not reach the last char"
+    );
+    assert!(frames > 300, "one place per frame: {frames} frames");
+}
