@@ -4,6 +4,7 @@
 //! 1. steady-state frames while scrolling: 10k chars / 500 spans vs 1M chars / 50k spans
 //! 2. a cold jump to a random place in the 1M document
 //! 3. mouse drag + key `1`: the frame that adds the span and draws it
+//! 4. find in the 1M document, ignoring case or not
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -13,6 +14,7 @@ use eframe::App as _;
 use eframe::egui::{self, Event, Key, Modifiers, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
 use spanmark::app::{SpanmarkApp, Startup};
 use spanmark::model::Project;
+use spanmark::model::search::{find_all, find_in, fold};
 
 struct Bench {
     ctx: egui::Context,
@@ -177,5 +179,26 @@ fn label_a_span(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, scrolling, cold_jump, label_a_span);
+/// 4. Find: what a keystroke in the find field costs on the 1M document (the search runs
+///    once per change of the query; the frame that follows is a cold jump).
+fn find(c: &mut Criterion) {
+    let mut g = c.benchmark_group("find");
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    let p = spanmark::synth::project(1_000_000, 50_000, 3);
+    let text = p.documents()[0].text().as_str();
+    // The first keystroke folds the text; the find bar keeps it for the next ones.
+    g.bench_function("1M_ignore_case_first", |b| {
+        b.iter(|| find_all(black_box(text), "bagram", false))
+    });
+    let folded = fold(text);
+    g.bench_function("1M_ignore_case", |b| {
+        b.iter(|| find_in(black_box(&folded), "bagram"))
+    });
+    g.bench_function("1M_match_case", |b| {
+        b.iter(|| find_all(black_box(text), "Bagram", true))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, scrolling, cold_jump, label_a_span, find);
 criterion_main!(benches);

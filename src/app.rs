@@ -13,7 +13,8 @@ use crate::io::{
     recovery::{self, Recovery},
 };
 use crate::model::{Document, Edit, ModelError, Project, Span, Workspace, default_labels};
-use crate::ui::{Action, DocView, PathPurpose, panels, shortcuts};
+use crate::ui::find::FindBar;
+use crate::ui::{Action, DocView, PathPurpose, Selection, panels, shortcuts};
 
 /// The sample article shipped inside the binary.
 pub const SAMPLE_TEXT: &str = include_str!("../assets/bagram.txt");
@@ -91,6 +92,7 @@ pub struct SpanmarkApp {
     path: Option<PathBuf>,
     current: usize,
     view: DocView,
+    find: FindBar,
     snap: bool,
     hidden_labels: Vec<crate::model::LabelId>,
     span_list: panels::SpanList,
@@ -354,6 +356,7 @@ impl SpanmarkApp {
             path: None,
             current: 0,
             view: DocView::default(),
+            find: FindBar::default(),
             snap: true,
             hidden_labels: Vec::new(),
             span_list: panels::SpanList::default(),
@@ -758,6 +761,36 @@ impl SpanmarkApp {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);
             }
+            Action::Find => self.find.open(),
+            Action::FindNext | Action::FindPrevious | Action::FindChanged
+                if self.find.query.is_empty() =>
+            {
+                self.find.open();
+            }
+            Action::FindNext | Action::FindPrevious | Action::FindChanged => {
+                let Some(doc) = self.ws.project().document(self.current) else {
+                    return;
+                };
+                self.find.open = true;
+                self.find.refresh(self.current, doc);
+                // A new query starts from the selection, or the top of what is on screen.
+                let from = self
+                    .view
+                    .selection
+                    .map(|s| s.range().0)
+                    .or_else(|| self.view.first_visible())
+                    .unwrap_or(0);
+                let forward = action != Action::FindPrevious;
+                if let Some((start, end)) = self.find.step(from, forward) {
+                    self.view.selection = Some(Selection {
+                        anchor: start,
+                        head: end,
+                    });
+                    self.view.selected_span = None;
+                    self.view.scroll_to(start);
+                }
+            }
+            Action::CloseFind => self.find.close(),
         }
     }
 
@@ -952,7 +985,19 @@ impl SpanmarkApp {
             if i.consume_shortcut(&shortcuts::QUIT) {
                 actions.push(Action::Quit);
             }
-            if typing || modal {
+            if modal {
+                return;
+            }
+            // Also while typing in the find field.
+            if i.consume_shortcut(&shortcuts::FIND) {
+                actions.push(Action::Find);
+            }
+            if i.consume_shortcut(&shortcuts::FIND_PREVIOUS) {
+                actions.push(Action::FindPrevious);
+            } else if i.consume_shortcut(&shortcuts::FIND_NEXT) {
+                actions.push(Action::FindNext);
+            }
+            if typing {
                 return;
             }
             if i.consume_shortcut(&shortcuts::REDO) || i.consume_shortcut(&shortcuts::REDO_Y) {
@@ -972,7 +1017,13 @@ impl SpanmarkApp {
                     actions.push(Action::DeleteSelectedSpan);
                 }
                 if i.key_pressed(Key::Escape) {
-                    actions.push(Action::ClearSelection);
+                    // egui drops the find field's focus on Escape before this runs: the
+                    // first Escape closes the bar and keeps the match selected for a label key.
+                    actions.push(if self.find.open {
+                        Action::CloseFind
+                    } else {
+                        Action::ClearSelection
+                    });
                 }
             }
         });
@@ -1376,6 +1427,17 @@ impl eframe::App for SpanmarkApp {
             panels::toolbar(ui, self.ws.project(), &mut self.snap, &mut actions);
             ui.add_space(2.0);
         });
+        if self.find.open {
+            if let Some(doc) = self.ws.project().document(self.current) {
+                // The document may have changed under the bar (switch, undo of an import).
+                self.find.refresh(self.current, doc);
+            }
+            egui::Panel::top("find").show(ui, |ui| {
+                ui.add_space(2.0);
+                self.find.show(ui, &mut actions);
+                ui.add_space(2.0);
+            });
+        }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("documents")
             .resizable(true)
@@ -1399,7 +1461,13 @@ impl eframe::App for SpanmarkApp {
             });
         egui::CentralPanel::default().show(ui, |ui| {
             match self.ws.project().document(self.current) {
-                Some(doc) => self.view.show(ui, self.ws.project(), doc, self.snap),
+                Some(doc) => self.view.show(
+                    ui,
+                    self.ws.project(),
+                    doc,
+                    self.snap,
+                    self.find.highlights(),
+                ),
                 None => {
                     ui.centered_and_justified(|ui| {
                         ui.label(

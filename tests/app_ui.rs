@@ -719,3 +719,85 @@ fn bench_scroll_walks_to_the_end_of_the_document() {
     );
     assert!(frames > 300, "one place per frame: {frames} frames");
 }
+
+fn selection(h: &Harness<'_, SpanmarkApp>) -> Option<(usize, usize)> {
+    h.state().view().selection.map(|s| s.range())
+}
+
+/// Ctrl+F, then types `query` into the find field.
+fn find(h: &mut Harness<'_, SpanmarkApp>, query: &str) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(query);
+    h.run();
+}
+
+#[test]
+fn find_steps_through_matches_and_a_label_key_labels_one() {
+    let mut h = harness();
+    find(&mut h, "bagram");
+    let all: Vec<usize> = SAMPLE_TEXT
+        .match_indices("Bagram")
+        .map(|(b, _)| SAMPLE_TEXT[..b].chars().count())
+        .collect();
+    assert!(all.len() >= 3);
+    // Typing selects the first match; Enter goes on, Shift+Enter back, F3 on again.
+    assert_eq!(selection(&h), Some((all[0], all[0] + 6)));
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(selection(&h), Some((all[2], all[2] + 6)));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    h.run();
+    assert_eq!(selection(&h), Some((all[1], all[1] + 6)));
+    h.get_by_label(&format!("2 of {}", all.len()));
+    h.key_press(Key::F3);
+    h.run();
+    assert_eq!(selection(&h), Some((all[2], all[2] + 6)));
+    // Esc closes the bar and keeps the match selected; 2 labels it PLACE.
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(
+        h.query_by_label("Match case").is_none(),
+        "find bar still open"
+    );
+    h.key_press(Key::Num2);
+    h.run();
+    assert!(spans(&h).contains(&(all[2], all[2] + 6, "PLACE".to_string())));
+}
+
+#[test]
+fn find_jumps_to_the_end_of_a_1m_document_at_once() {
+    let mut text = spanmark::synth::text(1_000_000, 5);
+    let target = text.chars().count() + 1;
+    text.push_str("\nA quokka was seen.\n");
+    // The synthetic text has CJK and emoji, which the test fonts lack: tofu is fine here.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .allow_missing_glyphs()
+        .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample));
+    h.state_mut()
+        .replace_project_for_bench(spanmark::model::Project::with_documents(vec![
+            spanmark::model::Document::new("big", text),
+        ]));
+    h.run();
+    assert!(h.state().view().char_screen_pos(target + 2).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("Quokka");
+    // Frame 1 takes the typing and finds the match; frame 2 draws it.
+    h.step();
+    assert_eq!(selection(&h), Some((target + 2, target + 8)));
+    h.step();
+    assert!(
+        h.state().view().char_screen_pos(target + 2).is_some(),
+        "the match is not on screen in the next frame"
+    );
+    // Heights measured on the way can move the end a little; it stays on screen.
+    h.run_steps(30);
+    assert!(h.state().view().char_screen_pos(target + 2).is_some());
+    h.get_by_label("1 of 1");
+}

@@ -5,6 +5,7 @@ mod document;
 mod history;
 mod label;
 mod project;
+pub mod search;
 mod span;
 mod text;
 

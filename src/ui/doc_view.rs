@@ -117,6 +117,11 @@ impl DocView {
         self.pending_scroll = Some(c);
     }
 
+    /// The first char drawn in the last frame (the top of what is on screen).
+    pub fn first_visible(&self) -> Option<usize> {
+        self.placed.first().map(|p| self.units[p.unit].start)
+    }
+
     /// Screen position of the middle of char `c`, if it was drawn in the last frame.
     /// Lets tests and tools point at text exactly where a user would.
     pub fn char_screen_pos(&self, c: usize) -> Option<Pos2> {
@@ -180,7 +185,14 @@ impl DocView {
     }
 
     /// Draws the document and handles the mouse. Project changes are pushed as actions.
-    pub fn show(&mut self, ui: &mut Ui, project: &Project, doc: &Document, snap_to_words: bool) {
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        project: &Project,
+        doc: &Document,
+        snap_to_words: bool,
+        matches: &[(usize, usize)],
+    ) {
         let text = doc.text();
         if self.key != Some((text.char_len(), text.as_str().as_ptr() as usize)) {
             let (sel, span) = (self.selection, self.selected_span);
@@ -269,19 +281,29 @@ impl DocView {
                 ui.ctx().request_repaint();
             }
 
-            self.paint(ui, project, doc, font_height);
+            self.paint(ui, project, doc, font_height, matches);
             self.interact(ui, &response, doc, snap_to_words);
             self.hover(&response, project, doc);
         });
     }
 
-    /// Paints span fills, the selection, the text, span underlines and the selected span.
-    fn paint(&self, ui: &Ui, project: &Project, doc: &Document, font_height: f32) {
+    /// Paints span fills, the selection, find matches, the text, span underlines and the
+    /// selected span. `matches` are sorted char ranges that do not overlap.
+    fn paint(
+        &self,
+        ui: &Ui,
+        project: &Project,
+        doc: &Document,
+        font_height: f32,
+        matches: &[(usize, usize)],
+    ) {
         let painter = ui.painter();
         let dark = ui.visuals().dark_mode;
         let fill_alpha = if dark { 70 } else { 60 };
         let selection_fill = ui.visuals().selection.bg_fill;
         let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
+        // Find matches: an amber outline, apart from every label colour.
+        let match_stroke = Stroke::new(1.5, Color32::from_rgb(255, 176, 0));
         for p in &self.placed {
             let u = self.units[p.unit];
             if u.start == u.end {
@@ -323,6 +345,20 @@ impl DocView {
                 let (s, e) = sel.range();
                 for r in self.range_rects(p, s, e) {
                     painter.rect_filled(band(r).expand(1.0), 0.0, selection_fill);
+                }
+            }
+            let first = matches.partition_point(|m| m.1 <= u.start);
+            let current = self.selection.map(|s| s.range());
+            for &(s, e) in matches[first..].iter().take_while(|m| m.0 < u.end) {
+                let current = current == Some((s, e));
+                for r in self.range_rects(p, s, e) {
+                    let r = band(r).expand(1.0);
+                    if current {
+                        painter.rect_filled(r, 2.0, match_stroke.color.gamma_multiply_u8(90));
+                    }
+                    let width = if current { 2.5 } else { match_stroke.width };
+                    let stroke = Stroke::new(width, match_stroke.color);
+                    painter.rect_stroke(r, 2.0, stroke, StrokeKind::Outside);
                 }
             }
             painter.galley(p.origin, p.galley.clone(), Color32::PLACEHOLDER);

@@ -2,6 +2,7 @@
 //! drawing, so every project change goes through one place and one undo history.
 
 pub mod doc_view;
+pub mod find;
 pub mod panels;
 
 use std::path::PathBuf;
@@ -72,6 +73,16 @@ pub enum Action {
     PromptPath(PathPurpose),
     /// Close the window (asks about unsaved changes).
     Quit,
+    /// Show the find bar and focus its field.
+    Find,
+    /// Select the next match (opens the find bar if it is closed).
+    FindNext,
+    /// Select the previous match (opens the find bar if it is closed).
+    FindPrevious,
+    /// The query or its options changed: select the first match from where the search began.
+    FindChanged,
+    /// Hide the find bar, keeping the current match selected.
+    CloseFind,
 }
 
 /// What a typed path is for.
@@ -109,6 +120,12 @@ pub mod shortcuts {
     pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
     /// Quit.
     pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+    /// Find in the document.
+    pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+    /// Next match.
+    pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
+    /// Previous match.
+    pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
 }
 
 /// A label colour as egui colour.

@@ -108,6 +108,16 @@ pub fn menu_bar(
             {
                 actions.push(Action::ClearSelection);
             }
+            ui.separator();
+            if item(ui, "Find…", Some(&shortcuts::FIND)) {
+                actions.push(Action::Find);
+            }
+            if item(ui, "Find next", Some(&shortcuts::FIND_NEXT)) {
+                actions.push(Action::FindNext);
+            }
+            if item(ui, "Find previous", Some(&shortcuts::FIND_PREVIOUS)) {
+                actions.push(Action::FindPrevious);
+            }
         });
         ui.menu_button("View", |ui| {
             ui.checkbox(snap, "Snap selections to words");
@@ -140,6 +150,14 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("Ctrl+N / O / S", "new / open / save"),
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+E", "export a dataset"),
+    (
+        "Ctrl+F",
+        "find in the document (Enter: next match, Shift+Enter: previous)",
+    ),
+    (
+        "F3, Shift+F3",
+        "next / previous match; Esc closes the find bar",
+    ),
 ];
 
 /// Label buttons (which double as the colour legend) and the snap toggle.
