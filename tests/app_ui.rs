@@ -801,3 +801,51 @@ fn find_jumps_to_the_end_of_a_1m_document_at_once() {
     assert!(h.state().view().char_screen_pos(target + 2).is_some());
     h.get_by_label("1 of 1");
 }
+
+#[test]
+fn offsets_stay_exact_after_right_to_left_words() {
+    // A font that shapes Arabic and Hebrew: egui's own fonts lack them and draw tofu,
+    // which hides what this guards against (egui 0.37 pads right-to-left runs with
+    // extra glyphs, emilk/egui#8576, so glyph i is no longer char i after them).
+    let font =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts/DejaVuSans.ttf"))
+            .expect("test font");
+    let text = "Talks in كابول with مجاهد and שלום today: Kabul, Doha and Bagram.";
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            cc.egui_ctx.add_font(egui::epaint::text::FontInsert::new(
+                "DejaVuSans",
+                egui::FontData::from_owned(font),
+                vec![egui::epaint::text::InsertFontFamily {
+                    family: egui::FontFamily::Proportional,
+                    priority: egui::epaint::text::FontPriority::Lowest,
+                }],
+            ));
+            SpanmarkApp::headless(Startup::Sample)
+        });
+    h.state_mut()
+        .replace_project_for_bench(spanmark::model::Project::with_documents(vec![
+            spanmark::model::Document::new("rtl", text),
+        ]));
+    h.run();
+    // Every char is drawn where the view says it is.
+    for (c, ch) in text
+        .chars()
+        .enumerate()
+        .filter(|(_, ch)| !ch.is_whitespace())
+    {
+        let at = char_pos(&h, c);
+        assert_eq!(
+            h.state().view().drawn_char_at(at),
+            Some(ch),
+            "char {c} ({ch:?}) is not drawn at {at:?}"
+        );
+    }
+    // Dragging over "Kabul" after the right-to-left words gives its exact offsets.
+    let kabul = text.chars().count() - "Kabul, Doha and Bagram.".chars().count();
+    drag_chars(&mut h, kabul, kabul + 4);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), [(kabul, kabul + 5, "PLACE".to_string())]);
+}

@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use eframe::egui::{
     self, Color32, CursorIcon, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat,
-    Ui, epaint::text::LayoutJob, vec2,
+    Ui,
+    epaint::text::{ByteIndex, LayoutJob, LayoutSection},
+    vec2,
 };
 
 use super::color;
@@ -80,6 +82,132 @@ struct Placed {
     unit: usize,
     galley: Arc<Galley>,
     origin: Pos2,
+    /// How glyphs and chars correspond when it is not one glyph per char in order.
+    map: Option<GlyphMap>,
+}
+
+impl Placed {
+    /// Chars in the unit.
+    fn chars(&self) -> usize {
+        match &self.map {
+            Some(m) => m.first_glyph.len() - 1,
+            None => self.glyphs(),
+        }
+    }
+
+    /// Glyphs in the galley.
+    fn glyphs(&self) -> usize {
+        self.galley.rows.iter().map(|r| r.glyphs.len()).sum()
+    }
+
+    /// The first glyph of unit-local char `c` (`chars()` gives the end).
+    fn glyph_of(&self, c: usize) -> usize {
+        match &self.map {
+            Some(m) => m.first_glyph[c.min(m.first_glyph.len() - 1)] as usize,
+            None => c,
+        }
+    }
+
+    /// The unit-local char that glyph `g` draws (the glyph count gives the end).
+    fn char_of(&self, g: usize) -> usize {
+        match &self.map {
+            Some(m) => m
+                .char_of
+                .get(g)
+                .map_or(m.first_glyph.len() - 1, |&c| c as usize),
+            None => g,
+        }
+    }
+}
+
+/// Glyph ↔ char correspondence of a galley whose glyphs are not one per char, in order.
+///
+/// egui's layout promises one glyph per char, but 0.37 breaks it for right-to-left runs
+/// (glyphs come out in visual order, padded with extra glyphs: emilk/egui#8576) and for
+/// fonts that build a letter from several glyphs. Offsets must stay exact anyway, so such
+/// units are laid out with each right-to-left char on its own (see [`rtl_isolated`]) and
+/// matched to their glyphs through [`GlyphMap::new`].
+#[derive(Debug, PartialEq)]
+struct GlyphMap {
+    /// `first_glyph[c]`: the first glyph of char `c`; one more entry: the glyph count.
+    first_glyph: Vec<u32>,
+    /// `char_of[g]`: the char glyph `g` belongs to.
+    char_of: Vec<u32>,
+}
+
+impl GlyphMap {
+    /// Matches glyphs to `text`'s chars in order: a glyph of the expected char starts that
+    /// char; a repeat of the previous char (a letter drawn as base plus marks) belongs to it;
+    /// any other glyph stands in for the expected char. `None` when every glyph is its char.
+    fn new(galley: &Galley, text: &str) -> Option<Self> {
+        let glyphs = galley.rows.iter().flat_map(|r| r.glyphs.iter());
+        if glyphs.clone().map(|g| g.chr).eq(text.chars()) {
+            return None;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut first_glyph: Vec<u32> = Vec::with_capacity(chars.len() + 1);
+        let mut char_of = Vec::new();
+        for (g, glyph) in glyphs.enumerate() {
+            let next = first_glyph.len();
+            let repeat =
+                next > 0 && chars[next - 1] == glyph.chr && chars.get(next) != Some(&glyph.chr);
+            if next < chars.len() && !repeat {
+                first_glyph.push(g as u32);
+            }
+            char_of.push(first_glyph.len().saturating_sub(1) as u32);
+        }
+        // Chars left without a glyph start at the end.
+        let total = char_of.len() as u32;
+        first_glyph.resize(chars.len() + 1, total);
+        Some(Self {
+            first_glyph,
+            char_of,
+        })
+    }
+}
+
+/// Whether `c` belongs to a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko,
+/// their presentation forms, and the right-to-left scripts of the supplementary planes).
+fn is_rtl(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{08FF}'
+        | '\u{200F}' | '\u{202B}' | '\u{202E}' | '\u{2067}'
+        | '\u{FB1D}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}'
+        | '\u{10800}'..='\u{10FFF}'
+        | '\u{1E800}'..='\u{1EFFF}')
+}
+
+/// A layout job with every right-to-left char in a section of its own, so that egui never
+/// shapes a right-to-left run: the letters are drawn unjoined, in logical order, but each
+/// is exactly where its offset says.
+fn rtl_isolated(text: &str, format: &TextFormat) -> LayoutJob {
+    let mut job = LayoutJob {
+        text: text.to_owned(),
+        ..Default::default()
+    };
+    // Sections are pushed directly: `LayoutJob::append` merges equal formats into one.
+    let mut section = |range: std::ops::Range<usize>| {
+        job.sections.push(LayoutSection {
+            leading_space: 0.0,
+            byte_range: ByteIndex(range.start)..ByteIndex(range.end),
+            format: format.clone(),
+        });
+    };
+    let mut from = 0;
+    for (b, c) in text.char_indices() {
+        if is_rtl(c) {
+            if from < b {
+                section(from..b);
+            }
+            section(b..b + c.len_utf8());
+            from = b + c.len_utf8();
+        }
+    }
+    if from < text.len() {
+        section(from..text.len());
+    }
+    job
 }
 
 /// View state of the open document: layout cache, selection, scroll requests.
@@ -117,6 +245,24 @@ impl DocView {
         self.pending_scroll = Some(c);
     }
 
+    /// The char egui's layout drew at a screen position in the last frame, read straight
+    /// from the glyphs (not through offsets), so tests can check what is drawn where.
+    pub fn drawn_char_at(&self, pos: Pos2) -> Option<char> {
+        self.placed.iter().find_map(|p| {
+            let local = pos - p.origin;
+            let row = p
+                .galley
+                .rows
+                .iter()
+                .find(|r| r.min_y() <= local.y && local.y < r.max_y())?;
+            let x = local.x - row.pos.x;
+            row.glyphs
+                .iter()
+                .find(|g| g.pos.x <= x && x < g.max_x())
+                .map(|g| g.chr)
+        })
+    }
+
     /// The first char drawn in the last frame (the top of what is on screen).
     pub fn first_visible(&self) -> Option<usize> {
         self.placed.first().map(|p| self.units[p.unit].start)
@@ -129,7 +275,7 @@ impl DocView {
             let u = self.units[p.unit];
             u.start <= c && c < u.end
         })?;
-        let local = c - self.units[p.unit].start;
+        let local = p.glyph_of(c - self.units[p.unit].start);
         let mut row_start = 0;
         for row in &p.galley.rows {
             let n = row.glyphs.len();
@@ -252,17 +398,23 @@ impl DocView {
                     break;
                 }
                 let u = self.units[i];
-                let mut job = LayoutJob::single_section(
-                    text.slice(u.start, u.end).to_owned(),
-                    TextFormat {
-                        font_id: font.clone(),
-                        color: text_color,
-                        line_height: Some(row_h),
-                        ..Default::default()
-                    },
-                );
+                let unit_text = text.slice(u.start, u.end);
+                let format = TextFormat {
+                    font_id: font.clone(),
+                    color: text_color,
+                    line_height: Some(row_h),
+                    ..Default::default()
+                };
+                let mut job = LayoutJob::single_section(unit_text.to_owned(), format.clone());
                 job.wrap.max_width = width;
-                let galley = ui.painter().layout_job(job);
+                let mut galley = ui.painter().layout_job(job);
+                let mut map = None;
+                if !unit_text.is_ascii() && GlyphMap::new(&galley, unit_text).is_some() {
+                    let mut job = rtl_isolated(unit_text, &format);
+                    job.wrap.max_width = width;
+                    galley = ui.painter().layout_job(job);
+                    map = GlyphMap::new(&galley, unit_text);
+                }
                 let h = galley.size().y.max(row_h) + u.gap();
                 if !self.measured[i] || (self.heights[i] - h).abs() > 0.1 {
                     self.heights[i] = h;
@@ -273,6 +425,7 @@ impl DocView {
                     unit: i,
                     galley,
                     origin: rect.min + vec2(MARGIN, y),
+                    map,
                 });
                 y += h;
             }
@@ -399,13 +552,20 @@ impl DocView {
         if a >= b {
             return rects;
         }
+        let (a, b) = (p.glyph_of(a), p.glyph_of(b));
         let mut row_start = 0;
         for row in &p.galley.rows {
             let n = row.glyphs.len();
             let (s, e) = (a.max(row_start), b.min(row_start + n));
             if s < e {
-                let x0 = row.glyphs[s - row_start].pos.x;
-                let x1 = row.glyphs[e - row_start - 1].max_x();
+                // Min and max, not first and last: glyphs of a right-to-left run may run
+                // right to left.
+                let glyphs = &row.glyphs[s - row_start..e - row_start];
+                let x0 = glyphs.iter().map(|g| g.pos.x).fold(f32::INFINITY, f32::min);
+                let x1 = glyphs
+                    .iter()
+                    .map(|g| g.max_x())
+                    .fold(f32::NEG_INFINITY, f32::max);
                 let r = Rect::from_x_y_ranges(
                     (row.pos.x + x0)..=(row.pos.x + x1),
                     row.min_y()..=row.max_y(),
@@ -429,8 +589,15 @@ impl DocView {
             .position(|p| pos.y < p.origin.y + p.galley.size().y + self.units[p.unit].gap())
             .unwrap_or(self.placed.len().checked_sub(1)?);
         let p = &self.placed[i];
+        // egui's cursor counts glyphs.
         let cursor = p.galley.cursor_from_pos(pos - p.origin);
-        Some(self.units[p.unit].start + cursor.index.0)
+        let g = cursor.index.0.min(p.glyphs());
+        let c = if g == p.glyphs() {
+            p.chars()
+        } else {
+            p.char_of(g)
+        };
+        Some(self.units[p.unit].start + c)
     }
 
     /// The char whose glyph is under a screen position, if any.
@@ -445,7 +612,7 @@ impl DocView {
                         .glyphs
                         .iter()
                         .position(|g| g.pos.x <= x && x < g.max_x())?;
-                    return Some(self.units[p.unit].start + row_start + g);
+                    return Some(self.units[p.unit].start + p.char_of(row_start + g));
                 }
                 row_start += row.glyphs.len();
             }
