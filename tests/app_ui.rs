@@ -849,3 +849,34 @@ fn offsets_stay_exact_after_right_to_left_words() {
     h.run();
     assert_eq!(spans(&h), [(kabul, kabul + 5, "PLACE".to_string())]);
 }
+
+#[test]
+fn dragging_past_the_bottom_edge_scrolls_and_keeps_the_anchor() {
+    let mut h = harness();
+    let start = offset("Taliban say");
+    let last = SAMPLE_TEXT.chars().count() - 1;
+    assert!(h.state().view().char_screen_pos(last).is_none());
+    let from = char_pos(&h, start) - vec2(2.0, 0.0);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    // Hold the pointer below the document view: it scrolls a little every frame.
+    let below = Pos2::new(500.0, 795.0);
+    for _ in 0..60 {
+        h.hover_at(below);
+        h.step();
+    }
+    h.drop_at(below);
+    h.run();
+    let (s, e) = h.state().view().selection.expect("a selection").range();
+    assert_eq!(s, start, "the anchor moved");
+    assert!(
+        h.state().view().char_screen_pos(start).is_none(),
+        "the anchor should have scrolled out of view"
+    );
+    assert!(
+        e > offset("It remains unclear"),
+        "the selection did not grow with the scroll"
+    );
+}
