@@ -1100,14 +1100,7 @@ impl SpanmarkApp {
                 ));
                 ui.weak(offer.path.display().to_string());
                 ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui.button("Restore").clicked() {
-                        choice = Some(true);
-                    }
-                    if ui.button("Discard copy").clicked() {
-                        choice = Some(false);
-                    }
-                });
+                choice = yes_or_no(ui, "Restore", "Discard copy");
             });
             if let Some(restore) = choice
                 && let Some(offer) = self.recovery_offer.take()
@@ -1138,14 +1131,7 @@ impl SpanmarkApp {
                     io::backup_path(&path).display()
                 ));
                 ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui.button("Overwrite").clicked() {
-                        choice = Some(true);
-                    }
-                    if ui.button("Cancel").clicked() {
-                        choice = Some(false);
-                    }
-                });
+                choice = yes_or_no(ui, "Overwrite", "Cancel");
             });
             match choice {
                 Some(true) => {
@@ -1508,4 +1494,13 @@ impl eframe::App for SpanmarkApp {
         eframe::set_value(storage, "recent", &self.recent);
         eframe::set_value(storage, "snap_to_words", &self.snap);
     }
+}
+
+/// Two buttons in a row for a question: `Some(true)` for `yes`, `Some(false)` for `no`.
+fn yes_or_no(ui: &mut egui::Ui, yes: &str, no: &str) -> Option<bool> {
+    ui.horizontal(|ui| {
+        let (yes, no) = (ui.button(yes).clicked(), ui.button(no).clicked());
+        (yes || no).then_some(yes)
+    })
+    .inner
 }

@@ -21,6 +21,15 @@ fn app(startup: Startup, recovery: &Path) -> Harness<'static, SpanmarkApp> {
     h
 }
 
+/// Opens `project` in the app, labels a span and presses Ctrl+S.
+fn open_label_and_save(project: &Path, recovery: &Path) -> Harness<'static, SpanmarkApp> {
+    let mut h = app(Startup::Paths(vec![project.to_path_buf()]), recovery);
+    label_person(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h
+}
+
 /// Labels "Zabihullah Mujahid" by dragging over it and pressing 1.
 fn label_person(h: &mut Harness<'_, SpanmarkApp>) {
     let byte = SAMPLE_TEXT.find("Zabihullah Mujahid").unwrap();
@@ -122,13 +131,7 @@ fn save_keeps_bak_and_asks_before_overwriting_a_changed_file() {
     let project = dir.path().join("p.ron");
     io::save_project(&spanmark::app::sample_project(), &project).unwrap();
     let original = std::fs::read_to_string(&project).unwrap();
-    let mut h = app(
-        Startup::Paths(vec![project.clone()]),
-        &dir.path().join("data"),
-    );
-    label_person(&mut h);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    let mut h = open_label_and_save(&project, &dir.path().join("data"));
     assert!(!h.state().workspace().is_dirty());
     assert_eq!(
         std::fs::read_to_string(io::backup_path(&project)).unwrap(),
@@ -234,13 +237,7 @@ fn full_disk_and_read_only_folder_keep_the_old_file_and_the_work() {
 
     // Through the app: the error is shown, the work stays in memory, the file is intact.
     disk.remount_read_only();
-    let mut h = app(
-        Startup::Paths(vec![project.clone()]),
-        &dir.path().join("data"),
-    );
-    label_person(&mut h);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    let mut h = open_label_and_save(&project, &dir.path().join("data"));
     let err = h.state().error().expect("the failure is shown").to_string();
     assert!(
         err.contains("Could not save") && err.contains("p.ron"),

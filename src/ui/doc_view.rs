@@ -140,10 +140,10 @@ impl GlyphMap {
     /// char; a repeat of the previous char (a letter drawn as base plus marks) belongs to it;
     /// any other glyph stands in for the expected char. `None` when every glyph is its char.
     fn new(galley: &Galley, text: &str) -> Option<Self> {
-        let glyphs = galley.rows.iter().flat_map(|r| r.glyphs.iter());
-        if glyphs.clone().map(|g| g.chr).eq(text.chars()) {
+        if glyphs_are_chars(galley, text) {
             return None;
         }
+        let glyphs = galley.rows.iter().flat_map(|r| r.glyphs.iter());
         let chars: Vec<char> = text.chars().collect();
         let mut first_glyph: Vec<u32> = Vec::with_capacity(chars.len() + 1);
         let mut char_of = Vec::new();
@@ -164,6 +164,12 @@ impl GlyphMap {
             char_of,
         })
     }
+}
+
+/// Whether the galley has one glyph per char of `text`, in order (egui's promise).
+fn glyphs_are_chars(galley: &Galley, text: &str) -> bool {
+    let glyphs = galley.rows.iter().flat_map(|r| r.glyphs.iter());
+    glyphs.map(|g| g.chr).eq(text.chars())
 }
 
 /// Whether `c` belongs to a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko,
@@ -409,7 +415,7 @@ impl DocView {
                 job.wrap.max_width = width;
                 let mut galley = ui.painter().layout_job(job);
                 let mut map = None;
-                if !unit_text.is_ascii() && GlyphMap::new(&galley, unit_text).is_some() {
+                if !unit_text.is_ascii() && !glyphs_are_chars(&galley, unit_text) {
                     let mut job = rtl_isolated(unit_text, &format);
                     job.wrap.max_width = width;
                     galley = ui.painter().layout_job(job);

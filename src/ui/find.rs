@@ -58,8 +58,12 @@ impl FindBar {
     pub fn refresh(&mut self, index: usize, doc: &Document) {
         let text = doc.text();
         let doc_key = (index, text.as_str().as_ptr() as usize, text.char_len());
-        let key = (doc_key, self.query.clone(), self.match_case);
-        if self.key.as_ref() == Some(&key) {
+        // Compared in place: this runs every frame the bar is open.
+        if self
+            .key
+            .as_ref()
+            .is_some_and(|(d, q, c)| *d == doc_key && *q == self.query && *c == self.match_case)
+        {
             return;
         }
         self.matches = if self.match_case {
@@ -72,7 +76,7 @@ impl FindBar {
             find_in(haystack, &fold(&self.query))
         };
         self.current = None;
-        self.key = Some(key);
+        self.key = Some((doc_key, self.query.clone(), self.match_case));
     }
 
     /// Makes the next match (or the previous one, going back) current and returns it.
