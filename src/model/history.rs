@@ -97,27 +97,34 @@ impl Workspace {
         Ok(())
     }
 
-    /// Undoes the last step; returns its description, or `None` if there is none.
-    pub fn undo(&mut self) -> Option<String> {
-        let step = self.undo.pop()?;
-        self.move_step(step, true)
+    /// Undoes the last step; returns its description, `Ok(None)` if there is none, or the
+    /// error if the step could not be reverted (the project is then as it was, and the
+    /// step is dropped).
+    pub fn undo(&mut self) -> Result<Option<String>, ModelError> {
+        match self.undo.pop() {
+            Some(step) => self.move_step(step, true).map(Some),
+            None => Ok(None),
+        }
     }
 
-    /// Redoes the last undone step; returns its description, or `None`.
-    pub fn redo(&mut self) -> Option<String> {
-        let step = self.redo.pop()?;
-        self.move_step(step, false)
+    /// Redoes the last undone step; returns its description, `Ok(None)` if there is none,
+    /// or the error if it could not be re-applied (the step is then dropped).
+    pub fn redo(&mut self) -> Result<Option<String>, ModelError> {
+        match self.redo.pop() {
+            Some(step) => self.move_step(step, false).map(Some),
+            None => Ok(None),
+        }
     }
 
-    fn move_step(&mut self, step: Step, undoing: bool) -> Option<String> {
-        // Inverses were recorded by applying valid edits, so re-applying them cannot
-        // fail; if it somehow did, the project is restored and the step dropped.
+    fn move_step(&mut self, step: Step, undoing: bool) -> Result<String, ModelError> {
+        // Inverses were recorded by applying valid edits, so re-applying them should not
+        // fail; if it does, the project is restored, the step dropped and the error told.
         let Step {
             id,
             description,
             inverse,
         } = step;
-        let forward = apply_all(&mut self.project, inverse.into_iter().rev().collect()).ok()?;
+        let forward = apply_all(&mut self.project, inverse.into_iter().rev().collect())?;
         self.revision = next_revision();
         let moved = Step {
             id,
@@ -129,7 +136,7 @@ impl Workspace {
         } else {
             self.undo.push(moved);
         }
-        Some(description)
+        Ok(description)
     }
 
     /// Description of the step that undo would revert.
@@ -142,8 +149,10 @@ impl Workspace {
         self.redo.last().map(|s| s.description.as_str())
     }
 
-    /// Id of the current state: 0 initially, else the id of the last applied step.
-    fn state_id(&self) -> u64 {
+    /// Id of the current state: 0 initially, else the id of the last applied step. A
+    /// background save records it with its copy of the project, so that
+    /// [`Self::mark_saved_state`] marks exactly what was written.
+    pub fn state_id(&self) -> u64 {
         self.undo.last().map_or(0, |s| s.id)
     }
 
@@ -155,6 +164,14 @@ impl Workspace {
     /// Records that the current state was written to disk.
     pub fn mark_saved(&mut self) {
         self.saved = Some(self.state_id());
+    }
+
+    /// Records that state `id` (taken with [`Self::state_id`] when a save began) was
+    /// written to disk. Edits made while the save ran stay unsaved; if that state can no
+    /// longer be reached by undo or redo, nothing on disk matches any reachable state.
+    pub fn mark_saved_state(&mut self, id: u64) {
+        let reachable = id == 0 || self.undo.iter().chain(&self.redo).any(|s| s.id == id);
+        self.saved = reachable.then_some(id);
     }
 }
 
@@ -204,19 +221,40 @@ mod tests {
         w.apply("Add PERSON", vec![add(0, 0, 18, 0)]).unwrap();
         assert!(w.is_dirty());
         let after = w.project().clone();
-        assert_eq!(w.undo().as_deref(), Some("Add PERSON"));
+        assert_eq!(w.undo().unwrap().as_deref(), Some("Add PERSON"));
         assert_eq!(w.project(), &initial);
         assert!(!w.is_dirty());
-        w.redo();
+        w.redo().unwrap();
         assert_eq!(w.project(), &after);
         w.mark_saved();
         assert!(!w.is_dirty());
-        w.undo();
+        w.undo().unwrap();
         assert!(w.is_dirty());
         // A new branch makes the saved state unreachable: dirty for good.
         w.apply("Add PLACE", vec![add(0, 28, 33, 1)]).unwrap();
         assert!(w.is_dirty());
-        w.undo();
+        w.undo().unwrap();
+        assert!(w.is_dirty());
+    }
+
+    #[test]
+    fn a_save_marks_the_state_it_wrote_not_later_edits() {
+        let mut w = ws();
+        w.apply("Add PERSON", vec![add(0, 0, 18, 0)]).unwrap();
+        // A background save takes its copy here...
+        let saving = w.state_id();
+        // ...and the user goes on while it runs.
+        w.apply("Add PLACE", vec![add(0, 28, 33, 1)]).unwrap();
+        w.mark_saved_state(saving);
+        assert!(w.is_dirty(), "the edit made during the save is not on disk");
+        w.undo().unwrap();
+        assert!(!w.is_dirty(), "undoing it returns to what was saved");
+        // The saved state gone for good (undone, then a new branch): dirty whatever happens.
+        w.undo().unwrap();
+        w.apply("Add DATE", vec![add(0, 0, 5, 2)]).unwrap();
+        w.mark_saved_state(saving);
+        assert!(w.is_dirty());
+        w.undo().unwrap();
         assert!(w.is_dirty());
     }
 
@@ -227,7 +265,7 @@ mod tests {
         let err = w.apply("bad", vec![add(0, 0, 5, 0), add(0, 0, 500, 0)]);
         assert!(matches!(err, Err(ModelError::SpanOutOfBounds { .. })));
         assert_eq!(w.project(), &before);
-        assert!(w.undo().is_none());
+        assert!(matches!(w.undo(), Ok(None)));
         // Duplicates are refused.
         w.apply("a", vec![add(0, 0, 5, 0)]).unwrap();
         assert!(matches!(
@@ -272,13 +310,13 @@ mod tests {
             }
             let last = w.project().clone();
             let mut back = states.len() - 1;
-            while w.undo().is_some() {
+            while w.undo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {
                 back -= 1;
                 prop_assert_eq!(w.project(), &states[back]);
             }
             prop_assert_eq!(w.project(), &initial);
             prop_assert!(!w.is_dirty());
-            while w.redo().is_some() {}
+            while w.redo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {}
             prop_assert_eq!(w.project(), &last);
         }
     }

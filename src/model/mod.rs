@@ -7,7 +7,7 @@ mod label;
 mod project;
 pub mod search;
 mod span;
-mod text;
+pub mod text;
 
 pub use document::{Document, Status};
 pub use history::Workspace;

@@ -5,19 +5,34 @@
 //! the one place where char offsets become byte offsets. A checkpoint table makes the
 //! conversion O(1) amortised even on a 1M-character document.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How many chars lie between two checkpoints of [`Text`]'s char → byte table.
 const CHECKPOINT_EVERY: usize = 128;
 
+/// Source of [`Text::id`]s.
+static TEXT_IDS: AtomicU64 = AtomicU64::new(1);
+
 /// Immutable document text that converts between char and byte offsets quickly.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Text {
     s: String,
     char_len: usize,
     /// `checkpoints[k]` is the byte offset of char `k * CHECKPOINT_EVERY`.
     checkpoints: Vec<usize>,
+    id: u64,
 }
+
+/// Texts are equal when their chars are; the id is only a cache key.
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.s == other.s
+    }
+}
+
+impl Eq for Text {}
 
 impl Text {
     /// Wraps a string, building the offset table.
@@ -34,7 +49,15 @@ impl Text {
             s,
             char_len,
             checkpoints,
+            id: TEXT_IDS.fetch_add(1, Ordering::Relaxed),
         }
+    }
+
+    /// A number naming this text, unique among the texts built in this process (a clone
+    /// holds the same chars and keeps it). Views key caches of layout and matches on it:
+    /// a text's address and length can be reused by another text once it is freed.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The text as a string slice.
@@ -200,6 +223,26 @@ fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
 }
 
+/// Shortens `s` to at most `max` user-perceived characters (grapheme clusters) with an
+/// ellipsis, on one line. Cutting by graphemes never splits a flag, a ZWJ emoji or a
+/// letter from its accent.
+pub fn ellipsize(s: &str, max: usize) -> String {
+    let mut graphemes = s.graphemes(true);
+    let mut out = String::with_capacity(s.len().min(4 * max + 3));
+    for g in graphemes.by_ref().take(max) {
+        // Line breaks and other controls would break a one-line label.
+        if g.chars().all(char::is_control) {
+            out.push(' ');
+        } else {
+            out.push_str(g);
+        }
+    }
+    if graphemes.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +251,21 @@ mod tests {
     /// Char offsets must match Python's `text[start:end]`.
     fn py_slice(s: &str, start: usize, end: usize) -> String {
         s.chars().skip(start).take(end - start).collect()
+    }
+
+    #[test]
+    fn ellipsize_cuts_between_graphemes() {
+        assert_eq!(ellipsize("short", 10), "short");
+        assert_eq!(ellipsize("line\nbreak", 20), "line break");
+        assert_eq!(ellipsize("abcdef", 3), "abc…");
+        // A flag (2 scalars), a family (7) and e + combining acute each count as one.
+        let s = "\u{1F1E6}\u{1F1EB}\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}e\u{301}x";
+        assert_eq!(
+            ellipsize(s, 3),
+            "\u{1F1E6}\u{1F1EB}\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}e\u{301}…"
+        );
+        assert_eq!(ellipsize(s, 1), "\u{1F1E6}\u{1F1EB}…");
+        assert_eq!(ellipsize("\r\n", 5), " ");
     }
 
     #[test]

@@ -4,10 +4,11 @@
 pub mod doc_view;
 pub mod find;
 pub mod panels;
+pub mod shortcuts;
 
 use std::path::PathBuf;
 
-use eframe::egui::{Color32, Key, KeyboardShortcut, Modifiers};
+use eframe::egui::{Color32, Key};
 
 use crate::model::{LabelId, Rgb, Span, Status};
 
@@ -94,38 +95,6 @@ pub enum PathPurpose {
     Save,
     /// Add text, JSONL or brat files (one path per line).
     AddDocuments,
-}
-
-/// Keyboard shortcuts, defined once so menus show exactly what the keys do.
-pub mod shortcuts {
-    use super::*;
-
-    /// New project.
-    pub const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
-    /// Open project.
-    pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-    /// Save.
-    pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-    /// Save as.
-    pub const SAVE_AS: KeyboardShortcut =
-        KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
-    /// Undo.
-    pub const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-    /// Redo.
-    pub const REDO: KeyboardShortcut =
-        KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
-    /// Redo, the other common binding.
-    pub const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
-    /// Export.
-    pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
-    /// Quit.
-    pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
-    /// Find in the document.
-    pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
-    /// Next match.
-    pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
-    /// Previous match.
-    pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
 }
 
 /// A label colour as egui colour.

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Button, Color32, RichText, Ui};
 
-use super::doc_view::ellipsize;
 use super::{Action, PathPurpose, color, shortcuts};
+use crate::model::text::ellipsize;
 use crate::model::{LabelId, Project, Span, Status, Workspace};
 
 /// The File / Edit / View / Help menu bar.
