@@ -291,7 +291,109 @@ mod tests {
             1 => "[A-Z]{1,3}".prop_map(|name| Edit::AddLabels { labels: vec![crate::model::Label {
                 name, color: crate::model::PALETTE[0], hotkey: None }] }),
             1 => (0usize..2).prop_map(|count| Edit::RemoveLabels { count }),
+            1 => (0u16..6, "[A-Z]{1,3}", proptest::option::of(proptest::char::range('0', '9'))).prop_map(|(id, name, hotkey)| Edit::SetLabel {
+                id: LabelId(id), label: crate::model::Label { name, color: crate::model::PALETTE[1], hotkey } }),
+            1 => (0u16..6, 0u16..6).prop_map(|(f, t)| Edit::MoveLabel { from: LabelId(f), to: LabelId(t) }),
+            1 => (0usize..3, proptest::collection::vec((0usize..40, 1usize..10, 0u16..6), 0..5)).prop_map(|(doc, v)| Edit::SetSpans {
+                doc, spans: v.into_iter().map(|(s, l, lab)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect() }),
         ]
+    }
+
+    /// The label name of every span, per document: what relabelling must never change.
+    fn span_label_names(p: &Project) -> Vec<Vec<(usize, usize, String)>> {
+        p.documents()
+            .iter()
+            .map(|d| {
+                let mut v: Vec<_> = d
+                    .spans()
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.start(),
+                            s.end(),
+                            p.label(s.label())
+                                .map(|l| l.name.clone())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                v.sort();
+                v
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Moving a label keeps every span on the label of the same name, and moves the
+        /// label list exactly like a Vec remove + insert (the naive oracle).
+        #[test]
+        fn moving_a_label_keeps_spans_on_their_label(
+            spans in proptest::collection::vec((0usize..30, 1usize..8, 0u16..5), 0..20),
+            from in 0u16..5,
+            to in 0u16..5,
+        ) {
+            let spans = spans.into_iter().map(|(s, l, lab)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect();
+            let doc = Document::with_spans("d", "x".repeat(40), spans).unwrap();
+            let mut w = Workspace::new(Project::with_documents(vec![doc]));
+            let before = span_label_names(w.project());
+            let mut names: Vec<String> = w.project().labels().iter().map(|l| l.name.clone()).collect();
+            let moved = names.remove(usize::from(from));
+            names.insert(usize::from(to), moved);
+            w.apply("move", vec![Edit::MoveLabel { from: LabelId(from), to: LabelId(to) }]).unwrap();
+            let after: Vec<String> = w.project().labels().iter().map(|l| l.name.clone()).collect();
+            prop_assert_eq!(after, names);
+            prop_assert_eq!(span_label_names(w.project()), before.clone());
+            w.undo().unwrap();
+            prop_assert_eq!(span_label_names(w.project()), before);
+        }
+    }
+
+    #[test]
+    fn label_edits_refuse_conflicts_and_delete_is_one_undo_step() {
+        let mut w = ws();
+        w.apply("a", vec![add(0, 0, 18, 0), add(0, 28, 33, 1)])
+            .unwrap();
+        let person = w.project().labels()[0].clone();
+        let rename = |name: &str, hotkey| Edit::SetLabel {
+            id: LabelId(0),
+            label: crate::model::Label {
+                name: name.into(),
+                hotkey,
+                ..person.clone()
+            },
+        };
+        assert!(matches!(
+            w.apply("r", vec![rename("PLACE", Some('1'))]),
+            Err(ModelError::DuplicateLabel(_))
+        ));
+        assert!(matches!(
+            w.apply("r", vec![rename("  ", Some('1'))]),
+            Err(ModelError::EmptyLabelName)
+        ));
+        assert!(matches!(
+            w.apply("r", vec![rename("PER", Some('2'))]),
+            Err(ModelError::HotkeyTaken { key: '2', .. })
+        ));
+        w.apply("r", vec![rename(" PER ", Some('0'))]).unwrap();
+        assert_eq!(w.project().labels()[0].name, "PER");
+        assert_eq!(w.project().label_for_key('0'), Some(LabelId(0)));
+        let before = w.project().clone();
+        assert_eq!(w.project().label_use(LabelId(0)), 1);
+        let edits = w.project().delete_label_edits(LabelId(0));
+        w.apply("delete PER", edits).unwrap();
+        assert_eq!(w.project().labels().len(), 4);
+        assert_eq!(w.project().labels()[0].name, "PLACE");
+        let doc = &w.project().documents()[0];
+        assert_eq!(doc.spans().len(), 1);
+        assert_eq!(
+            w.project()
+                .label(doc.spans().as_slice()[0].label())
+                .unwrap()
+                .name,
+            "PLACE"
+        );
+        w.undo().unwrap();
+        assert_eq!(w.project(), &before);
     }
 
     proptest! {

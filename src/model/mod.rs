@@ -68,4 +68,15 @@ pub enum ModelError {
     /// A document index is out of range.
     #[error("no document #{0}")]
     NoSuchDocument(usize),
+    /// A label needs a name.
+    #[error("a label needs a name")]
+    EmptyLabelName,
+    /// Another label already has this hotkey.
+    #[error("key {key} already labels {label}")]
+    HotkeyTaken {
+        /// The key.
+        key: char,
+        /// The label that has it.
+        label: String,
+    },
 }
