@@ -155,6 +155,70 @@ impl SpanmarkApp {
                 self.find_step(action != Action::FindPrevious);
             }
             Action::CloseFind => self.find.close(),
+            Action::OpenLabels => self.labels.open = true,
+            Action::AddLabel(label) => {
+                let name = label.name.clone();
+                if self
+                    .edit(
+                        format!("add label {name}"),
+                        vec![Edit::AddLabels {
+                            labels: vec![label],
+                        }],
+                    )
+                    .is_ok()
+                {
+                    self.status = format!("Added label {name}.");
+                }
+            }
+            Action::SetLabel { id, label } => self.set_label(id, label),
+            Action::MoveLabel { from, to } => {
+                let _ = self.edit(
+                    "reorder labels".to_string(),
+                    vec![Edit::MoveLabel { from, to }],
+                );
+                // The selected span's id moved with its label.
+                self.view.selected_span = None;
+            }
+            Action::DeleteLabel(id) => {
+                if let Some(label) = self.ws.project().label(id) {
+                    self.modals.push(Modal::DeleteLabel {
+                        id,
+                        name: label.name.clone(),
+                        spans: self.ws.project().label_use(id),
+                    });
+                }
+            }
+            Action::DeleteLabelConfirmed(id) => {
+                let Some(name) = self.ws.project().label(id).map(|l| l.name.clone()) else {
+                    return;
+                };
+                let edits = self.ws.project().delete_label_edits(id);
+                if self.edit(format!("delete label {name}"), edits).is_ok() {
+                    self.view.selected_span = None;
+                    self.status = format!("Deleted label {name} (Ctrl+Z brings it back).");
+                }
+            }
+        }
+    }
+
+    fn set_label(&mut self, id: LabelId, label: crate::model::Label) {
+        let Some(old) = self.ws.project().label(id).cloned() else {
+            return;
+        };
+        let what = if old.name != label.name.trim() {
+            format!("rename {} to {}", old.name, label.name.trim())
+        } else if old.hotkey != label.hotkey {
+            format!("set the key of {}", old.name)
+        } else {
+            format!("recolour {}", old.name)
+        };
+        match self
+            .ws
+            .apply(what.clone(), vec![Edit::SetLabel { id, label }])
+        {
+            Ok(()) => self.status = format!("Did: {what}."),
+            // Refused (a name or key in use): said where the user is looking.
+            Err(e) => self.status = format!("Not changed: {e}."),
         }
     }
 

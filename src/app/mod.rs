@@ -22,6 +22,7 @@ pub use file_dialogs::saves_dir;
 use crate::io::{self, recovery::AUTOSAVE_INTERVAL};
 use crate::model::{Document, LabelId, Project, Workspace, default_labels};
 use crate::ui::find::FindBar;
+use crate::ui::labels::LabelEditor;
 use crate::ui::shortcuts::{self, KeyState};
 use crate::ui::{Action, DocView, panels};
 use guard::Guard;
@@ -83,6 +84,7 @@ pub struct SpanmarkApp {
     current: usize,
     view: DocView,
     find: FindBar,
+    labels: LabelEditor,
     snap: bool,
     hidden_labels: Vec<LabelId>,
     span_list: panels::SpanList,
@@ -140,6 +142,7 @@ impl SpanmarkApp {
             current: 0,
             view: DocView::default(),
             find: FindBar::default(),
+            labels: LabelEditor::default(),
             snap: true,
             hidden_labels: Vec::new(),
             span_list: panels::SpanList::default(),
@@ -447,6 +450,7 @@ impl eframe::App for SpanmarkApp {
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
 
         self.panels(ui, &mut actions);
+        self.labels.show(&ctx, self.ws.project(), &mut actions);
         self.dialogs(&ctx, &mut actions);
 
         for action in actions {

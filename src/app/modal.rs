@@ -12,6 +12,7 @@ use crate::io::{
     export::{Format, Scheme},
     recovery::{self, Recovery},
 };
+use crate::model::LabelId;
 use crate::ui::{Action, PathPurpose};
 
 /// One dialog or question.
@@ -28,6 +29,12 @@ pub(super) enum Modal {
     Export(ExportDialog),
     /// The in-app path field.
     Path { purpose: PathPurpose, text: String },
+    /// "Delete this label and its spans?"
+    DeleteLabel {
+        id: LabelId,
+        name: String,
+        spans: usize,
+    },
 }
 
 /// The export dialog's choices.
@@ -225,6 +232,31 @@ impl SpanmarkApp {
             Modal::Export(mut dialog) => {
                 let keep = self.export_dialog(ctx, &mut dialog, actions);
                 keep.then_some(Modal::Export(dialog))
+            }
+            Modal::DeleteLabel { id, name, spans } => {
+                let mut choice = None;
+                egui::Modal::new(egui::Id::unique("delete-label")).show(ctx, |ui| {
+                    ui.set_max_width(420.0);
+                    ui.heading(format!("Delete label {name}?"));
+                    ui.label(match spans {
+                        0 => "No span uses it.".to_string(),
+                        1 => "Its 1 span goes with it. Ctrl+Z brings both back.".to_string(),
+                        n => format!("Its {n} spans go with it. Ctrl+Z brings them all back."),
+                    });
+                    ui.add_space(8.0);
+                    choice = yes_or_no(ui, "Delete", "Cancel");
+                    if escape(ui) {
+                        choice = Some(false);
+                    }
+                });
+                match choice {
+                    Some(true) => {
+                        actions.push(Action::DeleteLabelConfirmed(id));
+                        None
+                    }
+                    Some(false) => None,
+                    None => Some(Modal::DeleteLabel { id, name, spans }),
+                }
             }
             Modal::Path { purpose, mut text } => {
                 let keep = self.path_dialog(ctx, purpose, &mut text, actions);

@@ -3,6 +3,7 @@
 
 pub mod doc_view;
 pub mod find;
+pub mod labels;
 pub mod panels;
 pub mod shortcuts;
 
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{Color32, Key};
 
-use crate::model::{LabelId, Rgb, Span, Status};
+use crate::model::{Label, LabelId, Rgb, Span, Status};
 
 pub use doc_view::{DocView, Selection};
 
@@ -84,6 +85,28 @@ pub enum Action {
     FindChanged,
     /// Hide the find bar, keeping the current match selected.
     CloseFind,
+    /// Show the label editor.
+    OpenLabels,
+    /// Add a label at the end.
+    AddLabel(Label),
+    /// Change a label's name, colour or hotkey.
+    SetLabel {
+        /// Which label.
+        id: LabelId,
+        /// What it becomes.
+        label: Label,
+    },
+    /// Move a label to another place in the list.
+    MoveLabel {
+        /// Where it is.
+        from: LabelId,
+        /// Where it goes.
+        to: LabelId,
+    },
+    /// Delete a label and its spans (asks first, naming how many spans go).
+    DeleteLabel(LabelId),
+    /// Delete a label and its spans; the user confirmed.
+    DeleteLabelConfirmed(LabelId),
 }
 
 /// What a typed path is for.
@@ -103,8 +126,8 @@ pub fn color(rgb: Rgb) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// The digit keys that can be label hotkeys.
-pub const DIGIT_KEYS: [(Key, char); 9] = [
+/// The keys that can be label hotkeys, with the char a label stores for each.
+pub const HOTKEYS: [(Key, char); 36] = [
     (Key::Num1, '1'),
     (Key::Num2, '2'),
     (Key::Num3, '3'),
@@ -114,4 +137,31 @@ pub const DIGIT_KEYS: [(Key, char); 9] = [
     (Key::Num7, '7'),
     (Key::Num8, '8'),
     (Key::Num9, '9'),
+    (Key::Num0, '0'),
+    (Key::A, 'a'),
+    (Key::B, 'b'),
+    (Key::C, 'c'),
+    (Key::D, 'd'),
+    (Key::E, 'e'),
+    (Key::F, 'f'),
+    (Key::G, 'g'),
+    (Key::H, 'h'),
+    (Key::I, 'i'),
+    (Key::J, 'j'),
+    (Key::K, 'k'),
+    (Key::L, 'l'),
+    (Key::M, 'm'),
+    (Key::N, 'n'),
+    (Key::O, 'o'),
+    (Key::P, 'p'),
+    (Key::Q, 'q'),
+    (Key::R, 'r'),
+    (Key::S, 's'),
+    (Key::T, 't'),
+    (Key::U, 'u'),
+    (Key::V, 'v'),
+    (Key::W, 'w'),
+    (Key::X, 'x'),
+    (Key::Y, 'y'),
+    (Key::Z, 'z'),
 ];

@@ -109,6 +109,10 @@ pub fn menu_bar(
                 actions.push(Action::ClearSelection);
             }
             ui.separator();
+            if item(ui, "Labels…", Some(&shortcuts::LABELS)) {
+                actions.push(Action::OpenLabels);
+            }
+            ui.separator();
             if item(ui, "Find…", Some(&shortcuts::FIND)) {
                 actions.push(Action::Find);
             }
@@ -142,7 +146,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("double-click", "select a word"),
     ("shift+click", "extend the selection"),
     ("click a span", "select it (again: the next nested span)"),
-    ("1 … 9", "label the selection / relabel the selected span"),
+    (
+        "1 … 9, 0, a … z",
+        "label the selection / relabel the selected span (each label's key)",
+    ),
     ("Del, Backspace", "delete the selected span"),
     ("Esc", "clear the selection"),
     ("Ctrl+Z", "undo"),
@@ -150,6 +157,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("Ctrl+N / O / S", "new / open / save"),
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+E", "export a dataset"),
+    (
+        "Ctrl+L",
+        "labels: add, rename, recolour, keys, order, delete",
+    ),
     (
         "Ctrl+F",
         "find in the document (Enter: next match, Shift+Enter: previous)",
@@ -176,6 +187,13 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
             if ui.add(button).on_hover_text(hint).clicked() {
                 actions.push(Action::ApplyLabel(LabelId(i as u16)));
             }
+        }
+        if ui
+            .button("Labels…")
+            .on_hover_text("Add, rename, recolour, reorder or delete labels (Ctrl+L)")
+            .clicked()
+        {
+            actions.push(Action::OpenLabels);
         }
         ui.separator();
         ui.checkbox(snap, "Snap to words")

@@ -3,7 +3,7 @@
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
-use super::{Action, DIGIT_KEYS};
+use super::{Action, HOTKEYS};
 use crate::model::Project;
 
 /// New project.
@@ -28,6 +28,8 @@ pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, K
 pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
 /// Find in the document.
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// The label editor.
+pub const LABELS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
 /// Next match.
 pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
 /// Previous match.
@@ -75,6 +77,9 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         if i.consume_shortcut(&FIND) {
             actions.push(Action::Find);
         }
+        if i.consume_shortcut(&LABELS) {
+            actions.push(Action::OpenLabels);
+        }
         if i.consume_shortcut(&FIND_PREVIOUS) {
             actions.push(Action::FindPrevious);
         } else if i.consume_shortcut(&FIND_NEXT) {
@@ -91,7 +96,7 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         if i.modifiers.any() {
             return;
         }
-        for (key, ch) in DIGIT_KEYS {
+        for (key, ch) in HOTKEYS {
             if i.key_pressed(key)
                 && let Some(label) = project.label_for_key(ch)
             {
