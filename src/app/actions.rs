@@ -156,6 +156,7 @@ impl SpanmarkApp {
             }
             Action::CloseFind => self.find.close(),
             Action::OpenLabels => self.labels.open = true,
+            Action::OpenStats => self.stats.open = true,
             Action::AddLabel(label) => {
                 let name = label.name.clone();
                 if self

@@ -24,6 +24,7 @@ use crate::model::{Document, LabelId, Project, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
 use crate::ui::shortcuts::{self, KeyState};
+use crate::ui::stats::StatsView;
 use crate::ui::{Action, DocView, panels};
 use guard::Guard;
 use jobs::{Jobs, Kind};
@@ -85,6 +86,7 @@ pub struct SpanmarkApp {
     view: DocView,
     find: FindBar,
     labels: LabelEditor,
+    stats: StatsView,
     snap: bool,
     hidden_labels: Vec<LabelId>,
     span_list: panels::SpanList,
@@ -143,6 +145,7 @@ impl SpanmarkApp {
             view: DocView::default(),
             find: FindBar::default(),
             labels: LabelEditor::default(),
+            stats: StatsView::default(),
             snap: true,
             hidden_labels: Vec::new(),
             span_list: panels::SpanList::default(),
@@ -451,6 +454,7 @@ impl eframe::App for SpanmarkApp {
 
         self.panels(ui, &mut actions);
         self.labels.show(&ctx, self.ws.project(), &mut actions);
+        self.stats.show(&ctx, &self.ws);
         self.dialogs(&ctx, &mut actions);
 
         for action in actions {

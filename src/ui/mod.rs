@@ -6,6 +6,7 @@ pub mod find;
 pub mod labels;
 pub mod panels;
 pub mod shortcuts;
+pub mod stats;
 
 use std::path::PathBuf;
 
@@ -87,6 +88,8 @@ pub enum Action {
     CloseFind,
     /// Show the label editor.
     OpenLabels,
+    /// Show the statistics window.
+    OpenStats,
     /// Add a label at the end.
     AddLabel(Label),
     /// Change a label's name, colour or hotkey.

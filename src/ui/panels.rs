@@ -124,9 +124,23 @@ pub fn menu_bar(
             }
         });
         ui.menu_button("View", |ui| {
+            if ui.button("Statistics").clicked() {
+                actions.push(Action::OpenStats);
+            }
+            ui.separator();
             ui.checkbox(snap, "Snap selections to words");
             ui.separator();
-            egui::widgets::global_theme_preference_buttons(ui);
+            // Words, not egui's icon buttons: their symbols are missing from most fonts.
+            let mut theme = ui.ctx().options(|o| o.theme_preference);
+            let before = theme;
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut theme, egui::ThemePreference::System, "System");
+                ui.selectable_value(&mut theme, egui::ThemePreference::Dark, "Dark");
+                ui.selectable_value(&mut theme, egui::ThemePreference::Light, "Light");
+            });
+            if theme != before {
+                ui.ctx().set_theme(theme);
+            }
         });
         ui.menu_button("Help", |ui| {
             ui.label(RichText::new("Keyboard").strong());
@@ -204,6 +218,19 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
 /// The documents list: name, span count, status; click to show.
 pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut Vec<Action>) {
     ui.heading("Documents");
+    let total = project.documents().len();
+    if total > 0 {
+        let done = project
+            .documents()
+            .iter()
+            .filter(|d| d.status == Status::Done)
+            .count();
+        ui.add(
+            egui::ProgressBar::new(done as f32 / total as f32)
+                .text(format!("{done} / {total} done")),
+        );
+        ui.add_space(4.0);
+    }
     egui::ScrollArea::vertical()
         .id_salt("documents")
         .show(ui, |ui| {

@@ -1,5 +1,5 @@
-//! The label editor, driven through the real window headless: add, rename, label with the
-//! new key, reorder, delete with its spans, and undo.
+//! The annotator's workstation, driven through the real window headless: the label
+//! editor, statistics and progress.
 
 use eframe::egui::{Key, Modifiers, accesskit::Role, vec2};
 use egui_kittest::{Harness, kittest::Queryable};
@@ -121,4 +121,51 @@ fn add_rename_use_reorder_delete_and_undo_a_label() {
     let project = h.state().workspace().project();
     let span = project.documents()[0].spans().as_slice()[0];
     assert_eq!(project.label(span.label()).unwrap().name, "FACILITY");
+}
+
+#[test]
+fn statistics_and_progress_count_spans_and_done_documents() {
+    let mut h = harness();
+    select_bagram(&mut h);
+    h.key_press(Key::Num2);
+    h.run();
+    assert!(h.query_by_label("0 / 1 done").is_some());
+    h.state_mut().apply(
+        &eframe::egui::Context::default(),
+        spanmark::ui::Action::SetStatus(0, spanmark::model::Status::Done),
+    );
+    h.run();
+    assert!(h.query_by_label("1 / 1 done").is_some());
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Statistics").click();
+    h.run();
+    assert!(
+        h.query_by_label("1 span(s) in 1 document(s); 1 done.")
+            .is_some()
+    );
+    // Undo: the counts follow the project.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.query_by_label("0 span(s) in 1 document(s); 0 done.")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_theme_switch_is_words_a_font_can_draw() {
+    // The harness has only egui's default fonts and fails on a missing glyph, so this
+    // also checks that the View menu draws no icon those fonts lack.
+    let mut h = harness();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Light").click();
+    h.run();
+    assert_eq!(
+        h.ctx.options(|o| o.theme_preference),
+        eframe::egui::ThemePreference::Light
+    );
 }
