@@ -327,12 +327,10 @@ impl SpanmarkApp {
             } else {
                 "File"
             });
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut dialog.path).desired_width(f32::INFINITY))
+            ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(f32::INFINITY))
                 .labelled_by(label.id);
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             ui.horizontal(|ui| {
-                if ui.button("Export").clicked() || enter {
+                if ui.button("Export").clicked() {
                     actions.push(Action::ExportTo {
                         format: dialog.format,
                         scheme: dialog.scheme,
@@ -372,6 +370,15 @@ impl SpanmarkApp {
         egui::Modal::new(egui::Id::unique("path")).show(ctx, |ui| {
             ui.set_min_width(480.0);
             let heading = ui.heading(title);
+            // Enter is the default button (Ctrl+Enter in the multi-line field, where Enter
+            // starts a line). Read before the field, which takes the key for itself.
+            let enter = ui.input_mut(|i| {
+                if purpose == PathPurpose::AddDocuments {
+                    i.consume_key(egui::Modifiers::COMMAND, Key::Enter)
+                } else {
+                    i.key_pressed(Key::Enter)
+                }
+            });
             let edit = if purpose == PathPurpose::AddDocuments {
                 egui::TextEdit::multiline(text)
             } else {
@@ -381,10 +388,6 @@ impl SpanmarkApp {
                 .add(edit.desired_width(f32::INFINITY))
                 .labelled_by(heading.id);
             r.request_focus();
-            // Enter is the default button; in the multi-line field it starts a new line.
-            let enter = purpose != PathPurpose::AddDocuments
-                && r.lost_focus()
-                && ui.input(|i| i.key_pressed(Key::Enter));
             ui.horizontal(|ui| {
                 let ok = RichText::new(match purpose {
                     PathPurpose::Save => "Save",
