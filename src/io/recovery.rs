@@ -12,7 +12,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use super::disk::fnv1a;
@@ -274,37 +274,31 @@ fn find_copy(path: Option<&Path>, data_dir: &Path) -> Option<Result<Recovery, Io
     }
 }
 
-/// The process-wide [`Session`] per data folder, for [`write`] and [`find`]: they keep
-/// working, with the lock held for the life of the process.
-static SESSIONS: Mutex<Vec<Session>> = Mutex::new(Vec::new());
-
-fn with_session<T>(data_dir: &Path, f: impl FnOnce(&Session) -> T) -> Result<T, IoError> {
-    let mut sessions = SESSIONS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(s) = sessions.iter().find(|s| s.data_dir == data_dir) {
-        return Ok(f(s));
-    }
-    let session = Session::start(data_dir)?;
-    let out = f(&session);
-    sessions.push(session);
-    Ok(out)
+/// This process's untitled copy for [`write`]: the process id plus the time the name was
+/// first needed, so a reused process id never lands on a dead instance's copy.
+fn process_untitled(data_dir: &Path) -> PathBuf {
+    static ID: OnceLock<String> = OnceLock::new();
+    let id = ID.get_or_init(|| {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        format!("{}-{nanos:08x}", std::process::id())
+    });
+    data_dir.join("recovery").join(format!("untitled-{id}.ron"))
 }
 
 /// Writes a recovery copy of `project` (saved at `path`, if it has been) and returns
-/// where it went. Uses a process-wide [`Session`]; an app can hold its own instead.
+/// where it went. Without a [`Session`] an untitled copy has no lock, so another instance
+/// may take it for abandoned: an app should hold a `Session` and call [`Session::write`].
 pub fn write(project: &Project, path: Option<&Path>, data_dir: &Path) -> Result<PathBuf, IoError> {
-    with_session(data_dir, |s| s.write(project, path))?
+    write_copy(project, path, data_dir, &process_untitled(data_dir))
 }
 
 /// Finds the newest recovery copy for the project at `path` (a stale one, not newer than
 /// the project file, is removed), or, with `None`, of any never-saved project whose
-/// instance is gone. An unreadable copy is returned as an error naming it.
+/// instance is gone (its copy's lock is free, or it has none). An unreadable copy is
+/// returned as an error naming it. Same as [`Session::find`].
 pub fn find(path: Option<&Path>, data_dir: &Path) -> Option<Result<Recovery, IoError>> {
-    if path.is_none() {
-        // Lock this process's own id first, so its copy never looks abandoned.
-        if let Err(e) = with_session(data_dir, |_| ()) {
-            return Some(Err(e));
-        }
-    }
     find_copy(path, data_dir)
 }
 
@@ -434,12 +428,12 @@ mod tests {
         assert!(e.contains(".w.ron.recovery"), "{e}");
     }
 
-    /// The process-wide functions keep working and lock too.
+    /// The free functions keep working: a copy without a lock file counts as abandoned.
     #[test]
-    fn free_functions_use_a_locked_session() {
+    fn free_functions_still_work() {
         let dir = tempfile::tempdir().unwrap();
         let copy = write(&project(), None, dir.path()).unwrap();
-        assert!(copy.with_extension("lock").exists());
-        assert!(find(None, dir.path()).is_none(), "our own copy is live");
+        assert!(!copy.with_extension("lock").exists());
+        assert_eq!(find(None, dir.path()).unwrap().unwrap().path, copy);
     }
 }
