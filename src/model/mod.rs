@@ -63,7 +63,7 @@ pub enum ModelError {
     #[error("the label is still used by spans")]
     LabelInUse,
     /// More labels than ids.
-    #[error("too many labels")]
+    #[error("too many labels (at most {} are possible)", u16::MAX)]
     TooManyLabels,
     /// A document index is out of range.
     #[error("no document #{0}")]

@@ -65,7 +65,7 @@ impl Project {
         self.labels
             .iter()
             .position(|l| l.name == name)
-            .map(|i| LabelId(i as u16))
+            .and_then(|i| LabelId::from_index(i).ok())
     }
 
     /// The label bound to a hotkey.
@@ -73,7 +73,7 @@ impl Project {
         self.labels
             .iter()
             .position(|l| l.hotkey == Some(key))
-            .map(|i| LabelId(i as u16))
+            .and_then(|i| LabelId::from_index(i).ok())
     }
 
     /// The documents.

@@ -160,9 +160,13 @@ impl Text {
     }
 
     /// Trims whitespace from `start..end` and widens both ends to whole words
-    /// ("snap to words"). Returns `None` if nothing but whitespace was selected.
+    /// ("snap to words"). Offsets past the end clamp to the end. Returns `None` if
+    /// nothing but whitespace was selected.
     pub fn snap_to_words(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        let (mut start, mut end) = (start.min(end), end.max(start).min(self.char_len));
+        // Clamp both ends first: a drag can end past the text, and an unclamped start
+        // would lie after the clamped end.
+        let (a, b) = (start.min(self.char_len), end.min(self.char_len));
+        let (mut start, mut end) = (a.min(b), a.max(b));
         let slice = self.slice(start, end);
         let lead = slice.chars().take_while(|c| c.is_whitespace()).count();
         if lead == end - start {
@@ -287,6 +291,48 @@ mod tests {
         }
     }
 
+    fn naive_snap(s: &str, a: usize, b: usize) -> Option<(usize, usize)> {
+        let chars: Vec<char> = s.chars().collect();
+        let n = chars.len();
+        let (mut lo, mut hi) = (a.min(b).min(n), a.max(b).min(n));
+        while lo < hi && chars[lo].is_whitespace() {
+            lo += 1;
+        }
+        if lo == hi {
+            return None;
+        }
+        while chars[hi - 1].is_whitespace() {
+            hi -= 1;
+        }
+        let mut segments = Vec::new();
+        let mut at = 0;
+        for seg in s.split_word_bounds() {
+            let len = seg.chars().count();
+            segments.push((at, at + len, seg.chars().any(char::is_alphanumeric)));
+            at += len;
+        }
+        let segment = |i: usize| segments.iter().copied().find(|&(s, e, _)| s <= i && i < e);
+        if let Some((ws, _, true)) = segment(lo) {
+            while lo > ws && !is_apostrophe(chars[lo - 1]) {
+                lo -= 1;
+            }
+        }
+        if let Some((_, we, true)) = segment(hi - 1) {
+            while hi < we && !is_apostrophe(chars[hi]) {
+                hi += 1;
+            }
+        }
+        Some((lo, hi))
+    }
+
+    #[test]
+    fn snap_clamps_offsets_past_the_end() {
+        let t = Text::new("ab cd".to_string());
+        assert_eq!(t.snap_to_words(50, 60), None);
+        assert_eq!(t.snap_to_words(60, 4), Some((3, 5)));
+        assert_eq!(t.snap_to_words(1, 99), Some((0, 5)));
+    }
+
     #[test]
     fn snap_trims_and_widens() {
         let t = Text::new("Taliban spokesman Zabihullah Mujahid pushed".to_string());
@@ -337,16 +383,19 @@ mod tests {
             }
         }
 
+        /// Against a naive oracle: chars in a Vec, word segments of the whole text, one
+        /// char at a time. Offsets may lie past the end (a drag past the last line).
         #[test]
-        fn snap_stays_in_bounds(s in "[a-z \\n東京👍.,]{1,200}", a in 0usize..200, b in 0usize..200) {
-            let t = Text::new(s);
-            let n = t.char_len();
-            let (a, b) = (a % (n + 1), b % (n + 1));
-            if let Some((s, e)) = t.snap_to_words(a, b) {
-                prop_assert!(s < e && e <= n);
-                prop_assert!(!t.slice(s, e).starts_with(char::is_whitespace));
-                prop_assert!(!t.slice(s, e).ends_with(char::is_whitespace));
-                prop_assert!(s <= a.min(b).max(s));
+        fn snap_matches_naive_oracle(
+            s in "[a-z '\u{2019}\n東京👍.,]{0,120}",
+            a in 0usize..160,
+            b in 0usize..160,
+        ) {
+            let t = Text::new(s.clone());
+            let got = t.snap_to_words(a, b);
+            prop_assert_eq!(got, naive_snap(&s, a, b));
+            if let Some((s, e)) = got {
+                prop_assert!(s < e && e <= t.char_len());
             }
         }
     }

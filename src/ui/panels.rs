@@ -198,8 +198,10 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
                 Some(k) => format!("Label the selection as {} (key {k})", label.name),
                 None => format!("Label the selection as {}", label.name),
             };
-            if ui.add(button).on_hover_text(hint).clicked() {
-                actions.push(Action::ApplyLabel(LabelId(i as u16)));
+            if ui.add(button).on_hover_text(hint).clicked()
+                && let Ok(id) = LabelId::from_index(i)
+            {
+                actions.push(Action::ApplyLabel(id));
             }
         }
         if ui
@@ -317,7 +319,10 @@ pub fn spans(
     let counts = &list.counts;
     ui.horizontal_wrapped(|ui| {
         for (i, label) in project.labels().iter().enumerate() {
-            let id = LabelId(i as u16);
+            // A project holds at most as many labels as ids (`Project::new` checks).
+            let Ok(id) = LabelId::from_index(i) else {
+                break;
+            };
             let shown = !hidden.contains(&id);
             let text = RichText::new(format!("{} {}", label.name, counts[i])).color(if shown {
                 ui.visuals().text_color()
