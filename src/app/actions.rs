@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, ViewportCommand};
 
+use super::SpanmarkApp;
 use super::file_dialogs::{self, no_dialog_hint};
 use super::guard::Guard;
 use super::jobs::{Done, Kind, expected_time, project_size};
 use super::modal::{ExportDialog, Modal};
-use super::{DiskState, FileStamp, SpanmarkApp};
 use crate::io::{
-    self,
+    self, DiskStamp, DiskState,
     export::{self, ExportOptions, Format, Scheme},
 };
 use crate::model::{Edit, LabelId, ModelError, Project, Span, text::ellipsize};
@@ -388,7 +388,7 @@ impl SpanmarkApp {
         let title = format!("Opening {}", path.display());
         self.jobs
             .submit(ctx, Kind::Foreground, title, expected, move || {
-                let result = io::load_project(&path);
+                let result = io::load_project_stamped(&path);
                 Done::Opened(path, result)
             });
     }
@@ -397,32 +397,22 @@ impl SpanmarkApp {
         if path.extension().is_none() {
             path.set_extension("ron");
         }
-        // Another program (or a git pull) changed the file since we read it: ask first.
-        if self.path.as_ref() == Some(&path)
-            && let Some(stamp) = &self.disk_stamp
-        {
-            match stamp.check(&path) {
-                DiskState::Unchanged => {}
-                DiskState::Changed => {
-                    self.modals.push(Modal::Overwrite {
-                        path,
-                        deleted: false,
-                    });
-                    return;
-                }
-                DiskState::Deleted => {
-                    self.modals.push(Modal::Overwrite {
-                        path,
-                        deleted: true,
-                    });
-                    return;
-                }
-            }
-        }
-        self.write_to(ctx, path);
+        // Saving over the file the project came from: the job first checks that no other
+        // program (or a git pull) changed it since.
+        let check = self
+            .disk_stamp
+            .filter(|_| self.path.as_ref() == Some(&path));
+        self.write_to(ctx, path, check);
     }
 
-    pub(super) fn write_to(&mut self, ctx: &egui::Context, path: PathBuf) {
+    /// Saves to `path` in the background; with `check`, only if the file on disk is still
+    /// what that stamp says (reading it may take a while, so the job does it).
+    pub(super) fn write_to(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        check: Option<DiskStamp>,
+    ) {
         // The job saves this copy; its state id goes with it, so edits made while it runs
         // stay unsaved.
         let project = self.ws.project().clone();
@@ -431,7 +421,31 @@ impl SpanmarkApp {
         let title = format!("Saving {}", path.display());
         self.jobs
             .submit(ctx, Kind::Foreground, title, expected, move || {
-                let result = io::save_project(&project, &path);
+                if let Some(stamp) = check {
+                    match stamp.check(&path) {
+                        Ok(DiskState::Unchanged) => {}
+                        Ok(DiskState::Changed) => {
+                            return Done::SaveRefused {
+                                path,
+                                deleted: false,
+                            };
+                        }
+                        Ok(DiskState::Deleted) => {
+                            return Done::SaveRefused {
+                                path,
+                                deleted: true,
+                            };
+                        }
+                        Err(e) => {
+                            return Done::Saved {
+                                path,
+                                state,
+                                result: Err(e),
+                            };
+                        }
+                    }
+                }
+                let result = io::save_project_stamped(&project, &path);
                 Done::Saved {
                     path,
                     state,
@@ -458,10 +472,10 @@ impl SpanmarkApp {
     /// Applies the result of a job.
     pub(super) fn finish(&mut self, ctx: &egui::Context, done: Done) {
         match done {
-            Done::Opened(path, Ok(project)) => {
+            Done::Opened(path, Ok((project, stamp))) => {
                 self.status = format!("Opened {}.", path.display());
                 self.add_recent(&path);
-                self.replace_project(project, Some(path));
+                self.replace_project(project, Some((path, stamp)));
                 self.check_recovery();
             }
             // The open project stays as it was.
@@ -469,13 +483,13 @@ impl SpanmarkApp {
             Done::Saved {
                 path,
                 state,
-                result: Ok(()),
+                result: Ok(stamp),
             } => {
                 self.ws.mark_saved_state(state);
                 if !self.ws.is_dirty() {
                     self.drop_recovery();
                 }
-                self.disk_stamp = FileStamp::of(&path);
+                self.disk_stamp = Some(stamp);
                 self.status = format!("Saved {}.", path.display());
                 self.add_recent(&path);
                 self.path = Some(path);
@@ -487,6 +501,10 @@ impl SpanmarkApp {
             Done::Saved { result: Err(e), .. } => {
                 self.guard.save_abandoned();
                 self.show_error(format!("Could not save. {e}"));
+            }
+            // The guard keeps a waiting action for the answer.
+            Done::SaveRefused { path, deleted } => {
+                self.modals.push(Modal::Overwrite { path, deleted });
             }
             Done::Exported(format, path, Ok(report)) => {
                 self.status = format!("Exported to {}.", path.display());

@@ -18,14 +18,16 @@ use crate::model::Project;
 
 /// What a job produced.
 pub(super) enum Done {
-    /// A project was read from `path`.
-    Opened(PathBuf, Result<Project, io::IoError>),
-    /// History state `state` was written to `path`.
+    /// A project was read from `path`, with the stamp of what was read.
+    Opened(PathBuf, Result<(Project, io::DiskStamp), io::IoError>),
+    /// History state `state` was written to `path` (the stamp of what was written).
     Saved {
         path: PathBuf,
         state: u64,
-        result: Result<(), io::IoError>,
+        result: Result<io::DiskStamp, io::IoError>,
     },
+    /// Not saved: the file changed (or was deleted) on disk since it was read.
+    SaveRefused { path: PathBuf, deleted: bool },
     /// An export to `path`.
     Exported(
         export::Format,

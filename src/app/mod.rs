@@ -13,13 +13,14 @@ mod modal;
 mod recovery;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use eframe::egui::{self, ViewportCommand};
 
 pub use file_dialogs::saves_dir;
 
-use crate::io::{self, recovery::AUTOSAVE_INTERVAL};
+use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
 use crate::model::{Document, LabelId, Project, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
@@ -45,39 +46,6 @@ pub enum Startup {
     Paths(Vec<PathBuf>),
 }
 
-/// What a file looked like on disk, to notice changes by other programs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FileStamp {
-    modified: SystemTime,
-    len: u64,
-}
-
-/// How a file on disk compares with what spanmark read or wrote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DiskState {
-    Unchanged,
-    Changed,
-    Deleted,
-}
-
-impl FileStamp {
-    fn of(path: &Path) -> Option<Self> {
-        let m = std::fs::metadata(path).ok()?;
-        Some(Self {
-            modified: m.modified().ok()?,
-            len: m.len(),
-        })
-    }
-
-    fn check(&self, path: &Path) -> DiskState {
-        match Self::of(path) {
-            None => DiskState::Deleted,
-            Some(s) if s == *self => DiskState::Unchanged,
-            Some(_) => DiskState::Changed,
-        }
-    }
-}
-
 /// The application: one workspace (project + undo history) and the view state.
 pub struct SpanmarkApp {
     ws: Workspace,
@@ -98,8 +66,9 @@ pub struct SpanmarkApp {
     guard: Guard,
     /// Open, save, export and autosave, one at a time, off the UI thread in the window.
     jobs: Jobs,
-    /// Where recovery copies go; `None` turns autosave off (tests, tools).
-    recovery_dir: Option<PathBuf>,
+    /// This instance's claim on the recovery folder (a lock other instances see);
+    /// `None` turns autosave off (tests, tools).
+    recovery: Option<Arc<io::recovery::Session>>,
     /// The recovery copy written for the current unsaved changes, if any.
     recovery_file: Option<PathBuf>,
     last_autosave: Instant,
@@ -107,7 +76,7 @@ pub struct SpanmarkApp {
     autosave_every: Duration,
     /// The project file as it was when opened or saved, to notice another program
     /// changing it.
-    disk_stamp: Option<FileStamp>,
+    disk_stamp: Option<DiskStamp>,
     /// The user chose to quit: the window closes, with or without unsaved changes.
     allow_close: bool,
     title: String,
@@ -154,7 +123,7 @@ impl SpanmarkApp {
             modals: Vec::new(),
             guard: Guard::Idle,
             jobs: Jobs::new(false),
-            recovery_dir: None,
+            recovery: None,
             recovery_file: None,
             last_autosave: Instant::now(),
             autosave_every: AUTOSAVE_INTERVAL,
@@ -191,8 +160,8 @@ impl SpanmarkApp {
         if let [single] = paths.as_slice()
             && file_dialogs::is_project_path(single)
         {
-            match io::load_project(single) {
-                Ok(p) => self.replace_project(p, Some(single.clone())),
+            match io::load_project_stamped(single) {
+                Ok((p, stamp)) => self.replace_project(p, Some((single.clone(), stamp))),
                 Err(e) => {
                     self.replace_project(Project::default(), None);
                     self.show_error(e.to_string());
@@ -295,12 +264,14 @@ impl SpanmarkApp {
         self.modals.push(Modal::Error(message));
     }
 
-    fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
+    /// Shows another project: from `file` (its path and what was read there), or new.
+    fn replace_project(&mut self, project: Project, file: Option<(PathBuf, DiskStamp)>) {
         // Whatever happens to the old project, its recovery copy is settled by now (saved,
         // or discarded by the user).
         self.drop_recovery();
         self.ws = Workspace::new(project);
-        self.disk_stamp = path.as_deref().and_then(FileStamp::of);
+        let (path, stamp) = file.unzip();
+        self.disk_stamp = stamp;
         self.path = path;
         self.current = 0;
         self.view.reset();

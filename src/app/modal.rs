@@ -218,7 +218,7 @@ impl SpanmarkApp {
                 });
                 match choice {
                     Some(true) => {
-                        self.write_to(ctx, path);
+                        self.write_to(ctx, path, None);
                         None
                     }
                     Some(false) => {

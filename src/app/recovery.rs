@@ -2,6 +2,7 @@
 //! offered after a crash. Where copies live is `io::recovery`'s business.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -16,8 +17,13 @@ impl SpanmarkApp {
     /// Turns on autosave into `dir` (for never-saved projects) and looks there, and beside
     /// the open project, for a recovery copy left by a crash.
     pub fn with_recovery_dir(mut self, dir: PathBuf) -> Self {
-        self.recovery_dir = Some(dir);
-        self.check_recovery();
+        match recovery::Session::start(&dir) {
+            Ok(session) => {
+                self.recovery = Some(Arc::new(session));
+                self.check_recovery();
+            }
+            Err(e) => self.show_error(format!("Autosave is off: no recovery folder. {e}")),
+        }
         self
     }
 
@@ -36,22 +42,22 @@ impl SpanmarkApp {
     /// Writes a recovery copy now, on this thread, if there are unsaved changes (autosave
     /// does this every 30 s in the background); returns where it went.
     pub fn autosave_now(&mut self) -> Option<PathBuf> {
-        let dir = self.recovery_dir.clone()?;
+        let session = self.recovery.clone()?;
         self.last_autosave = Instant::now();
         if !self.ws.is_dirty() {
             return None;
         }
-        let result = recovery::write(self.ws.project(), self.path.as_deref(), &dir);
+        let result = session.write(self.ws.project(), self.path.as_deref());
         let written = result.as_ref().ok().cloned();
         self.autosaved(result);
         written
     }
 
     pub(super) fn check_recovery(&mut self) {
-        let Some(dir) = &self.recovery_dir else {
+        let Some(session) = &self.recovery else {
             return;
         };
-        match recovery::find(self.path.as_deref(), dir) {
+        match session.find(self.path.as_deref()) {
             Some(Ok(found)) => self.modals.push(Modal::Recovery(found)),
             Some(Err(e)) => self.show_error(format!("A recovery copy could not be read. {e}")),
             None => {}
@@ -61,7 +67,7 @@ impl SpanmarkApp {
     /// Every frame: start an autosave when one is due, or drop the copy when the project
     /// is back at its saved state (e.g. by undo).
     pub(super) fn autosave_tick(&mut self, ctx: &egui::Context) {
-        let Some(dir) = self.recovery_dir.clone() else {
+        let Some(session) = self.recovery.clone() else {
             return;
         };
         if !self.ws.is_dirty() {
@@ -85,7 +91,7 @@ impl SpanmarkApp {
             Kind::Background,
             "Autosave".to_string(),
             Duration::ZERO,
-            move || Done::Autosaved(recovery::write(&project, path.as_deref(), &dir)),
+            move || Done::Autosaved(session.write(&project, path.as_deref())),
         );
     }
 
@@ -122,8 +128,9 @@ impl SpanmarkApp {
     /// Restores the offered copy: unsaved until the user saves it, and the copy stays
     /// until then.
     pub(super) fn restore(&mut self, offer: recovery::Recovery) {
-        let path = self.path.clone();
-        self.replace_project(offer.project, path);
+        // The project file stays what the copy will be saved over.
+        let file = self.path.clone().zip(self.disk_stamp);
+        self.replace_project(offer.project, file);
         self.ws = Workspace::restored(self.ws.project().clone());
         self.recovery_file = Some(offer.path);
         self.status = "Restored the recovery copy; save to keep it.".to_string();
