@@ -202,3 +202,30 @@ fn enter_in_the_path_field_is_the_default_button() {
     h.run();
     assert_eq!(h.state().path(), Some(saved.as_path()));
 }
+
+#[test]
+fn double_click_on_a_possessive_selects_the_name_alone() {
+    let mut h = harness();
+    let byte = SAMPLE_TEXT.find("Afghanistan's independence").unwrap();
+    let start = SAMPLE_TEXT[..byte].chars().count();
+    let p = h.state().view().char_screen_pos(start + 3).unwrap();
+    h.hover_at(p);
+    h.run();
+    // A harness step is 0.25 s of simulated time: allow a slow double-click.
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
+    for _ in 0..2 {
+        h.drag_at(p);
+        h.step();
+        h.event(eframe::egui::Event::PointerButton {
+            pos: p,
+            button: eframe::egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+    let sel = h.state().view().selection.expect("a word is selected");
+    assert_eq!(sel.range(), (start, start + "Afghanistan".len()));
+}
