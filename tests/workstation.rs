@@ -229,3 +229,79 @@ fn double_click_on_a_possessive_selects_the_name_alone() {
     let sel = h.state().view().selection.expect("a word is selected");
     assert_eq!(sel.range(), (start, start + "Afghanistan".len()));
 }
+
+/// The selected span's text.
+fn selected_text(h: &Harness<'_, SpanmarkApp>) -> Option<String> {
+    let span = h.state().view().selected_span?;
+    let doc = &h.state().workspace().project().documents()[h.state().current_document()];
+    Some(doc.span_text(&span).to_string())
+}
+
+#[test]
+fn tab_and_shift_tab_step_through_spans() {
+    let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    // Jumping to a span scrolls smoothly over a few frames.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .with_max_steps(32)
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(vec![project])));
+    h.run();
+    let doc = &h.state().workspace().project().documents()[0];
+    let texts: Vec<String> = doc
+        .spans()
+        .iter()
+        .map(|s| doc.span_text(s).to_string())
+        .collect();
+    assert!(texts.len() >= 3);
+    // Click a toolbar button first: Tab must still step spans, not move button focus.
+    h.get_by_label("Snap to words").click();
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), Some(&texts[0]));
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), Some(&texts[1]));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), Some(&texts[0]));
+    // Wraps around backwards; a label key relabels what Tab selected.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), texts.last());
+}
+
+#[test]
+fn ctrl_enter_marks_done_and_opens_the_next_todo_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|n| {
+            let p = dir.path().join(format!("{n}.txt"));
+            std::fs::write(&p, format!("Document {n}.")).unwrap();
+            p
+        })
+        .collect();
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(paths)));
+    h.run();
+    h.state_mut().apply(
+        &eframe::egui::Context::default(),
+        spanmark::ui::Action::SetStatus(1, spanmark::model::Status::Done),
+    );
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    let status = |h: &Harness<'_, SpanmarkApp>, i: usize| {
+        h.state().workspace().project().documents()[i].status
+    };
+    assert_eq!(status(&h, 0), spanmark::model::Status::Done);
+    // b is done already: c is next.
+    assert_eq!(h.state().current_document(), 2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(status(&h, 2), spanmark::model::Status::Done);
+    assert!(h.state().status().contains("Every document is done"));
+    assert!(h.query_by_label("3 / 3 done").is_some());
+}

@@ -14,7 +14,7 @@ use crate::io::{
     self, DiskStamp, DiskState,
     export::{self, ExportOptions, Format, Scheme},
 };
-use crate::model::{Edit, LabelId, ModelError, Project, Span, text::ellipsize};
+use crate::model::{Edit, LabelId, ModelError, Project, Span, Status, text::ellipsize};
 use crate::ui::{Action, PathPurpose, Selection};
 
 impl SpanmarkApp {
@@ -155,6 +155,8 @@ impl SpanmarkApp {
                 self.find_step(action != Action::FindPrevious);
             }
             Action::CloseFind => self.find.close(),
+            Action::StepSpan { forward } => self.step_span(forward),
+            Action::DoneAndNext => self.done_and_next(),
             Action::OpenLabels => self.labels.open = true,
             Action::OpenStats => self.stats.open = true,
             Action::AddLabel(label) => {
@@ -199,6 +201,81 @@ impl SpanmarkApp {
                     self.status = format!("Deleted label {name} (Ctrl+Z brings it back).");
                 }
             }
+        }
+    }
+
+    fn step_span(&mut self, forward: bool) {
+        let Some(doc) = self.ws.project().document(self.current) else {
+            return;
+        };
+        let spans = doc.spans().as_slice();
+        if spans.is_empty() {
+            self.status = "This document has no spans yet.".to_string();
+            return;
+        }
+        // Spans are sorted by start: from the selected span, else from the selection or
+        // the top of the screen.
+        let n = spans.len();
+        let next = match self
+            .view
+            .selected_span
+            .and_then(|s| spans.iter().position(|x| *x == s))
+        {
+            Some(i) if forward => (i + 1) % n,
+            Some(i) => (i + n - 1) % n,
+            None => {
+                let from = self
+                    .view
+                    .selection
+                    .map(|s| s.range().0)
+                    .or_else(|| self.view.first_visible())
+                    .unwrap_or(0);
+                let at = spans.partition_point(|s| s.start() < from);
+                if forward { at % n } else { (at + n - 1) % n }
+            }
+        };
+        let span = spans[next];
+        self.view.selection = None;
+        self.view.selected_span = Some(span);
+        self.view.scroll_to(span.start());
+    }
+
+    fn done_and_next(&mut self) {
+        let project = self.ws.project();
+        let n = project.documents().len();
+        if n == 0 {
+            return;
+        }
+        let doc = self.current;
+        if project
+            .document(doc)
+            .is_some_and(|d| d.status != Status::Done)
+        {
+            let _ = self.edit(
+                "mark done".to_string(),
+                vec![Edit::SetStatus {
+                    doc,
+                    status: Status::Done,
+                }],
+            );
+        }
+        let project = self.ws.project();
+        let todo = (1..n).map(|k| (doc + k) % n).find(|&i| {
+            project
+                .document(i)
+                .is_some_and(|d| d.status != Status::Done)
+        });
+        match todo {
+            Some(i) => {
+                self.current = i;
+                self.view.reset();
+                let name = project
+                    .document(i)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default();
+                self.status = format!("Marked done; now {name}.");
+            }
+            None => self.status = "Marked done. Every document is done.".to_string(),
         }
     }
 

@@ -86,6 +86,14 @@ pub enum Action {
     FindChanged,
     /// Hide the find bar, keeping the current match selected.
     CloseFind,
+    /// Select the next span of the document (or the previous one), from the selected span,
+    /// the selection, or the top of what is on screen; wraps around.
+    StepSpan {
+        /// Next (`true`) or previous.
+        forward: bool,
+    },
+    /// Mark the document done and show the next document still to do.
+    DoneAndNext,
     /// Show the label editor.
     OpenLabels,
     /// Show the statistics window.

@@ -108,6 +108,19 @@ pub fn menu_bar(
             {
                 actions.push(Action::ClearSelection);
             }
+            if item(ui, "Next span", Some(&shortcuts::NEXT_SPAN)) {
+                actions.push(Action::StepSpan { forward: true });
+            }
+            if item(ui, "Previous span", Some(&shortcuts::PREVIOUS_SPAN)) {
+                actions.push(Action::StepSpan { forward: false });
+            }
+            if item(
+                ui,
+                "Mark done, next document",
+                Some(&shortcuts::DONE_AND_NEXT),
+            ) {
+                actions.push(Action::DoneAndNext);
+            }
             ui.separator();
             if item(ui, "Labels…", Some(&shortcuts::LABELS)) {
                 actions.push(Action::OpenLabels);
@@ -166,6 +179,11 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     ("Del, Backspace", "delete the selected span"),
     ("Esc", "clear the selection"),
+    ("Tab, Shift+Tab", "select the next / previous span"),
+    (
+        "Ctrl+Enter",
+        "mark the document done and open the next to-do one",
+    ),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
     ("Ctrl+N / O / S", "new / open / save"),
