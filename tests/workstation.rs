@@ -305,3 +305,33 @@ fn ctrl_enter_marks_done_and_opens_the_next_todo_document() {
     assert!(h.state().status().contains("Every document is done"));
     assert!(h.query_by_label("3 / 3 done").is_some());
 }
+
+#[test]
+fn the_label_picker_filters_and_enter_labels_the_selection() {
+    let mut h = harness();
+    // Twelve labels: more than keys make comfortable.
+    for _ in 0..7 {
+        let label = spanmark::ui::labels::new_label(h.state().workspace().project());
+        h.state_mut().apply(
+            &eframe::egui::Context::default(),
+            spanmark::ui::Action::AddLabel(label),
+        );
+    }
+    h.run();
+    assert_eq!(label_names(&h).len(), 12);
+    let (start, end) = select_bagram(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    h.get_by_role(Role::TextInput).type_text("label1");
+    h.run();
+    // LABEL10, LABEL11, LABEL12 match; Down picks the second.
+    h.key_press(Key::ArrowDown);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let project = h.state().workspace().project();
+    let span = project.documents()[0].spans().as_slice()[0];
+    assert_eq!((span.start(), span.end()), (start, end));
+    assert_eq!(project.label(span.label()).unwrap().name, "LABEL11");
+    assert!(h.query_by_label("Label as…").is_none(), "the picker closed");
+}

@@ -158,6 +158,7 @@ impl SpanmarkApp {
             Action::StepSpan { forward } => self.step_span(forward),
             Action::DoneAndNext => self.done_and_next(),
             Action::OpenLabels => self.labels.open = true,
+            Action::OpenLabelPicker => self.picker.open(),
             Action::OpenStats => self.stats.open = true,
             Action::AddLabel(label) => {
                 let name = label.name.clone();

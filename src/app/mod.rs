@@ -24,6 +24,7 @@ use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
 use crate::model::{Document, LabelId, Project, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
+use crate::ui::picker::LabelPicker;
 use crate::ui::shortcuts::{self, KeyState};
 use crate::ui::stats::StatsView;
 use crate::ui::{Action, DocView, panels};
@@ -54,6 +55,7 @@ pub struct SpanmarkApp {
     view: DocView,
     find: FindBar,
     labels: LabelEditor,
+    picker: LabelPicker,
     stats: StatsView,
     snap: bool,
     hidden_labels: Vec<LabelId>,
@@ -114,6 +116,7 @@ impl SpanmarkApp {
             view: DocView::default(),
             find: FindBar::default(),
             labels: LabelEditor::default(),
+            picker: LabelPicker::default(),
             stats: StatsView::default(),
             snap: true,
             hidden_labels: Vec::new(),
@@ -418,7 +421,7 @@ impl eframe::App for SpanmarkApp {
         Self::dropped_files(&ctx, &mut actions);
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),
-            modal: !self.modals.is_empty() || self.guard.asking().is_some(),
+            modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
             find_open: self.find.open,
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
@@ -426,6 +429,7 @@ impl eframe::App for SpanmarkApp {
         self.panels(ui, &mut actions);
         self.labels.show(&ctx, self.ws.project(), &mut actions);
         self.stats.show(&ctx, &self.ws);
+        self.picker.show(&ctx, self.ws.project(), &mut actions);
         self.dialogs(&ctx, &mut actions);
 
         for action in actions {

@@ -5,6 +5,7 @@ pub mod doc_view;
 pub mod find;
 pub mod labels;
 pub mod panels;
+pub mod picker;
 pub mod shortcuts;
 pub mod stats;
 
@@ -96,6 +97,8 @@ pub enum Action {
     DoneAndNext,
     /// Show the label editor.
     OpenLabels,
+    /// Show the searchable label picker.
+    OpenLabelPicker,
     /// Show the statistics window.
     OpenStats,
     /// Add a label at the end.

@@ -122,6 +122,9 @@ pub fn menu_bar(
                 actions.push(Action::DoneAndNext);
             }
             ui.separator();
+            if item(ui, "Label as…", Some(&shortcuts::PICK_LABEL)) {
+                actions.push(Action::OpenLabelPicker);
+            }
             if item(ui, "Labels…", Some(&shortcuts::LABELS)) {
                 actions.push(Action::OpenLabels);
             }
@@ -189,6 +192,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("Ctrl+N / O / S", "new / open / save"),
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+E", "export a dataset"),
+    (
+        "Ctrl+K",
+        "label picker: type to filter, arrows, Enter labels the selection",
+    ),
     (
         "Ctrl+L",
         "labels: add, rename, recolour, keys, order, delete",

@@ -30,6 +30,8 @@ pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 /// The label editor.
 pub const LABELS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+/// The searchable label picker.
+pub const PICK_LABEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
 /// Select the next span.
 pub const NEXT_SPAN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Tab);
 /// Select the previous span.
@@ -86,6 +88,9 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         }
         if i.consume_shortcut(&LABELS) {
             actions.push(Action::OpenLabels);
+        }
+        if i.consume_shortcut(&PICK_LABEL) {
+            actions.push(Action::OpenLabelPicker);
         }
         if i.consume_shortcut(&FIND_PREVIOUS) {
             actions.push(Action::FindPrevious);
