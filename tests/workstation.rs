@@ -335,3 +335,48 @@ fn the_label_picker_filters_and_enter_labels_the_selection() {
     assert_eq!(project.label(span.label()).unwrap().name, "LABEL11");
     assert!(h.query_by_label("Label as…").is_none(), "the picker closed");
 }
+
+#[test]
+fn labels_imported_from_labels_json_and_kept_for_new_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags = dir.path().join("labels.json");
+    std::fs::write(
+        &tags,
+        r#"["O", "B-GPE", "I-GPE", "B-PERSON", "I-PERSON", "B-EVENT"]"#,
+    )
+    .unwrap();
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    h.get_by_label("Import from path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    // The path field (the label editor's name fields are text inputs too).
+    h.get_all_by_role(Role::TextInput)
+        .last()
+        .unwrap()
+        .type_text(&tags.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    // PERSON is known: GPE and EVENT are added, with keys no label has.
+    assert_eq!(
+        label_names(&h),
+        ["PERSON", "PLACE", "ORG", "DATE", "QUOTE", "GPE", "EVENT"]
+    );
+    let project = h.state().workspace().project();
+    assert_eq!(project.labels()[5].hotkey, Some('6'));
+    assert_eq!(project.labels()[6].hotkey, Some('7'));
+    let colours: std::collections::HashSet<_> = project.labels().iter().map(|l| l.color).collect();
+    assert_eq!(colours.len(), 7, "every label has its own colour");
+    h.get_by_label("Use for new projects").click();
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().workspace().project().documents().is_empty());
+    assert_eq!(label_names(&h).len(), 7);
+}

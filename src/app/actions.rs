@@ -66,7 +66,9 @@ impl SpanmarkApp {
                 self.after_history(done, "Redid", "Nothing to redo.");
             }
             Action::New => {
-                self.replace_project(Project::default(), None);
+                let project =
+                    Project::new(self.default_labels.clone(), Vec::new()).unwrap_or_default();
+                self.replace_project(project, None);
                 self.status = "New project: add documents with File › Add documents…".to_string();
             }
             Action::Open if !file_dialogs::native() => {
@@ -159,6 +161,25 @@ impl SpanmarkApp {
             Action::DoneAndNext => self.done_and_next(),
             Action::OpenLabels => self.labels.open = true,
             Action::OpenLabelPicker => self.picker.open(),
+            Action::ImportLabels if !file_dialogs::native() => {
+                self.perform(ctx, Action::PromptPath(PathPurpose::ImportLabels));
+            }
+            Action::ImportLabels => match file_dialogs::label_set() {
+                Some(path) => self.import_labels(&path),
+                None => self.status = no_dialog_hint("Edit › Labels… › Import from path…"),
+            },
+            Action::ImportLabelsFrom(path) => self.import_labels(&path),
+            Action::UseLabelsForNewProjects => {
+                self.default_labels = self.ws.project().labels().to_vec();
+                self.status = format!(
+                    "New projects start with these {} labels.",
+                    self.default_labels.len()
+                );
+            }
+            Action::BuiltInLabelsForNewProjects => {
+                self.default_labels = crate::model::default_labels();
+                self.status = "New projects start with the built-in labels.".to_string();
+            }
             Action::OpenStats => self.stats.open = true,
             Action::AddLabel(label) => {
                 let name = label.name.clone();
@@ -277,6 +298,34 @@ impl SpanmarkApp {
                 self.status = format!("Marked done; now {name}.");
             }
             None => self.status = "Marked done. Every document is done.".to_string(),
+        }
+    }
+
+    fn import_labels(&mut self, path: &std::path::Path) {
+        let labels = match io::labels::read_label_set(path) {
+            Ok(l) => l,
+            Err(e) => {
+                self.show_error(format!("No labels were imported. {e}"));
+                return;
+            }
+        };
+        match self.ws.project().import_labels_edit(&labels) {
+            Some(edit) => {
+                let n = match &edit {
+                    Edit::AddLabels { labels } => labels.len(),
+                    _ => 0,
+                };
+                let what = format!("import {n} label(s)");
+                if self.edit(what, vec![edit]).is_ok() {
+                    self.status = format!(
+                        "Imported {n} label(s) from {} (Ctrl+Z takes them out).",
+                        path.display()
+                    );
+                }
+            }
+            None => {
+                self.status = format!("{} has no label this project lacks.", path.display());
+            }
         }
     }
 

@@ -21,7 +21,7 @@ use eframe::egui::{self, ViewportCommand};
 pub use file_dialogs::saves_dir;
 
 use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
-use crate::model::{Document, LabelId, Project, Workspace, default_labels};
+use crate::model::{Document, Label, LabelId, Project, Rgb, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
 use crate::ui::picker::LabelPicker;
@@ -47,6 +47,33 @@ pub enum Startup {
     Paths(Vec<PathBuf>),
 }
 
+/// A label as remembered in eframe's storage (the labels new projects start with).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredLabel {
+    name: String,
+    color: String,
+    key: Option<char>,
+}
+
+impl StoredLabel {
+    fn from(l: &Label) -> Self {
+        Self {
+            name: l.name.clone(),
+            color: l.color.to_hex(),
+            key: l.hotkey,
+        }
+    }
+
+    /// `None` if the colour does not parse (settings edited by hand): the built-in set.
+    fn into_label(self) -> Option<Label> {
+        Some(Label {
+            name: self.name,
+            color: Rgb::from_hex(&self.color)?,
+            hotkey: self.key,
+        })
+    }
+}
+
 /// The application: one workspace (project + undo history) and the view state.
 pub struct SpanmarkApp {
     ws: Workspace,
@@ -61,6 +88,8 @@ pub struct SpanmarkApp {
     hidden_labels: Vec<LabelId>,
     span_list: panels::SpanList,
     recent: Vec<PathBuf>,
+    /// The labels a new project starts with (remembered across runs).
+    default_labels: Vec<Label>,
     status: String,
     /// Open dialogs and questions; the last one is shown.
     modals: Vec<Modal>,
@@ -98,6 +127,11 @@ impl SpanmarkApp {
         if let Some(storage) = cc.storage {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
+            if let Some(labels) = eframe::get_value::<Vec<StoredLabel>>(storage, "new_labels")
+                .and_then(|l| l.into_iter().map(StoredLabel::into_label).collect())
+            {
+                app.default_labels = labels;
+            }
         }
         app.jobs.set_threaded(true);
         match eframe::storage_dir("spanmark") {
@@ -122,6 +156,7 @@ impl SpanmarkApp {
             hidden_labels: Vec::new(),
             span_list: panels::SpanList::default(),
             recent: Vec::new(),
+            default_labels: default_labels(),
             status: String::new(),
             modals: Vec::new(),
             guard: Guard::Idle,
@@ -447,6 +482,8 @@ impl eframe::App for SpanmarkApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, "recent", &self.recent);
         eframe::set_value(storage, "snap_to_words", &self.snap);
+        let labels: Vec<StoredLabel> = self.default_labels.iter().map(StoredLabel::from).collect();
+        eframe::set_value(storage, "new_labels", &labels);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -99,6 +99,14 @@ pub enum Action {
     OpenLabels,
     /// Show the searchable label picker.
     OpenLabelPicker,
+    /// Choose a project file or labels.json to import labels from.
+    ImportLabels,
+    /// Add the labels of this file (a project or a labels.json) that are new here.
+    ImportLabelsFrom(PathBuf),
+    /// New projects start with this project's labels (remembered across runs).
+    UseLabelsForNewProjects,
+    /// New projects start with the built-in labels again.
+    BuiltInLabelsForNewProjects,
     /// Show the statistics window.
     OpenStats,
     /// Add a label at the end.
@@ -132,6 +140,8 @@ pub enum PathPurpose {
     Save,
     /// Add text, JSONL or brat files (one path per line).
     AddDocuments,
+    /// Import labels from a project file or a labels.json.
+    ImportLabels,
 }
 
 /// A label colour as egui colour.
