@@ -44,7 +44,7 @@ fn labels_from_tags(tags: &[String]) -> Vec<Label> {
     let mut labels: Vec<Label> = Vec::new();
     for tag in tags {
         let name = match tag.split_once('-') {
-            Some((p, name)) if matches!(p, "B" | "I" | "L" | "U" | "E" | "S") => name,
+            Some(("B" | "I" | "L" | "U" | "E" | "S", name)) => name,
             _ => tag.as_str(),
         };
         if name == "O" || name.is_empty() || labels.iter().any(|l| l.name == name) {
