@@ -2,7 +2,7 @@
 //! standoff. Nothing is half-done: an import returns every document or an error naming
 //! the file and line, unless `skip_bad` asks to skip bad records (each one listed).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -221,7 +221,53 @@ fn jsonl_record(imp: &mut Imported, line: &str, base: &str, n: usize) -> Result<
             .map_err(|err| format!("span [{s}, {e}, {label:?}]: {err}"))?;
         spans.push(span);
     }
-    Document::with_spans(name, text, spans).map_err(|e| e.to_string())
+    let doc = Document::with_spans(name, text, spans).map_err(|e| e.to_string())?;
+    let notes = match value.get("notes") {
+        Some(v) => parse_notes(imp, v, &doc)?,
+        None => Vec::new(),
+    };
+    doc.with_notes(notes).map_err(|e| e.to_string())
+}
+
+/// Reads `"notes": [[start, end, label, note]]`: each must name a span of the record.
+/// Two notes on one span are kept, one after the other.
+fn parse_notes(
+    imp: &mut Imported,
+    value: &Value,
+    doc: &Document,
+) -> Result<Vec<(Span, String)>, String> {
+    let Some(items) = value.as_array() else {
+        return Err("\"notes\" must be a list".to_string());
+    };
+    let mut notes: Vec<(Span, String)> = Vec::with_capacity(items.len());
+    for item in items {
+        let bad = || format!("bad note {item}: expected [start, end, \"LABEL\", \"note\"]");
+        let Some([s, e, label, note]) = item.as_array().map(Vec::as_slice) else {
+            return Err(bad());
+        };
+        let (Some(s), Some(e), Some(label), Some(note)) =
+            (s.as_u64(), e.as_u64(), label.as_str(), note.as_str())
+        else {
+            return Err(bad());
+        };
+        // Only a label the spans use can match, so this adds no label of its own.
+        let span = imp
+            .labels
+            .iter()
+            .position(|l| l.name == label)
+            .and_then(|i| LabelId::from_index(i).ok())
+            .and_then(|id| Span::new(s as usize, e as usize, id).ok())
+            .filter(|span| doc.spans().contains(span))
+            .ok_or_else(|| format!("note on [{s}, {e}, {label:?}], which is not in \"label\""))?;
+        match notes.iter_mut().find(|(sp, _)| *sp == span) {
+            Some((_, text)) => {
+                text.push('\n');
+                text.push_str(note);
+            }
+            None => notes.push((span, note.to_string())),
+        }
+    }
+    Ok(notes)
 }
 
 fn import_brat(
@@ -238,10 +284,13 @@ fn import_brat(
     let stripped = raw.strip_prefix('\u{feff}');
     let text = crate::model::Text::new(stripped.unwrap_or(&raw).to_string());
     let mut lines = Vec::new();
+    let mut notes = Vec::new();
     let mut other = 0;
     for (i, line) in source.lines().enumerate() {
         if line.starts_with('T') {
             lines.push((i + 1, parse_brat_line(line)));
+        } else if let Some(note) = parse_brat_note(line) {
+            notes.push((i + 1, note));
         } else if !line.trim().is_empty() {
             other += 1;
         }
@@ -268,6 +317,8 @@ fn import_brat(
         }
     };
     let mut spans = Vec::new();
+    // The spans each T id became, for the notes that refer to it.
+    let mut by_id: HashMap<String, Vec<Span>> = HashMap::new();
     for (n, parsed) in lines {
         let result = parsed.and_then(|t_line| {
             let shifted = check_brat_text(&text, &t_line, shift)?;
@@ -276,10 +327,10 @@ fn import_brat(
                 .iter()
                 .map(|&(s, e)| Span::new(s, e, id).map_err(|err| err.to_string()))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(spans)
+            Ok((t_line.id, spans))
         });
         match result {
-            Ok(mut s) => {
+            Ok((t_id, mut s)) => {
                 if s.len() > 1 {
                     imp.notes.push(format!(
                         "{}:{n}: discontinuous span split into {} spans",
@@ -287,6 +338,7 @@ fn import_brat(
                         s.len()
                     ));
                 }
+                by_id.entry(t_id).or_default().extend(&s);
                 spans.append(&mut s);
             }
             Err(msg) => {
@@ -299,20 +351,70 @@ fn import_brat(
             }
         }
     }
+    // A note goes to every span its T id became (all fragments of a discontinuous one);
+    // several notes on one id are kept, one after the other.
+    let mut span_notes: Vec<(Span, String)> = Vec::new();
+    for (n, note) in notes {
+        if !note.target.starts_with('T') {
+            other += 1;
+            continue;
+        }
+        let Some(targets) = by_id.get(&note.target) else {
+            let e = invalid(
+                ann,
+                format!("line {n}: note on {}, which no T line defines", note.target),
+            );
+            if opts.skip_bad {
+                imp.skipped.push(e.to_string());
+                continue;
+            }
+            return Err(e);
+        };
+        for span in targets {
+            match span_notes.iter_mut().find(|(s, _)| s == span) {
+                Some((_, text)) => {
+                    text.push('\n');
+                    text.push_str(&note.text);
+                }
+                None => span_notes.push((*span, note.text.clone())),
+            }
+        }
+    }
     if other > 0 {
         imp.notes.push(format!(
-            "{}: {other} non-entity line(s) (relations, events, notes) not imported",
+            "{}: {other} line(s) other than entities and their notes (relations, events, \
+             attributes) not imported",
             ann.display()
         ));
     }
     let doc = Document::with_spans(stem(ann), text.as_str().to_string(), spans)
+        .and_then(|d| d.with_notes(span_notes))
         .map_err(|e| invalid(ann, e.to_string()))?;
     imp.documents.push(doc);
     Ok(())
 }
 
-/// One brat `T` line: label, fragments as written, and the quoted text if present.
+/// A brat note line: `#N<TAB>AnnotatorNotes TARGET<TAB>note` (the note unescaped as
+/// spanmark's export escapes it).
+struct BratNote {
+    target: String,
+    text: String,
+}
+
+fn parse_brat_note(line: &str) -> Option<BratNote> {
+    let rest = line.strip_prefix('#')?;
+    let mut parts = rest.splitn(3, '\t');
+    let (_id, middle, text) = (parts.next()?, parts.next()?, parts.next().unwrap_or(""));
+    let target = middle.strip_prefix("AnnotatorNotes ")?.trim();
+    Some(BratNote {
+        target: target.to_string(),
+        text: super::export::brat::unescape_note(text),
+    })
+}
+
+/// One brat `T` line: id, label, fragments as written, and the quoted text if present.
 struct BratEntity {
+    id: String,
     label: String,
     frags: Vec<(usize, usize)>,
     quoted: Option<String>,
@@ -321,7 +423,7 @@ struct BratEntity {
 /// Parses `T1<TAB>LABEL s e[;s e...]<TAB>text`.
 fn parse_brat_line(line: &str) -> Result<BratEntity, String> {
     let mut parts = line.splitn(3, '\t');
-    let (_id, middle, quoted) = (parts.next(), parts.next(), parts.next());
+    let (id, middle, quoted) = (parts.next(), parts.next(), parts.next());
     let middle = middle.ok_or("expected `T<n><TAB>LABEL start end<TAB>text`")?;
     let (label, offsets) = middle
         .split_once(' ')
@@ -335,6 +437,7 @@ fn parse_brat_line(line: &str) -> Result<BratEntity, String> {
         }
     }
     Ok(BratEntity {
+        id: id.unwrap_or_default().trim().to_string(),
         label: label.to_string(),
         frags,
         quoted: quoted.map(str::to_string),
@@ -482,7 +585,10 @@ mod tests {
         let doc = &imp.documents[0];
         let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
         assert_eq!(texts, ["New", "York", "Kabul"]);
-        assert_eq!(imp.notes.len(), 2);
+        // The note on the discontinuous T1 goes to both of its fragments.
+        let noted: Vec<&str> = doc.notes().map(|(_, n)| n).collect();
+        assert_eq!(noted, ["x", "x"]);
+        assert_eq!(imp.notes.len(), 1, "{:?}", imp.notes);
         write(dir.path(), "d.ann", "T1\tPLACE 15 20\tKabul\n");
         let e = import_paths(&[ann], default_labels(), ImportOptions::default())
             .unwrap_err()
@@ -548,6 +654,82 @@ mod tests {
             .to_string();
         assert!(
             e.contains("q.ann") && e.contains("line 1") && e.contains("does not match"),
+            "{e}"
+        );
+    }
+
+    fn note_of<'a>(doc: &'a Document, text: &str) -> Option<&'a str> {
+        let span = doc.spans().iter().find(|s| doc.span_text(s) == text)?;
+        doc.note(span)
+    }
+
+    #[test]
+    fn jsonl_notes_are_read_and_must_name_a_span() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "n.jsonl",
+            "{\"text\": \"Kabul and 東京\", \"label\": [[0, 5, \"PLACE\"], [10, 12, \"PLACE\"]], \
+             \"notes\": [[10, 12, \"PLACE\", \"say \\\"Tokyo\\\"\\n👍🏽\"], [10, 12, \"PLACE\", \"again\"]]}\n",
+        );
+        let imp = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap();
+        let doc = &imp.documents[0];
+        assert_eq!(note_of(doc, "東京"), Some("say \"Tokyo\"\n👍🏽\nagain"));
+        assert_eq!(note_of(doc, "Kabul"), None);
+        for bad in [
+            "[[0, 5, \"PERSON\", \"x\"]]",
+            "[[0, 4, \"PLACE\", \"x\"]]",
+            "[[0, 5, \"NEW\", \"x\"]]",
+            "[[0, 5, \"PLACE\"]]",
+            "{}",
+        ] {
+            let p = write(
+                dir.path(),
+                "bad.jsonl",
+                &format!(
+                    "{{\"text\": \"Kabul\", \"label\": [[0, 5, \"PLACE\"]], \"notes\": {bad}}}\n"
+                ),
+            );
+            let e = import_paths(&[p], default_labels(), ImportOptions::default())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("bad.jsonl") && e.contains("line 1"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn brat_notes_unescaped_and_unknown_targets_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = write(dir.path(), "b.txt", "Kabul and 東京");
+        let ann = write(
+            dir.path(),
+            "b.ann",
+            "#1\tAnnotatorNotes T2\tline\\none\\ttab \\\\ \"q\" 👍🏽\nT1\tPLACE 0 5\tKabul\n\
+             T2\tPLACE 10 12\t東京\nR1\tnear Arg1:T1 Arg2:T2\n#2\tAnnotatorNotes R1\tnot a span\n",
+        );
+        let imp = import_paths(
+            &[txt.clone(), ann.clone()],
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let doc = &imp.documents[0];
+        assert_eq!(note_of(doc, "東京"), Some("line\none\ttab \\ \"q\" 👍🏽"));
+        assert_eq!(doc.note_count(), 1);
+        assert!(imp.notes[0].contains("2 line(s)"), "{:?}", imp.notes);
+        write(
+            dir.path(),
+            "b.ann",
+            "T1\tPLACE 0 5\tKabul\n#1\tAnnotatorNotes T9\tx\n",
+        );
+        let e = import_paths(&[txt, ann], default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("b.ann") && e.contains("line 2") && e.contains("T9"),
             "{e}"
         );
     }
