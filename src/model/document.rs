@@ -44,6 +44,9 @@ pub struct Document {
     notes: HashMap<Span, String>,
 }
 
+/// Notes as a list of (span, note), in document order where it matters.
+pub(crate) type Notes = Vec<(Span, String)>;
+
 /// A note as stored: `None` for no note, or one that is empty or only whitespace.
 fn clean(note: Option<String>) -> Option<String> {
     note.filter(|n| !n.trim().is_empty())
@@ -157,8 +160,8 @@ impl Document {
     pub(crate) fn replace_spans(
         &mut self,
         spans: Vec<Span>,
-        notes: Option<Vec<(Span, String)>>,
-    ) -> Result<(Vec<Span>, Vec<(Span, String)>), ModelError> {
+        notes: Option<Notes>,
+    ) -> Result<(Vec<Span>, Notes), ModelError> {
         for span in &spans {
             self.check_bounds(span)?;
         }
