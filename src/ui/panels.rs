@@ -352,7 +352,7 @@ fn note_editor(
     let r = ui.add(
         egui::TextEdit::multiline(&mut d.text)
             .id(id)
-            .hint_text("A note on this span (Ctrl+Enter or click away to save)")
+            .hint_text("Type a note; Ctrl+Enter saves")
             .desired_rows(3)
             .desired_width(f32::INFINITY),
     );
