@@ -1,6 +1,6 @@
 //! Interop: the real consumers (spaCy's converter, seqeval, Hugging Face `datasets`, and
 //! Python's own slicing, JSON and CSV readers) read spanmark's exports and must find
-//! exactly the expected entities. `tests/interop/check.py` does the reading;
+//! exactly the expected entities, and the notes on them where the format holds notes. `tests/interop/check.py` does the reading;
 //! `tests/interop/fixture_expected.json` is the corpus with hand-written expectations.
 //!
 //! Needs `SPANMARK_PYTHON` pointing at a Python with spacy, seqeval and datasets
@@ -48,11 +48,22 @@ fn fixture_project(expected: &serde_json::Value) -> Project {
                     .unwrap()
                 })
                 .collect();
+            let notes = d["notes"].as_array().into_iter().flatten().map(|n| {
+                let label = project.label_id(n[2].as_str().unwrap()).unwrap();
+                let span = Span::new(
+                    n[0].as_u64().unwrap() as usize,
+                    n[1].as_u64().unwrap() as usize,
+                    label,
+                )
+                .unwrap();
+                (span, n[3].as_str().unwrap().to_string())
+            });
             Document::with_spans(
                 d["name"].as_str().unwrap(),
                 d["text"].as_str().unwrap(),
                 spans,
             )
+            .and_then(|doc| doc.with_notes(notes))
             .unwrap()
         })
         .collect();

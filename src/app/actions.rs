@@ -44,6 +44,7 @@ impl SpanmarkApp {
                     self.view.scroll_to(span.start());
                 }
             }
+            Action::SetNote { doc, span, note } => self.set_note(doc, span, note),
             Action::DeleteDocument(i) => self.delete_document(i),
             Action::SelectDocument(i) => {
                 if i < self.ws.project().documents().len() && i != self.current {
@@ -422,21 +423,37 @@ impl SpanmarkApp {
                 return;
             }
             let new = old.with_label(label);
-            if self
-                .edit(
-                    format!("relabel as {name}"),
-                    vec![
-                        Edit::RemoveSpan { doc, span: old },
-                        Edit::AddSpan { doc, span: new },
-                    ],
-                )
-                .is_ok()
-            {
+            // The note moves to the relabelled span in the same undo step.
+            let edits = self.ws.project().relabel_edits(doc, old, label);
+            if self.edit(format!("relabel as {name}"), edits).is_ok() {
                 self.view.selected_span = Some(new);
                 self.status = format!("Relabelled as {name}.");
             }
         } else {
             self.status = "Select text first (drag over it), then press a label key.".to_string();
+        }
+    }
+
+    /// Sets a span's note as one undo step; nothing happens when it is unchanged.
+    fn set_note(&mut self, doc: usize, span: Span, note: String) {
+        let Some(d) = self.ws.project().document(doc) else {
+            return;
+        };
+        let note = (!note.trim().is_empty()).then_some(note);
+        if d.note(&span) == note.as_deref() {
+            return;
+        }
+        let what = match (&note, d.note(&span)) {
+            (None, _) => "remove note",
+            (Some(_), None) => "add note",
+            (Some(_), Some(_)) => "edit note",
+        };
+        let edit = Edit::SetNote { doc, span, note };
+        if self.edit(what.to_string(), vec![edit]).is_ok() {
+            self.status = format!(
+                "Did: {what} on {} (Ctrl+Z takes it back).",
+                self.label_name(&span)
+            );
         }
     }
 

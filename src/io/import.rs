@@ -2,6 +2,8 @@
 //! standoff. Nothing is half-done: an import returns every document or an error naming
 //! the file and line, unless `skip_bad` asks to skip bad records (each one listed).
 
+mod brat;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -115,7 +117,7 @@ pub fn import_paths(
         .collect();
     for path in paths {
         let result = match ext(path).as_str() {
-            "ann" => import_brat(&mut imp, &path.with_extension("txt"), path, opts),
+            "ann" => brat::import_brat(&mut imp, &path.with_extension("txt"), path, opts),
             "jsonl" | "json" => import_jsonl(&mut imp, path, opts),
             _ if brat_txts.contains(path) => Ok(()),
             _ => import_text(&mut imp, path, opts),
@@ -221,157 +223,53 @@ fn jsonl_record(imp: &mut Imported, line: &str, base: &str, n: usize) -> Result<
             .map_err(|err| format!("span [{s}, {e}, {label:?}]: {err}"))?;
         spans.push(span);
     }
-    Document::with_spans(name, text, spans).map_err(|e| e.to_string())
-}
-
-fn import_brat(
-    imp: &mut Imported,
-    txt: &Path,
-    ann: &Path,
-    opts: ImportOptions,
-) -> Result<(), IoError> {
-    let raw = read_utf8_keep_bom(txt)?;
-    let source = read_utf8(ann)?;
-    // brat reads the .txt as plain UTF-8, so a BOM is char 0 and every offset counts it.
-    // The document drops the BOM, so those offsets move down by one; a tool that stripped
-    // the BOM before counting is recognised by its quoted texts.
-    let stripped = raw.strip_prefix('\u{feff}');
-    let text = crate::model::Text::new(stripped.unwrap_or(&raw).to_string());
-    let mut lines = Vec::new();
-    let mut other = 0;
-    for (i, line) in source.lines().enumerate() {
-        if line.starts_with('T') {
-            lines.push((i + 1, parse_brat_line(line)));
-        } else if !line.trim().is_empty() {
-            other += 1;
-        }
-    }
-    let shift = match stripped {
-        None => 0,
-        Some(_) => {
-            let with_bom = crate::model::Text::new(raw.clone());
-            let quoted_match = |t: &crate::model::Text, shift: usize| {
-                lines.iter().all(|(_, l)| {
-                    l.as_ref().map_or(true, |t_line| {
-                        t_line.quoted.is_none() || check_brat_text(t, t_line, shift).is_ok()
-                    })
-                })
-            };
-            let any_quoted = lines
-                .iter()
-                .any(|(_, l)| l.as_ref().is_ok_and(|t| t.quoted.is_some()));
-            if any_quoted && !quoted_match(&with_bom, 0) && quoted_match(&text, 0) {
-                0
-            } else {
-                1
-            }
-        }
+    let doc = Document::with_spans(name, text, spans).map_err(|e| e.to_string())?;
+    let notes = match value.get("notes") {
+        Some(v) => parse_notes(imp, v, &doc)?,
+        None => Vec::new(),
     };
-    let mut spans = Vec::new();
-    for (n, parsed) in lines {
-        let result = parsed.and_then(|t_line| {
-            let shifted = check_brat_text(&text, &t_line, shift)?;
-            let id = imp.label(&t_line.label)?;
-            let spans = shifted
-                .iter()
-                .map(|&(s, e)| Span::new(s, e, id).map_err(|err| err.to_string()))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(spans)
-        });
-        match result {
-            Ok(mut s) => {
-                if s.len() > 1 {
-                    imp.notes.push(format!(
-                        "{}:{n}: discontinuous span split into {} spans",
-                        ann.display(),
-                        s.len()
-                    ));
-                }
-                spans.append(&mut s);
+    doc.with_notes(notes).map_err(|e| e.to_string())
+}
+
+/// Reads `"notes": [[start, end, label, note]]`: each must name a span of the record.
+/// Two notes on one span are kept, one after the other.
+fn parse_notes(
+    imp: &mut Imported,
+    value: &Value,
+    doc: &Document,
+) -> Result<Vec<(Span, String)>, String> {
+    let Some(items) = value.as_array() else {
+        return Err("\"notes\" must be a list".to_string());
+    };
+    let mut notes: Vec<(Span, String)> = Vec::with_capacity(items.len());
+    for item in items {
+        let bad = || format!("bad note {item}: expected [start, end, \"LABEL\", \"note\"]");
+        let Some([s, e, label, note]) = item.as_array().map(Vec::as_slice) else {
+            return Err(bad());
+        };
+        let (Some(s), Some(e), Some(label), Some(note)) =
+            (s.as_u64(), e.as_u64(), label.as_str(), note.as_str())
+        else {
+            return Err(bad());
+        };
+        // Only a label the spans use can match, so this adds no label of its own.
+        let span = imp
+            .labels
+            .iter()
+            .position(|l| l.name == label)
+            .and_then(|i| LabelId::from_index(i).ok())
+            .and_then(|id| Span::new(s as usize, e as usize, id).ok())
+            .filter(|span| doc.spans().contains(span))
+            .ok_or_else(|| format!("note on [{s}, {e}, {label:?}], which is not in \"label\""))?;
+        match notes.iter_mut().find(|(sp, _)| *sp == span) {
+            Some((_, text)) => {
+                text.push('\n');
+                text.push_str(note);
             }
-            Err(msg) => {
-                let e = invalid(ann, format!("line {n}: {msg}"));
-                if opts.skip_bad {
-                    imp.skipped.push(e.to_string());
-                } else {
-                    return Err(e);
-                }
-            }
+            None => notes.push((span, note.to_string())),
         }
     }
-    if other > 0 {
-        imp.notes.push(format!(
-            "{}: {other} non-entity line(s) (relations, events, notes) not imported",
-            ann.display()
-        ));
-    }
-    let doc = Document::with_spans(stem(ann), text.as_str().to_string(), spans)
-        .map_err(|e| invalid(ann, e.to_string()))?;
-    imp.documents.push(doc);
-    Ok(())
-}
-
-/// One brat `T` line: label, fragments as written, and the quoted text if present.
-struct BratEntity {
-    label: String,
-    frags: Vec<(usize, usize)>,
-    quoted: Option<String>,
-}
-
-/// Parses `T1<TAB>LABEL s e[;s e...]<TAB>text`.
-fn parse_brat_line(line: &str) -> Result<BratEntity, String> {
-    let mut parts = line.splitn(3, '\t');
-    let (_id, middle, quoted) = (parts.next(), parts.next(), parts.next());
-    let middle = middle.ok_or("expected `T<n><TAB>LABEL start end<TAB>text`")?;
-    let (label, offsets) = middle
-        .split_once(' ')
-        .ok_or("expected `LABEL start end` after the id")?;
-    let mut frags = Vec::new();
-    for frag in offsets.split(';') {
-        let mut nums = frag.split_whitespace().map(str::parse::<usize>);
-        match (nums.next(), nums.next(), nums.next()) {
-            (Some(Ok(s)), Some(Ok(e)), None) => frags.push((s, e)),
-            _ => return Err(format!("bad offsets {frag:?}")),
-        }
-    }
-    Ok(BratEntity {
-        label: label.to_string(),
-        frags,
-        quoted: quoted.map(str::to_string),
-    })
-}
-
-/// Moves the fragments down by `shift` (the BOM brat counted) and checks them, and the
-/// quoted text if any, against `text`. Returns the fragments in `text`'s offsets.
-fn check_brat_text(
-    text: &crate::model::Text,
-    entity: &BratEntity,
-    shift: usize,
-) -> Result<Vec<(usize, usize)>, String> {
-    let len = text.char_len();
-    let mut out = Vec::with_capacity(entity.frags.len());
-    for &(s, e) in &entity.frags {
-        // Offset 0 is the BOM itself; a fragment starting there starts at the text.
-        let (ss, es) = (s.saturating_sub(shift), e.saturating_sub(shift));
-        if e > len + shift || s >= e || ss >= es {
-            return Err(format!(
-                "offsets {s} {e} do not fit the text ({} characters)",
-                len + shift
-            ));
-        }
-        out.push((ss, es));
-    }
-    if let Some(quoted) = &entity.quoted {
-        let actual: Vec<&str> = out.iter().map(|&(s, e)| text.slice(s, e)).collect();
-        let actual = actual.join(" ");
-        // A fragment starting on the BOM quotes it; compare without it.
-        if actual != quoted.trim_start_matches('\u{feff}') {
-            return Err(format!(
-                "text {quoted:?} does not match the .txt at those offsets ({actual:?})"
-            ));
-        }
-    }
-    Ok(out)
+    Ok(notes)
 }
 
 #[cfg(test)]
@@ -482,7 +380,10 @@ mod tests {
         let doc = &imp.documents[0];
         let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
         assert_eq!(texts, ["New", "York", "Kabul"]);
-        assert_eq!(imp.notes.len(), 2);
+        // The note on the discontinuous T1 goes to both of its fragments.
+        let noted: Vec<&str> = doc.notes().map(|(_, n)| n).collect();
+        assert_eq!(noted, ["x", "x"]);
+        assert_eq!(imp.notes.len(), 1, "{:?}", imp.notes);
         write(dir.path(), "d.ann", "T1\tPLACE 15 20\tKabul\n");
         let e = import_paths(&[ann], default_labels(), ImportOptions::default())
             .unwrap_err()
@@ -548,6 +449,82 @@ mod tests {
             .to_string();
         assert!(
             e.contains("q.ann") && e.contains("line 1") && e.contains("does not match"),
+            "{e}"
+        );
+    }
+
+    fn note_of<'a>(doc: &'a Document, text: &str) -> Option<&'a str> {
+        let span = doc.spans().iter().find(|s| doc.span_text(s) == text)?;
+        doc.note(span)
+    }
+
+    #[test]
+    fn jsonl_notes_are_read_and_must_name_a_span() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "n.jsonl",
+            "{\"text\": \"Kabul and 東京\", \"label\": [[0, 5, \"PLACE\"], [10, 12, \"PLACE\"]], \
+             \"notes\": [[10, 12, \"PLACE\", \"say \\\"Tokyo\\\"\\n👍🏽\"], [10, 12, \"PLACE\", \"again\"]]}\n",
+        );
+        let imp = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap();
+        let doc = &imp.documents[0];
+        assert_eq!(note_of(doc, "東京"), Some("say \"Tokyo\"\n👍🏽\nagain"));
+        assert_eq!(note_of(doc, "Kabul"), None);
+        for bad in [
+            "[[0, 5, \"PERSON\", \"x\"]]",
+            "[[0, 4, \"PLACE\", \"x\"]]",
+            "[[0, 5, \"NEW\", \"x\"]]",
+            "[[0, 5, \"PLACE\"]]",
+            "{}",
+        ] {
+            let p = write(
+                dir.path(),
+                "bad.jsonl",
+                &format!(
+                    "{{\"text\": \"Kabul\", \"label\": [[0, 5, \"PLACE\"]], \"notes\": {bad}}}\n"
+                ),
+            );
+            let e = import_paths(&[p], default_labels(), ImportOptions::default())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("bad.jsonl") && e.contains("line 1"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn brat_notes_unescaped_and_unknown_targets_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = write(dir.path(), "b.txt", "Kabul and 東京");
+        let ann = write(
+            dir.path(),
+            "b.ann",
+            "#1\tAnnotatorNotes T2\tline\\none\\ttab \\\\ \"q\" 👍🏽\nT1\tPLACE 0 5\tKabul\n\
+             T2\tPLACE 10 12\t東京\nR1\tnear Arg1:T1 Arg2:T2\n#2\tAnnotatorNotes R1\tnot a span\n",
+        );
+        let imp = import_paths(
+            &[txt.clone(), ann.clone()],
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let doc = &imp.documents[0];
+        assert_eq!(note_of(doc, "東京"), Some("line\none\ttab \\ \"q\" 👍🏽"));
+        assert_eq!(doc.note_count(), 1);
+        assert!(imp.notes[0].contains("2 line(s)"), "{:?}", imp.notes);
+        write(
+            dir.path(),
+            "b.ann",
+            "T1\tPLACE 0 5\tKabul\n#1\tAnnotatorNotes T9\tx\n",
+        );
+        let e = import_paths(&[txt, ann], default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("b.ann") && e.contains("line 2") && e.contains("T9"),
             "{e}"
         );
     }

@@ -38,6 +38,9 @@ struct SpanOut<'a> {
     start: usize,
     end: usize,
     label: &'a str,
+    /// Left out when empty, so a project without notes is written as before.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    note: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +66,9 @@ struct SpanIn {
     start: usize,
     end: usize,
     label: String,
+    /// Absent in files without notes (and in every file before notes existed).
+    #[serde(default)]
+    note: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -139,6 +145,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                         start: s.start(),
                         end: s.end(),
                         label: project.label(s.label()).map_or("", |l| l.name.as_str()),
+                        note: d.note(s).unwrap_or(""),
                     })
                     .collect(),
             })
@@ -328,8 +335,9 @@ pub(crate) fn check_document(
     path: &Path,
 ) -> Result<Document, IoError> {
     let mut spans = Vec::with_capacity(d.spans.len());
+    let mut notes = Vec::new();
     let char_len = d.text.chars().count();
-    for (si, s) in d.spans.iter().enumerate() {
+    for (si, s) in d.spans.into_iter().enumerate() {
         let at = || format!("document {} ({:?}), span {}", di + 1, d.name, si + 1);
         let label = lookup.label_id(&s.label).ok_or_else(|| {
             invalid(
@@ -351,8 +359,12 @@ pub(crate) fn check_document(
             ));
         }
         spans.push(span);
+        if !s.note.is_empty() {
+            notes.push((span, s.note));
+        }
     }
     let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
+        .and_then(|doc| doc.with_notes(notes))
         .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
     doc.status = d.status.into();
     Ok(doc)
@@ -418,6 +430,64 @@ mod tests {
         assert_eq!(parse_project(&s, &path()).unwrap(), p);
         // Saving what was loaded is byte-identical.
         assert_eq!(to_string(&parse_project(&s, &path()).unwrap()), s);
+    }
+
+    /// Notes with quotes, line breaks, tabs, backslashes and emoji survive a save and
+    /// load; a span without a note is written exactly as before notes existed.
+    #[test]
+    fn notes_roundtrip_and_are_left_out_when_empty() {
+        let mut w = Workspace::new(sample());
+        let spans = w.project().documents()[0].spans().as_slice().to_vec();
+        let tricky = "say \"no\",\nthen\r\n\tleft\\ 👨‍👩‍👧 🇦🇫 e\u{301}";
+        w.apply(
+            "notes",
+            vec![
+                Edit::SetNote {
+                    doc: 0,
+                    span: spans[0],
+                    note: Some(tricky.to_string()),
+                },
+                Edit::SetNote {
+                    doc: 1,
+                    span: w.project().documents()[1].spans().as_slice()[1],
+                    note: Some("日本語のメモ".to_string()),
+                },
+            ],
+        )
+        .unwrap();
+        let p = w.project().clone();
+        let s = to_string(&p);
+        // One span per line still, the note escaped inside it.
+        let line = s.lines().find(|l| l.contains("note:")).unwrap();
+        assert!(
+            line.trim_start()
+                .starts_with("(start: 0, end: 47, label: \"QUOTE\", note: \""),
+            "{line}"
+        );
+        assert_eq!(s.matches("note:").count(), 2, "{s}");
+        assert!(
+            s.contains("(start: 18, end: 36, label: \"PERSON\"),\n"),
+            "{s}"
+        );
+        let back = parse_project(&s, &path()).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(back.documents()[0].note(&spans[0]), Some(tricky));
+        assert_eq!(to_string(&back), s);
+        // A file without notes is byte for byte what it was.
+        assert!(!to_string(&sample()).contains("note"));
+    }
+
+    #[test]
+    fn a_note_on_a_span_is_read_from_the_span_line() {
+        let src =
+            valid_with("(start: 18, end: 36, label: \"PERSON\", note: \"checked \\\"twice\\\"\")");
+        let p = parse_project(&src, &path()).unwrap();
+        let d = &p.documents()[0];
+        let span = d.spans().iter().find(|s| s.start() == 18).unwrap();
+        assert_eq!(d.note(span), Some("checked \"twice\""));
+        // An empty note is no note.
+        let src = valid_with("(start: 18, end: 36, label: \"PERSON\", note: \"\")");
+        assert_eq!(parse_project(&src, &path()).unwrap(), sample());
     }
 
     #[test]
@@ -514,6 +584,10 @@ pub(crate) mod proptests {
                 "(\\PC|\\n|\\r\\n|\\t){0,120}",
                 proptest::collection::vec((0usize..200, 1usize..40, 0u16..5), 0..12),
                 0usize..3,
+                proptest::collection::vec(
+                    proptest::option::of("(\\PC|\\n|\\r|\\t|\\\\|\"){1,20}"),
+                    0..12,
+                ),
             ),
             0..4,
         );
@@ -530,7 +604,7 @@ pub(crate) mod proptests {
             let n_labels = labels.len() as u16;
             let documents = docs
                 .into_iter()
-                .map(|(name, text, raw, status)| {
+                .map(|(name, text, raw, status, notes)| {
                     let len = text.chars().count();
                     let spans = raw
                         .into_iter()
@@ -540,6 +614,14 @@ pub(crate) mod proptests {
                         })
                         .collect();
                     let mut d = Document::with_spans(name, text, spans).unwrap();
+                    // Notes on some spans: any text, line breaks and quotes included.
+                    let notes: Vec<(Span, String)> = d
+                        .spans()
+                        .iter()
+                        .zip(&notes)
+                        .filter_map(|(s, n)| n.clone().map(|n| (*s, n)))
+                        .collect();
+                    d = d.with_notes(notes).unwrap();
                     d.status = Status::ALL[status];
                     d
                 })

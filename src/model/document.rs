@@ -1,6 +1,8 @@
-//! A document: immutable text plus its spans and review status.
+//! A document: immutable text plus its spans, their notes and review status.
 
-use super::{ModelError, Span, SpanSet, Text};
+use std::collections::HashMap;
+
+use super::{LabelId, ModelError, Span, SpanSet, Text};
 
 /// Where the annotator is with a document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -28,7 +30,8 @@ impl Status {
     }
 }
 
-/// One text to annotate. Its spans always lie inside its text.
+/// One text to annotate. Its spans always lie inside its text; every note belongs to one
+/// of its spans and is never blank.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
     /// Identifier shown in the UI and written by exporters (e.g. the file stem).
@@ -37,6 +40,16 @@ pub struct Document {
     pub status: Status,
     text: Text,
     spans: SpanSet,
+    /// Free-text notes by span; only spans with a non-blank note have an entry.
+    notes: HashMap<Span, String>,
+}
+
+/// Notes as a list of (span, note), in document order where it matters.
+pub(crate) type Notes = Vec<(Span, String)>;
+
+/// A note as stored: `None` for no note, or one that is empty or only whitespace.
+fn clean(note: Option<String>) -> Option<String> {
+    note.filter(|n| !n.trim().is_empty())
 }
 
 impl Document {
@@ -47,6 +60,7 @@ impl Document {
             status: Status::Todo,
             text: Text::new(text.into()),
             spans: SpanSet::default(),
+            notes: HashMap::new(),
         }
     }
 
@@ -62,6 +76,42 @@ impl Document {
         }
         doc.spans = SpanSet::from_spans(spans);
         Ok(doc)
+    }
+
+    /// The same document with these notes added (blank notes are skipped); fails with
+    /// [`ModelError::NoSuchSpan`] for a note on a span the document does not have.
+    pub fn with_notes(
+        mut self,
+        notes: impl IntoIterator<Item = (Span, String)>,
+    ) -> Result<Self, ModelError> {
+        for (span, note) in notes {
+            self.set_note(span, Some(note))?;
+        }
+        Ok(self)
+    }
+
+    /// The note on a span, if it has one.
+    pub fn note(&self, span: &Span) -> Option<&str> {
+        self.notes.get(span).map(String::as_str)
+    }
+
+    /// The spans that have a note, with it, in document order.
+    pub fn notes(&self) -> impl Iterator<Item = (&Span, &str)> {
+        // Through the spans, not the map: exports and lists want document order.
+        self.spans
+            .iter()
+            .filter_map(|s| self.notes.get(s).map(|n| (s, n.as_str())))
+    }
+
+    /// How many spans have a note.
+    pub fn note_count(&self) -> usize {
+        self.notes.len()
+    }
+
+    /// The spans the note map holds, straight from it (for checking the invariant).
+    #[cfg(test)]
+    pub(crate) fn note_keys(&self) -> impl Iterator<Item = (&Span, &String)> {
+        self.notes.iter()
     }
 
     /// The text.
@@ -103,25 +153,93 @@ impl Document {
         }
     }
 
-    /// Replaces all spans (each checked against the text); returns the old ones. Exact
-    /// duplicates collapse into one, as in [`SpanSet::from_spans`].
-    pub(crate) fn replace_spans(&mut self, spans: Vec<Span>) -> Result<Vec<Span>, ModelError> {
+    /// Replaces all spans (each checked against the text) and returns the old spans and
+    /// all the old notes. Exact duplicates collapse into one, as in
+    /// [`SpanSet::from_spans`]. With `notes`, those become the notes (each must be on one
+    /// of the new spans); without, spans that stay keep their notes and the others' go.
+    pub(crate) fn replace_spans(
+        &mut self,
+        spans: Vec<Span>,
+        notes: Option<Notes>,
+    ) -> Result<(Vec<Span>, Notes), ModelError> {
         for span in &spans {
             self.check_bounds(span)?;
         }
-        let old = std::mem::replace(&mut self.spans, SpanSet::from_spans(spans));
-        Ok(old.as_slice().to_vec())
+        let set = SpanSet::from_spans(spans);
+        let new_notes: HashMap<Span, String> = match notes {
+            Some(given) => {
+                let mut map = HashMap::with_capacity(given.len());
+                for (span, note) in given {
+                    if !set.contains(&span) {
+                        return Err(no_such_span(&span));
+                    }
+                    if let Some(note) = clean(Some(note)) {
+                        map.insert(span, note);
+                    }
+                }
+                map
+            }
+            None => self
+                .notes
+                .iter()
+                .filter(|(s, _)| set.contains(s))
+                .map(|(s, n)| (*s, n.clone()))
+                .collect(),
+        };
+        let old = std::mem::replace(&mut self.spans, set);
+        let mut old_notes = std::mem::replace(&mut self.notes, new_notes);
+        // In document order, so that the same change always gives the same inverse.
+        let old_notes = old
+            .iter()
+            .filter_map(|s| old_notes.remove(s).map(|n| (*s, n)))
+            .collect();
+        Ok((old.as_slice().to_vec(), old_notes))
     }
 
-    /// Removes a span; fails if absent.
-    pub(crate) fn remove_span(&mut self, span: &Span) -> Result<(), ModelError> {
+    /// Gives every span (and its note) the label `relabel` maps its label to; `relabel`
+    /// must be one to one, so no two spans become one.
+    pub(crate) fn map_labels(&mut self, relabel: impl Fn(LabelId) -> LabelId) {
+        let spans = self
+            .spans
+            .iter()
+            .map(|s| s.with_label(relabel(s.label())))
+            .collect();
+        self.spans = SpanSet::from_spans(spans);
+        self.notes = std::mem::take(&mut self.notes)
+            .into_iter()
+            .map(|(s, n)| (s.with_label(relabel(s.label())), n))
+            .collect();
+    }
+
+    /// Removes a span and returns its note, if it had one; fails if absent.
+    pub(crate) fn remove_span(&mut self, span: &Span) -> Result<Option<String>, ModelError> {
         if self.spans.remove(span) {
-            Ok(())
+            Ok(self.notes.remove(span))
         } else {
-            Err(ModelError::NoSuchSpan {
-                start: span.start(),
-                end: span.end(),
-            })
+            Err(no_such_span(span))
         }
+    }
+
+    /// Sets (or, with `None` or a blank note, removes) a span's note; returns the old one.
+    /// Fails if the document does not have the span.
+    pub(crate) fn set_note(
+        &mut self,
+        span: Span,
+        note: Option<String>,
+    ) -> Result<Option<String>, ModelError> {
+        if !self.spans.contains(&span) {
+            return Err(no_such_span(&span));
+        }
+        Ok(match clean(note) {
+            Some(note) => self.notes.insert(span, note),
+            None => self.notes.remove(&span),
+        })
+    }
+}
+
+fn no_such_span(span: &Span) -> ModelError {
+    ModelError::NoSuchSpan {
+        start: span.start(),
+        end: span.end(),
     }
 }

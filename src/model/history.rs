@@ -294,9 +294,79 @@ mod tests {
             1 => (0u16..6, "[A-Z]{1,3}", proptest::option::of(proptest::char::range('0', '9'))).prop_map(|(id, name, hotkey)| Edit::SetLabel {
                 id: LabelId(id), label: crate::model::Label { name, color: crate::model::PALETTE[1], hotkey } }),
             1 => (0u16..6, 0u16..6).prop_map(|(f, t)| Edit::MoveLabel { from: LabelId(f), to: LabelId(t) }),
-            1 => (0usize..3, proptest::collection::vec((0usize..40, 1usize..10, 0u16..6), 0..5)).prop_map(|(doc, v)| Edit::SetSpans {
-                doc, spans: v.into_iter().map(|(s, l, lab)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect() }),
+            1 => (0usize..3, proptest::collection::vec((0usize..40, 1usize..10, 0u16..6, arb_note()), 0..5), any::<bool>()).prop_map(|(doc, v, keep)| {
+                let spans: Vec<Span> = v.iter().map(|&(s, l, lab, _)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect();
+                // Either the notes of the spans that stay, or exactly these notes.
+                let notes = (!keep).then(|| spans.iter().zip(v).filter_map(|(s, (.., n))| n.map(|n| (*s, n))).collect());
+                Edit::SetSpans { doc, spans, notes }
+            }),
+            1 => (0usize..3, 0usize..40, 1usize..10, 0u16..6, arb_note()).prop_map(|(doc, s, l, lab, note)| Edit::SetNote {
+                doc, span: Span::new(s, s + l, LabelId(lab)).unwrap(), note }),
         ]
+    }
+
+    /// A note or none; blank ones too, which must count as none.
+    fn arb_note() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof!["\\PC{1,12}", "[ \\n]{0,2}", "a\"b\nc 👍🏽"])
+    }
+
+    /// A step of a random session: an edit, or an edit aimed at a span the document has
+    /// (random ranges rarely hit one), resolved against the project when it runs.
+    #[derive(Clone, Debug)]
+    enum Act {
+        Edit(Edit),
+        /// Set the note of span `k % len` of document `doc`.
+        NoteNth(usize, usize, Option<String>),
+        /// Remove span `k % len` of document `doc`.
+        RemoveNth(usize, usize),
+        /// Relabel span `k % len` of document `doc` (keeping its note).
+        RelabelNth(usize, usize, u16),
+    }
+
+    impl Act {
+        fn edits(self, p: &Project) -> Vec<Edit> {
+            let nth = |doc: usize, k: usize| {
+                let spans = p.document(doc).map(|d| d.spans().as_slice()).unwrap_or(&[]);
+                (!spans.is_empty()).then(|| spans[k % spans.len()])
+            };
+            match self {
+                Act::Edit(e) => vec![e],
+                Act::NoteNth(doc, k, note) => nth(doc, k)
+                    .map(|span| vec![Edit::SetNote { doc, span, note }])
+                    .unwrap_or_default(),
+                Act::RemoveNth(doc, k) => nth(doc, k)
+                    .map(|span| vec![Edit::RemoveSpan { doc, span }])
+                    .unwrap_or_default(),
+                Act::RelabelNth(doc, k, l) => nth(doc, k)
+                    .map(|span| p.relabel_edits(doc, span, LabelId(l)))
+                    .unwrap_or_default(),
+            }
+        }
+    }
+
+    fn arb_act() -> impl Strategy<Value = Act> {
+        prop_oneof![
+            6 => arb_edit().prop_map(Act::Edit),
+            3 => (0usize..3, any::<usize>(), arb_note()).prop_map(|(d, k, n)| Act::NoteNth(d, k, n)),
+            1 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Act::RemoveNth(d, k)),
+            1 => (0usize..3, any::<usize>(), 0u16..6).prop_map(|(d, k, l)| Act::RelabelNth(d, k, l)),
+        ]
+    }
+
+    /// Every note belongs to a span of its document and is not blank.
+    fn notes_sound(p: &Project) -> Result<(), TestCaseError> {
+        for d in p.documents() {
+            for (span, note) in d.note_keys() {
+                prop_assert!(
+                    d.spans().contains(span),
+                    "note {:?} on missing span {:?}",
+                    note,
+                    span
+                );
+                prop_assert!(!note.trim().is_empty(), "blank note on {:?}", span);
+            }
+        }
+        Ok(())
     }
 
     /// The label name of every span, per document: what relabelling must never change.
@@ -397,28 +467,38 @@ mod tests {
     }
 
     proptest! {
-        /// Random actions, then undo all → the initial project; redo all → the final one.
+        /// Random actions (notes too), then undo all → the initial project; redo all →
+        /// the final one. No note ever points at a missing span, whatever is applied,
+        /// refused, undone or redone.
         #[test]
-        fn undo_redo_identity(actions in proptest::collection::vec(proptest::collection::vec(arb_edit(), 1..4), 0..30)) {
+        fn undo_redo_identity(actions in proptest::collection::vec(proptest::collection::vec(arb_act(), 1..4), 0..30)) {
             let mut w = ws();
             let initial = w.project().clone();
             let mut states = vec![initial.clone()];
-            for edits in actions {
+            for acts in actions {
                 let before = w.project().clone();
+                let step = w.state_id();
+                let edits: Vec<Edit> = acts.into_iter().flat_map(|a| a.edits(&before)).collect();
                 match w.apply("x", edits) {
+                    // No edits (no span to aim at) make no undo step.
+                    Ok(()) if w.state_id() == step => prop_assert_eq!(w.project(), &before),
                     Ok(()) => states.push(w.project().clone()),
                     Err(_) => prop_assert_eq!(w.project(), &before),
                 }
+                notes_sound(w.project())?;
             }
             let last = w.project().clone();
             let mut back = states.len() - 1;
             while w.undo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {
                 back -= 1;
                 prop_assert_eq!(w.project(), &states[back]);
+                notes_sound(w.project())?;
             }
             prop_assert_eq!(w.project(), &initial);
             prop_assert!(!w.is_dirty());
-            while w.redo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {}
+            while w.redo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {
+                notes_sound(w.project())?;
+            }
             prop_assert_eq!(w.project(), &last);
         }
     }

@@ -97,8 +97,29 @@ impl Project {
                 Ok(Edit::RemoveSpan { doc, span })
             }
             Edit::RemoveSpan { doc, span } => {
-                self.doc_mut(doc)?.remove_span(&span)?;
-                Ok(Edit::AddSpan { doc, span })
+                // The note goes with the span, and comes back with it on undo.
+                Ok(match self.doc_mut(doc)?.remove_span(&span)? {
+                    Some(note) => Edit::AddSpanWithNote { doc, span, note },
+                    None => Edit::AddSpan { doc, span },
+                })
+            }
+            Edit::AddSpanWithNote { doc, span, note } => {
+                if self.label(span.label()).is_none() {
+                    return Err(ModelError::UnknownLabel(span.label().0));
+                }
+                let d = self.doc_mut(doc)?;
+                d.add_span(span)?;
+                // A new span has no note yet, so this cannot fail.
+                d.set_note(span, Some(note))?;
+                Ok(Edit::RemoveSpan { doc, span })
+            }
+            Edit::SetNote { doc, span, note } => {
+                let old = self.doc_mut(doc)?.set_note(span, note)?;
+                Ok(Edit::SetNote {
+                    doc,
+                    span,
+                    note: old,
+                })
             }
             Edit::SetStatus { doc, status } => {
                 let d = self.doc_mut(doc)?;
@@ -193,24 +214,22 @@ impl Project {
                     u16::try_from(new).unwrap_or(u16::MAX)
                 };
                 for doc in &mut self.documents {
-                    if doc.spans().is_empty() {
-                        continue;
+                    if !doc.spans().is_empty() {
+                        doc.map_labels(|l| LabelId(moved(usize::from(l.0))));
                     }
-                    let spans = doc
-                        .spans()
-                        .iter()
-                        .map(|s| s.with_label(LabelId(moved(usize::from(s.label().0)))))
-                        .collect();
-                    doc.replace_spans(spans)?;
                 }
                 Ok(Edit::MoveLabel { from: to, to: from })
             }
-            Edit::SetSpans { doc, spans } => {
+            Edit::SetSpans { doc, spans, notes } => {
                 if let Some(s) = spans.iter().find(|s| self.label(s.label()).is_none()) {
                     return Err(ModelError::UnknownLabel(s.label().0));
                 }
-                let old = self.doc_mut(doc)?.replace_spans(spans)?;
-                Ok(Edit::SetSpans { doc, spans: old })
+                let (old, old_notes) = self.doc_mut(doc)?.replace_spans(spans, notes)?;
+                Ok(Edit::SetSpans {
+                    doc,
+                    spans: old,
+                    notes: Some(old_notes),
+                })
             }
         }
     }
@@ -231,6 +250,8 @@ impl Project {
                     .filter(|s| s.label() != id)
                     .copied()
                     .collect(),
+                // The other spans keep their notes; undo brings back the dropped ones.
+                notes: None,
             })
             .collect();
         let last = self.labels.len().saturating_sub(1);
@@ -273,6 +294,24 @@ impl Project {
         (!added.is_empty()).then_some(Edit::AddLabels { labels: added })
     }
 
+    /// The edits that give span `old` of document `doc` the label `label`, keeping its
+    /// note on the relabelled span, as one undoable action.
+    pub fn relabel_edits(&self, doc: usize, old: Span, label: LabelId) -> Vec<Edit> {
+        let new = old.with_label(label);
+        let mut edits = vec![
+            Edit::RemoveSpan { doc, span: old },
+            Edit::AddSpan { doc, span: new },
+        ];
+        if let Some(note) = self.document(doc).and_then(|d| d.note(&old)) {
+            edits.push(Edit::SetNote {
+                doc,
+                span: new,
+                note: Some(note.to_string()),
+            });
+        }
+        edits
+    }
+
     /// How many spans in the project carry label `id`.
     pub fn label_use(&self, id: LabelId) -> usize {
         self.documents
@@ -299,12 +338,32 @@ pub enum Edit {
         /// The span.
         span: Span,
     },
-    /// Remove a span from document `doc`.
+    /// Remove a span from document `doc`, and its note (the inverse restores both).
     RemoveSpan {
         /// Document index.
         doc: usize,
         /// The span.
         span: Span,
+    },
+    /// Add a span with its note to document `doc`: the inverse of removing a span that
+    /// had a note.
+    AddSpanWithNote {
+        /// Document index.
+        doc: usize,
+        /// The span.
+        span: Span,
+        /// Its note.
+        note: String,
+    },
+    /// Set, change or (with `None` or a blank note) remove the note on a span of
+    /// document `doc`; the span must be there.
+    SetNote {
+        /// Document index.
+        doc: usize,
+        /// The span.
+        span: Span,
+        /// The note; `None` or blank removes it.
+        note: Option<String>,
     },
     /// Set a document's status.
     SetStatus {
@@ -358,5 +417,9 @@ pub enum Edit {
         doc: usize,
         /// The new spans.
         spans: Vec<Span>,
+        /// `None`: spans that stay keep their notes, the notes of the others go.
+        /// `Some`: exactly these notes (each on one of `spans`); inverses use this to
+        /// bring dropped notes back.
+        notes: Option<Vec<(Span, String)>>,
     },
 }

@@ -34,6 +34,17 @@ pub enum Action {
         /// Whether to scroll to it.
         scroll: bool,
     },
+    /// Set the note on a span of document `doc` (an empty or blank note removes it), as
+    /// one undo step. The document is named because the note field commits when it loses
+    /// focus, which can be in the frame that switches to another document.
+    SetNote {
+        /// Document index.
+        doc: usize,
+        /// The span.
+        span: Span,
+        /// The note.
+        note: String,
+    },
     /// Delete document `index` (undoable).
     DeleteDocument(usize),
     /// Show document `index`.

@@ -6,7 +6,7 @@ use eframe::egui::{self, Button, Color32, RichText, Ui};
 
 use super::{Action, PathPurpose, color, shortcuts};
 use crate::model::text::ellipsize;
-use crate::model::{LabelId, Project, Span, Status, Workspace};
+use crate::model::{Document, LabelId, Project, Span, Status, Workspace};
 
 /// The File / Edit / View / Help menu bar.
 pub fn menu_bar(
@@ -181,6 +181,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
         "label the selection / relabel the selected span (each label's key)",
     ),
     ("Del, Backspace", "delete the selected span"),
+    (
+        "Ctrl+Enter",
+        "in the span panel's note field: save the note (so does clicking away)",
+    ),
     ("Esc", "clear the selection"),
     ("Tab, Shift+Tab", "select the next / previous span"),
     (
@@ -299,6 +303,92 @@ pub struct SpanList {
     key: Option<(u64, usize, Vec<LabelId>)>,
     counts: Vec<usize>,
     visible: Vec<Span>,
+    /// The note being edited in the note field.
+    note: Option<NoteDraft>,
+}
+
+/// What the note field holds for one span: the text as typed, and the note it started
+/// from (or was last committed as), so that only a change is committed.
+struct NoteDraft {
+    doc: usize,
+    span: Span,
+    text: String,
+    base: String,
+}
+
+impl NoteDraft {
+    fn new(doc: usize, span: Span, note: &str) -> Self {
+        Self {
+            doc,
+            span,
+            text: note.to_string(),
+            base: note.to_string(),
+        }
+    }
+
+    /// Pushes the typed note if it differs from where it started.
+    fn commit(&mut self, actions: &mut Vec<Action>) {
+        if self.text != self.base {
+            self.base = self.text.clone();
+            actions.push(Action::SetNote {
+                doc: self.doc,
+                span: self.span,
+                note: self.text.clone(),
+            });
+        }
+    }
+}
+
+/// Marks a span with a note in the span list: the footnote dagger, which the default
+/// fonts have (a pencil would be drawn as a box).
+const NOTE_MARK: &str = "†";
+
+/// The note field of the selected span: multi-line; it commits when it loses focus or
+/// on Ctrl+Enter, as one undo step.
+fn note_editor(
+    ui: &mut Ui,
+    project: &Project,
+    (doc_index, doc): (usize, &Document),
+    selected: Option<Span>,
+    draft: &mut Option<NoteDraft>,
+    actions: &mut Vec<Action>,
+) {
+    let selected = selected.filter(|s| doc.spans().contains(s));
+    // Another span (or none) is selected: what was typed for the last one is kept.
+    if let Some(d) = draft.as_mut()
+        && (Some(d.span) != selected || d.doc != doc_index)
+    {
+        d.commit(actions);
+        *draft = None;
+    }
+    let Some(span) = selected else {
+        return;
+    };
+    let stored = doc.note(&span).unwrap_or("");
+    let d = draft.get_or_insert_with(|| NoteDraft::new(doc_index, span, stored));
+    let name = project.label(span.label()).map_or("?", |l| l.name.as_str());
+    ui.label(RichText::new(format!("Note on {name} {}–{}", span.start(), span.end())).strong());
+    let id = ui.make_persistent_id("span note");
+    // Not being edited: show the stored note (an undo or redo may have changed it).
+    let focused = ui.memory(|m| m.has_focus(id));
+    if !focused && d.text == d.base && d.base != stored {
+        *d = NoteDraft::new(doc_index, span, stored);
+    }
+    let r = ui.add(
+        egui::TextEdit::multiline(&mut d.text)
+            .id(id)
+            .hint_text("Type a note; Ctrl+Enter saves")
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    );
+    let ctrl_enter = r.has_focus() && ui.input_mut(|i| i.consume_shortcut(&shortcuts::COMMIT_NOTE));
+    if ctrl_enter {
+        r.surrender_focus();
+    }
+    if ctrl_enter || r.lost_focus() {
+        d.commit(actions);
+    }
+    ui.separator();
 }
 
 impl SpanList {
@@ -376,6 +466,14 @@ pub fn spans(
         }
     });
     ui.separator();
+    note_editor(
+        ui,
+        project,
+        (doc_index, doc),
+        selected,
+        &mut list.note,
+        actions,
+    );
     let visible = &list.visible;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical()
@@ -388,9 +486,15 @@ pub fn spans(
                 let Some(label) = project.label(span.label()) else {
                     continue;
                 };
+                let note = doc.note(span);
                 let text = format!(
-                    "{}  {}–{}  {}",
+                    "{}{}  {}–{}  {}",
                     label.name,
+                    if note.is_some() {
+                        format!(" {NOTE_MARK}")
+                    } else {
+                        String::new()
+                    },
                     span.start(),
                     span.end(),
                     ellipsize(doc.span_text(span), 40)
@@ -404,6 +508,10 @@ pub fn spans(
                     0.0,
                     color(label.color),
                 );
+                let r = match note {
+                    Some(note) => r.on_hover_text(note),
+                    None => r,
+                };
                 if r.clicked() {
                     actions.push(Action::SelectSpan {
                         span: *span,

@@ -43,6 +43,9 @@ pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, K
 /// Previous match.
 pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
 
+/// In the span panel's note field: save the note (Enter alone starts a new line).
+pub const COMMIT_NOTE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+
 /// What decides which keys are live this frame.
 #[derive(Clone, Copy, Debug)]
 pub struct KeyState {

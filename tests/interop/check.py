@@ -4,11 +4,14 @@
     python check.py EXPECTED.json EXPORT_DIR
 
 EXPECTED.json: {"documents": [{"name", "text", "entities": [[start, end, label], ...],
-"flat_entities": [...]}], "labels": [...]}, offsets in code points, end exclusive.
+"flat_entities": [...], "notes": [[start, end, label, note], ...] (optional)}],
+"labels": [...]}, offsets in code points, end exclusive.
 Checks whichever of these EXPORT_DIR holds: out.jsonl (doccano), out.conll (read back with
 spaCy's own converter and with seqeval), out.bilou.conll (seqeval), hf.jsonl + labels.json
 (loaded with `datasets`), brat/, labelstudio.json, out.csv. Token formats must hold exactly
-"flat_entities", the others exactly "entities". Exit 0 if all pass, 1 on any mismatch, 2 on
+"flat_entities", the others exactly "entities" and, where the format holds notes (doccano
+"notes", brat AnnotatorNotes, Label Studio meta.text, the CSV note column), exactly "notes";
+hf.jsonl and the doccano file are also loaded with `datasets`. Exit 0 if all pass, 1 on any mismatch, 2 on
 bad usage or when EXPORT_DIR holds none of the files.
 Needs Python 3.11+ with spacy, seqeval and datasets; works offline.
 """
@@ -63,6 +66,21 @@ def compare_spans(fmt, doc, text, expected, got):
         fail(fmt, doc, f"missing span {show(text, s, e, label)}")
     for s, e, label in sorted((have - want).elements()):
         fail(fmt, doc, f"unexpected span {show(text, s, e, label)}")
+
+
+def compare_notes(fmt, doc, got):
+    """got: [(start, end, label, note)]; must be exactly the document's expected notes."""
+    want, have = Counter(map(tuple, doc.get("notes", []))), Counter(map(tuple, got))
+    for n in sorted((want - have).elements()):
+        fail(fmt, doc["name"], f"missing note {n!r}")
+    for n in sorted((have - want).elements()):
+        fail(fmt, doc["name"], f"unexpected note {n!r}")
+
+
+def brat_unescape(s):
+    """spanmark's brat note escapes: \\n \\r \\t \\\\ and \\uXXXX; any other backslash stays."""
+    return re.sub(r"\\(?:u([0-9a-fA-F]{4})|([nrt\\]))",
+                  lambda m: chr(int(m[1], 16)) if m[1] else {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}[m[2]], s)
 
 
 def flat_expected(doc):
@@ -165,7 +183,34 @@ def check_doccano(path, docs):
             if not is_span(sp) or not 0 <= sp[0] < sp[1] <= len(text):
                 fail("doccano", name, f"bad or empty span {sp!r}")
         compare_spans("doccano", name, text, doc["entities"], [tuple(s) for s in spans if is_span(s)])
-    return f"{len(lines)} documents, {sum(len(d['entities']) for d in docs)} entities"
+        notes = row.get("notes", [])
+        if "notes" in row and not notes:
+            fail("doccano", name, "an empty \"notes\" list (it should be left out)")
+        if not (isinstance(notes, list) and all(isinstance(n, list) and len(n) == 4
+                                                 and is_span(n[:3]) and isinstance(n[3], str)
+                                                 for n in notes)):
+            fail("doccano", name, f"notes are not [[start, end, label, note]]: {notes!r}")
+            continue
+        compare_notes("doccano", doc, notes)
+    check_doccano_with_datasets(path, docs)
+    n_notes = sum(len(d.get("notes", [])) for d in docs)
+    return f"{len(lines)} documents, {sum(len(d['entities']) for d in docs)} entities, {n_notes} notes"
+
+
+def check_doccano_with_datasets(path, docs):
+    """`datasets` loads the doccano file with its extra notes column, texts intact."""
+    import datasets
+    datasets.logging.set_verbosity_error()
+    try:
+        ds = datasets.load_dataset("json", data_files=str(path), split="train",
+                                   cache_dir=str(TMP / "hf" / "datasets"))
+    except Exception as err:  # any loader error is a finding, not a crash
+        fail("doccano", path.name, f"datasets.load_dataset failed: {type(err).__name__}: {err}")
+        return
+    if ds["text"] != [d["text"] for d in docs]:
+        fail("doccano", path.name, "datasets read other texts than were written")
+    if any(d.get("notes") for d in docs) and "notes" not in ds.column_names:
+        fail("doccano", path.name, f"datasets lost the notes column ({ds.column_names})")
 
 
 def parse_conll(path):
@@ -299,10 +344,20 @@ def check_brat(folder, docs):
             fail("brat", name, f"{txt.name} differs: {first_diff(text, got_text)}")
         with open(ann, encoding="utf-8", newline="") as f:
             lines = f.read().split("\n")
-        spans, ids = [], set()
+        spans, ids, t_spans, notes = [], set(), {}, []
         for no, line in enumerate(lines, 1):
+            if line.startswith("#"):
+                try:
+                    nid, middle, note = line.split("\t", 2)
+                    kind, target = middle.split(" ")
+                    assert kind == "AnnotatorNotes" and re.fullmatch(r"#[0-9]+", nid)
+                except (ValueError, AssertionError):
+                    fail("brat", name, f"{ann.name} line {no}: not '#<n>\\tAnnotatorNotes T<n>\\tNOTE': {line!r}")
+                    continue
+                notes.append((no, target, brat_unescape(note)))
+                continue
             if not line.startswith("T"):
-                continue  # other brat annotations (A, R, #...) and blank lines
+                continue  # other brat annotations (A, R, ...) and blank lines
             where = f"{ann.name} line {no}"
             try:
                 tid, middle, shown = line.split("\t", 2)
@@ -326,7 +381,15 @@ def check_brat(folder, docs):
             if shown != joined:
                 fail("brat", name, f"{where}: TEXT {shown!r}, but the fragments give {joined!r}")
             spans.append((frags[0][0], frags[-1][1], label))
+            t_spans[tid] = spans[-1]
+        got_notes = []
+        for no, target, note in notes:
+            if target not in t_spans:
+                fail("brat", name, f"{ann.name} line {no}: note on {target}, which no T line defines")
+            else:
+                got_notes.append((*t_spans[target], note))
         compare_spans("brat", name, text, doc["entities"], spans)
+        compare_notes("brat", doc, got_notes)
     return f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities"
 
 
@@ -340,10 +403,17 @@ def check_labelstudio(path, docs):
         got_text = (task.get("data") or {}).get("text")
         if got_text != text:
             fail("labelstudio", name, f"data.text differs: {first_diff(text, str(got_text))}")
-        spans = []
+        spans, notes = [], []
         for ann in task.get("annotations") or []:
             for res in ann.get("result") or []:
                 v = res.get("value") or {}
+                if "meta" in res:
+                    meta = (res.get("meta") or {}).get("text")
+                    if not (isinstance(meta, list) and len(meta) == 1 and isinstance(meta[0], str)):
+                        fail("labelstudio", name, f"result {res.get('id')!r}: meta.text should be "
+                             f"[note], got {meta!r}")
+                    else:
+                        notes.append((v.get("start"), v.get("end"), (v.get("labels") or [None])[0], meta[0]))
                 s, e, labs = v.get("start"), v.get("end"), v.get("labels")
                 head = f"result {res.get('id')!r}"
                 if (res.get("type"), res.get("from_name"), res.get("to_name")) != ("labels", "label", "text"):
@@ -356,23 +426,25 @@ def check_labelstudio(path, docs):
                          f"{show(text, s, e, labs[0])}")
                 spans.append((s, e, labs[0]))
         compare_spans("labelstudio", name, text, doc["entities"], spans)
+        compare_notes("labelstudio", doc, notes)
     return f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities"
 
 
 def check_csv(path, docs):
     by_name = {d["name"]: d for d in docs}
     got = {n: [] for n in by_name}
+    got_notes = {n: [] for n in by_name}
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
-    header = ["document", "start", "end", "label", "text"]
+    header = ["document", "start", "end", "label", "text", "note"]
     if not rows or rows[0] != header:
         hint = " (starts with a byte order mark)" if rows and "".join(rows[0])[:1] == "\ufeff" else ""
         fail("csv", path.name, f"header {rows[0] if rows else None}, expected {header}{hint}")
     for no, row in enumerate(rows[1:], 2):
-        if len(row) != 5 or not all(re.fullmatch(r"[0-9]+", x) for x in row[1:3]):
+        if len(row) != 6 or not all(re.fullmatch(r"[0-9]+", x) for x in row[1:3]):
             fail("csv", path.name, f"record {no}: bad row {row!r}")
             continue
-        name, s, e, label, shown = row[0], int(row[1]), int(row[2]), row[3], row[4]
+        name, s, e, label, shown, note = row[0], int(row[1]), int(row[2]), row[3], row[4], row[5]
         if name not in by_name:
             fail("csv", name, f"record {no}: unknown document")
             continue
@@ -380,8 +452,11 @@ def check_csv(path, docs):
         if shown != text[s:e] or not 0 <= s < e <= len(text):
             fail("csv", name, f"record {no}: text column {shown!r} but {show(text, s, e, label)}")
         got[name].append((s, e, label))
+        if note:
+            got_notes[name].append((s, e, label, note))
     for doc in docs:
         compare_spans("csv", doc["name"], doc["text"], doc["entities"], got[doc["name"]])
+        compare_notes("csv", doc, got_notes[doc["name"]])
     return f"{len(rows) - 1} rows, {len(docs)} documents"
 
 
@@ -394,6 +469,9 @@ def load_expected(path):
             for sp in doc[key]:
                 if not is_span(sp) or not 0 <= sp[0] < sp[1] <= len(doc["text"]):
                     sys.exit(f"{path}: {doc['name']}: bad {key} span {sp!r}")
+        for n in doc.get("notes", []):
+            if not (len(n) == 4 and list(n[:3]) in doc["entities"] and isinstance(n[3], str)):
+                sys.exit(f"{path}: {doc['name']}: note {n!r} is not on one of its entities")
     if len({d["name"] for d in exp["documents"]}) != len(exp["documents"]):
         sys.exit(f"{path}: document names are not unique")
     return exp

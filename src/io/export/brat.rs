@@ -1,4 +1,5 @@
-//! brat standoff: `NAME.txt` holds the text, `NAME.ann` one `T` line per span.
+//! brat standoff: `NAME.txt` holds the text, `NAME.ann` one `T` line per span and one
+//! `#` (AnnotatorNotes) line per note.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -60,6 +61,68 @@ fn fragments(doc: &Document, start: usize, end: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// The chars other than `\n` and `\r` that end a line for Python's `str.splitlines`,
+/// which brat's reader (Python `codecs`) splits `.ann` files with.
+const OTHER_LINE_BREAKS: [char; 8] = [
+    '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}',
+];
+
+/// A note as one brat line: brat reads an `.ann` file line by line, so line breaks and
+/// tabs are written as `\n`, `\r`, `\t` (other line separators as `\uXXXX`), and a
+/// backslash as `\\`, so that [`unescape_note`] gives back exactly the note.
+pub fn escape_note(note: &str) -> String {
+    let mut out = String::with_capacity(note.len());
+    for c in note.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if OTHER_LINE_BREAKS.contains(&c) => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reverses [`escape_note`]. A backslash before anything else is kept as written, as
+/// brat itself would show it.
+pub fn unescape_note(note: &str) -> String {
+    let mut out = String::with_capacity(note.len());
+    let mut chars = note.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some('u') => {
+                let hex: String = chars.clone().skip(1).take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(c) if hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) => {
+                        out.push(c);
+                        chars.nth(4);
+                    }
+                    _ => out.push('\\'),
+                }
+                continue;
+            }
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        chars.next();
+    }
+    out
+}
+
 /// Writes the `.ann` lines of one document.
 pub fn write_ann(
     project: &Project,
@@ -68,6 +131,7 @@ pub fn write_ann(
 ) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
     let mut split = 0;
+    let mut notes = 0;
     for (k, s) in doc.spans().iter().enumerate() {
         let label = project.label(s.label()).map_or("", |l| l.name.as_str());
         // brat labels cannot hold spaces.
@@ -89,6 +153,15 @@ pub fn write_ann(
             texts.join(" ")
         )?;
         report.spans += 1;
+        if let Some(note) = doc.note(s) {
+            notes += 1;
+            writeln!(
+                out,
+                "#{notes}\tAnnotatorNotes T{}\t{}",
+                k + 1,
+                escape_note(note)
+            )?;
+        }
     }
     if split > 0 {
         report.notes.push(format!(
@@ -98,4 +171,30 @@ pub fn write_ann(
     }
     report.documents = 1;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_note, unescape_note};
+    use proptest::prelude::*;
+
+    #[test]
+    fn notes_escape_to_one_line() {
+        let note = "a\tb\r\nc\\n \u{2028}👍🏽";
+        let e = escape_note(note);
+        assert_eq!(e, "a\\tb\\r\\nc\\\\n \\u2028👍🏽");
+        assert_eq!(unescape_note(&e), note);
+        // What brat users type is read as written.
+        assert_eq!(unescape_note("C:\\dir \\x \\u12"), "C:\\dir \\x \\u12");
+    }
+
+    proptest! {
+        #[test]
+        fn escaped_notes_come_back_exactly(note in "(\\PC|\\s|\\\\[nrtu\\\\]?)*") {
+            let e = escape_note(&note);
+            let one_line = e.lines().count() <= 1 && !e.contains(['\t', '\r', '\u{2028}']);
+            prop_assert!(one_line, "{:?}", e);
+            prop_assert_eq!(unescape_note(&e), note);
+        }
+    }
 }

@@ -14,21 +14,23 @@ fn field(s: &str) -> String {
     }
 }
 
-/// Writes `document,start,end,label,text` rows with CRLF line ends.
+/// Writes `document,start,end,label,text,note` rows with CRLF line ends; `note` is empty
+/// for a span without one.
 pub fn write(project: &Project, out: &mut dyn Write) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
-    out.write_all(b"document,start,end,label,text\r\n")?;
+    out.write_all(b"document,start,end,label,text,note\r\n")?;
     for doc in project.documents() {
         let name = field(&doc.name);
         for s in doc.spans().iter() {
             let label = project.label(s.label()).map_or("", |l| l.name.as_str());
             write!(
                 out,
-                "{name},{},{},{},{}\r\n",
+                "{name},{},{},{},{},{}\r\n",
                 s.start(),
                 s.end(),
                 field(label),
-                field(doc.span_text(s))
+                field(doc.span_text(s)),
+                field(doc.note(s).unwrap_or(""))
             )?;
             report.spans += 1;
         }

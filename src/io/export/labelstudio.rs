@@ -33,6 +33,15 @@ struct Region<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     value: Value<'a>,
+    /// The span's note, where Label Studio keeps a region's note (`meta.text`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<Meta<'a>>,
+}
+
+/// Label Studio's per-region metadata: `text` is a list of strings.
+#[derive(Serialize)]
+struct Meta<'a> {
+    text: [&'a str; 1],
 }
 
 #[derive(Serialize)]
@@ -67,6 +76,7 @@ pub fn write(project: &Project, out: &mut dyn Write) -> std::io::Result<ExportRe
                         text: doc.span_text(s),
                         labels: [project.label(s.label()).map_or("", |l| l.name.as_str())],
                     },
+                    meta: doc.note(s).map(|note| Meta { text: [note] }),
                 })
                 .collect();
             report.spans += result.len();

@@ -257,12 +257,15 @@ mod tests {
         rows
     }
 
+    type Row = (String, usize, usize, String, String, String);
+
     proptest! {
-        /// Every exporter that writes offsets writes exactly the spans, and the text they
-        /// quote is exactly `text[start:end]`.
+        /// Every exporter that writes offsets writes exactly the spans, the text they
+        /// quote is exactly `text[start:end]`, and each span's note (empty: none) is
+        /// where the format keeps it.
         #[test]
         fn exported_spans_cover_exactly_their_text(project in arb_project()) {
-            let mut want: Vec<(String, usize, usize, String, String)> = project
+            let mut want: Vec<Row> = project
                 .documents()
                 .iter()
                 .flat_map(|d| d.spans().iter().map(move |s| (d, *s)))
@@ -270,6 +273,7 @@ mod tests {
                     d.name.clone(), s.start(), s.end(),
                     project.label(s.label()).unwrap().name.clone(),
                     py(d.text().as_str(), s.start(), s.end()),
+                    d.note(&s).unwrap_or("").to_string(),
                 ))
                 .collect();
             want.sort();
@@ -281,9 +285,13 @@ mod tests {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
                 let text = v["text"].as_str().unwrap();
                 prop_assert_eq!(text, doc.text().as_str());
+                let notes = v.get("notes").and_then(|n| n.as_array()).cloned().unwrap_or_default();
+                prop_assert_eq!(notes.is_empty(), v.get("notes").is_none(), "no empty notes list");
                 for l in v["label"].as_array().unwrap() {
                     let (s, e) = (l[0].as_u64().unwrap() as usize, l[1].as_u64().unwrap() as usize);
-                    got.push((doc.name.clone(), s, e, l[2].as_str().unwrap().to_string(), py(text, s, e)));
+                    let note = notes.iter().find(|n| n[0] == l[0] && n[1] == l[1] && n[2] == l[2]);
+                    let note = note.map_or("", |n| n[3].as_str().unwrap()).to_string();
+                    got.push((doc.name.clone(), s, e, l[2].as_str().unwrap().to_string(), py(text, s, e), note));
                 }
             }
             got.sort();
@@ -299,7 +307,8 @@ mod tests {
                     let v = &r["value"];
                     let (s, e) = (v["start"].as_u64().unwrap() as usize, v["end"].as_u64().unwrap() as usize);
                     prop_assert_eq!(v["text"].as_str().unwrap(), py(text, s, e));
-                    got.push((doc.name.clone(), s, e, v["labels"][0].as_str().unwrap().to_string(), py(text, s, e)));
+                    let note = r.get("meta").map_or("", |m| m["text"][0].as_str().unwrap()).to_string();
+                    got.push((doc.name.clone(), s, e, v["labels"][0].as_str().unwrap().to_string(), py(text, s, e), note));
                 }
             }
             got.sort();
@@ -308,9 +317,10 @@ mod tests {
             let mut buf = Vec::new();
             csv::write(&project, &mut buf).unwrap();
             let rows = read_csv(&String::from_utf8(buf).unwrap());
+            prop_assert_eq!(rows[0].last().map(String::as_str), Some("note"));
             let mut got: Vec<_> = rows[1..]
                 .iter()
-                .map(|r| (r[0].clone(), r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].clone(), r[4].clone()))
+                .map(|r| (r[0].clone(), r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].clone(), r[4].clone(), r[5].clone()))
                 .collect();
             got.sort();
             prop_assert_eq!(&got, &want);
@@ -318,8 +328,18 @@ mod tests {
             for doc in project.documents() {
                 let mut buf = Vec::new();
                 brat::write_ann(&project, doc, &mut buf).unwrap();
-                for line in String::from_utf8(buf).unwrap().lines() {
+                let ann = String::from_utf8(buf).unwrap();
+                let mut t_notes = std::collections::HashMap::new();
+                for line in ann.lines().filter(|l| l.starts_with('#')) {
                     let parts: Vec<&str> = line.splitn(3, '\t').collect();
+                    let target = parts[1].strip_prefix("AnnotatorNotes ").unwrap();
+                    prop_assert!(t_notes.insert(target.to_string(), brat::unescape_note(parts[2])).is_none());
+                }
+                for line in ann.lines().filter(|l| l.starts_with('T')) {
+                    let parts: Vec<&str> = line.splitn(3, '\t').collect();
+                    // T<k> is span k (from 1); spans of nothing but line breaks are left out.
+                    let k: usize = parts[0][1..].parse().unwrap();
+                    let span = &doc.spans().as_slice()[k - 1];
                     let (_, offsets) = parts[1].split_once(' ').unwrap();
                     let texts: Vec<String> = offsets
                         .split(';')
@@ -330,7 +350,27 @@ mod tests {
                         .collect();
                     prop_assert!(texts.iter().all(|t| !t.contains(['\n', '\r'])));
                     prop_assert_eq!(texts.join(" "), parts[2]);
+                    let note = t_notes.remove(parts[0]);
+                    prop_assert_eq!(note.as_deref(), doc.note(span));
                 }
+                prop_assert!(t_notes.is_empty(), "notes on no T line: {:?}", t_notes);
+            }
+        }
+
+        /// JSONL out and back in gives the same documents: spans, and notes, exactly.
+        #[test]
+        fn jsonl_export_then_import_keeps_notes(project in arb_project()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("out.jsonl");
+            export(&project, Format::Jsonl, &ExportOptions::default(), &path).unwrap();
+            let imp = crate::io::import::import_paths(
+                &[path], project.labels().to_vec(), Default::default()).unwrap();
+            prop_assert_eq!(imp.labels.as_slice(), project.labels());
+            prop_assert_eq!(imp.documents.len(), project.documents().len());
+            for (got, want) in imp.documents.iter().zip(project.documents()) {
+                prop_assert_eq!(got.spans(), want.spans());
+                let (g, w): (Vec<_>, Vec<_>) = (got.notes().collect(), want.notes().collect());
+                prop_assert_eq!(g, w);
             }
         }
     }
