@@ -11,7 +11,7 @@ use eframe::egui::{Color32, Key, KeyboardShortcut, Modifiers};
 
 use crate::model::{LabelId, Rgb, Span, Status};
 
-pub use doc_view::{DocView, Selection};
+pub use doc_view::{DocView, ReadingPrefs, Selection};
 
 /// Something the user asked for. Views produce these; [`crate::app::SpanmarkApp::apply`]
 /// carries them out.

@@ -122,7 +122,9 @@ pub fn menu_bar(
         ui.menu_button("View", |ui| {
             ui.checkbox(snap, "Snap selections to words");
             ui.separator();
-            egui::widgets::global_theme_preference_buttons(ui);
+            super::doc_view::ReadingPrefs::menu(ui);
+            ui.separator();
+            theme_buttons(ui);
         });
         ui.menu_button("Help", |ui| {
             ui.label(RichText::new("Keyboard").strong());
@@ -337,4 +339,20 @@ pub fn spans(
                 }
             }
         });
+}
+
+/// Light / dark / system theme as words: egui's own buttons use icon glyphs that many
+/// fonts lack (they drew as boxes).
+fn theme_buttons(ui: &mut Ui) {
+    let mut pref = ui.ctx().options(|o| o.theme_preference);
+    let before = pref;
+    ui.horizontal(|ui| {
+        ui.label("Theme:");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, "System");
+    });
+    if pref != before {
+        ui.ctx().set_theme(pref);
+    }
 }
