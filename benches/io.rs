@@ -1,6 +1,7 @@
 //! Project file and export throughput.
 //!
-//! - `open`: parse / load a 1,000,000-char project with 100,000 spans.
+//! - `open`: parse / load a 1,000,000-char project with 100,000 spans (one document), and
+//!   parse a 10M-char, 100-document corpus (parsed on all cores).
 //! - `save`: serialise / save (atomic, synced, with `.bak`) the same project.
 //! - `export`: doccano JSONL and CoNLL on a ~10 MB, 100-document corpus, in text MB/s.
 //!
@@ -63,6 +64,21 @@ fn open(c: &mut Criterion) {
     });
     g.bench_function("load_project", |b| {
         b.iter(|| load_project(black_box(&file)).expect("load"))
+    });
+    g.finish();
+
+    // Many documents: what the parallel parse spreads over the cores (the corpus that
+    // benches/peer_conll.py converts: 10M chars, 100 documents, a span per 50 chars).
+    let corpus = synth::corpus(10_000_000, 100, 50, 1);
+    let s = serialise(&corpus);
+    describe("open corpus", &corpus, Some(s.len()));
+    let mut g = c.benchmark_group("open");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(8))
+        .throughput(Throughput::Bytes(s.len() as u64));
+    g.bench_function("parse_corpus_100_docs", |b| {
+        b.iter(|| parse_project(black_box(&s), Path::new("corpus.ron")).expect("parse"))
     });
     g.finish();
 }

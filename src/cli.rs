@@ -47,10 +47,11 @@ pub enum Command {
         /// Output file (for brat: a folder). hf also writes labels.json beside it.
         #[arg(short, long)]
         output: PathBuf,
-        /// Tagging scheme for conll and hf.
-        #[arg(long, value_enum, default_value_t = SchemeArg::Iob2)]
-        scheme: SchemeArg,
-        /// Labels to keep in conll and hf, comma-separated (default: all).
+        /// Tagging scheme for conll and hf (default: iob2). Other formats refuse it.
+        #[arg(long, value_enum)]
+        scheme: Option<SchemeArg>,
+        /// Labels to keep in conll and hf, comma-separated (default: all). Other formats
+        /// write every span and refuse it.
         #[arg(long, value_delimiter = ',')]
         labels: Option<Vec<String>>,
     },
@@ -130,6 +131,21 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             scheme,
             labels,
         } => {
+            let format = Format::from(format);
+            // Options a format would ignore are refused, so no one believes they applied.
+            if !format.is_flat() {
+                let given = match (&labels, scheme) {
+                    (Some(_), _) => Some("--labels"),
+                    (None, Some(_)) => Some("--scheme"),
+                    (None, None) => None,
+                };
+                if let Some(option) = given {
+                    bail!(
+                        "{option} applies only to the conll and hf formats; {} writes every span as it is",
+                        format.name()
+                    );
+                }
+            }
             let p = open_input(&project)?;
             let selected = match labels {
                 None => None,
@@ -151,12 +167,11 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             };
             let opts = ExportOptions {
                 scheme: match scheme {
-                    SchemeArg::Iob2 => Scheme::Iob2,
-                    SchemeArg::Bilou => Scheme::Bilou,
+                    None | Some(SchemeArg::Iob2) => Scheme::Iob2,
+                    Some(SchemeArg::Bilou) => Scheme::Bilou,
                 },
                 labels: selected,
             };
-            let format = Format::from(format);
             let report = export::export(&p, format, &opts, &output)?;
             writeln!(err, "{}: {}", output.display(), report.summary(20))?;
         }

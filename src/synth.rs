@@ -134,7 +134,7 @@ fn document(name: &str, text: String, spans: usize, seed: u64) -> Document {
             let start = (i * stride + rng.below(stride / 2 + 1)).min(len - 2);
             let span_len = 2 + rng.below(20.min(stride.max(3)));
             let end = (start + span_len).min(len);
-            let label = LabelId(rng.below(5) as u16);
+            let label = LabelId::from_index(rng.below(5)).unwrap_or(LabelId(0));
             if let Ok(span) = Span::new(start, end, label) {
                 out.push(span);
                 // Every fifth span gets a nested one inside it.

@@ -240,3 +240,62 @@ fn help_documents_every_command() {
         assert!(text.contains(f), "{text}");
     }
 }
+
+/// Options a format cannot use are refused with its name, not silently ignored; nothing
+/// is written.
+#[test]
+fn export_refuses_labels_and_scheme_for_formats_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_corpus(dir.path());
+    let input = input.to_str().unwrap();
+    for format in ["jsonl", "brat", "labelstudio", "csv"] {
+        let out = dir.path().join(format!("out-{format}"));
+        let o = spanmark(&[
+            "export",
+            input,
+            "--format",
+            format,
+            "--labels",
+            "PERSON",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("--labels") && e.contains(format),
+            "{format}: {e}"
+        );
+        assert!(!out.exists(), "{format}: nothing written");
+        let o = spanmark(&[
+            "export",
+            input,
+            "--format",
+            format,
+            "--scheme",
+            "bilou",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        assert!(stderr(&o).contains("--scheme"), "{format}: {}", stderr(&o));
+    }
+    // The token formats take both.
+    let out = dir.path().join("people.conll");
+    let o = spanmark(&[
+        "export",
+        input,
+        "--format",
+        "conll",
+        "--scheme",
+        "bilou",
+        "--labels",
+        "PERSON",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let conll = std::fs::read_to_string(&out).unwrap();
+    assert!(conll.contains("U-PERSON") || conll.contains("B-PERSON"));
+    assert!(!conll.contains("PLACE"));
+}

@@ -85,6 +85,8 @@ fn crash_then_restore_an_unsaved_project() {
         &egui::Context::default(),
         spanmark::ui::Action::SaveToPath(saved.clone()),
     );
+    // The save's result arrives on the next frame, as in the window.
+    h.run();
     assert!(saved.exists());
     assert!(!copy.exists());
     drop(h);

@@ -1,8 +1,13 @@
 //! Crash-safe file replacement.
+//!
+//! The temporary file gets a fresh random name and is created exclusively
+//! (`tempfile::NamedTempFile`), so nothing planted in the folder (a symlink at a guessable
+//! name) is ever followed. A project path that is a symlink is written through: its target
+//! is replaced and the link stays a link. The replaced file's permissions are kept.
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder is written,
 /// flushed and synced, then renamed over `path`. A crash at any moment leaves either the
@@ -17,50 +22,110 @@ pub fn write_atomic_with_backup(path: &Path, bytes: &[u8], backup: &Path) -> std
     replace(path, bytes, Some(backup))
 }
 
-/// `.NAME.SUFFIX-PID` beside `path`: hidden, and unique per process.
-fn sibling(path: &Path, suffix: &str) -> std::io::Result<std::path::PathBuf> {
+/// Symlinks followed before giving up (the kernel's own limit is about as deep).
+const MAX_LINKS: usize = 40;
+
+/// The file a write to `path` should replace: `path` itself, or, if it is a symlink
+/// (possibly to a symlink), the file it finally points to, which need not exist yet.
+pub(crate) fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fs::read_link(&at)?;
+                // A relative link is relative to the folder holding the link.
+                at = match at.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// `.NAME.` for temporary files beside `path`: hidden, and recognisable.
+fn temp_prefix(path: &Path) -> std::io::Result<std::ffi::OsString> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("path has no file name"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{suffix}-{}", std::process::id()));
-    Ok(path.with_file_name(tmp_name))
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    Ok(prefix)
 }
 
 fn replace(path: &Path, bytes: &[u8], backup: Option<&Path>) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    let target = resolve_links(path)?;
+    let dir = parent_dir(&target);
+    let old = fs::metadata(&target).ok();
+    let prefix = temp_prefix(&target)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file gets the usual mode (0666 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    let default_mode = {
+        use std::os::unix::fs::PermissionsExt;
+        fs::Permissions::from_mode(0o666)
     };
-    let tmp = sibling(path, "tmp")?;
-    let result = (|| {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        if let Some(backup) = backup
-            && path.exists()
-        {
-            // A hard link is instant and never half-written; copy where links fail.
-            let bak_tmp = sibling(backup, "tmp")?;
-            let _ = fs::remove_file(&bak_tmp);
-            if fs::hard_link(path, &bak_tmp).is_err() {
-                fs::copy(path, &bak_tmp)?;
-            }
-            fs::rename(&bak_tmp, backup)?;
-        }
-        fs::rename(&tmp, path)?;
-        // Persist the renames; not every platform can open a folder, so best effort.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    #[cfg(unix)]
+    builder.permissions(default_mode);
+    // Dropping the temp file on any error below deletes it.
+    let mut tmp = builder.tempfile_in(dir)?;
+    if let Some(old) = &old {
+        tmp.as_file().set_permissions(old.permissions())?;
     }
-    result
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Some(backup) = backup
+        && old.is_some()
+    {
+        keep_backup(&target, backup)?;
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    // Persist the renames; not every platform can open a folder, so best effort.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Makes `backup` a copy of `file`, atomically: a hard link (instant, never half-written)
+/// or, where links fail, a copy, each at a fresh name first, then renamed over `backup`.
+fn keep_backup(file: &Path, backup: &Path) -> std::io::Result<()> {
+    let dir = parent_dir(backup);
+    let prefix = temp_prefix(backup)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // `make_in` retries on a name that exists, so a planted file is never touched.
+    let linked = builder.make_in(dir, |name| fs::hard_link(file, name));
+    match linked {
+        Ok(link) => {
+            link.persist(backup).map_err(|e| e.error)?;
+        }
+        Err(_) => {
+            let mut copy = builder.tempfile_in(dir)?;
+            let mut src = File::open(file)?;
+            std::io::copy(&mut src, copy.as_file_mut())?;
+            if let Ok(m) = src.metadata() {
+                copy.as_file().set_permissions(m.permissions())?;
+            }
+            copy.as_file().sync_all()?;
+            copy.persist(backup).map_err(|e| e.error)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -96,5 +161,76 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nope").join("p.ron");
         assert!(write_atomic(&path, b"x").is_err());
+    }
+
+    /// The old code wrote to `.NAME.tmp-PID` with `File::create`, which follows a
+    /// symlink planted there and overwrites whatever it points to.
+    #[cfg(unix)]
+    #[test]
+    fn planted_symlink_at_old_temp_names_is_harmless() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, b"precious").unwrap();
+        let path = dir.path().join("p.ron");
+        let bak = dir.path().join("p.ron.bak");
+        write_atomic(&path, b"one").unwrap();
+        let pid = std::process::id();
+        for name in [format!(".p.ron.tmp-{pid}"), format!(".p.ron.bak.tmp-{pid}")] {
+            std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+        }
+        write_atomic_with_backup(&path, b"two", &bak).unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(fs::read(&bak).unwrap(), b"one");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let bak = dir.path().join("p.ron.bak");
+        write_atomic(&path, b"one").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic_with_backup(&path, b"two", &bak).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"three").unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        // A new file is readable by others as usual (umask permitting), not 0600.
+        let fresh = dir.path().join("fresh.ron");
+        write_atomic(&fresh, b"x").unwrap();
+        let mode = fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode & 0o600, 0);
+        assert_eq!(mode & 0o111, 0, "never executable");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_project_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let real_dir = dir.path().join("real");
+        fs::create_dir(&real_dir).unwrap();
+        let target = real_dir.join("p.ron");
+        fs::write(&target, b"one").unwrap();
+        let link = dir.path().join("link.ron");
+        std::os::unix::fs::symlink("real/p.ron", &link).unwrap();
+        let bak = dir.path().join("link.ron.bak");
+        write_atomic_with_backup(&link, b"two", &bak).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"two");
+        assert_eq!(fs::read(&link).unwrap(), b"two");
+        assert_eq!(fs::read(&bak).unwrap(), b"one");
+        // No temp file left behind in either folder.
+        assert_eq!(fs::read_dir(&real_dir).unwrap().count(), 1);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
     }
 }

@@ -34,11 +34,13 @@ pub struct Imported {
 
 impl Imported {
     /// The id of the label `name`, adding it (with the next palette colour and a free
-    /// digit key) if it is new.
-    fn label(&mut self, name: &str) -> LabelId {
+    /// digit key) if it is new. Fails once there are more labels than ids.
+    fn label(&mut self, name: &str) -> Result<LabelId, String> {
+        let too_many = |e: crate::model::ModelError| format!("label {name:?}: {e}");
         if let Some(i) = self.labels.iter().position(|l| l.name == name) {
-            return LabelId(i as u16);
+            return LabelId::from_index(i).map_err(too_many);
         }
+        let id = LabelId::from_index(self.labels.len()).map_err(too_many)?;
         let used: HashSet<char> = self.labels.iter().filter_map(|l| l.hotkey).collect();
         let hotkey = ('1'..='9').find(|k| !used.contains(k));
         self.labels.push(Label {
@@ -46,7 +48,7 @@ impl Imported {
             color: PALETTE[self.labels.len() % PALETTE.len()],
             hotkey,
         });
-        LabelId((self.labels.len() - 1) as u16)
+        Ok(id)
     }
 }
 
@@ -58,11 +60,20 @@ fn invalid(path: &Path, message: String) -> IoError {
 }
 
 fn read_utf8(path: &Path) -> Result<String, IoError> {
+    let text = read_utf8_keep_bom(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// A UTF-8 file as written, BOM included (brat counts it in its offsets).
+fn read_utf8_keep_bom(path: &Path) -> Result<String, IoError> {
     let bytes = std::fs::read(path).map_err(|error| IoError::Os {
         path: path.to_path_buf(),
         error,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         invalid(
             path,
             format!(
@@ -70,10 +81,6 @@ fn read_utf8(path: &Path) -> Result<String, IoError> {
                 e.utf8_error().valid_up_to()
             ),
         )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
     })
 }
 
@@ -209,7 +216,7 @@ fn jsonl_record(imp: &mut Imported, line: &str, base: &str, n: usize) -> Result<
                 "span [{s}, {e}, {label:?}] ends past the text ({len} characters)"
             ));
         }
-        let id = imp.label(&label);
+        let id = imp.label(&label)?;
         let span = Span::new(s as usize, e as usize, id)
             .map_err(|err| format!("span [{s}, {e}, {label:?}]: {err}"))?;
         spans.push(span);
@@ -223,33 +230,67 @@ fn import_brat(
     ann: &Path,
     opts: ImportOptions,
 ) -> Result<(), IoError> {
-    // brat's own files are read as-is: a BOM would shift every offset, so keep it out
-    // only if brat wrote none (it never does).
-    let text = read_utf8(txt)?;
+    let raw = read_utf8_keep_bom(txt)?;
     let source = read_utf8(ann)?;
-    let doc_text = crate::model::Text::new(text.clone());
-    let mut spans = Vec::new();
+    // brat reads the .txt as plain UTF-8, so a BOM is char 0 and every offset counts it.
+    // The document drops the BOM, so those offsets move down by one; a tool that stripped
+    // the BOM before counting is recognised by its quoted texts.
+    let stripped = raw.strip_prefix('\u{feff}');
+    let text = crate::model::Text::new(stripped.unwrap_or(&raw).to_string());
+    let mut lines = Vec::new();
     let mut other = 0;
     for (i, line) in source.lines().enumerate() {
-        if !line.starts_with('T') {
-            if !line.trim().is_empty() {
-                other += 1;
-            }
-            continue;
+        if line.starts_with('T') {
+            lines.push((i + 1, parse_brat_line(line)));
+        } else if !line.trim().is_empty() {
+            other += 1;
         }
-        match brat_line(imp, &doc_text, line) {
-            Ok((mut s, fragments)) => {
-                if fragments > 1 {
+    }
+    let shift = match stripped {
+        None => 0,
+        Some(_) => {
+            let with_bom = crate::model::Text::new(raw.clone());
+            let quoted_match = |t: &crate::model::Text, shift: usize| {
+                lines.iter().all(|(_, l)| {
+                    l.as_ref().map_or(true, |t_line| {
+                        t_line.quoted.is_none() || check_brat_text(t, t_line, shift).is_ok()
+                    })
+                })
+            };
+            let any_quoted = lines
+                .iter()
+                .any(|(_, l)| l.as_ref().is_ok_and(|t| t.quoted.is_some()));
+            if any_quoted && !quoted_match(&with_bom, 0) && quoted_match(&text, 0) {
+                0
+            } else {
+                1
+            }
+        }
+    };
+    let mut spans = Vec::new();
+    for (n, parsed) in lines {
+        let result = parsed.and_then(|t_line| {
+            let shifted = check_brat_text(&text, &t_line, shift)?;
+            let id = imp.label(&t_line.label)?;
+            let spans = shifted
+                .iter()
+                .map(|&(s, e)| Span::new(s, e, id).map_err(|err| err.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(spans)
+        });
+        match result {
+            Ok(mut s) => {
+                if s.len() > 1 {
                     imp.notes.push(format!(
-                        "{}:{}: discontinuous span split into {fragments} spans",
+                        "{}:{n}: discontinuous span split into {} spans",
                         ann.display(),
-                        i + 1
+                        s.len()
                     ));
                 }
                 spans.append(&mut s);
             }
             Err(msg) => {
-                let e = invalid(ann, format!("line {}: {msg}", i + 1));
+                let e = invalid(ann, format!("line {n}: {msg}"));
                 if opts.skip_bad {
                     imp.skipped.push(e.to_string());
                 } else {
@@ -264,18 +305,21 @@ fn import_brat(
             ann.display()
         ));
     }
-    let doc =
-        Document::with_spans(stem(ann), text, spans).map_err(|e| invalid(ann, e.to_string()))?;
+    let doc = Document::with_spans(stem(ann), text.as_str().to_string(), spans)
+        .map_err(|e| invalid(ann, e.to_string()))?;
     imp.documents.push(doc);
     Ok(())
 }
 
-/// Parses `T1<TAB>LABEL s e[;s e...]<TAB>text`, checking the text against the document.
-fn brat_line(
-    imp: &mut Imported,
-    text: &crate::model::Text,
-    line: &str,
-) -> Result<(Vec<Span>, usize), String> {
+/// One brat `T` line: label, fragments as written, and the quoted text if present.
+struct BratEntity {
+    label: String,
+    frags: Vec<(usize, usize)>,
+    quoted: Option<String>,
+}
+
+/// Parses `T1<TAB>LABEL s e[;s e...]<TAB>text`.
+fn parse_brat_line(line: &str) -> Result<BratEntity, String> {
     let mut parts = line.splitn(3, '\t');
     let (_id, middle, quoted) = (parts.next(), parts.next(), parts.next());
     let middle = middle.ok_or("expected `T<n><TAB>LABEL start end<TAB>text`")?;
@@ -290,27 +334,44 @@ fn brat_line(
             _ => return Err(format!("bad offsets {frag:?}")),
         }
     }
+    Ok(BratEntity {
+        label: label.to_string(),
+        frags,
+        quoted: quoted.map(str::to_string),
+    })
+}
+
+/// Moves the fragments down by `shift` (the BOM brat counted) and checks them, and the
+/// quoted text if any, against `text`. Returns the fragments in `text`'s offsets.
+fn check_brat_text(
+    text: &crate::model::Text,
+    entity: &BratEntity,
+    shift: usize,
+) -> Result<Vec<(usize, usize)>, String> {
     let len = text.char_len();
-    if let Some(&(s, e)) = frags.iter().find(|&&(s, e)| e > len || s >= e) {
-        return Err(format!(
-            "offsets {s} {e} do not fit the text ({len} characters)"
-        ));
+    let mut out = Vec::with_capacity(entity.frags.len());
+    for &(s, e) in &entity.frags {
+        // Offset 0 is the BOM itself; a fragment starting there starts at the text.
+        let (ss, es) = (s.saturating_sub(shift), e.saturating_sub(shift));
+        if e > len + shift || s >= e || ss >= es {
+            return Err(format!(
+                "offsets {s} {e} do not fit the text ({} characters)",
+                len + shift
+            ));
+        }
+        out.push((ss, es));
     }
-    if let Some(quoted) = quoted {
-        let actual: Vec<&str> = frags.iter().map(|&(s, e)| text.slice(s, e)).collect();
+    if let Some(quoted) = &entity.quoted {
+        let actual: Vec<&str> = out.iter().map(|&(s, e)| text.slice(s, e)).collect();
         let actual = actual.join(" ");
-        if actual != quoted {
+        // A fragment starting on the BOM quotes it; compare without it.
+        if actual != quoted.trim_start_matches('\u{feff}') {
             return Err(format!(
                 "text {quoted:?} does not match the .txt at those offsets ({actual:?})"
             ));
         }
     }
-    let id = imp.label(label);
-    let spans = frags
-        .iter()
-        .map(|&(s, e)| Span::new(s, e, id).map_err(|err| err.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((spans, frags.len()))
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -342,6 +403,31 @@ mod tests {
         assert_eq!(imp.labels.len(), 6);
         assert_eq!(imp.labels[5].name, "SPOKESMAN");
         assert_eq!(imp.labels[5].hotkey, Some('6'));
+    }
+
+    /// A new label past the last id is an error, not a wrapped id naming another label.
+    #[test]
+    fn too_many_labels_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "many.jsonl",
+            "{\"text\": \"ab\", \"label\": [[0, 1, \"L0\"], [0, 2, \"NEW\"]]}\n",
+        );
+        let labels: Vec<Label> = (0..usize::from(u16::MAX))
+            .map(|i| Label {
+                name: format!("L{i}"),
+                color: PALETTE[0],
+                hotkey: None,
+            })
+            .collect();
+        let e = import_paths(&[p], labels, ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("many.jsonl") && e.contains("line 1") && e.contains("too many labels"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -403,6 +489,65 @@ mod tests {
             .to_string();
         assert!(
             e.contains("d.ann") && e.contains("line 1") && e.contains("does not match"),
+            "{e}"
+        );
+    }
+
+    /// brat counts a BOM as char 0: with no text column to check, the offsets must still
+    /// land on the right words once the BOM is dropped.
+    #[test]
+    fn brat_bom_counts_as_a_char() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = write(dir.path(), "b.txt", "\u{feff}New York");
+        let ann = write(dir.path(), "b.ann", "T1\tPLACE 1 4\nT2\tPLACE 5 9\n");
+        let imp = import_paths(&[txt, ann], default_labels(), ImportOptions::default()).unwrap();
+        let doc = &imp.documents[0];
+        assert_eq!(doc.text().as_str(), "New York");
+        let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
+        assert_eq!(texts, ["New", "York"]);
+    }
+
+    /// With quoted texts, both readings are tried: brat's (BOM counted) first, then
+    /// offsets counted without the BOM, as some tools write them.
+    #[test]
+    fn brat_bom_offsets_checked_against_both_readings() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = write(dir.path(), "q.txt", "\u{feff}New York");
+        let ann = write(
+            dir.path(),
+            "q.ann",
+            "T1\tPLACE 1 4\tNew\nT2\tPLACE 5 9\tYork\n",
+        );
+        let imp = import_paths(
+            &[txt.clone(), ann],
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let doc = &imp.documents[0];
+        let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
+        assert_eq!(texts, ["New", "York"]);
+        let ann = write(
+            dir.path(),
+            "q.ann",
+            "T1\tPLACE 0 3\tNew\nT2\tPLACE 4 8\tYork\n",
+        );
+        let imp = import_paths(
+            &[txt.clone(), ann],
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let doc = &imp.documents[0];
+        let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
+        assert_eq!(texts, ["New", "York"]);
+        // Neither reading fits: an error naming the line.
+        let ann = write(dir.path(), "q.ann", "T1\tPLACE 2 5\tNew\n");
+        let e = import_paths(&[txt, ann], default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("q.ann") && e.contains("line 1") && e.contains("does not match"),
             "{e}"
         );
     }

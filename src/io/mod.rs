@@ -1,15 +1,18 @@
 //! Files: the project file, atomic writes, importers and exporters. No UI.
 
 mod atomic;
+pub mod disk;
 pub mod export;
 pub mod import;
 pub mod project;
 pub mod recovery;
+mod ron_split;
 
 pub use atomic::{write_atomic, write_atomic_with_backup};
+pub use disk::{DiskStamp, DiskState};
 pub use project::{
-    CURRENT_VERSION, backup_path, load_project, parse_project, save_project, save_project_plain,
-    write_project,
+    CURRENT_VERSION, backup_path, load_project, load_project_stamped, parse_project, save_project,
+    save_project_plain, save_project_stamped, write_project,
 };
 
 use std::path::PathBuf;

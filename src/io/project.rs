@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::disk::DiskStamp;
 use super::{IoError, write_atomic, write_atomic_with_backup};
 use crate::model::{Document, Label, Project, Rgb, Span, Status};
 
@@ -40,15 +41,15 @@ struct SpanOut<'a> {
 }
 
 #[derive(Deserialize)]
-struct FileIn {
-    version: u32,
-    labels: Vec<LabelFile>,
+pub(crate) struct FileIn {
+    pub(crate) version: u32,
+    pub(crate) labels: Vec<LabelFile>,
     #[serde(default)]
-    documents: Vec<DocumentIn>,
+    pub(crate) documents: Vec<DocumentIn>,
 }
 
 #[derive(Deserialize)]
-struct DocumentIn {
+pub(crate) struct DocumentIn {
     name: String,
     #[serde(default)]
     status: StatusFile,
@@ -65,7 +66,7 @@ struct SpanIn {
 }
 
 #[derive(Serialize, Deserialize)]
-struct LabelFile {
+pub(crate) struct LabelFile {
     name: String,
     color: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,7 +108,7 @@ impl From<StatusFile> for Status {
     }
 }
 
-fn ron_options() -> ron::Options {
+pub(crate) fn ron_options() -> ron::Options {
     ron::Options::default().with_recursion_limit(RECURSION_LIMIT)
 }
 
@@ -157,11 +158,19 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
 /// Saves a project atomically (see [`write_atomic`]), keeping the previous version as
 /// `NAME.ron.bak`.
 pub fn save_project(project: &Project, path: &Path) -> Result<(), IoError> {
+    save_project_stamped(project, path).map(|_| ())
+}
+
+/// [`save_project`], returning the [`DiskStamp`] of what was written (hashed from the
+/// bytes in memory), to tell later whether another program changed the file.
+pub fn save_project_stamped(project: &Project, path: &Path) -> Result<DiskStamp, IoError> {
     let bytes = project_bytes(project, path)?;
     write_atomic_with_backup(path, &bytes, &backup_path(path)).map_err(|error| IoError::Os {
         path: path.to_path_buf(),
         error,
-    })
+    })?;
+    let meta = std::fs::metadata(path).ok();
+    Ok(DiskStamp::of_bytes(&bytes, meta.as_ref()))
 }
 
 /// Writes a project atomically without a backup (recovery copies, new projects).
@@ -195,7 +204,22 @@ pub fn load_project(path: &Path) -> Result<Project, IoError> {
         path: path.to_path_buf(),
         error,
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| IoError::Invalid {
+    parse_bytes(&bytes, path)
+}
+
+/// [`load_project`], also returning the [`DiskStamp`] of the bytes it read (no second
+/// read), to tell later whether another program changed the file.
+pub fn load_project_stamped(path: &Path) -> Result<(Project, DiskStamp), IoError> {
+    let (bytes, meta) = super::disk::read_with_meta(path).map_err(|error| IoError::Os {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let stamp = DiskStamp::of_bytes(&bytes, Some(&meta));
+    Ok((parse_bytes(&bytes, path)?, stamp))
+}
+
+fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Project, IoError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| IoError::Invalid {
         path: path.to_path_buf(),
         message: format!(
             "not a spanmark project: not UTF-8 text (invalid byte at offset {})",
@@ -206,47 +230,84 @@ pub fn load_project(path: &Path) -> Result<Project, IoError> {
 }
 
 /// Parses and checks project file contents; `path` is only used in error messages.
+///
+/// A large file is parsed on all cores: [`super::ron_split`] cuts it at the top-level
+/// document boundaries and each document is parsed and checked on its own. The result,
+/// and any error, is exactly the sequential parse's: whenever the cut is unsure or any
+/// part fails, the whole file is parsed sequentially instead.
 pub fn parse_project(source: &str, path: &Path) -> Result<Project, IoError> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads > 1
+        && source.len() >= super::ron_split::PARALLEL_FROM
+        && let Some(project) = super::ron_split::parse_parallel(source, path, threads)
+    {
+        return Ok(project);
+    }
+    parse_project_sequential(source, path)
+}
+
+/// The plain parse: ron reads the whole file, then the documents are checked in order.
+pub(crate) fn parse_project_sequential(source: &str, path: &Path) -> Result<Project, IoError> {
     let file: FileIn = match ron_options().from_str(source) {
         Ok(f) => f,
-        Err(e) => {
-            // A newer file may not parse as ours; say so rather than report its syntax.
-            if let Ok(probe) = ron_options().from_str::<VersionProbe>(source)
-                && probe.version > CURRENT_VERSION
-            {
-                return Err(IoError::NewerVersion {
-                    path: path.to_path_buf(),
-                    found: probe.version,
-                });
-            }
-            return Err(IoError::Syntax {
-                path: path.to_path_buf(),
-                line: e.span.start.line,
-                col: e.span.start.col,
-                message: e.code.to_string(),
-            });
-        }
+        Err(e) => return Err(syntax_error(source, path, &e)),
     };
-    let invalid = |message: String| IoError::Invalid {
+    let (labels, lookup) = check_header(file.version, file.labels, path)?;
+    let mut documents = Vec::with_capacity(file.documents.len());
+    for (di, d) in file.documents.into_iter().enumerate() {
+        documents.push(check_document(di, d, &lookup, path)?);
+    }
+    Project::new(labels, documents).map_err(|e| invalid(path, e.to_string()))
+}
+
+fn invalid(path: &Path, message: String) -> IoError {
+    IoError::Invalid {
         path: path.to_path_buf(),
         message,
-    };
-    if file.version > CURRENT_VERSION {
+    }
+}
+
+fn syntax_error(source: &str, path: &Path, e: &ron::error::SpannedError) -> IoError {
+    // A newer file may not parse as ours; say so rather than report its syntax.
+    if let Ok(probe) = ron_options().from_str::<VersionProbe>(source)
+        && probe.version > CURRENT_VERSION
+    {
+        return IoError::NewerVersion {
+            path: path.to_path_buf(),
+            found: probe.version,
+        };
+    }
+    IoError::Syntax {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    }
+}
+
+/// Checks the version and the labels; returns them with a project holding only the
+/// labels, through which span label names resolve (the lookup rules live in one place).
+pub(crate) fn check_header(
+    version: u32,
+    file_labels: Vec<LabelFile>,
+    path: &Path,
+) -> Result<(Vec<Label>, Project), IoError> {
+    if version > CURRENT_VERSION {
         return Err(IoError::NewerVersion {
             path: path.to_path_buf(),
-            found: file.version,
+            found: version,
         });
     }
-    if file.version != CURRENT_VERSION {
-        return Err(invalid(format!("unknown file version {}", file.version)));
+    if version != CURRENT_VERSION {
+        return Err(invalid(path, format!("unknown file version {version}")));
     }
-    let mut labels = Vec::with_capacity(file.labels.len());
-    for l in file.labels {
+    let mut labels = Vec::with_capacity(file_labels.len());
+    for l in file_labels {
         let color = Rgb::from_hex(&l.color).ok_or_else(|| {
-            invalid(format!(
-                "label {:?}: colour {:?} is not #rrggbb",
-                l.name, l.color
-            ))
+            invalid(
+                path,
+                format!("label {:?}: colour {:?} is not #rrggbb", l.name, l.color),
+            )
         })?;
         labels.push(Label {
             name: l.name,
@@ -254,39 +315,47 @@ pub fn parse_project(source: &str, path: &Path) -> Result<Project, IoError> {
             hotkey: l.key,
         });
     }
-    // Label names resolve through a temporary project so the lookup rules live in one place.
-    let lookup = Project::new(labels.clone(), Vec::new()).map_err(|e| invalid(e.to_string()))?;
-    let mut documents = Vec::with_capacity(file.documents.len());
-    for (di, d) in file.documents.into_iter().enumerate() {
-        let mut spans = Vec::with_capacity(d.spans.len());
-        let char_len = d.text.chars().count();
-        for (si, s) in d.spans.iter().enumerate() {
-            let at = || format!("document {} ({:?}), span {}", di + 1, d.name, si + 1);
-            let label = lookup.label_id(&s.label).ok_or_else(|| {
-                invalid(format!(
-                    "{}: label {:?} is not defined in `labels`",
-                    at(),
-                    s.label
-                ))
-            })?;
-            let span =
-                Span::new(s.start, s.end, label).map_err(|e| invalid(format!("{}: {e}", at())))?;
-            if span.end() > char_len {
-                return Err(invalid(format!(
+    let lookup =
+        Project::new(labels.clone(), Vec::new()).map_err(|e| invalid(path, e.to_string()))?;
+    Ok((labels, lookup))
+}
+
+/// Checks document `di` (0-based) of the file against the labels in `lookup`.
+pub(crate) fn check_document(
+    di: usize,
+    d: DocumentIn,
+    lookup: &Project,
+    path: &Path,
+) -> Result<Document, IoError> {
+    let mut spans = Vec::with_capacity(d.spans.len());
+    let char_len = d.text.chars().count();
+    for (si, s) in d.spans.iter().enumerate() {
+        let at = || format!("document {} ({:?}), span {}", di + 1, d.name, si + 1);
+        let label = lookup.label_id(&s.label).ok_or_else(|| {
+            invalid(
+                path,
+                format!("{}: label {:?} is not defined in `labels`", at(), s.label),
+            )
+        })?;
+        let span = Span::new(s.start, s.end, label)
+            .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+        if span.end() > char_len {
+            return Err(invalid(
+                path,
+                format!(
                     "{}: span {}..{} lies outside the text ({char_len} characters)",
                     at(),
                     s.start,
                     s.end
-                )));
-            }
-            spans.push(span);
+                ),
+            ));
         }
-        let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
-            .map_err(|e| invalid(format!("document {} ({:?}): {e}", di + 1, d.name)))?;
-        doc.status = d.status.into();
-        documents.push(doc);
+        spans.push(span);
     }
-    Project::new(labels, documents).map_err(|e| invalid(e.to_string()))
+    let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
+        .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
+    doc.status = d.status.into();
+    Ok(doc)
 }
 
 #[cfg(test)]
@@ -395,6 +464,21 @@ mod tests {
         assert!(e.starts_with("test.ron:1:"), "{e}");
         let dup = to_string(&sample()).replacen("name: \"PLACE\"", "name: \"PERSON\"", 1);
         assert!(err(&dup).contains("defined twice"));
+    }
+
+    #[test]
+    fn stamps_match_what_is_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("p.ron");
+        let saved = save_project_stamped(&sample(), &f).unwrap();
+        assert_eq!(DiskStamp::read(&f).unwrap(), Some(saved));
+        let (p, loaded) = load_project_stamped(&f).unwrap();
+        assert_eq!(p, sample());
+        assert_eq!(loaded, saved);
+        assert_eq!(
+            loaded.check(&f).unwrap(),
+            crate::io::disk::DiskState::Unchanged
+        );
     }
 
     #[test]

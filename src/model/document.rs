@@ -103,6 +103,16 @@ impl Document {
         }
     }
 
+    /// Replaces all spans (each checked against the text); returns the old ones. Exact
+    /// duplicates collapse into one, as in [`SpanSet::from_spans`].
+    pub(crate) fn replace_spans(&mut self, spans: Vec<Span>) -> Result<Vec<Span>, ModelError> {
+        for span in &spans {
+            self.check_bounds(span)?;
+        }
+        let old = std::mem::replace(&mut self.spans, SpanSet::from_spans(spans));
+        Ok(old.as_slice().to_vec())
+    }
+
     /// Removes a span; fails if absent.
     pub(crate) fn remove_span(&mut self, span: &Span) -> Result<(), ModelError> {
         if self.spans.remove(span) {

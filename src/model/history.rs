@@ -97,27 +97,34 @@ impl Workspace {
         Ok(())
     }
 
-    /// Undoes the last step; returns its description, or `None` if there is none.
-    pub fn undo(&mut self) -> Option<String> {
-        let step = self.undo.pop()?;
-        self.move_step(step, true)
+    /// Undoes the last step; returns its description, `Ok(None)` if there is none, or the
+    /// error if the step could not be reverted (the project is then as it was, and the
+    /// step is dropped).
+    pub fn undo(&mut self) -> Result<Option<String>, ModelError> {
+        match self.undo.pop() {
+            Some(step) => self.move_step(step, true).map(Some),
+            None => Ok(None),
+        }
     }
 
-    /// Redoes the last undone step; returns its description, or `None`.
-    pub fn redo(&mut self) -> Option<String> {
-        let step = self.redo.pop()?;
-        self.move_step(step, false)
+    /// Redoes the last undone step; returns its description, `Ok(None)` if there is none,
+    /// or the error if it could not be re-applied (the step is then dropped).
+    pub fn redo(&mut self) -> Result<Option<String>, ModelError> {
+        match self.redo.pop() {
+            Some(step) => self.move_step(step, false).map(Some),
+            None => Ok(None),
+        }
     }
 
-    fn move_step(&mut self, step: Step, undoing: bool) -> Option<String> {
-        // Inverses were recorded by applying valid edits, so re-applying them cannot
-        // fail; if it somehow did, the project is restored and the step dropped.
+    fn move_step(&mut self, step: Step, undoing: bool) -> Result<String, ModelError> {
+        // Inverses were recorded by applying valid edits, so re-applying them should not
+        // fail; if it does, the project is restored, the step dropped and the error told.
         let Step {
             id,
             description,
             inverse,
         } = step;
-        let forward = apply_all(&mut self.project, inverse.into_iter().rev().collect()).ok()?;
+        let forward = apply_all(&mut self.project, inverse.into_iter().rev().collect())?;
         self.revision = next_revision();
         let moved = Step {
             id,
@@ -129,7 +136,7 @@ impl Workspace {
         } else {
             self.undo.push(moved);
         }
-        Some(description)
+        Ok(description)
     }
 
     /// Description of the step that undo would revert.
@@ -142,8 +149,10 @@ impl Workspace {
         self.redo.last().map(|s| s.description.as_str())
     }
 
-    /// Id of the current state: 0 initially, else the id of the last applied step.
-    fn state_id(&self) -> u64 {
+    /// Id of the current state: 0 initially, else the id of the last applied step. A
+    /// background save records it with its copy of the project, so that
+    /// [`Self::mark_saved_state`] marks exactly what was written.
+    pub fn state_id(&self) -> u64 {
         self.undo.last().map_or(0, |s| s.id)
     }
 
@@ -155,6 +164,14 @@ impl Workspace {
     /// Records that the current state was written to disk.
     pub fn mark_saved(&mut self) {
         self.saved = Some(self.state_id());
+    }
+
+    /// Records that state `id` (taken with [`Self::state_id`] when a save began) was
+    /// written to disk. Edits made while the save ran stay unsaved; if that state can no
+    /// longer be reached by undo or redo, nothing on disk matches any reachable state.
+    pub fn mark_saved_state(&mut self, id: u64) {
+        let reachable = id == 0 || self.undo.iter().chain(&self.redo).any(|s| s.id == id);
+        self.saved = reachable.then_some(id);
     }
 }
 
@@ -204,19 +221,40 @@ mod tests {
         w.apply("Add PERSON", vec![add(0, 0, 18, 0)]).unwrap();
         assert!(w.is_dirty());
         let after = w.project().clone();
-        assert_eq!(w.undo().as_deref(), Some("Add PERSON"));
+        assert_eq!(w.undo().unwrap().as_deref(), Some("Add PERSON"));
         assert_eq!(w.project(), &initial);
         assert!(!w.is_dirty());
-        w.redo();
+        w.redo().unwrap();
         assert_eq!(w.project(), &after);
         w.mark_saved();
         assert!(!w.is_dirty());
-        w.undo();
+        w.undo().unwrap();
         assert!(w.is_dirty());
         // A new branch makes the saved state unreachable: dirty for good.
         w.apply("Add PLACE", vec![add(0, 28, 33, 1)]).unwrap();
         assert!(w.is_dirty());
-        w.undo();
+        w.undo().unwrap();
+        assert!(w.is_dirty());
+    }
+
+    #[test]
+    fn a_save_marks_the_state_it_wrote_not_later_edits() {
+        let mut w = ws();
+        w.apply("Add PERSON", vec![add(0, 0, 18, 0)]).unwrap();
+        // A background save takes its copy here...
+        let saving = w.state_id();
+        // ...and the user goes on while it runs.
+        w.apply("Add PLACE", vec![add(0, 28, 33, 1)]).unwrap();
+        w.mark_saved_state(saving);
+        assert!(w.is_dirty(), "the edit made during the save is not on disk");
+        w.undo().unwrap();
+        assert!(!w.is_dirty(), "undoing it returns to what was saved");
+        // The saved state gone for good (undone, then a new branch): dirty whatever happens.
+        w.undo().unwrap();
+        w.apply("Add DATE", vec![add(0, 0, 5, 2)]).unwrap();
+        w.mark_saved_state(saving);
+        assert!(w.is_dirty());
+        w.undo().unwrap();
         assert!(w.is_dirty());
     }
 
@@ -227,7 +265,7 @@ mod tests {
         let err = w.apply("bad", vec![add(0, 0, 5, 0), add(0, 0, 500, 0)]);
         assert!(matches!(err, Err(ModelError::SpanOutOfBounds { .. })));
         assert_eq!(w.project(), &before);
-        assert!(w.undo().is_none());
+        assert!(matches!(w.undo(), Ok(None)));
         // Duplicates are refused.
         w.apply("a", vec![add(0, 0, 5, 0)]).unwrap();
         assert!(matches!(
@@ -253,7 +291,109 @@ mod tests {
             1 => "[A-Z]{1,3}".prop_map(|name| Edit::AddLabels { labels: vec![crate::model::Label {
                 name, color: crate::model::PALETTE[0], hotkey: None }] }),
             1 => (0usize..2).prop_map(|count| Edit::RemoveLabels { count }),
+            1 => (0u16..6, "[A-Z]{1,3}", proptest::option::of(proptest::char::range('0', '9'))).prop_map(|(id, name, hotkey)| Edit::SetLabel {
+                id: LabelId(id), label: crate::model::Label { name, color: crate::model::PALETTE[1], hotkey } }),
+            1 => (0u16..6, 0u16..6).prop_map(|(f, t)| Edit::MoveLabel { from: LabelId(f), to: LabelId(t) }),
+            1 => (0usize..3, proptest::collection::vec((0usize..40, 1usize..10, 0u16..6), 0..5)).prop_map(|(doc, v)| Edit::SetSpans {
+                doc, spans: v.into_iter().map(|(s, l, lab)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect() }),
         ]
+    }
+
+    /// The label name of every span, per document: what relabelling must never change.
+    fn span_label_names(p: &Project) -> Vec<Vec<(usize, usize, String)>> {
+        p.documents()
+            .iter()
+            .map(|d| {
+                let mut v: Vec<_> = d
+                    .spans()
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.start(),
+                            s.end(),
+                            p.label(s.label())
+                                .map(|l| l.name.clone())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                v.sort();
+                v
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Moving a label keeps every span on the label of the same name, and moves the
+        /// label list exactly like a Vec remove + insert (the naive oracle).
+        #[test]
+        fn moving_a_label_keeps_spans_on_their_label(
+            spans in proptest::collection::vec((0usize..30, 1usize..8, 0u16..5), 0..20),
+            from in 0u16..5,
+            to in 0u16..5,
+        ) {
+            let spans = spans.into_iter().map(|(s, l, lab)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect();
+            let doc = Document::with_spans("d", "x".repeat(40), spans).unwrap();
+            let mut w = Workspace::new(Project::with_documents(vec![doc]));
+            let before = span_label_names(w.project());
+            let mut names: Vec<String> = w.project().labels().iter().map(|l| l.name.clone()).collect();
+            let moved = names.remove(usize::from(from));
+            names.insert(usize::from(to), moved);
+            w.apply("move", vec![Edit::MoveLabel { from: LabelId(from), to: LabelId(to) }]).unwrap();
+            let after: Vec<String> = w.project().labels().iter().map(|l| l.name.clone()).collect();
+            prop_assert_eq!(after, names);
+            prop_assert_eq!(span_label_names(w.project()), before.clone());
+            w.undo().unwrap();
+            prop_assert_eq!(span_label_names(w.project()), before);
+        }
+    }
+
+    #[test]
+    fn label_edits_refuse_conflicts_and_delete_is_one_undo_step() {
+        let mut w = ws();
+        w.apply("a", vec![add(0, 0, 18, 0), add(0, 28, 33, 1)])
+            .unwrap();
+        let person = w.project().labels()[0].clone();
+        let rename = |name: &str, hotkey| Edit::SetLabel {
+            id: LabelId(0),
+            label: crate::model::Label {
+                name: name.into(),
+                hotkey,
+                ..person.clone()
+            },
+        };
+        assert!(matches!(
+            w.apply("r", vec![rename("PLACE", Some('1'))]),
+            Err(ModelError::DuplicateLabel(_))
+        ));
+        assert!(matches!(
+            w.apply("r", vec![rename("  ", Some('1'))]),
+            Err(ModelError::EmptyLabelName)
+        ));
+        assert!(matches!(
+            w.apply("r", vec![rename("PER", Some('2'))]),
+            Err(ModelError::HotkeyTaken { key: '2', .. })
+        ));
+        w.apply("r", vec![rename(" PER ", Some('0'))]).unwrap();
+        assert_eq!(w.project().labels()[0].name, "PER");
+        assert_eq!(w.project().label_for_key('0'), Some(LabelId(0)));
+        let before = w.project().clone();
+        assert_eq!(w.project().label_use(LabelId(0)), 1);
+        let edits = w.project().delete_label_edits(LabelId(0));
+        w.apply("delete PER", edits).unwrap();
+        assert_eq!(w.project().labels().len(), 4);
+        assert_eq!(w.project().labels()[0].name, "PLACE");
+        let doc = &w.project().documents()[0];
+        assert_eq!(doc.spans().len(), 1);
+        assert_eq!(
+            w.project()
+                .label(doc.spans().as_slice()[0].label())
+                .unwrap()
+                .name,
+            "PLACE"
+        );
+        w.undo().unwrap();
+        assert_eq!(w.project(), &before);
     }
 
     proptest! {
@@ -272,13 +412,13 @@ mod tests {
             }
             let last = w.project().clone();
             let mut back = states.len() - 1;
-            while w.undo().is_some() {
+            while w.undo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {
                 back -= 1;
                 prop_assert_eq!(w.project(), &states[back]);
             }
             prop_assert_eq!(w.project(), &initial);
             prop_assert!(!w.is_dirty());
-            while w.redo().is_some() {}
+            while w.redo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {}
             prop_assert_eq!(w.project(), &last);
         }
     }

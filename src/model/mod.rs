@@ -7,7 +7,7 @@ mod label;
 mod project;
 pub mod search;
 mod span;
-mod text;
+pub mod text;
 
 pub use document::{Document, Status};
 pub use history::Workspace;
@@ -63,9 +63,20 @@ pub enum ModelError {
     #[error("the label is still used by spans")]
     LabelInUse,
     /// More labels than ids.
-    #[error("too many labels")]
+    #[error("too many labels (at most {} are possible)", u16::MAX)]
     TooManyLabels,
     /// A document index is out of range.
     #[error("no document #{0}")]
     NoSuchDocument(usize),
+    /// A label needs a name.
+    #[error("a label needs a name")]
+    EmptyLabelName,
+    /// Another label already has this hotkey.
+    #[error("key {key} already labels {label}")]
+    HotkeyTaken {
+        /// The key.
+        key: char,
+        /// The label that has it.
+        label: String,
+    },
 }

@@ -65,7 +65,7 @@ impl Project {
         self.labels
             .iter()
             .position(|l| l.name == name)
-            .map(|i| LabelId(i as u16))
+            .and_then(|i| LabelId::from_index(i).ok())
     }
 
     /// The label bound to a hotkey.
@@ -73,7 +73,7 @@ impl Project {
         self.labels
             .iter()
             .position(|l| l.hotkey == Some(key))
-            .map(|i| LabelId(i as u16))
+            .and_then(|i| LabelId::from_index(i).ok())
     }
 
     /// The documents.
@@ -141,7 +141,113 @@ impl Project {
                 let docs = self.documents.drain(at..at + count).collect();
                 Ok(Edit::InsertDocuments { at, docs })
             }
+            Edit::SetLabel { id, label } => {
+                let i = usize::from(id.0);
+                if i >= self.labels.len() {
+                    return Err(ModelError::UnknownLabel(id.0));
+                }
+                let label = Label {
+                    name: label.name.trim().to_string(),
+                    ..label
+                };
+                if label.name.is_empty() {
+                    return Err(ModelError::EmptyLabelName);
+                }
+                let others = self.labels.iter().enumerate().filter(|(j, _)| *j != i);
+                for (_, other) in others {
+                    if other.name == label.name {
+                        return Err(ModelError::DuplicateLabel(label.name));
+                    }
+                    if let Some(key) = label.hotkey
+                        && other.hotkey == Some(key)
+                    {
+                        return Err(ModelError::HotkeyTaken {
+                            key,
+                            label: other.name.clone(),
+                        });
+                    }
+                }
+                let old = std::mem::replace(&mut self.labels[i], label);
+                Ok(Edit::SetLabel { id, label: old })
+            }
+            Edit::MoveLabel { from, to } => {
+                let (f, t) = (usize::from(from.0), usize::from(to.0));
+                let n = self.labels.len();
+                if f >= n || t >= n {
+                    return Err(ModelError::UnknownLabel(from.0.max(to.0)));
+                }
+                let label = self.labels.remove(f);
+                self.labels.insert(t, label);
+                // Position of each old id after the move.
+                let moved = |old: usize| -> u16 {
+                    let new = if old == f {
+                        t
+                    } else if f < t && old > f && old <= t {
+                        old - 1
+                    } else if t < f && old >= t && old < f {
+                        old + 1
+                    } else {
+                        old
+                    };
+                    // Below the label count, which `Project::new` keeps within u16.
+                    u16::try_from(new).unwrap_or(u16::MAX)
+                };
+                for doc in &mut self.documents {
+                    if doc.spans().is_empty() {
+                        continue;
+                    }
+                    let spans = doc
+                        .spans()
+                        .iter()
+                        .map(|s| s.with_label(LabelId(moved(usize::from(s.label().0)))))
+                        .collect();
+                    doc.replace_spans(spans)?;
+                }
+                Ok(Edit::MoveLabel { from: to, to: from })
+            }
+            Edit::SetSpans { doc, spans } => {
+                if let Some(s) = spans.iter().find(|s| self.label(s.label()).is_none()) {
+                    return Err(ModelError::UnknownLabel(s.label().0));
+                }
+                let old = self.doc_mut(doc)?.replace_spans(spans)?;
+                Ok(Edit::SetSpans { doc, spans: old })
+            }
         }
+    }
+
+    /// The edits that delete label `id` and every span that carries it, as one undoable
+    /// action: the spans go, the label moves last, and then it is removed.
+    pub fn delete_label_edits(&self, id: LabelId) -> Vec<Edit> {
+        let mut edits: Vec<Edit> = self
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.spans().iter().any(|s| s.label() == id))
+            .map(|(doc, d)| Edit::SetSpans {
+                doc,
+                spans: d
+                    .spans()
+                    .iter()
+                    .filter(|s| s.label() != id)
+                    .copied()
+                    .collect(),
+            })
+            .collect();
+        let last = self.labels.len().saturating_sub(1);
+        edits.push(Edit::MoveLabel {
+            from: id,
+            to: LabelId(u16::try_from(last).unwrap_or(u16::MAX)),
+        });
+        edits.push(Edit::RemoveLabels { count: 1 });
+        edits
+    }
+
+    /// How many spans in the project carry label `id`.
+    pub fn label_use(&self, id: LabelId) -> usize {
+        self.documents
+            .iter()
+            .map(|d| d.spans().iter().filter(|s| s.label() == id).count())
+            .sum()
     }
 
     fn doc_mut(&mut self, index: usize) -> Result<&mut Document, ModelError> {
@@ -199,5 +305,27 @@ pub enum Edit {
         at: usize,
         /// How many.
         count: usize,
+    },
+    /// Replace a label's name, colour and hotkey (spans keep pointing at it).
+    SetLabel {
+        /// Which label.
+        id: LabelId,
+        /// What it becomes; the name must stay unique and non-empty, the hotkey unused.
+        label: Label,
+    },
+    /// Move the label at `from` to position `to`; every span follows its label.
+    MoveLabel {
+        /// Where it is.
+        from: LabelId,
+        /// Where it goes.
+        to: LabelId,
+    },
+    /// Replace all of document `doc`'s spans at once (bulk changes such as deleting
+    /// every span of a label, in one edit instead of one per span).
+    SetSpans {
+        /// Document index.
+        doc: usize,
+        /// The new spans.
+        spans: Vec<Span>,
     },
 }

@@ -9,6 +9,18 @@ use super::ModelError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LabelId(pub u16);
 
+impl LabelId {
+    /// The id of the label at `index` in a project's label list; fails with
+    /// [`ModelError::TooManyLabels`] past what an id can hold, rather than wrapping round
+    /// to another label. Ids stop below `u16::MAX` so the label count fits a `u16` too.
+    pub fn from_index(index: usize) -> Result<Self, ModelError> {
+        match u16::try_from(index) {
+            Ok(i) if i < u16::MAX => Ok(Self(i)),
+            _ => Err(ModelError::TooManyLabels),
+        }
+    }
+}
+
 /// A labeled char range `start..end` (end exclusive, `start < end`).
 ///
 /// A span is identified by its value: a document never holds two equal spans.
@@ -178,6 +190,15 @@ impl SpanSet {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn label_ids_are_checked_not_truncated() {
+        assert_eq!(LabelId::from_index(0), Ok(LabelId(0)));
+        assert_eq!(LabelId::from_index(65_534), Ok(LabelId(65_534)));
+        assert_eq!(LabelId::from_index(65_535), Err(ModelError::TooManyLabels));
+        // `65_536 as u16` would be label 0.
+        assert_eq!(LabelId::from_index(65_536), Err(ModelError::TooManyLabels));
+    }
 
     fn sp(s: usize, e: usize, l: u16) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()

@@ -5,19 +5,34 @@
 //! the one place where char offsets become byte offsets. A checkpoint table makes the
 //! conversion O(1) amortised even on a 1M-character document.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How many chars lie between two checkpoints of [`Text`]'s char → byte table.
 const CHECKPOINT_EVERY: usize = 128;
 
+/// Source of [`Text::id`]s.
+static TEXT_IDS: AtomicU64 = AtomicU64::new(1);
+
 /// Immutable document text that converts between char and byte offsets quickly.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Text {
     s: String,
     char_len: usize,
     /// `checkpoints[k]` is the byte offset of char `k * CHECKPOINT_EVERY`.
     checkpoints: Vec<usize>,
+    id: u64,
 }
+
+/// Texts are equal when their chars are; the id is only a cache key.
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.s == other.s
+    }
+}
+
+impl Eq for Text {}
 
 impl Text {
     /// Wraps a string, building the offset table.
@@ -34,7 +49,15 @@ impl Text {
             s,
             char_len,
             checkpoints,
+            id: TEXT_IDS.fetch_add(1, Ordering::Relaxed),
         }
+    }
+
+    /// A number naming this text, unique among the texts built in this process (a clone
+    /// holds the same chars and keeps it). Views key caches of layout and matches on it:
+    /// a text's address and length can be reused by another text once it is freed.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The text as a string slice.
@@ -137,9 +160,13 @@ impl Text {
     }
 
     /// Trims whitespace from `start..end` and widens both ends to whole words
-    /// ("snap to words"). Returns `None` if nothing but whitespace was selected.
+    /// ("snap to words"). Offsets past the end clamp to the end. Returns `None` if
+    /// nothing but whitespace was selected.
     pub fn snap_to_words(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        let (mut start, mut end) = (start.min(end), end.max(start).min(self.char_len));
+        // Clamp both ends first: a drag can end past the text, and an unclamped start
+        // would lie after the clamped end.
+        let (a, b) = (start.min(self.char_len), end.min(self.char_len));
+        let (mut start, mut end) = (a.min(b), a.max(b));
         let slice = self.slice(start, end);
         let lead = slice.chars().take_while(|c| c.is_whitespace()).count();
         if lead == end - start {
@@ -200,6 +227,26 @@ fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
 }
 
+/// Shortens `s` to at most `max` user-perceived characters (grapheme clusters) with an
+/// ellipsis, on one line. Cutting by graphemes never splits a flag, a ZWJ emoji or a
+/// letter from its accent.
+pub fn ellipsize(s: &str, max: usize) -> String {
+    let mut graphemes = s.graphemes(true);
+    let mut out = String::with_capacity(s.len().min(4 * max + 3));
+    for g in graphemes.by_ref().take(max) {
+        // Line breaks and other controls would break a one-line label.
+        if g.chars().all(char::is_control) {
+            out.push(' ');
+        } else {
+            out.push_str(g);
+        }
+    }
+    if graphemes.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +255,21 @@ mod tests {
     /// Char offsets must match Python's `text[start:end]`.
     fn py_slice(s: &str, start: usize, end: usize) -> String {
         s.chars().skip(start).take(end - start).collect()
+    }
+
+    #[test]
+    fn ellipsize_cuts_between_graphemes() {
+        assert_eq!(ellipsize("short", 10), "short");
+        assert_eq!(ellipsize("line\nbreak", 20), "line break");
+        assert_eq!(ellipsize("abcdef", 3), "abc…");
+        // A flag (2 scalars), a family (7) and e + combining acute each count as one.
+        let s = "\u{1F1E6}\u{1F1EB}\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}e\u{301}x";
+        assert_eq!(
+            ellipsize(s, 3),
+            "\u{1F1E6}\u{1F1EB}\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}e\u{301}…"
+        );
+        assert_eq!(ellipsize(s, 1), "\u{1F1E6}\u{1F1EB}…");
+        assert_eq!(ellipsize("\r\n", 5), " ");
     }
 
     #[test]
@@ -227,6 +289,48 @@ mod tests {
             assert!(s.is_char_boundary(b));
             assert_eq!(t.byte_to_char(b), c);
         }
+    }
+
+    fn naive_snap(s: &str, a: usize, b: usize) -> Option<(usize, usize)> {
+        let chars: Vec<char> = s.chars().collect();
+        let n = chars.len();
+        let (mut lo, mut hi) = (a.min(b).min(n), a.max(b).min(n));
+        while lo < hi && chars[lo].is_whitespace() {
+            lo += 1;
+        }
+        if lo == hi {
+            return None;
+        }
+        while chars[hi - 1].is_whitespace() {
+            hi -= 1;
+        }
+        let mut segments = Vec::new();
+        let mut at = 0;
+        for seg in s.split_word_bounds() {
+            let len = seg.chars().count();
+            segments.push((at, at + len, seg.chars().any(char::is_alphanumeric)));
+            at += len;
+        }
+        let segment = |i: usize| segments.iter().copied().find(|&(s, e, _)| s <= i && i < e);
+        if let Some((ws, _, true)) = segment(lo) {
+            while lo > ws && !is_apostrophe(chars[lo - 1]) {
+                lo -= 1;
+            }
+        }
+        if let Some((_, we, true)) = segment(hi - 1) {
+            while hi < we && !is_apostrophe(chars[hi]) {
+                hi += 1;
+            }
+        }
+        Some((lo, hi))
+    }
+
+    #[test]
+    fn snap_clamps_offsets_past_the_end() {
+        let t = Text::new("ab cd".to_string());
+        assert_eq!(t.snap_to_words(50, 60), None);
+        assert_eq!(t.snap_to_words(60, 4), Some((3, 5)));
+        assert_eq!(t.snap_to_words(1, 99), Some((0, 5)));
     }
 
     #[test]
@@ -279,16 +383,19 @@ mod tests {
             }
         }
 
+        /// Against a naive oracle: chars in a Vec, word segments of the whole text, one
+        /// char at a time. Offsets may lie past the end (a drag past the last line).
         #[test]
-        fn snap_stays_in_bounds(s in "[a-z \\n東京👍.,]{1,200}", a in 0usize..200, b in 0usize..200) {
-            let t = Text::new(s);
-            let n = t.char_len();
-            let (a, b) = (a % (n + 1), b % (n + 1));
-            if let Some((s, e)) = t.snap_to_words(a, b) {
-                prop_assert!(s < e && e <= n);
-                prop_assert!(!t.slice(s, e).starts_with(char::is_whitespace));
-                prop_assert!(!t.slice(s, e).ends_with(char::is_whitespace));
-                prop_assert!(s <= a.min(b).max(s));
+        fn snap_matches_naive_oracle(
+            s in "[a-z '\u{2019}\n東京👍.,]{0,120}",
+            a in 0usize..160,
+            b in 0usize..160,
+        ) {
+            let t = Text::new(s.clone());
+            let got = t.snap_to_words(a, b);
+            prop_assert_eq!(got, naive_snap(&s, a, b));
+            if let Some((s, e)) = got {
+                prop_assert!(s < e && e <= t.char_len());
             }
         }
     }

@@ -32,9 +32,10 @@ pub struct FindBar {
     folded: Option<(DocKey, String)>,
 }
 
-/// A document's index, its text's address and length: document text never changes, so
-/// this tells whether cached results still belong to it.
-type DocKey = (usize, usize, usize);
+/// A document's index and its text's id: document text never changes, so this tells
+/// whether cached results still belong to it. (Not the text's address: a freed text's
+/// address can be reused by the next project's.)
+type DocKey = (usize, u64);
 
 impl FindBar {
     /// Shows the bar and puts the field in focus with its text selected.
@@ -57,7 +58,7 @@ impl FindBar {
     /// Recomputes the matches if the document, the query or the case option changed.
     pub fn refresh(&mut self, index: usize, doc: &Document) {
         let text = doc.text();
-        let doc_key = (index, text.as_str().as_ptr() as usize, text.char_len());
+        let doc_key = (index, text.id());
         // Compared in place: this runs every frame the bar is open.
         if self
             .key
@@ -221,5 +222,22 @@ mod tests {
         assert_eq!(f.count_text(), "2 matches");
         f.refresh(1, &Document::new("e", "b"));
         assert_eq!(f.count_text(), "1 match");
+    }
+
+    #[test]
+    fn a_new_text_of_the_same_length_is_searched_again() {
+        // The next project's text often lands where the freed one was, with the same
+        // length: cached matches must not be taken for its matches.
+        let mut f = bar("needle in", "needle");
+        assert_eq!(f.count_text(), "1 match");
+        for _ in 0..20 {
+            let doc = Document::new("d", "other tex");
+            f.refresh(0, &doc);
+            assert_eq!(f.count_text(), "No matches");
+            drop(doc);
+            let doc = Document::new("d", "needle in");
+            f.refresh(0, &doc);
+            assert_eq!(f.count_text(), "1 match");
+        }
     }
 }

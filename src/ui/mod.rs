@@ -3,13 +3,16 @@
 
 pub mod doc_view;
 pub mod find;
+pub mod labels;
 pub mod panels;
+pub mod shortcuts;
+pub mod stats;
 
 use std::path::PathBuf;
 
-use eframe::egui::{Color32, Key, KeyboardShortcut, Modifiers};
+use eframe::egui::{Color32, Key};
 
-use crate::model::{LabelId, Rgb, Span, Status};
+use crate::model::{Label, LabelId, Rgb, Span, Status};
 
 pub use doc_view::{DocView, ReadingPrefs, Selection};
 
@@ -83,6 +86,30 @@ pub enum Action {
     FindChanged,
     /// Hide the find bar, keeping the current match selected.
     CloseFind,
+    /// Show the label editor.
+    OpenLabels,
+    /// Show the statistics window.
+    OpenStats,
+    /// Add a label at the end.
+    AddLabel(Label),
+    /// Change a label's name, colour or hotkey.
+    SetLabel {
+        /// Which label.
+        id: LabelId,
+        /// What it becomes.
+        label: Label,
+    },
+    /// Move a label to another place in the list.
+    MoveLabel {
+        /// Where it is.
+        from: LabelId,
+        /// Where it goes.
+        to: LabelId,
+    },
+    /// Delete a label and its spans (asks first, naming how many spans go).
+    DeleteLabel(LabelId),
+    /// Delete a label and its spans; the user confirmed.
+    DeleteLabelConfirmed(LabelId),
 }
 
 /// What a typed path is for.
@@ -96,46 +123,14 @@ pub enum PathPurpose {
     AddDocuments,
 }
 
-/// Keyboard shortcuts, defined once so menus show exactly what the keys do.
-pub mod shortcuts {
-    use super::*;
-
-    /// New project.
-    pub const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
-    /// Open project.
-    pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-    /// Save.
-    pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-    /// Save as.
-    pub const SAVE_AS: KeyboardShortcut =
-        KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
-    /// Undo.
-    pub const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-    /// Redo.
-    pub const REDO: KeyboardShortcut =
-        KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
-    /// Redo, the other common binding.
-    pub const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
-    /// Export.
-    pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
-    /// Quit.
-    pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
-    /// Find in the document.
-    pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
-    /// Next match.
-    pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
-    /// Previous match.
-    pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
-}
-
 /// A label colour as egui colour.
 pub fn color(rgb: Rgb) -> Color32 {
     let [r, g, b] = rgb.0;
     Color32::from_rgb(r, g, b)
 }
 
-/// The digit keys that can be label hotkeys.
-pub const DIGIT_KEYS: [(Key, char); 9] = [
+/// The keys that can be label hotkeys, with the char a label stores for each.
+pub const HOTKEYS: [(Key, char); 36] = [
     (Key::Num1, '1'),
     (Key::Num2, '2'),
     (Key::Num3, '3'),
@@ -145,4 +140,31 @@ pub const DIGIT_KEYS: [(Key, char); 9] = [
     (Key::Num7, '7'),
     (Key::Num8, '8'),
     (Key::Num9, '9'),
+    (Key::Num0, '0'),
+    (Key::A, 'a'),
+    (Key::B, 'b'),
+    (Key::C, 'c'),
+    (Key::D, 'd'),
+    (Key::E, 'e'),
+    (Key::F, 'f'),
+    (Key::G, 'g'),
+    (Key::H, 'h'),
+    (Key::I, 'i'),
+    (Key::J, 'j'),
+    (Key::K, 'k'),
+    (Key::L, 'l'),
+    (Key::M, 'm'),
+    (Key::N, 'n'),
+    (Key::O, 'o'),
+    (Key::P, 'p'),
+    (Key::Q, 'q'),
+    (Key::R, 'r'),
+    (Key::S, 's'),
+    (Key::T, 't'),
+    (Key::U, 'u'),
+    (Key::V, 'v'),
+    (Key::W, 'w'),
+    (Key::X, 'x'),
+    (Key::Y, 'y'),
+    (Key::Z, 'z'),
 ];

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Button, Color32, RichText, Ui};
 
-use super::doc_view::ellipsize;
 use super::{Action, PathPurpose, color, shortcuts};
+use crate::model::text::ellipsize;
 use crate::model::{LabelId, Project, Span, Status, Workspace};
 
 /// The File / Edit / View / Help menu bar.
@@ -109,6 +109,10 @@ pub fn menu_bar(
                 actions.push(Action::ClearSelection);
             }
             ui.separator();
+            if item(ui, "Labels…", Some(&shortcuts::LABELS)) {
+                actions.push(Action::OpenLabels);
+            }
+            ui.separator();
             if item(ui, "Find…", Some(&shortcuts::FIND)) {
                 actions.push(Action::Find);
             }
@@ -120,11 +124,25 @@ pub fn menu_bar(
             }
         });
         ui.menu_button("View", |ui| {
+            if ui.button("Statistics").clicked() {
+                actions.push(Action::OpenStats);
+            }
+            ui.separator();
             ui.checkbox(snap, "Snap selections to words");
             ui.separator();
             super::doc_view::ReadingPrefs::menu(ui);
             ui.separator();
-            theme_buttons(ui);
+            // Words, not egui's icon buttons: their symbols are missing from most fonts.
+            let mut theme = ui.ctx().options(|o| o.theme_preference);
+            let before = theme;
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut theme, egui::ThemePreference::System, "System");
+                ui.selectable_value(&mut theme, egui::ThemePreference::Dark, "Dark");
+                ui.selectable_value(&mut theme, egui::ThemePreference::Light, "Light");
+            });
+            if theme != before {
+                ui.ctx().set_theme(theme);
+            }
         });
         ui.menu_button("Help", |ui| {
             ui.label(RichText::new("Keyboard").strong());
@@ -144,7 +162,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("double-click", "select a word"),
     ("shift+click", "extend the selection"),
     ("click a span", "select it (again: the next nested span)"),
-    ("1 … 9", "label the selection / relabel the selected span"),
+    (
+        "1 … 9, 0, a … z",
+        "label the selection / relabel the selected span (each label's key)",
+    ),
     ("Del, Backspace", "delete the selected span"),
     ("Esc", "clear the selection"),
     ("Ctrl+Z", "undo"),
@@ -152,6 +173,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("Ctrl+N / O / S", "new / open / save"),
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+E", "export a dataset"),
+    (
+        "Ctrl+L",
+        "labels: add, rename, recolour, keys, order, delete",
+    ),
     (
         "Ctrl+F",
         "find in the document (Enter: next match, Shift+Enter: previous)",
@@ -175,9 +200,18 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
                 Some(k) => format!("Label the selection as {} (key {k})", label.name),
                 None => format!("Label the selection as {}", label.name),
             };
-            if ui.add(button).on_hover_text(hint).clicked() {
-                actions.push(Action::ApplyLabel(LabelId(i as u16)));
+            if ui.add(button).on_hover_text(hint).clicked()
+                && let Ok(id) = LabelId::from_index(i)
+            {
+                actions.push(Action::ApplyLabel(id));
             }
+        }
+        if ui
+            .button("Labels…")
+            .on_hover_text("Add, rename, recolour, reorder or delete labels (Ctrl+L)")
+            .clicked()
+        {
+            actions.push(Action::OpenLabels);
         }
         ui.separator();
         ui.checkbox(snap, "Snap to words")
@@ -188,6 +222,19 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
 /// The documents list: name, span count, status; click to show.
 pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut Vec<Action>) {
     ui.heading("Documents");
+    let total = project.documents().len();
+    if total > 0 {
+        let done = project
+            .documents()
+            .iter()
+            .filter(|d| d.status == Status::Done)
+            .count();
+        ui.add(
+            egui::ProgressBar::new(done as f32 / total as f32)
+                .text(format!("{done} / {total} done")),
+        );
+        ui.add_space(4.0);
+    }
     egui::ScrollArea::vertical()
         .id_salt("documents")
         .show(ui, |ui| {
@@ -274,7 +321,10 @@ pub fn spans(
     let counts = &list.counts;
     ui.horizontal_wrapped(|ui| {
         for (i, label) in project.labels().iter().enumerate() {
-            let id = LabelId(i as u16);
+            // A project holds at most as many labels as ids (`Project::new` checks).
+            let Ok(id) = LabelId::from_index(i) else {
+                break;
+            };
             let shown = !hidden.contains(&id);
             let text = RichText::new(format!("{} {}", label.name, counts[i])).color(if shown {
                 ui.visuals().text_color()
@@ -339,20 +389,4 @@ pub fn spans(
                 }
             }
         });
-}
-
-/// Light / dark / system theme as words: egui's own buttons use icon glyphs that many
-/// fonts lack (they drew as boxes).
-fn theme_buttons(ui: &mut Ui) {
-    let mut pref = ui.ctx().options(|o| o.theme_preference);
-    let before = pref;
-    ui.horizontal(|ui| {
-        ui.label("Theme:");
-        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
-        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
-        ui.selectable_value(&mut pref, egui::ThemePreference::System, "System");
-    });
-    if pref != before {
-        ui.ctx().set_theme(pref);
-    }
 }

@@ -700,7 +700,7 @@ pub fn tag_set(project: &Project, opts: &ExportOptions) -> Vec<String> {
         if opts
             .labels
             .as_ref()
-            .is_some_and(|sel| !sel.contains(&LabelId(i as u16)))
+            .is_some_and(|sel| LabelId::from_index(i).is_ok_and(|id| !sel.contains(&id)))
         {
             continue;
         }

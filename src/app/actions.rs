@@ -1,0 +1,565 @@
+//! Carrying out actions: everything that changes the project or the view state comes
+//! through [`SpanmarkApp::apply`].
+
+use std::path::PathBuf;
+
+use eframe::egui::{self, ViewportCommand};
+
+use super::SpanmarkApp;
+use super::file_dialogs::{self, no_dialog_hint};
+use super::guard::Guard;
+use super::jobs::{Done, Kind, expected_time, project_size};
+use super::modal::{ExportDialog, Modal};
+use crate::io::{
+    self, DiskStamp, DiskState,
+    export::{self, ExportOptions, Format, Scheme},
+};
+use crate::model::{Edit, LabelId, ModelError, Project, Span, text::ellipsize};
+use crate::ui::{Action, PathPurpose, Selection};
+
+impl SpanmarkApp {
+    /// Carries out one action. An action that would throw away unsaved changes asks
+    /// first; everything that changes the project comes through here.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        if Guard::guards(&action) && self.ws.is_dirty() {
+            self.guard = Guard::Asking(action);
+            return;
+        }
+        self.perform(ctx, action);
+    }
+
+    /// Carries out an action without asking about unsaved changes (the user answered).
+    pub(super) fn perform(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::ApplyLabel(label) => self.apply_label(label),
+            Action::DeleteSelectedSpan => self.delete_selected_span(),
+            Action::ClearSelection => {
+                self.view.selection = None;
+                self.view.selected_span = None;
+            }
+            Action::SelectSpan { span, scroll } => {
+                self.view.selection = None;
+                self.view.selected_span = Some(span);
+                if scroll {
+                    self.view.scroll_to(span.start());
+                }
+            }
+            Action::DeleteDocument(i) => self.delete_document(i),
+            Action::SelectDocument(i) => {
+                if i < self.ws.project().documents().len() && i != self.current {
+                    self.current = i;
+                    self.view.reset();
+                }
+            }
+            Action::SetStatus(doc, status) => {
+                let _ = self.edit(
+                    format!("set status to {}", status.as_str()),
+                    vec![Edit::SetStatus { doc, status }],
+                );
+            }
+            Action::Undo => {
+                let done = self.ws.undo();
+                self.after_history(done, "Undid", "Nothing to undo.");
+            }
+            Action::Redo => {
+                let done = self.ws.redo();
+                self.after_history(done, "Redid", "Nothing to redo.");
+            }
+            Action::New => {
+                self.replace_project(Project::default(), None);
+                self.status = "New project: add documents with File › Add documents…".to_string();
+            }
+            Action::Open if !file_dialogs::native() => {
+                self.perform(ctx, Action::PromptPath(PathPurpose::Open));
+            }
+            Action::Open => match file_dialogs::open_project() {
+                Some(path) => self.open_path(ctx, path),
+                None => self.status = no_dialog_hint("Open path…"),
+            },
+            Action::OpenPath(path) => self.open_path(ctx, path),
+            Action::Save => match self.path.clone() {
+                Some(p) => self.save_to(ctx, p),
+                None => self.perform(ctx, Action::SaveAs),
+            },
+            Action::SaveAs if !file_dialogs::native() => {
+                self.perform(ctx, Action::PromptPath(PathPurpose::Save));
+            }
+            Action::SaveAs => {
+                let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
+                    || "untitled.ron".into(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                match file_dialogs::save_project(name) {
+                    Some(path) => self.save_to(ctx, path),
+                    None => {
+                        self.guard.save_abandoned();
+                        self.status = no_dialog_hint("Save to path…");
+                    }
+                }
+            }
+            Action::SaveToPath(path) => self.save_to(ctx, path),
+            Action::AddDocuments | Action::Import if !file_dialogs::native() => {
+                self.perform(ctx, Action::PromptPath(PathPurpose::AddDocuments));
+            }
+            Action::AddDocuments | Action::Import => {
+                let chosen = if action == Action::Import {
+                    file_dialogs::import_files()
+                } else {
+                    file_dialogs::text_files()
+                };
+                match chosen {
+                    Some(paths) => self.add_documents(&paths),
+                    None => self.status = no_dialog_hint("Add documents from path…"),
+                }
+            }
+            Action::AddDocumentPaths(paths) => self.add_documents(&paths),
+            Action::Export => {
+                let format = self
+                    .modals
+                    .iter()
+                    .find_map(|m| match m {
+                        Modal::Export(d) => Some(d.format),
+                        _ => None,
+                    })
+                    .unwrap_or(Format::Jsonl);
+                self.modals.retain(|m| !matches!(m, Modal::Export(_)));
+                self.modals.push(Modal::Export(ExportDialog {
+                    format,
+                    scheme: Scheme::Iob2,
+                    path: file_dialogs::default_export_path(self.path(), format),
+                }));
+            }
+            Action::ExportTo {
+                format,
+                scheme,
+                path,
+            } => self.export_to(ctx, format, scheme, path),
+            Action::PromptPath(purpose) => {
+                let text = match (&self.path, purpose) {
+                    (Some(p), PathPurpose::Save) => p.display().to_string(),
+                    _ => format!("{}/", file_dialogs::saves_dir().display()),
+                };
+                self.modals.push(Modal::Path { purpose, text });
+            }
+            Action::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
+            Action::Find => self.find.open(),
+            Action::FindNext | Action::FindPrevious | Action::FindChanged
+                if self.find.query.is_empty() =>
+            {
+                self.find.open();
+            }
+            Action::FindNext | Action::FindPrevious | Action::FindChanged => {
+                self.find_step(action != Action::FindPrevious);
+            }
+            Action::CloseFind => self.find.close(),
+            Action::OpenLabels => self.labels.open = true,
+            Action::OpenStats => self.stats.open = true,
+            Action::AddLabel(label) => {
+                let name = label.name.clone();
+                if self
+                    .edit(
+                        format!("add label {name}"),
+                        vec![Edit::AddLabels {
+                            labels: vec![label],
+                        }],
+                    )
+                    .is_ok()
+                {
+                    self.status = format!("Added label {name}.");
+                }
+            }
+            Action::SetLabel { id, label } => self.set_label(id, label),
+            Action::MoveLabel { from, to } => {
+                let _ = self.edit(
+                    "reorder labels".to_string(),
+                    vec![Edit::MoveLabel { from, to }],
+                );
+                // The selected span's id moved with its label.
+                self.view.selected_span = None;
+            }
+            Action::DeleteLabel(id) => {
+                if let Some(label) = self.ws.project().label(id) {
+                    self.modals.push(Modal::DeleteLabel {
+                        id,
+                        name: label.name.clone(),
+                        spans: self.ws.project().label_use(id),
+                    });
+                }
+            }
+            Action::DeleteLabelConfirmed(id) => {
+                let Some(name) = self.ws.project().label(id).map(|l| l.name.clone()) else {
+                    return;
+                };
+                let edits = self.ws.project().delete_label_edits(id);
+                if self.edit(format!("delete label {name}"), edits).is_ok() {
+                    self.view.selected_span = None;
+                    self.status = format!("Deleted label {name} (Ctrl+Z brings it back).");
+                }
+            }
+        }
+    }
+
+    fn set_label(&mut self, id: LabelId, label: crate::model::Label) {
+        let Some(old) = self.ws.project().label(id).cloned() else {
+            return;
+        };
+        let what = if old.name != label.name.trim() {
+            format!("rename {} to {}", old.name, label.name.trim())
+        } else if old.hotkey != label.hotkey {
+            format!("set the key of {}", old.name)
+        } else {
+            format!("recolour {}", old.name)
+        };
+        match self
+            .ws
+            .apply(what.clone(), vec![Edit::SetLabel { id, label }])
+        {
+            Ok(()) => self.status = format!("Did: {what}."),
+            // Refused (a name or key in use): said where the user is looking.
+            Err(e) => self.status = format!("Not changed: {e}."),
+        }
+    }
+
+    fn find_step(&mut self, forward: bool) {
+        let Some(doc) = self.ws.project().document(self.current) else {
+            return;
+        };
+        self.find.open = true;
+        self.find.refresh(self.current, doc);
+        // A new query starts from the selection, or the top of what is on screen.
+        let from = self
+            .view
+            .selection
+            .map(|s| s.range().0)
+            .or_else(|| self.view.first_visible())
+            .unwrap_or(0);
+        if let Some((start, end)) = self.find.step(from, forward) {
+            self.view.selection = Some(Selection {
+                anchor: start,
+                head: end,
+            });
+            self.view.selected_span = None;
+            self.view.scroll_to(start);
+        }
+    }
+
+    fn label_name(&self, span: &Span) -> String {
+        self.ws
+            .project()
+            .label(span.label())
+            .map_or_else(|| "?".to_string(), |l| l.name.clone())
+    }
+
+    fn edit(&mut self, description: String, edits: Vec<Edit>) -> Result<(), ModelError> {
+        let result = self.ws.apply(description, edits);
+        if let Err(e) = &result {
+            self.status = match e {
+                ModelError::DuplicateSpan { .. } => {
+                    "Not added: that exact span (same text and label) already exists.".to_string()
+                }
+                other => format!("Not done: {other}"),
+            };
+        }
+        result
+    }
+
+    fn apply_label(&mut self, label: LabelId) {
+        let Some(name) = self.ws.project().label(label).map(|l| l.name.clone()) else {
+            return;
+        };
+        let doc = self.current;
+        if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
+            let (s, e) = sel.range();
+            let Ok(span) = Span::new(s, e, label) else {
+                return;
+            };
+            if self
+                .edit(format!("add {name}"), vec![Edit::AddSpan { doc, span }])
+                .is_ok()
+            {
+                self.view.selection = None;
+                self.view.selected_span = Some(span);
+                let text = self
+                    .ws
+                    .project()
+                    .document(doc)
+                    .map(|d| ellipsize(d.span_text(&span), 60))
+                    .unwrap_or_default();
+                self.status = format!("{name} “{text}” ({s}–{e})");
+            }
+        } else if let Some(old) = self.view.selected_span {
+            if old.label() == label {
+                return;
+            }
+            let new = old.with_label(label);
+            if self
+                .edit(
+                    format!("relabel as {name}"),
+                    vec![
+                        Edit::RemoveSpan { doc, span: old },
+                        Edit::AddSpan { doc, span: new },
+                    ],
+                )
+                .is_ok()
+            {
+                self.view.selected_span = Some(new);
+                self.status = format!("Relabelled as {name}.");
+            }
+        } else {
+            self.status = "Select text first (drag over it), then press a label key.".to_string();
+        }
+    }
+
+    fn delete_selected_span(&mut self) {
+        let Some(span) = self.view.selected_span else {
+            return;
+        };
+        let d = format!("delete {}", self.label_name(&span));
+        let edit = Edit::RemoveSpan {
+            doc: self.current,
+            span,
+        };
+        if self.edit(d, vec![edit]).is_ok() {
+            self.view.selected_span = None;
+            self.status = "Span deleted (Ctrl+Z brings it back).".to_string();
+        }
+    }
+
+    fn delete_document(&mut self, i: usize) {
+        let Some(name) = self.ws.project().document(i).map(|d| d.name.clone()) else {
+            return;
+        };
+        let edit = Edit::RemoveDocuments { at: i, count: 1 };
+        if self
+            .edit(format!("delete document {name}"), vec![edit])
+            .is_err()
+        {
+            return;
+        }
+        let n = self.ws.project().documents().len();
+        if self.current >= n || self.current == i {
+            self.current = i.min(n.saturating_sub(1));
+            self.view.reset();
+        } else if self.current > i {
+            self.current -= 1;
+        }
+        self.status = format!("Deleted document {name} (Ctrl+Z brings it back).");
+    }
+
+    /// After undo/redo: report what happened (a failure too), and keep the current
+    /// document and selection valid.
+    fn after_history(
+        &mut self,
+        done: Result<Option<String>, ModelError>,
+        verb: &str,
+        nothing: &str,
+    ) {
+        self.status = match done {
+            Ok(Some(d)) => format!("{verb} {d}."),
+            Ok(None) => nothing.to_string(),
+            Err(e) => {
+                self.show_error(format!(
+                    "{verb} failed, so that step was dropped; the project is as it was. {e}"
+                ));
+                return;
+            }
+        };
+        let n = self.ws.project().documents().len();
+        if self.current >= n {
+            self.current = n.saturating_sub(1);
+            self.view.reset();
+        }
+        if let Some(span) = self.view.selected_span
+            && !self
+                .ws
+                .project()
+                .document(self.current)
+                .is_some_and(|d| d.spans().contains(&span))
+        {
+            self.view.selected_span = None;
+        }
+    }
+
+    pub(super) fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let expected = expected_time(std::fs::metadata(&path).map_or(0, |m| m.len()));
+        let title = format!("Opening {}", path.display());
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                let result = io::load_project_stamped(&path);
+                Done::Opened(path, result)
+            });
+    }
+
+    fn save_to(&mut self, ctx: &egui::Context, mut path: PathBuf) {
+        if path.extension().is_none() {
+            path.set_extension("ron");
+        }
+        // Saving over the file the project came from: the job first checks that no other
+        // program (or a git pull) changed it since.
+        let check = self
+            .disk_stamp
+            .filter(|_| self.path.as_ref() == Some(&path));
+        self.write_to(ctx, path, check);
+    }
+
+    /// Saves to `path` in the background; with `check`, only if the file on disk is still
+    /// what that stamp says (reading it may take a while, so the job does it).
+    pub(super) fn write_to(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        check: Option<DiskStamp>,
+    ) {
+        // The job saves this copy; its state id goes with it, so edits made while it runs
+        // stay unsaved.
+        let project = self.ws.project().clone();
+        let state = self.ws.state_id();
+        let expected = expected_time(project_size(&project));
+        let title = format!("Saving {}", path.display());
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                if let Some(stamp) = check {
+                    match stamp.check(&path) {
+                        Ok(DiskState::Unchanged) => {}
+                        Ok(DiskState::Changed) => {
+                            return Done::SaveRefused {
+                                path,
+                                deleted: false,
+                            };
+                        }
+                        Ok(DiskState::Deleted) => {
+                            return Done::SaveRefused {
+                                path,
+                                deleted: true,
+                            };
+                        }
+                        Err(e) => {
+                            return Done::Saved {
+                                path,
+                                state,
+                                result: Err(e),
+                            };
+                        }
+                    }
+                }
+                let result = io::save_project_stamped(&project, &path);
+                Done::Saved {
+                    path,
+                    state,
+                    result,
+                }
+            });
+    }
+
+    fn export_to(&mut self, ctx: &egui::Context, format: Format, scheme: Scheme, path: PathBuf) {
+        let opts = ExportOptions {
+            scheme,
+            labels: None,
+        };
+        let project = self.ws.project().clone();
+        let expected = expected_time(project_size(&project));
+        let title = format!("Exporting {}", path.display());
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                let result = export::export(&project, format, &opts, &path);
+                Done::Exported(format, path, result)
+            });
+    }
+
+    /// Applies the result of a job.
+    pub(super) fn finish(&mut self, ctx: &egui::Context, done: Done) {
+        match done {
+            Done::Opened(path, Ok((project, stamp))) => {
+                self.status = format!("Opened {}.", path.display());
+                self.add_recent(&path);
+                self.replace_project(project, Some((path, stamp)));
+                self.check_recovery();
+            }
+            // The open project stays as it was.
+            Done::Opened(_, Err(e)) => self.show_error(e.to_string()),
+            Done::Saved {
+                path,
+                state,
+                result: Ok(stamp),
+            } => {
+                self.ws.mark_saved_state(state);
+                if !self.ws.is_dirty() {
+                    self.drop_recovery();
+                }
+                self.disk_stamp = Some(stamp);
+                self.status = format!("Saved {}.", path.display());
+                self.add_recent(&path);
+                self.path = Some(path);
+                if let Some(next) = self.guard.take_after_save() {
+                    // Through the guard again: a file dropped during the save is unsaved.
+                    self.apply(ctx, next);
+                }
+            }
+            Done::Saved { result: Err(e), .. } => {
+                self.guard.save_abandoned();
+                self.show_error(format!("Could not save. {e}"));
+            }
+            // The guard keeps a waiting action for the answer.
+            Done::SaveRefused { path, deleted } => {
+                self.modals.push(Modal::Overwrite { path, deleted });
+            }
+            Done::Exported(format, path, Ok(report)) => {
+                self.status = format!("Exported to {}.", path.display());
+                self.modals.push(Modal::Info {
+                    title: format!("Exported {}", format.name()),
+                    text: format!("{}\n{}", path.display(), report.summary(12)),
+                });
+            }
+            Done::Exported(_, _, Err(e)) => self.show_error(format!("Could not export. {e}")),
+            Done::Autosaved(result) => self.autosaved(result),
+        }
+    }
+
+    /// Imports files (.txt, .jsonl, brat .ann) into the open project as one undo step:
+    /// new labels first, then the documents. A bad file imports nothing.
+    fn add_documents(&mut self, paths: &[PathBuf]) {
+        let labels = self.ws.project().labels().to_vec();
+        let known = labels.len();
+        let imported = match io::import::import_paths(paths, labels, Default::default()) {
+            Ok(i) => i,
+            Err(e) => {
+                self.show_error(format!("Nothing was imported. {e}"));
+                return;
+            }
+        };
+        let n = imported.documents.len();
+        if n == 0 {
+            self.status = "Those files hold no documents.".to_string();
+            return;
+        }
+        let at = self.ws.project().documents().len();
+        let description = if n == 1 {
+            format!("add document {}", imported.documents[0].name)
+        } else {
+            format!("add {n} documents")
+        };
+        let mut edits = Vec::new();
+        let new_labels = imported.labels[known..].to_vec();
+        if !new_labels.is_empty() {
+            edits.push(Edit::AddLabels { labels: new_labels });
+        }
+        edits.push(Edit::InsertDocuments {
+            at,
+            docs: imported.documents,
+        });
+        if self.edit(description, edits).is_ok() {
+            self.current = at;
+            self.view.reset();
+            self.status = format!("Added {n} document(s) (Ctrl+Z takes them out again).");
+            if !imported.notes.is_empty() {
+                self.modals.push(Modal::Info {
+                    title: "Imported".to_string(),
+                    text: imported.notes.join("\n"),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Native file dialogs (rfd), and the in-app path field for desktops without them.
+
+use std::path::{Path, PathBuf};
+
+use crate::io::export::Format;
+
+/// Whether a native file dialog can appear. On Linux, rfd asks the desktop portal over
+/// D-Bus; with no session bus it would return nothing, so the in-app path field is used.
+pub(super) fn native() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists())
+}
+
+/// The folder dialogs start in: `saves/` when it exists here.
+pub fn saves_dir() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let saves = cwd.join("saves");
+    if saves.is_dir() { saves } else { cwd }
+}
+
+/// Asks for a project file to open.
+pub(super) fn open_project() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Open spanmark project")
+        .add_filter("spanmark project", &["ron"])
+        .set_directory(saves_dir())
+        .pick_file()
+}
+
+/// Asks where to save the project, proposing `name`.
+pub(super) fn save_project(name: String) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Save spanmark project")
+        .add_filter("spanmark project", &["ron"])
+        .set_directory(saves_dir())
+        .set_file_name(name)
+        .save_file()
+}
+
+/// Asks for plain text files to add as documents.
+pub(super) fn text_files() -> Option<Vec<PathBuf>> {
+    rfd::FileDialog::new()
+        .set_title("Add text documents")
+        .add_filter("text", &["txt"])
+        .set_directory(saves_dir())
+        .pick_files()
+}
+
+/// Asks for files to import: text, JSONL or brat.
+pub(super) fn import_files() -> Option<Vec<PathBuf>> {
+    rfd::FileDialog::new()
+        .set_title("Import documents")
+        .add_filter("text, JSONL, brat", &["txt", "jsonl", "json", "ann"])
+        .set_directory(saves_dir())
+        .pick_files()
+}
+
+/// Asks where an export goes: a folder for brat, a file otherwise.
+pub(super) fn export_target(format: Format) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new()
+        .set_title("Export to")
+        .set_directory(saves_dir());
+    if format == Format::Brat {
+        dialog.pick_folder()
+    } else {
+        dialog.save_file()
+    }
+}
+
+/// The status line when a dialog returned nothing.
+pub(super) fn no_dialog_hint(fallback: &str) -> String {
+    format!("No file chosen. (No file dialog on this desktop? Use File › {fallback})")
+}
+
+/// Whether `p` names a project file (rather than text to import).
+pub(super) fn is_project_path(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+}
+
+/// Where an export goes by default: `saves/` with the project's name.
+pub(super) fn default_export_path(project_path: Option<&Path>, format: Format) -> String {
+    let stem = project_path.and_then(|p| p.file_stem()).map_or_else(
+        || "untitled".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let file = match format.extension() {
+        Some(ext) if ext == format.name() => format!("{stem}.{ext}"),
+        Some(ext) => format!("{stem}.{}.{ext}", format.name()),
+        None => format!("{stem}-{}", format.name()),
+    };
+    saves_dir().join(file).display().to_string()
+}

@@ -1,0 +1,243 @@
+//! One queue for the work that runs off the UI thread: open, save, export, autosave.
+//!
+//! Jobs run one at a time, in the order they were asked for, so a save never races an
+//! autosave or an open. Their results reach the app only through [`Jobs::poll`], at the
+//! start of a frame. Headless (tests, tools) the work runs inline when it starts, but its
+//! result still waits in the same channel for the next poll: tests see the ordering the
+//! window has.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use crate::io::{self, export};
+use crate::model::Project;
+
+/// What a job produced.
+pub(super) enum Done {
+    /// A project was read from `path`, with the stamp of what was read.
+    Opened(PathBuf, Result<(Project, io::DiskStamp), io::IoError>),
+    /// History state `state` was written to `path` (the stamp of what was written).
+    Saved {
+        path: PathBuf,
+        state: u64,
+        result: Result<io::DiskStamp, io::IoError>,
+    },
+    /// Not saved: the file changed (or was deleted) on disk since it was read.
+    SaveRefused { path: PathBuf, deleted: bool },
+    /// An export to `path`.
+    Exported(
+        export::Format,
+        PathBuf,
+        Result<export::ExportReport, io::IoError>,
+    ),
+    /// A recovery copy was written (or not).
+    Autosaved(Result<PathBuf, io::IoError>),
+}
+
+/// Whether the user waits for a job (a progress dialog, keys off) or it runs unseen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Open, save, export: shown with a progress bar.
+    Foreground,
+    /// Autosave: the user goes on working.
+    Background,
+}
+
+type Work = Box<dyn FnOnce() -> Done + Send + 'static>;
+
+struct Queued {
+    kind: Kind,
+    title: String,
+    expected: Duration,
+    work: Work,
+}
+
+struct Running {
+    kind: Kind,
+    title: String,
+    started: Instant,
+    expected: Duration,
+    rx: Receiver<Done>,
+}
+
+/// The job queue.
+pub(super) struct Jobs {
+    threaded: bool,
+    running: Option<Running>,
+    queue: VecDeque<Queued>,
+    /// Tests: finished results stay undelivered, to act while a job is in flight.
+    held: bool,
+}
+
+/// The foreground job the user is waiting for, for the progress dialog.
+pub(super) struct Progress<'a> {
+    pub title: &'a str,
+    pub elapsed: f32,
+    /// Towards 0.95 at the pace expected for this size; never claims to be done.
+    pub fraction: f32,
+}
+
+impl Jobs {
+    /// A queue that runs work inline (`threaded == false`) or on threads.
+    pub fn new(threaded: bool) -> Self {
+        Self {
+            threaded,
+            running: None,
+            queue: VecDeque::new(),
+            held: false,
+        }
+    }
+
+    /// Runs work on background threads from now on.
+    pub fn set_threaded(&mut self, threaded: bool) {
+        self.threaded = threaded;
+    }
+
+    /// Keeps (`true`) or releases finished results.
+    pub fn hold(&mut self, held: bool) {
+        self.held = held;
+    }
+
+    /// Queues `work`; it starts at once when nothing else runs.
+    pub fn submit(
+        &mut self,
+        ctx: &egui::Context,
+        kind: Kind,
+        title: String,
+        expected: Duration,
+        work: impl FnOnce() -> Done + Send + 'static,
+    ) {
+        self.queue.push_back(Queued {
+            kind,
+            title,
+            expected,
+            work: Box::new(work),
+        });
+        self.start_next(ctx);
+    }
+
+    fn start_next(&mut self, ctx: &egui::Context) {
+        if self.running.is_some() {
+            return;
+        }
+        let Some(job) = self.queue.pop_front() else {
+            return;
+        };
+        let (tx, rx) = mpsc::channel();
+        if self.threaded {
+            let repaint = ctx.clone();
+            let work = job.work;
+            std::thread::spawn(move || {
+                let _ = tx.send(work());
+                repaint.request_repaint();
+            });
+        } else {
+            let _ = tx.send((job.work)());
+        }
+        self.running = Some(Running {
+            kind: job.kind,
+            title: job.title,
+            started: Instant::now(),
+            expected: job.expected,
+            rx,
+        });
+        ctx.request_repaint();
+    }
+
+    /// The result of the running job if it has finished (and starts the next one).
+    /// `Err` names a job whose thread died without a result.
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<Result<Done, String>> {
+        let running = self.running.as_ref()?;
+        if self.held {
+            return None;
+        }
+        let result = match running.rx.try_recv() {
+            Ok(done) => Ok(done),
+            Err(TryRecvError::Empty) => {
+                let wait = match running.kind {
+                    Kind::Foreground => 50,
+                    Kind::Background => 100,
+                };
+                ctx.request_repaint_after(Duration::from_millis(wait));
+                return None;
+            }
+            Err(TryRecvError::Disconnected) => Err(format!(
+                "{} stopped unexpectedly, without a result.",
+                running.title
+            )),
+        };
+        self.running = None;
+        self.start_next(ctx);
+        Some(result)
+    }
+
+    /// Waits (up to `limit` in all) for the running and queued jobs, and returns their
+    /// results in order: on exit, so no save or autosave is cut off halfway.
+    pub fn drain(&mut self, limit: Duration) -> Vec<Result<Done, String>> {
+        let deadline = Instant::now() + limit;
+        let ctx = egui::Context::default();
+        let mut out = Vec::new();
+        while let Some(running) = &self.running {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let result = match running.rx.recv_timeout(left) {
+                Ok(done) => Ok(done),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    Err(format!("{} stopped unexpectedly.", running.title))
+                }
+            };
+            out.push(result);
+            self.running = None;
+            self.start_next(&ctx);
+        }
+        out
+    }
+
+    /// Whether anything is running or queued.
+    pub fn is_busy(&self) -> bool {
+        self.running.is_some() || !self.queue.is_empty()
+    }
+
+    /// Whether a job of this kind is running or queued.
+    pub fn has(&self, kind: Kind) -> bool {
+        self.running.as_ref().is_some_and(|r| r.kind == kind)
+            || self.queue.iter().any(|q| q.kind == kind)
+    }
+
+    /// The foreground job the user waits for, if any: the running one, or the first
+    /// queued one when an autosave runs ahead of it.
+    pub fn progress(&self) -> Option<Progress<'_>> {
+        let (title, started, expected) = match &self.running {
+            Some(r) if r.kind == Kind::Foreground => (r.title.as_str(), r.started, r.expected),
+            _ => {
+                let q = self.queue.iter().find(|q| q.kind == Kind::Foreground)?;
+                (q.title.as_str(), Instant::now(), q.expected)
+            }
+        };
+        let elapsed = started.elapsed().as_secs_f32();
+        let fraction = 1.0 - (-elapsed / expected.as_secs_f32().max(0.05)).exp();
+        Some(Progress {
+            title,
+            elapsed,
+            fraction: fraction * 0.95,
+        })
+    }
+}
+
+/// Rough bytes of a project's file, to pace a progress bar.
+pub(super) fn project_size(project: &Project) -> u64 {
+    project
+        .documents()
+        .iter()
+        .map(|d| d.text().as_str().len() as u64 + 40 * d.spans().len() as u64)
+        .sum()
+}
+
+/// Expected duration for `bytes` of project file work (about 20 MB/s, generous).
+pub(super) fn expected_time(bytes: u64) -> Duration {
+    Duration::from_secs_f64(0.05 + bytes as f64 / 20e6)
+}

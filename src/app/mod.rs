@@ -1,0 +1,451 @@
+//! The eframe shell: owns the workspace, lays out the frame, applies the views' actions.
+//!
+//! One job per file: `actions` carries out actions, `jobs` runs work off the UI thread,
+//! `guard` is the unsaved-changes flow, `modal` the dialogs, `recovery` autosave and
+//! crash recovery, `file_dialogs` the native dialogs, `bench` `--bench-scroll`.
+
+mod actions;
+mod bench;
+mod file_dialogs;
+mod guard;
+mod jobs;
+mod modal;
+mod recovery;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, ViewportCommand};
+
+pub use file_dialogs::saves_dir;
+
+use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
+use crate::model::{Document, LabelId, Project, Workspace, default_labels};
+use crate::ui::find::FindBar;
+use crate::ui::labels::LabelEditor;
+use crate::ui::shortcuts::{self, KeyState};
+use crate::ui::stats::StatsView;
+use crate::ui::{Action, DocView, panels};
+use guard::Guard;
+use jobs::{Jobs, Kind};
+use modal::Modal;
+
+/// The sample article shipped inside the binary.
+pub const SAMPLE_TEXT: &str = include_str!("../../assets/bagram.txt");
+
+/// How many recent projects File › Open recent remembers.
+const RECENT_MAX: usize = 10;
+
+/// What the window opens with.
+#[derive(Clone, Debug)]
+pub enum Startup {
+    /// The bundled sample article as a new, unsaved project.
+    Sample,
+    /// A project file, or text files to annotate as a new project.
+    Paths(Vec<PathBuf>),
+}
+
+/// The application: one workspace (project + undo history) and the view state.
+pub struct SpanmarkApp {
+    ws: Workspace,
+    path: Option<PathBuf>,
+    current: usize,
+    view: DocView,
+    find: FindBar,
+    labels: LabelEditor,
+    stats: StatsView,
+    snap: bool,
+    hidden_labels: Vec<LabelId>,
+    span_list: panels::SpanList,
+    recent: Vec<PathBuf>,
+    status: String,
+    /// Open dialogs and questions; the last one is shown.
+    modals: Vec<Modal>,
+    /// The unsaved-changes flow.
+    guard: Guard,
+    /// Open, save, export and autosave, one at a time, off the UI thread in the window.
+    jobs: Jobs,
+    /// This instance's claim on the recovery folder (a lock other instances see);
+    /// `None` turns autosave off (tests, tools).
+    recovery: Option<Arc<io::recovery::Session>>,
+    /// The recovery copy written for the current unsaved changes, if any.
+    recovery_file: Option<PathBuf>,
+    last_autosave: Instant,
+    /// How long unsaved changes wait for a recovery copy.
+    autosave_every: Duration,
+    /// The project file as it was when opened or saved, to notice another program
+    /// changing it.
+    disk_stamp: Option<DiskStamp>,
+    /// The user chose to quit: the window closes, with or without unsaved changes.
+    allow_close: bool,
+    title: String,
+    /// `--bench-scroll`: the next step of a scripted scroll, and when it began.
+    bench_scroll: Option<(usize, Instant)>,
+}
+
+/// The sample article as a project.
+pub fn sample_project() -> Project {
+    Project::with_documents(vec![Document::new("bagram", SAMPLE_TEXT)])
+}
+
+impl SpanmarkApp {
+    /// Builds the app for eframe, restoring remembered settings.
+    pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
+        let mut app = Self::headless(startup);
+        if let Some(storage) = cc.storage {
+            app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
+            app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
+        }
+        app.jobs.set_threaded(true);
+        match eframe::storage_dir("spanmark") {
+            Some(dir) => app.with_recovery_dir(dir),
+            None => app,
+        }
+    }
+
+    /// Builds the app without eframe storage (tests, tools). Jobs run inline, but their
+    /// results arrive through the same queue, on the next frame, as in the window.
+    pub fn headless(startup: Startup) -> Self {
+        let mut app = Self {
+            ws: Workspace::new(sample_project()),
+            path: None,
+            current: 0,
+            view: DocView::default(),
+            find: FindBar::default(),
+            labels: LabelEditor::default(),
+            stats: StatsView::default(),
+            snap: true,
+            hidden_labels: Vec::new(),
+            span_list: panels::SpanList::default(),
+            recent: Vec::new(),
+            status: String::new(),
+            modals: Vec::new(),
+            guard: Guard::Idle,
+            jobs: Jobs::new(false),
+            recovery: None,
+            recovery_file: None,
+            last_autosave: Instant::now(),
+            autosave_every: AUTOSAVE_INTERVAL,
+            disk_stamp: None,
+            allow_close: false,
+            title: String::new(),
+            bench_scroll: None,
+        };
+        if let Startup::Paths(paths) = startup {
+            app.open_startup_paths(paths);
+        }
+        app
+    }
+
+    /// Runs opening, saving, exporting and autosave on background threads, as the window
+    /// does, instead of inline.
+    pub fn with_background_jobs(mut self) -> Self {
+        self.jobs.set_threaded(true);
+        self
+    }
+
+    /// Keeps finished jobs' results from the app until released (tests: to act while a
+    /// save is still in flight, as a user can in the window).
+    pub fn hold_job_results(&mut self, held: bool) {
+        self.jobs.hold(held);
+    }
+
+    /// Whether an open, save, export or autosave is running or waiting to run.
+    pub fn is_busy(&self) -> bool {
+        self.jobs.is_busy()
+    }
+
+    fn open_startup_paths(&mut self, paths: Vec<PathBuf>) {
+        if let [single] = paths.as_slice()
+            && file_dialogs::is_project_path(single)
+        {
+            match io::load_project_stamped(single) {
+                Ok((p, stamp)) => self.replace_project(p, Some((single.clone(), stamp))),
+                Err(e) => {
+                    self.replace_project(Project::default(), None);
+                    self.show_error(e.to_string());
+                }
+            }
+            return;
+        }
+        let imported = io::import::import_paths(&paths, default_labels(), Default::default())
+            .map_err(|e| e.to_string())
+            .and_then(|i| Project::new(i.labels, i.documents).map_err(|e| e.to_string()));
+        match imported {
+            Ok(p) => self.replace_project(p, None),
+            Err(e) => {
+                self.replace_project(Project::default(), None);
+                self.show_error(e);
+            }
+        }
+    }
+
+    /// The project and its history.
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
+    /// The document view state (selection, layout of the last frame).
+    pub fn view(&self) -> &DocView {
+        &self.view
+    }
+
+    /// Mutable document view state.
+    pub fn view_mut(&mut self) -> &mut DocView {
+        &mut self.view
+    }
+
+    /// Index of the document shown.
+    pub fn current_document(&self) -> usize {
+        self.current
+    }
+
+    /// Where the project is saved, if it has been.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The error shown to the user, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.modals.iter().rev().find_map(|m| match m {
+            Modal::Error(e) => Some(e.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The status-bar message.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    /// The informational message shown, if any: title and text.
+    pub fn info(&self) -> Option<(&str, &str)> {
+        self.modals.iter().rev().find_map(|m| match m {
+            Modal::Info { title, text } => Some((title.as_str(), text.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Whether a "save unsaved changes?" question is open.
+    pub fn is_asking_to_save(&self) -> bool {
+        self.guard.asking().is_some()
+    }
+
+    /// Whether the user chose to quit (the window is closing).
+    pub fn is_quitting(&self) -> bool {
+        self.allow_close
+    }
+
+    /// Whether selections snap to whole words.
+    pub fn set_snap_to_words(&mut self, snap: bool) {
+        self.snap = snap;
+    }
+
+    /// The project's file name, or "Untitled".
+    fn project_name(&self) -> String {
+        match &self.path {
+            Some(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            None => "Untitled".to_string(),
+        }
+    }
+
+    /// The window title: project name, with a mark while there are unsaved changes.
+    pub fn window_title(&self) -> String {
+        let mark = if self.ws.is_dirty() { "● " } else { "" };
+        format!("{mark}{} — spanmark", self.project_name())
+    }
+
+    /// Shows an error in a dialog (on top of whatever is open).
+    fn show_error(&mut self, message: String) {
+        self.modals.push(Modal::Error(message));
+    }
+
+    /// Shows another project: from `file` (its path and what was read there), or new.
+    fn replace_project(&mut self, project: Project, file: Option<(PathBuf, DiskStamp)>) {
+        // Whatever happens to the old project, its recovery copy is settled by now (saved,
+        // or discarded by the user).
+        self.drop_recovery();
+        self.ws = Workspace::new(project);
+        let (path, stamp) = file.unzip();
+        self.disk_stamp = stamp;
+        self.path = path;
+        self.current = 0;
+        self.view.reset();
+    }
+
+    fn add_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_MAX);
+    }
+
+    /// Polls the job queue and applies what finished; called at the start of a frame.
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        while let Some(result) = self.jobs.poll(ctx) {
+            match result {
+                Ok(done) => self.finish(ctx, done),
+                Err(e) => self.show_error(e),
+            }
+        }
+    }
+
+    /// Dropped files: a project opens (asking about unsaved changes), anything else is
+    /// imported into the open project.
+    fn dropped_files(ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if dropped.is_empty() {
+            return;
+        }
+        match dropped.iter().find(|p| file_dialogs::is_project_path(p)) {
+            Some(p) => actions.push(Action::OpenPath(p.clone())),
+            None => actions.push(Action::AddDocumentPaths(dropped)),
+        }
+    }
+
+    fn status_bar(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
+                let (s, e) = sel.range();
+                ui.label(format!("Selection {s}–{e} ({} chars)", e - s));
+                ui.separator();
+            } else if let Some(span) = self.view.selected_span {
+                let name = self
+                    .ws
+                    .project()
+                    .label(span.label())
+                    .map_or("?", |l| l.name.as_str());
+                ui.label(format!("{name} {}–{}", span.start(), span.end()));
+                ui.separator();
+            }
+            ui.label(&self.status);
+        });
+    }
+
+    /// The panels around the document, and the document.
+    fn panels(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        egui::Panel::top("menu").show(ui, |ui| {
+            panels::menu_bar(
+                ui,
+                &self.ws,
+                self.current,
+                &self.recent,
+                &mut self.snap,
+                actions,
+            );
+        });
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.add_space(2.0);
+            panels::toolbar(ui, self.ws.project(), &mut self.snap, actions);
+            ui.add_space(2.0);
+        });
+        if self.find.open {
+            if let Some(doc) = self.ws.project().document(self.current) {
+                // The document may have changed under the bar (switch, undo of an import).
+                self.find.refresh(self.current, doc);
+            }
+            egui::Panel::top("find").show(ui, |ui| {
+                ui.add_space(2.0);
+                self.find.show(ui, actions);
+                ui.add_space(2.0);
+            });
+        }
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("documents")
+            .resizable(true)
+            .default_size(190.0)
+            .show(ui, |ui| {
+                panels::documents(ui, self.ws.project(), self.current, actions);
+            });
+        egui::Panel::right("spans")
+            .resizable(true)
+            .default_size(320.0)
+            .show(ui, |ui| {
+                panels::spans(
+                    ui,
+                    &self.ws,
+                    self.current,
+                    &mut self.hidden_labels,
+                    &mut self.span_list,
+                    self.view.selected_span,
+                    actions,
+                );
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            match self.ws.project().document(self.current) {
+                Some(doc) => self.view.show(
+                    ui,
+                    self.ws.project(),
+                    doc,
+                    self.snap,
+                    self.find.highlights(),
+                ),
+                None => {
+                    ui.centered_and_justified(|ui| {
+                        ui.label(
+                            "No documents yet. Use File › Add documents… or drop .txt files here.",
+                        );
+                    });
+                }
+            }
+        });
+    }
+}
+
+impl eframe::App for SpanmarkApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let mut actions = Vec::new();
+
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.ws.is_dirty()
+        {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            self.guard = Guard::Asking(Action::Quit);
+        }
+        // Results first: a save that finished before this frame's input is settled before
+        // that input is applied.
+        self.poll_jobs(&ctx);
+        Self::dropped_files(&ctx, &mut actions);
+        let keys = KeyState {
+            busy: self.jobs.has(Kind::Foreground),
+            modal: !self.modals.is_empty() || self.guard.asking().is_some(),
+            find_open: self.find.open,
+        };
+        shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
+
+        self.panels(ui, &mut actions);
+        self.labels.show(&ctx, self.ws.project(), &mut actions);
+        self.stats.show(&ctx, &self.ws);
+        self.dialogs(&ctx, &mut actions);
+
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+        self.autosave_tick(&ctx);
+        self.bench_scroll_step(&ctx);
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, "recent", &self.recent);
+        eframe::set_value(storage, "snap_to_words", &self.snap);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.shut_down();
+    }
+}

@@ -1,0 +1,119 @@
+//! Keyboard shortcuts, defined once so that menus show exactly what the keys do, and the
+//! one place where key presses become [`Action`]s.
+
+use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
+
+use super::{Action, HOTKEYS};
+use crate::model::Project;
+
+/// New project.
+pub const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+/// Open project.
+pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+/// Save.
+pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+/// Save as.
+pub const SAVE_AS: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+/// Undo.
+pub const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+/// Redo.
+pub const REDO: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+/// Redo, the other common binding.
+pub const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+/// Export.
+pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
+/// Quit.
+pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+/// Find in the document.
+pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// The label editor.
+pub const LABELS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+/// Next match.
+pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
+/// Previous match.
+pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
+
+/// What decides which keys are live this frame.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyState {
+    /// An open, save or export runs with its progress dialog: no key does anything.
+    pub busy: bool,
+    /// A dialog or question is open: only the file shortcuts work.
+    pub modal: bool,
+    /// The find bar is open (the first Escape closes it).
+    pub find_open: bool,
+}
+
+/// Turns this frame's key presses into actions. File shortcuts always work; find keys
+/// also while typing in the find field; label, delete, undo and Escape only when no text
+/// field has the keyboard.
+pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &mut Vec<Action>) {
+    if state.busy {
+        return;
+    }
+    let typing = ctx.egui_wants_keyboard_input();
+    ctx.input_mut(|i| {
+        // Shift variants first: consume_shortcut ignores extra shift.
+        if i.consume_shortcut(&SAVE_AS) {
+            actions.push(Action::SaveAs);
+        } else if i.consume_shortcut(&SAVE) {
+            actions.push(Action::Save);
+        }
+        for (shortcut, action) in [
+            (NEW, Action::New),
+            (OPEN, Action::Open),
+            (EXPORT, Action::Export),
+            (QUIT, Action::Quit),
+        ] {
+            if i.consume_shortcut(&shortcut) {
+                actions.push(action);
+            }
+        }
+        if state.modal {
+            return;
+        }
+        if i.consume_shortcut(&FIND) {
+            actions.push(Action::Find);
+        }
+        if i.consume_shortcut(&LABELS) {
+            actions.push(Action::OpenLabels);
+        }
+        if i.consume_shortcut(&FIND_PREVIOUS) {
+            actions.push(Action::FindPrevious);
+        } else if i.consume_shortcut(&FIND_NEXT) {
+            actions.push(Action::FindNext);
+        }
+        if typing {
+            return;
+        }
+        if i.consume_shortcut(&REDO) || i.consume_shortcut(&REDO_Y) {
+            actions.push(Action::Redo);
+        } else if i.consume_shortcut(&UNDO) {
+            actions.push(Action::Undo);
+        }
+        if i.modifiers.any() {
+            return;
+        }
+        for (key, ch) in HOTKEYS {
+            if i.key_pressed(key)
+                && let Some(label) = project.label_for_key(ch)
+            {
+                actions.push(Action::ApplyLabel(label));
+            }
+        }
+        if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
+            actions.push(Action::DeleteSelectedSpan);
+        }
+        if i.key_pressed(Key::Escape) {
+            // egui drops the find field's focus on Escape before this runs: the first
+            // Escape closes the bar and keeps the match selected for a label key.
+            actions.push(if state.find_open {
+                Action::CloseFind
+            } else {
+                Action::ClearSelection
+            });
+        }
+    });
+}

@@ -1,0 +1,134 @@
+//! View › Statistics: spans per label as a bar chart, per document as a table, and
+//! progress. Counted once per project revision, never per frame.
+
+use eframe::egui::{self, RichText, Ui};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::color;
+use crate::model::{Status, Workspace};
+
+/// Counts derived from the project.
+#[derive(Default)]
+struct Counts {
+    /// Spans per label, over all documents.
+    per_label: Vec<usize>,
+    /// Per document: its name, status and spans per label.
+    per_doc: Vec<(String, Status, Vec<usize>)>,
+}
+
+/// The statistics window.
+#[derive(Default)]
+pub struct StatsView {
+    /// Whether the window is shown.
+    pub open: bool,
+    revision: Option<u64>,
+    counts: Counts,
+}
+
+impl StatsView {
+    fn refresh(&mut self, ws: &Workspace) {
+        if self.revision == Some(ws.revision()) {
+            return;
+        }
+        let project = ws.project();
+        let n = project.labels().len();
+        let mut per_label = vec![0; n];
+        let per_doc = project
+            .documents()
+            .iter()
+            .map(|d| {
+                let mut counts = vec![0; n];
+                for s in d.spans().iter() {
+                    let l = usize::from(s.label().0);
+                    if l < n {
+                        counts[l] += 1;
+                        per_label[l] += 1;
+                    }
+                }
+                (d.name.clone(), d.status, counts)
+            })
+            .collect();
+        self.counts = Counts { per_label, per_doc };
+        self.revision = Some(ws.revision());
+    }
+
+    /// Shows the window (when open).
+    pub fn show(&mut self, ctx: &egui::Context, ws: &Workspace) {
+        if !self.open {
+            return;
+        }
+        self.refresh(ws);
+        let mut open = self.open;
+        egui::Window::new("Statistics")
+            .open(&mut open)
+            .default_size([520.0, 460.0])
+            .show(ctx, |ui| self.contents(ui, ws));
+        self.open = open;
+    }
+
+    fn contents(&self, ui: &mut Ui, ws: &Workspace) {
+        let labels = ws.project().labels();
+        let Counts { per_label, per_doc } = &self.counts;
+        let total: usize = per_label.iter().sum();
+        let done = per_doc.iter().filter(|d| d.1 == Status::Done).count();
+        ui.label(format!(
+            "{total} span(s) in {} document(s); {done} done.",
+            per_doc.len()
+        ));
+        let bars: Vec<Bar> = labels
+            .iter()
+            .zip(per_label)
+            .enumerate()
+            .map(|(i, (l, &c))| {
+                Bar::new(i as f64, c as f64)
+                    .name(&l.name)
+                    .fill(color(l.color))
+                    .width(0.7)
+            })
+            .collect();
+        let names: Vec<String> = labels.iter().map(|l| l.name.clone()).collect();
+        Plot::new("spans-per-label")
+            .height(200.0)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .show_grid([false, true])
+            .include_y(0.0)
+            .y_axis_label("spans")
+            .x_axis_formatter(move |mark, _| {
+                let i = mark.value.round();
+                if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .show(ui, |plot| plot.bar_chart(BarChart::new("spans", bars)));
+        ui.add_space(6.0);
+        ui.label(RichText::new("Per document").strong());
+        egui::ScrollArea::both().max_height(200.0).show(ui, |ui| {
+            egui::Grid::new("stats-per-doc")
+                .striped(true)
+                .num_columns(labels.len() + 3)
+                .show(ui, |ui| {
+                    ui.strong("document");
+                    ui.strong("status");
+                    for l in labels {
+                        ui.label(RichText::new(&l.name).strong().color(color(l.color)));
+                    }
+                    ui.strong("all");
+                    ui.end_row();
+                    for (name, status, counts) in per_doc {
+                        ui.label(name);
+                        ui.label(status.as_str());
+                        for c in counts {
+                            ui.label(c.to_string());
+                        }
+                        ui.label(counts.iter().sum::<usize>().to_string());
+                        ui.end_row();
+                    }
+                });
+        });
+    }
+}

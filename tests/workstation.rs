@@ -1,0 +1,204 @@
+//! The annotator's workstation, driven through the real window headless: the label
+//! editor, statistics and progress.
+
+use eframe::egui::{Key, Modifiers, accesskit::Role, vec2};
+use egui_kittest::{Harness, kittest::Queryable};
+use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
+
+fn harness() -> Harness<'static, SpanmarkApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(|_cc| SpanmarkApp::headless(Startup::Sample));
+    h.run();
+    h
+}
+
+fn label_names(h: &Harness<'_, SpanmarkApp>) -> Vec<String> {
+    let p = h.state().workspace().project();
+    p.labels().iter().map(|l| l.name.clone()).collect()
+}
+
+/// Selects "Bagram Air Base" by dragging over it (snap off: exact chars).
+fn select_bagram(h: &mut Harness<'_, SpanmarkApp>) -> (usize, usize) {
+    h.state_mut().set_snap_to_words(false);
+    let byte = SAMPLE_TEXT.find("Bagram Air Base").unwrap();
+    let start = SAMPLE_TEXT[..byte].chars().count();
+    let end = start + "Bagram Air Base".len();
+    let a = h.state().view().char_screen_pos(start).unwrap() - vec2(2.0, 0.0);
+    let b = h.state().view().char_screen_pos(end - 1).unwrap() + vec2(2.0, 0.0);
+    h.hover_at(a);
+    h.run();
+    h.drag_at(a);
+    h.run();
+    h.hover_at(b);
+    h.run();
+    h.drop_at(b);
+    h.run();
+    (start, end)
+}
+
+/// Types a new name into the last label's name field and presses Enter.
+fn rename_last(h: &mut Harness<'_, SpanmarkApp>, name: &str) {
+    h.get_all_by_role(Role::TextInput).last().unwrap().click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_all_by_role(Role::TextInput)
+        .last()
+        .unwrap()
+        .type_text(name);
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+#[test]
+fn add_rename_use_reorder_delete_and_undo_a_label() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    h.get_by_label("Add label").click();
+    h.run();
+    assert_eq!(label_names(&h).last().map(String::as_str), Some("LABEL6"));
+
+    // Rename it by typing in its name field; Enter commits.
+    rename_last(&mut h, "FACILITY");
+    assert_eq!(label_names(&h)[5], "FACILITY");
+
+    // A name in use is refused, and says so.
+    rename_last(&mut h, "PLACE");
+    assert_eq!(label_names(&h)[5], "FACILITY");
+    assert!(
+        h.state().status().contains("PLACE"),
+        "{}",
+        h.state().status()
+    );
+
+    // Close the editor, label with the new label's key 6.
+    h.key_press(Key::Escape);
+    h.run();
+    let (start, end) = select_bagram(&mut h);
+    h.key_press(Key::Num6);
+    h.run();
+    let project = h.state().workspace().project();
+    let span = project.documents()[0].spans().as_slice()[0];
+    assert_eq!((span.start(), span.end()), (start, end));
+    assert_eq!(project.label(span.label()).unwrap().name, "FACILITY");
+
+    // Move it to the top: the span follows its label.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    for row in (1..=5).rev() {
+        h.get_all_by_label("Up").nth(row).unwrap().click();
+        h.run();
+        assert_eq!(label_names(&h)[row - 1], "FACILITY");
+    }
+    assert_eq!(label_names(&h)[0], "FACILITY");
+    let project = h.state().workspace().project();
+    let span = project.documents()[0].spans().as_slice()[0];
+    assert_eq!(project.label(span.label()).unwrap().name, "FACILITY");
+
+    // Delete it: the question names the span count; the span goes too.
+    h.get_all_by_label("Delete").next().unwrap().click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Its 1 span goes with it")
+            .is_some()
+    );
+    h.get_all_by_label("Delete").last().unwrap().click();
+    h.run();
+    assert_eq!(label_names(&h).len(), 5);
+    assert!(
+        h.state().workspace().project().documents()[0]
+            .spans()
+            .is_empty()
+    );
+
+    // One undo brings back the label, in first place, and its span.
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(label_names(&h)[0], "FACILITY");
+    let project = h.state().workspace().project();
+    let span = project.documents()[0].spans().as_slice()[0];
+    assert_eq!(project.label(span.label()).unwrap().name, "FACILITY");
+}
+
+#[test]
+fn statistics_and_progress_count_spans_and_done_documents() {
+    let mut h = harness();
+    select_bagram(&mut h);
+    h.key_press(Key::Num2);
+    h.run();
+    assert!(h.query_by_label("0 / 1 done").is_some());
+    h.state_mut().apply(
+        &eframe::egui::Context::default(),
+        spanmark::ui::Action::SetStatus(0, spanmark::model::Status::Done),
+    );
+    h.run();
+    assert!(h.query_by_label("1 / 1 done").is_some());
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Statistics").click();
+    h.run();
+    assert!(
+        h.query_by_label("1 span(s) in 1 document(s); 1 done.")
+            .is_some()
+    );
+    // Undo: the counts follow the project.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.query_by_label("0 span(s) in 1 document(s); 0 done.")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_theme_switch_is_words_a_font_can_draw() {
+    // The harness has only egui's default fonts and fails on a missing glyph, so this
+    // also checks that the View menu draws no icon those fonts lack.
+    let mut h = harness();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Light").click();
+    h.run();
+    assert_eq!(
+        h.ctx.options(|o| o.theme_preference),
+        eframe::egui::ThemePreference::Light
+    );
+}
+
+#[test]
+fn enter_in_the_path_field_is_the_default_button() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("by-enter.ron");
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save to path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(Role::TextInput)
+        .type_text(&saved.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(saved.exists(), "Enter saved: {}", h.state().status());
+    assert_eq!(h.state().path(), Some(saved.as_path()));
+
+    // Open path…, Enter opens.
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(Role::TextInput)
+        .type_text(&saved.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().path(), Some(saved.as_path()));
+}
