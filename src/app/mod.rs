@@ -96,6 +96,10 @@ impl SpanmarkApp {
         if let Some(storage) = cc.storage {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
+            if let Some(prefs) = eframe::get_value::<crate::ui::ReadingPrefs>(storage, "reading") {
+                // Checked (clamped) whenever the view reads it back.
+                prefs.store(&cc.egui_ctx);
+            }
         }
         app.jobs.set_threaded(true);
         match eframe::storage_dir("spanmark") {
@@ -443,6 +447,7 @@ impl eframe::App for SpanmarkApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, "recent", &self.recent);
         eframe::set_value(storage, "snap_to_words", &self.snap);
+        eframe::set_value(storage, "reading", &self.view.reading_prefs());
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

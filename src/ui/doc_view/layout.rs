@@ -226,6 +226,8 @@ struct Item {
     width: f32,
     /// Its glyphs were matched to its chars (else its boxes are an even split).
     parsed: bool,
+    /// Cut from a piece wider than a line: a line may break before it.
+    split: bool,
 }
 
 /// Graphemes and chars of a piece, its level, and the kinds of its first and last
@@ -323,6 +325,7 @@ fn in_pieces(
                 }],
                 width,
                 parsed: true,
+                split: false,
             }
         } else {
             let local: Vec<usize> = starts[gr].iter().map(|s| s - cr.start).collect();
@@ -343,20 +346,58 @@ fn in_pieces(
             items.push(item);
         }
     }
-    // Fill lines in logical order.
+    // Fill lines in logical order, breaking only after whitespace, around CJK ideographs
+    // and inside words wider than a line: a word (or a number) cut into several pieces
+    // moves to the next line whole.
+    let breaks: Vec<bool> = (0..items.len())
+        .map(|i| {
+            i == 0 || {
+                let (prev, cur) = (&items[i - 1], &items[i]);
+                let last = chars[prev.chars.end - 1];
+                let first = chars[cur.chars.start];
+                last.is_whitespace()
+                    || first.is_whitespace()
+                    || is_ideograph(last)
+                    || is_ideograph(first)
+                    || prev.chars.end == cur.chars.start && cur.split
+            }
+        })
+        .collect();
     let mut line_items: Vec<Range<usize>> = Vec::new();
     let mut x = 0.0;
-    for (i, it) in items.iter().enumerate() {
+    let mut i = 0;
+    while i < items.len() {
+        let end = (i + 1..items.len())
+            .find(|&j| breaks[j])
+            .unwrap_or(items.len());
+        let w: f32 = items[i..end].iter().map(|it| it.width).sum();
+        let fits = x + w <= style.width + 0.5;
         match line_items.last_mut() {
-            Some(l) if x + it.width <= style.width + 0.5 || x == 0.0 => {
-                l.end = i + 1;
-                x += it.width;
+            Some(l) if fits || x == 0.0 && w <= style.width + 0.5 => {
+                l.end = end;
+                x += w;
+            }
+            _ if w <= style.width + 0.5 => {
+                line_items.push(i..end);
+                x = w;
             }
             _ => {
-                line_items.push(i..i + 1);
-                x = it.width;
+                // Wider than a line: piece by piece.
+                for (j, it) in items.iter().enumerate().take(end).skip(i) {
+                    match line_items.last_mut() {
+                        Some(l) if x + it.width <= style.width + 0.5 || x == 0.0 => {
+                            l.end = j + 1;
+                            x += it.width;
+                        }
+                        _ => {
+                            line_items.push(j..j + 1);
+                            x = it.width;
+                        }
+                    }
+                }
             }
         }
+        i = end;
     }
     if line_items.is_empty() {
         line_items.push(0..0);
@@ -454,6 +495,7 @@ fn piece(
         galley,
         boxes,
         parsed,
+        split: false,
     }
 }
 
@@ -483,17 +525,18 @@ fn split_wide(
             .iter()
             .map(|bx| item.chars.start + bx.start - a)
             .collect();
-        out.push(piece(
-            fonts,
-            &chars[a..b],
-            &local,
-            a,
-            item.level,
-            item.rtl,
-            style,
-        ));
+        let mut cut = piece(fonts, &chars[a..b], &local, a, item.level, item.rtl, style);
+        cut.split = from > 0;
+        out.push(cut);
         from = to;
     }
+}
+
+/// Whether a line may break on either side of `c` (CJK ideographs, kana, Hangul
+/// syllables, fullwidth forms: text without spaces between words).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 impl Laid {

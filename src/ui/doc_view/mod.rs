@@ -99,6 +99,8 @@ pub struct DocView {
     last_click: Option<(usize, usize)>,
     pending_scroll: Option<usize>,
     notice: fonts::FontNotice,
+    /// Text size and line spacing as of the last frame.
+    prefs: ReadingPrefs,
     /// Units whose layout failed the per-unit check (boxes not tiling the chars).
     inexact_units: usize,
     /// The text selection, if any.
@@ -115,6 +117,7 @@ impl DocView {
         *self = Self {
             has_glyph,
             notice,
+            prefs: self.prefs,
             ..Self::default()
         };
     }
@@ -128,6 +131,11 @@ impl DocView {
     /// provides a font), once per script; `None` when there is nothing new to say.
     pub fn missing_font_notice(&self) -> Option<&str> {
         self.notice.text.as_deref()
+    }
+
+    /// Text size and line spacing as of the last frame (for the app to save).
+    pub fn reading_prefs(&self) -> ReadingPrefs {
+        self.prefs
     }
 
     /// Dismisses the missing-font notice (it comes back only for a script not named yet).
@@ -259,6 +267,7 @@ impl DocView {
         }
         ReadingPrefs::handle_keys(ui.ctx());
         let prefs = ReadingPrefs::load(ui.ctx());
+        self.prefs = prefs;
         let font = FontId::proportional(prefs.text_size);
         let font_height = ui.fonts_mut(|f| f.row_height(&font));
         let row_h = (font_height * prefs.line_spacing + ROW_EXTRA * prefs.text_size / 16.0).round();

@@ -314,3 +314,20 @@ fn missing_glyphs_get_one_placeholder_per_grapheme() {
         .count();
     assert_eq!(drawn, 2);
 }
+
+#[test]
+fn numbers_and_words_are_not_cut_between_lines() {
+    let ctx = context(FontSet::Noto);
+    let text = "في ٢٣ مارس ٢٠٢٦. Reuters";
+    let digits = 11..15;
+    for width in (60..300).step_by(7) {
+        let l = laid(&ctx, text, width as f32);
+        let lines: Vec<usize> = l
+            .boxes
+            .iter()
+            .filter(|b| digits.contains(&b.start))
+            .map(|b| b.line)
+            .collect();
+        assert!(lines.windows(2).all(|w| w[0] == w[1]), "cut at {width}: {lines:?}");
+    }
+}
