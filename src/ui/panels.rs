@@ -185,6 +185,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
         "F3, Shift+F3",
         "next / previous match; Esc closes the find bar",
     ),
+    (
+        "Ctrl+= / Ctrl+- / Ctrl+0",
+        "bigger / smaller / default text",
+    ),
 ];
 
 /// Label buttons (which double as the colour legend) and the snap toggle.

@@ -188,11 +188,6 @@ impl DocView {
             .collect()
     }
 
-    /// The grapheme boundary a press or release at `pos` selects (as a drag would).
-    pub fn boundary_at_screen(&self, pos: Pos2) -> Option<usize> {
-        self.boundary_at(pos)
-    }
-
     fn rebuild(&mut self, doc: &Document) {
         let text = doc.text();
         self.units = split_units(text.as_str());

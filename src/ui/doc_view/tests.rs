@@ -328,6 +328,9 @@ fn numbers_and_words_are_not_cut_between_lines() {
             .filter(|b| digits.contains(&b.start))
             .map(|b| b.line)
             .collect();
-        assert!(lines.windows(2).all(|w| w[0] == w[1]), "cut at {width}: {lines:?}");
+        assert!(
+            lines.windows(2).all(|w| w[0] == w[1]),
+            "cut at {width}: {lines:?}"
+        );
     }
 }
