@@ -227,3 +227,49 @@ fn text_size_and_line_spacing_keep_offsets_exact() {
     h.run();
     assert_eq!(spanmark::ui::ReadingPrefs::load(&h.ctx).text_size, 16.0);
 }
+
+/// Whether fontconfig knows a font for this language (what the system font provider
+/// finds through the same configuration).
+fn system_has_font_for(lang: &str) -> bool {
+    std::process::Command::new("fc-list")
+        .arg(format!(":lang={lang}"))
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+#[test]
+fn system_fonts_fill_in_through_fontconfig() {
+    // DejaVu only, plus the provider eframe installs: Devanagari comes from the system
+    // when it has a font for it (fonts-noto-core), else the view says what is missing.
+    let text = "इन्द्र र्द्र क्ष ल्ल और दिल्ली Delhi talks";
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            cc.egui_ctx.set_fonts(definitions(Fonts::DejaVu));
+            cc.egui_ctx.add_font_provider(std::sync::Arc::new(
+                egui_system_font_provider::SystemFontProvider::new(),
+            ));
+            SpanmarkApp::headless(Startup::Sample)
+        });
+    h.state_mut()
+        .replace_project_for_bench(Project::with_documents(vec![Document::new(
+            "scripts", text,
+        )]));
+    h.state_mut().set_snap_to_words(false);
+    h.run();
+    let notice = h.state().view().missing_font_notice().map(str::to_owned);
+    if system_has_font_for("hi") {
+        assert_eq!(notice, None, "the system font was not used");
+    } else {
+        assert!(notice.is_some_and(|n| n.contains("Devanagari")));
+    }
+    let start = text.rfind("Delhi").map(|b| text[..b].chars().count());
+    let start = start.expect("Delhi");
+    let from = char_pos(&h, start) - vec2(2.0, 0.0);
+    let to = char_pos(&h, start + 4) + vec2(2.0, 0.0);
+    drag(&mut h, from, to);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), [(start, start + 5)]);
+}
