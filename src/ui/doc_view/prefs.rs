@@ -2,7 +2,12 @@
 //! stores it with the window state), so they are remembered across runs and the View menu
 //! and the document view share them without the app passing them around.
 
-use eframe::egui::{self, Context, Id, Key, KeyboardShortcut, Modifiers};
+use eframe::egui::{self, Context, Id, KeyboardShortcut};
+
+use crate::ui::shortcuts::{
+    TEXT_BIGGER as BIGGER, TEXT_BIGGER_PLUS as BIGGER_PLUS, TEXT_RESET as RESET,
+    TEXT_SMALLER as SMALLER,
+};
 
 /// Default body text size in points.
 pub const DEFAULT_TEXT_SIZE: f32 = 16.0;
@@ -10,15 +15,6 @@ pub const DEFAULT_TEXT_SIZE: f32 = 16.0;
 pub const TEXT_SIZES: std::ops::RangeInclusive<f32> = 8.0..=48.0;
 /// Line spacings offered in the View menu (multiples of the font's own line height).
 pub const LINE_SPACINGS: [f32; 4] = [1.0, 1.25, 1.5, 2.0];
-
-/// Bigger text (`=` is also `+` on most keyboards).
-pub const BIGGER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Equals);
-/// Bigger text, the keypad/shifted key.
-pub const BIGGER_PLUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
-/// Smaller text.
-pub const SMALLER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
-/// Default text size.
-pub const RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0);
 
 /// Text size and line spacing of the document view.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
