@@ -202,3 +202,181 @@ fn enter_in_the_path_field_is_the_default_button() {
     h.run();
     assert_eq!(h.state().path(), Some(saved.as_path()));
 }
+
+#[test]
+fn double_click_on_a_possessive_selects_the_name_alone() {
+    let mut h = harness();
+    let byte = SAMPLE_TEXT.find("Afghanistan's independence").unwrap();
+    let start = SAMPLE_TEXT[..byte].chars().count();
+    let p = h.state().view().char_screen_pos(start + 3).unwrap();
+    h.hover_at(p);
+    h.run();
+    // A harness step is 0.25 s of simulated time: allow a slow double-click.
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
+    for _ in 0..2 {
+        h.drag_at(p);
+        h.step();
+        h.event(eframe::egui::Event::PointerButton {
+            pos: p,
+            button: eframe::egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+    let sel = h.state().view().selection.expect("a word is selected");
+    assert_eq!(sel.range(), (start, start + "Afghanistan".len()));
+}
+
+/// The selected span's text.
+fn selected_text(h: &Harness<'_, SpanmarkApp>) -> Option<String> {
+    let span = h.state().view().selected_span?;
+    let doc = &h.state().workspace().project().documents()[h.state().current_document()];
+    Some(doc.span_text(&span).to_string())
+}
+
+#[test]
+fn tab_and_shift_tab_step_through_spans() {
+    let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    // Jumping to a span scrolls smoothly over a few frames.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .with_max_steps(32)
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(vec![project])));
+    h.run();
+    let doc = &h.state().workspace().project().documents()[0];
+    let texts: Vec<String> = doc
+        .spans()
+        .iter()
+        .map(|s| doc.span_text(s).to_string())
+        .collect();
+    assert!(texts.len() >= 3);
+    // Click a toolbar button first: Tab must still step spans, not move button focus.
+    h.get_by_label("Snap to words").click();
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), Some(&texts[0]));
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), Some(&texts[1]));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), Some(&texts[0]));
+    // Wraps around backwards; a label key relabels what Tab selected.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run();
+    assert_eq!(selected_text(&h).as_ref(), texts.last());
+}
+
+#[test]
+fn ctrl_enter_marks_done_and_opens_the_next_todo_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|n| {
+            let p = dir.path().join(format!("{n}.txt"));
+            std::fs::write(&p, format!("Document {n}.")).unwrap();
+            p
+        })
+        .collect();
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(paths)));
+    h.run();
+    h.state_mut().apply(
+        &eframe::egui::Context::default(),
+        spanmark::ui::Action::SetStatus(1, spanmark::model::Status::Done),
+    );
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    let status = |h: &Harness<'_, SpanmarkApp>, i: usize| {
+        h.state().workspace().project().documents()[i].status
+    };
+    assert_eq!(status(&h, 0), spanmark::model::Status::Done);
+    // b is done already: c is next.
+    assert_eq!(h.state().current_document(), 2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(status(&h, 2), spanmark::model::Status::Done);
+    assert!(h.state().status().contains("Every document is done"));
+    assert!(h.query_by_label("3 / 3 done").is_some());
+}
+
+#[test]
+fn the_label_picker_filters_and_enter_labels_the_selection() {
+    let mut h = harness();
+    // Twelve labels: more than keys make comfortable.
+    for _ in 0..7 {
+        let label = spanmark::ui::labels::new_label(h.state().workspace().project());
+        h.state_mut().apply(
+            &eframe::egui::Context::default(),
+            spanmark::ui::Action::AddLabel(label),
+        );
+    }
+    h.run();
+    assert_eq!(label_names(&h).len(), 12);
+    let (start, end) = select_bagram(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    h.get_by_role(Role::TextInput).type_text("label1");
+    h.run();
+    // LABEL10, LABEL11, LABEL12 match; Down picks the second.
+    h.key_press(Key::ArrowDown);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let project = h.state().workspace().project();
+    let span = project.documents()[0].spans().as_slice()[0];
+    assert_eq!((span.start(), span.end()), (start, end));
+    assert_eq!(project.label(span.label()).unwrap().name, "LABEL11");
+    assert!(h.query_by_label("Label as…").is_none(), "the picker closed");
+}
+
+#[test]
+fn labels_imported_from_labels_json_and_kept_for_new_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags = dir.path().join("labels.json");
+    std::fs::write(
+        &tags,
+        r#"["O", "B-GPE", "I-GPE", "B-PERSON", "I-PERSON", "B-EVENT"]"#,
+    )
+    .unwrap();
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    h.get_by_label("Import from path…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    // The path field (the label editor's name fields are text inputs too).
+    h.get_all_by_role(Role::TextInput)
+        .last()
+        .unwrap()
+        .type_text(&tags.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    // PERSON is known: GPE and EVENT are added, with keys no label has.
+    assert_eq!(
+        label_names(&h),
+        ["PERSON", "PLACE", "ORG", "DATE", "QUOTE", "GPE", "EVENT"]
+    );
+    let project = h.state().workspace().project();
+    assert_eq!(project.labels()[5].hotkey, Some('6'));
+    assert_eq!(project.labels()[6].hotkey, Some('7'));
+    let colours: std::collections::HashSet<_> = project.labels().iter().map(|l| l.color).collect();
+    assert_eq!(colours.len(), 7, "every label has its own colour");
+    h.get_by_label("Use for new projects").click();
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().workspace().project().documents().is_empty());
+    assert_eq!(label_names(&h).len(), 7);
+}

@@ -14,7 +14,7 @@ use crate::io::{
     self, DiskStamp, DiskState,
     export::{self, ExportOptions, Format, Scheme},
 };
-use crate::model::{Edit, LabelId, ModelError, Project, Span, text::ellipsize};
+use crate::model::{Edit, LabelId, ModelError, Project, Span, Status, text::ellipsize};
 use crate::ui::{Action, PathPurpose, Selection};
 
 impl SpanmarkApp {
@@ -66,7 +66,9 @@ impl SpanmarkApp {
                 self.after_history(done, "Redid", "Nothing to redo.");
             }
             Action::New => {
-                self.replace_project(Project::default(), None);
+                let project =
+                    Project::new(self.default_labels.clone(), Vec::new()).unwrap_or_default();
+                self.replace_project(project, None);
                 self.status = "New project: add documents with File › Add documents…".to_string();
             }
             Action::Open if !file_dialogs::native() => {
@@ -155,7 +157,29 @@ impl SpanmarkApp {
                 self.find_step(action != Action::FindPrevious);
             }
             Action::CloseFind => self.find.close(),
+            Action::StepSpan { forward } => self.step_span(forward),
+            Action::DoneAndNext => self.done_and_next(),
             Action::OpenLabels => self.labels.open = true,
+            Action::OpenLabelPicker => self.picker.open(),
+            Action::ImportLabels if !file_dialogs::native() => {
+                self.perform(ctx, Action::PromptPath(PathPurpose::ImportLabels));
+            }
+            Action::ImportLabels => match file_dialogs::label_set() {
+                Some(path) => self.import_labels(&path),
+                None => self.status = no_dialog_hint("Edit › Labels… › Import from path…"),
+            },
+            Action::ImportLabelsFrom(path) => self.import_labels(&path),
+            Action::UseLabelsForNewProjects => {
+                self.default_labels = self.ws.project().labels().to_vec();
+                self.status = format!(
+                    "New projects start with these {} labels.",
+                    self.default_labels.len()
+                );
+            }
+            Action::BuiltInLabelsForNewProjects => {
+                self.default_labels = crate::model::default_labels();
+                self.status = "New projects start with the built-in labels.".to_string();
+            }
             Action::OpenStats => self.stats.open = true,
             Action::AddLabel(label) => {
                 let name = label.name.clone();
@@ -198,6 +222,109 @@ impl SpanmarkApp {
                     self.view.selected_span = None;
                     self.status = format!("Deleted label {name} (Ctrl+Z brings it back).");
                 }
+            }
+        }
+    }
+
+    fn step_span(&mut self, forward: bool) {
+        let Some(doc) = self.ws.project().document(self.current) else {
+            return;
+        };
+        let spans = doc.spans().as_slice();
+        if spans.is_empty() {
+            self.status = "This document has no spans yet.".to_string();
+            return;
+        }
+        // Spans are sorted by start: from the selected span, else from the selection or
+        // the top of the screen.
+        let n = spans.len();
+        let next = match self
+            .view
+            .selected_span
+            .and_then(|s| spans.iter().position(|x| *x == s))
+        {
+            Some(i) if forward => (i + 1) % n,
+            Some(i) => (i + n - 1) % n,
+            None => {
+                let from = self
+                    .view
+                    .selection
+                    .map(|s| s.range().0)
+                    .or_else(|| self.view.first_visible())
+                    .unwrap_or(0);
+                let at = spans.partition_point(|s| s.start() < from);
+                if forward { at % n } else { (at + n - 1) % n }
+            }
+        };
+        let span = spans[next];
+        self.view.selection = None;
+        self.view.selected_span = Some(span);
+        self.view.scroll_to(span.start());
+    }
+
+    fn done_and_next(&mut self) {
+        let project = self.ws.project();
+        let n = project.documents().len();
+        if n == 0 {
+            return;
+        }
+        let doc = self.current;
+        if project
+            .document(doc)
+            .is_some_and(|d| d.status != Status::Done)
+        {
+            let _ = self.edit(
+                "mark done".to_string(),
+                vec![Edit::SetStatus {
+                    doc,
+                    status: Status::Done,
+                }],
+            );
+        }
+        let project = self.ws.project();
+        let todo = (1..n).map(|k| (doc + k) % n).find(|&i| {
+            project
+                .document(i)
+                .is_some_and(|d| d.status != Status::Done)
+        });
+        match todo {
+            Some(i) => {
+                self.current = i;
+                self.view.reset();
+                let name = project
+                    .document(i)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default();
+                self.status = format!("Marked done; now {name}.");
+            }
+            None => self.status = "Marked done. Every document is done.".to_string(),
+        }
+    }
+
+    fn import_labels(&mut self, path: &std::path::Path) {
+        let labels = match io::labels::read_label_set(path) {
+            Ok(l) => l,
+            Err(e) => {
+                self.show_error(format!("No labels were imported. {e}"));
+                return;
+            }
+        };
+        match self.ws.project().import_labels_edit(&labels) {
+            Some(edit) => {
+                let n = match &edit {
+                    Edit::AddLabels { labels } => labels.len(),
+                    _ => 0,
+                };
+                let what = format!("import {n} label(s)");
+                if self.edit(what, vec![edit]).is_ok() {
+                    self.status = format!(
+                        "Imported {n} label(s) from {} (Ctrl+Z takes them out).",
+                        path.display()
+                    );
+                }
+            }
+            None => {
+                self.status = format!("{} has no label this project lacks.", path.display());
             }
         }
     }

@@ -58,6 +58,15 @@ pub(super) fn import_files() -> Option<Vec<PathBuf>> {
         .pick_files()
 }
 
+/// Asks for a file to take labels from: a project or a labels.json.
+pub(super) fn label_set() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Import labels")
+        .add_filter("spanmark project or labels.json", &["ron", "json"])
+        .set_directory(saves_dir())
+        .pick_file()
+}
+
 /// Asks where an export goes: a folder for brat, a file otherwise.
 pub(super) fn export_target(format: Format) -> Option<PathBuf> {
     let dialog = rfd::FileDialog::new()

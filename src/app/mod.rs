@@ -21,9 +21,10 @@ use eframe::egui::{self, ViewportCommand};
 pub use file_dialogs::saves_dir;
 
 use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
-use crate::model::{Document, LabelId, Project, Workspace, default_labels};
+use crate::model::{Document, Label, LabelId, Project, Rgb, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
+use crate::ui::picker::LabelPicker;
 use crate::ui::shortcuts::{self, KeyState};
 use crate::ui::stats::StatsView;
 use crate::ui::{Action, DocView, panels};
@@ -46,6 +47,33 @@ pub enum Startup {
     Paths(Vec<PathBuf>),
 }
 
+/// A label as remembered in eframe's storage (the labels new projects start with).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredLabel {
+    name: String,
+    color: String,
+    key: Option<char>,
+}
+
+impl StoredLabel {
+    fn from(l: &Label) -> Self {
+        Self {
+            name: l.name.clone(),
+            color: l.color.to_hex(),
+            key: l.hotkey,
+        }
+    }
+
+    /// `None` if the colour does not parse (settings edited by hand): the built-in set.
+    fn into_label(self) -> Option<Label> {
+        Some(Label {
+            name: self.name,
+            color: Rgb::from_hex(&self.color)?,
+            hotkey: self.key,
+        })
+    }
+}
+
 /// The application: one workspace (project + undo history) and the view state.
 pub struct SpanmarkApp {
     ws: Workspace,
@@ -54,11 +82,14 @@ pub struct SpanmarkApp {
     view: DocView,
     find: FindBar,
     labels: LabelEditor,
+    picker: LabelPicker,
     stats: StatsView,
     snap: bool,
     hidden_labels: Vec<LabelId>,
     span_list: panels::SpanList,
     recent: Vec<PathBuf>,
+    /// The labels a new project starts with (remembered across runs).
+    default_labels: Vec<Label>,
     status: String,
     /// Open dialogs and questions; the last one is shown.
     modals: Vec<Modal>,
@@ -100,6 +131,11 @@ impl SpanmarkApp {
                 // Checked (clamped) whenever the view reads it back.
                 prefs.store(&cc.egui_ctx);
             }
+            if let Some(labels) = eframe::get_value::<Vec<StoredLabel>>(storage, "new_labels")
+                .and_then(|l| l.into_iter().map(StoredLabel::into_label).collect())
+            {
+                app.default_labels = labels;
+            }
         }
         app.jobs.set_threaded(true);
         match eframe::storage_dir("spanmark") {
@@ -118,11 +154,13 @@ impl SpanmarkApp {
             view: DocView::default(),
             find: FindBar::default(),
             labels: LabelEditor::default(),
+            picker: LabelPicker::default(),
             stats: StatsView::default(),
             snap: true,
             hidden_labels: Vec::new(),
             span_list: panels::SpanList::default(),
             recent: Vec::new(),
+            default_labels: default_labels(),
             status: String::new(),
             modals: Vec::new(),
             guard: Guard::Idle,
@@ -422,7 +460,7 @@ impl eframe::App for SpanmarkApp {
         Self::dropped_files(&ctx, &mut actions);
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),
-            modal: !self.modals.is_empty() || self.guard.asking().is_some(),
+            modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
             find_open: self.find.open,
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
@@ -430,6 +468,7 @@ impl eframe::App for SpanmarkApp {
         self.panels(ui, &mut actions);
         self.labels.show(&ctx, self.ws.project(), &mut actions);
         self.stats.show(&ctx, &self.ws);
+        self.picker.show(&ctx, self.ws.project(), &mut actions);
         self.dialogs(&ctx, &mut actions);
 
         for action in actions {
@@ -448,6 +487,8 @@ impl eframe::App for SpanmarkApp {
         eframe::set_value(storage, "recent", &self.recent);
         eframe::set_value(storage, "snap_to_words", &self.snap);
         eframe::set_value(storage, "reading", &self.view.reading_prefs());
+        let labels: Vec<StoredLabel> = self.default_labels.iter().map(StoredLabel::from).collect();
+        eframe::set_value(storage, "new_labels", &labels);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -364,6 +364,7 @@ impl SpanmarkApp {
             PathPurpose::Open => "Open project from path",
             PathPurpose::Save => "Save project to path",
             PathPurpose::AddDocuments => "Add text files (one path per line)",
+            PathPurpose::ImportLabels => "Import labels from a project (.ron) or labels.json",
         };
         let mut keep = true;
         let mut cancelled = false;
@@ -393,6 +394,7 @@ impl SpanmarkApp {
                     PathPurpose::Save => "Save",
                     PathPurpose::Open => "Open",
                     PathPurpose::AddDocuments => "Add",
+                    PathPurpose::ImportLabels => "Import",
                 });
                 if ui.button(ok).clicked() || enter {
                     let paths: Vec<PathBuf> = text
@@ -406,6 +408,7 @@ impl SpanmarkApp {
                             PathPurpose::Open => Action::OpenPath(first.clone()),
                             PathPurpose::Save => Action::SaveToPath(first.clone()),
                             PathPurpose::AddDocuments => Action::AddDocumentPaths(paths),
+                            PathPurpose::ImportLabels => Action::ImportLabelsFrom(first.clone()),
                         });
                         keep = false;
                     }

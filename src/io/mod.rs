@@ -4,6 +4,7 @@ mod atomic;
 pub mod disk;
 pub mod export;
 pub mod import;
+pub mod labels;
 pub mod project;
 pub mod recovery;
 mod ron_split;

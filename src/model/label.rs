@@ -58,6 +58,88 @@ pub fn default_labels() -> Vec<Label> {
         .collect()
 }
 
+/// Keys a label can have, in the order new labels take them: digits, then letters.
+pub const HOTKEY_CHARS: &str = "1234567890abcdefghijklmnopqrstuvwxyz";
+
+/// A new label named `name` for a project that has `labels`: the first key none of them
+/// has, and a colour far from theirs.
+pub fn new_label_named(labels: &[Label], name: String) -> Label {
+    let hotkey = HOTKEY_CHARS
+        .chars()
+        .find(|&k| labels.iter().all(|l| l.hotkey != Some(k)));
+    Label {
+        name,
+        color: distinct_color(labels.iter().map(|l| l.color)),
+        hotkey,
+    }
+}
+
+/// A new label with an unused name (`LABELn`), the first free key and a distinct colour.
+pub fn new_label(labels: &[Label]) -> Label {
+    let name = (labels.len() + 1..)
+        .map(|k| format!("LABEL{k}"))
+        .find(|n| labels.iter().all(|l| &l.name != n))
+        .unwrap_or_default();
+    new_label_named(labels, name)
+}
+
+/// The palette colour not in use yet; past the palette, the hue farthest from every
+/// colour in use (at the palette's saturation and brightness).
+pub fn distinct_color(used: impl Iterator<Item = Rgb> + Clone) -> Rgb {
+    if let Some(c) = PALETTE.iter().find(|c| !used.clone().any(|u| u == **c)) {
+        return *c;
+    }
+    let hues: Vec<f32> = used.map(hue).collect();
+    let distance = |h: f32| {
+        hues.iter()
+            .map(|u| {
+                let d = (h - u).abs();
+                d.min(1.0 - d)
+            })
+            .fold(1.0_f32, f32::min)
+    };
+    let best = (0..72)
+        .map(|k| k as f32 / 72.0)
+        .max_by(|a, b| distance(*a).total_cmp(&distance(*b)))
+        .unwrap_or(0.0);
+    from_hsv(best, 0.75, 0.8)
+}
+
+/// Hue of a colour in 0..1.
+pub fn hue(c: Rgb) -> f32 {
+    let [r, g, b] = c.0.map(|v| f32::from(v) / 255.0);
+    let max = r.max(g).max(b);
+    let d = max - r.min(g).min(b);
+    if d == 0.0 {
+        return 0.0;
+    }
+    let h = if max == r {
+        ((g - b) / d).rem_euclid(6.0)
+    } else if max == g {
+        (b - r) / d + 2.0
+    } else {
+        (r - g) / d + 4.0
+    };
+    h / 6.0
+}
+
+fn from_hsv(h: f32, s: f32, v: f32) -> Rgb {
+    let c = v * s;
+    let h6 = (h.rem_euclid(1.0)) * 6.0;
+    let x = c * (1.0 - (h6 % 2.0 - 1.0).abs());
+    let (r, g, b) = match h6 as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = v - c;
+    let byte = |f: f32| ((f + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    Rgb([byte(r), byte(g), byte(b)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +153,27 @@ mod tests {
         assert_eq!(Rgb::from_hex("E69F00"), None);
         assert_eq!(Rgb::from_hex("#E69F0"), None);
         assert_eq!(Rgb::from_hex("#é69F0"), None);
+    }
+
+    #[test]
+    fn new_labels_get_free_names_keys_and_colours() {
+        let labels = default_labels();
+        let l = new_label(&labels);
+        assert_eq!(l.name, "LABEL6");
+        assert_eq!(l.hotkey, Some('6'));
+        assert!(labels.iter().all(|o| o.color != l.color));
+        // Past the palette: a hue away from all used ones.
+        let c = distinct_color(PALETTE.iter().copied());
+        assert!(!PALETTE.contains(&c));
+        for u in PALETTE {
+            let d = (hue(c) - hue(u)).abs();
+            assert!(d.min(1.0 - d) > 0.02, "{c:?} too close to {u:?}");
+        }
+        // hue and from_hsv agree.
+        for k in 0..12 {
+            let h = k as f32 / 12.0;
+            assert!((hue(from_hsv(h, 0.75, 0.8)) - h).abs() < 0.01, "{h}");
+        }
     }
 
     #[test]

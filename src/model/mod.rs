@@ -3,7 +3,7 @@
 
 mod document;
 mod history;
-mod label;
+pub mod label;
 mod project;
 pub mod search;
 mod span;

@@ -242,6 +242,37 @@ impl Project {
         edits
     }
 
+    /// The edit that adds the labels of `incoming` whose names are new here; a newcomer
+    /// whose key or colour a label here already has gets a free key and a distinct colour.
+    /// `None` if every name is known.
+    pub fn import_labels_edit(&self, incoming: &[Label]) -> Option<Edit> {
+        let mut all = self.labels.clone();
+        let known = all.len();
+        for label in incoming {
+            if all.iter().any(|l| l.name == label.name) {
+                continue;
+            }
+            let fresh = super::label::new_label_named(&all, label.name.clone());
+            let key_taken = |k| all.iter().any(|l| l.hotkey == Some(k));
+            let hotkey = match label.hotkey {
+                Some(k) if !key_taken(k) => Some(k),
+                _ => fresh.hotkey,
+            };
+            let color = if all.iter().any(|l| l.color == label.color) {
+                fresh.color
+            } else {
+                label.color
+            };
+            all.push(Label {
+                name: label.name.clone(),
+                color,
+                hotkey,
+            });
+        }
+        let added = all.split_off(known);
+        (!added.is_empty()).then_some(Edit::AddLabels { labels: added })
+    }
+
     /// How many spans in the project carry label `id`.
     pub fn label_use(&self, id: LabelId) -> usize {
         self.documents

@@ -139,9 +139,21 @@ impl Text {
         self.s[self.char_to_byte(c)..].chars().next()
     }
 
-    /// Bounds (in chars) of the UAX #29 word segment containing char `pos`,
-    /// for double-click selection. Whitespace and punctuation are segments of their own.
+    /// Bounds (in chars) of the word at char `pos`, for double-click selection: its UAX #29
+    /// segment, with a possessive clitic (`'s`, `’s`) left out as spaCy and CoNLL tokenize
+    /// it ("Afghanistan" of "Afghanistan's"); on the clitic itself, the clitic.
+    /// Whitespace and punctuation are segments of their own.
     pub fn word_at(&self, pos: usize) -> (usize, usize) {
+        let (start, end) = self.segment_at(pos);
+        match clitic_len(self.slice(start, end)) {
+            0 => (start, end),
+            k if pos < end - k => (start, end - k),
+            k => (end - k, end),
+        }
+    }
+
+    /// Bounds of the UAX #29 word segment containing char `pos`.
+    fn segment_at(&self, pos: usize) -> (usize, usize) {
         if self.char_len == 0 {
             return (0, 0);
         }
@@ -181,8 +193,10 @@ impl Text {
         end -= trail;
         // Widen within the word, but never across an apostrophe: UAX #29 keeps "Trump's"
         // as one word, while an annotator selecting "Trump" means the name alone.
-        let (ws, we) = self.word_at(start);
-        if is_word(self.slice(ws, we)) {
+        let (ws, we) = self.segment_at(start);
+        let word = self.slice(ws, we);
+        let apostrophe = we - clitic_len(word);
+        if is_word(word) && !(apostrophe < we && start >= apostrophe) {
             let head = self.slice(ws, start);
             start -= head
                 .chars()
@@ -190,10 +204,17 @@ impl Text {
                 .take_while(|c| !is_apostrophe(*c))
                 .count();
         }
-        let (ws, we) = self.word_at(end - 1);
-        if is_word(self.slice(ws, we)) {
+        let (ws, we) = self.segment_at(end - 1);
+        let word = self.slice(ws, we);
+        if is_word(word) {
             let tail = self.slice(end, we);
             end += tail.chars().take_while(|c| !is_apostrophe(*c)).count();
+            // A selection reaching into a possessive clitic leaves it out, as spaCy and
+            // CoNLL make it a token of its own; selecting only the clitic keeps it.
+            let apostrophe = we - clitic_len(word);
+            if apostrophe < we && start < apostrophe && end > apostrophe {
+                end = apostrophe;
+            }
         }
         Some((start, end))
     }
@@ -220,6 +241,16 @@ impl Text {
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}')
+}
+
+/// Chars of the possessive clitic ending a word segment (`'s`, `’s`, after at least one
+/// char), or 0: "Trump's" has one, "'s" alone and "it's" ... do too, "O'Brien" not.
+fn clitic_len(segment: &str) -> usize {
+    let mut rev = segment.chars().rev();
+    match (rev.next(), rev.next(), rev.next()) {
+        (Some('s' | 'S'), Some(a), Some(_)) if is_apostrophe(a) => 2,
+        _ => 0,
+    }
 }
 
 /// Whether a UAX #29 segment is a word (has a letter or digit), not space or punctuation.
@@ -312,14 +343,26 @@ mod tests {
             at += len;
         }
         let segment = |i: usize| segments.iter().copied().find(|&(s, e, _)| s <= i && i < e);
-        if let Some((ws, _, true)) = segment(lo) {
+        let clitic_at = |ws: usize, we: usize| {
+            (we - ws >= 3 && matches!(chars[we - 1], 's' | 'S') && is_apostrophe(chars[we - 2]))
+                .then(|| we - 2)
+        };
+        if let Some((ws, we, true)) = segment(lo)
+            && clitic_at(ws, we).is_none_or(|ap| lo < ap)
+        {
             while lo > ws && !is_apostrophe(chars[lo - 1]) {
                 lo -= 1;
             }
         }
-        if let Some((_, we, true)) = segment(hi - 1) {
+        if let Some((ws, we, true)) = segment(hi - 1) {
             while hi < we && !is_apostrophe(chars[hi]) {
                 hi += 1;
+            }
+            if let Some(ap) = clitic_at(ws, we)
+                && lo < ap
+                && hi > ap
+            {
+                hi = ap;
             }
         }
         Some((lo, hi))
@@ -348,8 +391,11 @@ mod tests {
         assert_eq!(t.slice(0, 12), "Trump's bid,");
         // Selecting the name before a possessive keeps the name alone...
         assert_eq!(t.snap_to_words(1, 4), Some((0, 5)));
-        // ...and selecting into the possessive keeps it.
-        assert_eq!(t.snap_to_words(1, 6), Some((0, 7)));
+        // ...and so does selecting into the possessive: spaCy and CoNLL split it off.
+        assert_eq!(t.snap_to_words(1, 6), Some((0, 5)));
+        assert_eq!(t.snap_to_words(0, 7), Some((0, 5)));
+        // The clitic alone stays selectable.
+        assert_eq!(t.snap_to_words(5, 7), Some((5, 7)));
         let t = Text::new("Afghanistan\u{2019}s rifts".to_string());
         assert_eq!(t.snap_to_words(3, 8), Some((0, 11)));
     }
@@ -365,6 +411,21 @@ mod tests {
         assert_eq!(t.slice(s, e), "東");
         // A skin-tone modifier stays with its emoji.
         assert_eq!(t.word_at(13), (12, 14));
+    }
+
+    #[test]
+    fn word_at_leaves_out_a_possessive_clitic() {
+        let word = |text: &str, pos| {
+            let t = Text::new(text.to_string());
+            let (s, e) = t.word_at(pos);
+            t.slice(s, e).to_string()
+        };
+        assert_eq!(word("Afghanistan's rifts", 3), "Afghanistan");
+        assert_eq!(word("Afghanistan's rifts", 11), "'s");
+        assert_eq!(word("Afghanistan's rifts", 12), "'s");
+        assert_eq!(word("Afghanistan's rifts", 15), "rifts");
+        assert_eq!(word("Afghanistan\u{2019}s", 0), "Afghanistan");
+        assert_eq!(word("O'Brien", 0), "O'Brien");
     }
 
     proptest! {
@@ -387,9 +448,16 @@ mod tests {
         /// char at a time. Offsets may lie past the end (a drag past the last line).
         #[test]
         fn snap_matches_naive_oracle(
-            s in "[a-z '\u{2019}\n東京👍.,]{0,120}",
-            a in 0usize..160,
-            b in 0usize..160,
+            s in prop_oneof![
+                "[a-z '\u{2019}\n東京👍.,]{0,120}",
+                // Dense in possessives and apostrophes, where snapping has most to decide.
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["Trump", "'s", "\u{2019}s", "'S", " ", "a", "'", "O'Brien", "\n", "東京", ".", "s"]),
+                    0..12,
+                ).prop_map(|parts| parts.concat()),
+            ],
+            a in 0usize..60,
+            b in 0usize..60,
         ) {
             let t = Text::new(s.clone());
             let got = t.snap_to_words(a, b);

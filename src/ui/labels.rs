@@ -3,11 +3,9 @@
 
 use eframe::egui::{self, Key, RichText, Ui};
 
-use super::{Action, color};
-use crate::model::{Label, LabelId, PALETTE, Project, Rgb};
-
-/// Keys a label can have: digits, then letters.
-pub const HOTKEY_CHARS: &str = "1234567890abcdefghijklmnopqrstuvwxyz";
+use super::Action;
+use crate::model::label::HOTKEY_CHARS;
+use crate::model::{Label, LabelId, Project, Rgb};
 
 /// The editor window's state: whether it is open, and names being typed.
 #[derive(Default)]
@@ -152,6 +150,38 @@ impl LabelEditor {
             if ui.button("Add label").clicked() {
                 actions.push(Action::AddLabel(new_label(project)));
             }
+            if ui
+                .button("Import labels…")
+                .on_hover_text("Add the labels of another project or of a labels.json")
+                .clicked()
+            {
+                actions.push(Action::ImportLabels);
+            }
+            if ui
+                .button("Import from path…")
+                .on_hover_text("Type the path of a project or labels.json")
+                .clicked()
+            {
+                actions.push(Action::PromptPath(super::PathPurpose::ImportLabels));
+            }
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .button("Use for new projects")
+                .on_hover_text("New projects start with these labels (remembered)")
+                .clicked()
+            {
+                actions.push(Action::UseLabelsForNewProjects);
+            }
+            if ui
+                .button("Built-in labels for new projects")
+                .on_hover_text("PERSON, PLACE, ORG, DATE, QUOTE")
+                .clicked()
+            {
+                actions.push(Action::BuiltInLabelsForNewProjects);
+            }
+        });
+        ui.horizontal(|ui| {
             if ui.input(|i| i.key_pressed(Key::Escape)) {
                 self.open = false;
             }
@@ -160,69 +190,7 @@ impl LabelEditor {
     }
 }
 
-/// A new label: an unused name, the first free key, and a colour far from the others.
+/// A new label for `project`: an unused name, the first free key, a distinct colour.
 pub fn new_label(project: &Project) -> Label {
-    let labels = project.labels();
-    let name = (labels.len() + 1..)
-        .map(|k| format!("LABEL{k}"))
-        .find(|n| labels.iter().all(|l| &l.name != n))
-        .unwrap_or_default();
-    let hotkey = HOTKEY_CHARS
-        .chars()
-        .find(|&k| labels.iter().all(|l| l.hotkey != Some(k)));
-    Label {
-        name,
-        color: distinct_color(labels.iter().map(|l| l.color)),
-        hotkey,
-    }
-}
-
-/// The palette colour no label has yet; past the palette, the hue farthest from every
-/// colour in use (at the palette's saturation and brightness).
-pub fn distinct_color(used: impl Iterator<Item = Rgb> + Clone) -> Rgb {
-    if let Some(c) = PALETTE.iter().find(|c| !used.clone().any(|u| u == **c)) {
-        return *c;
-    }
-    let hues: Vec<f32> = used.map(|c| hue(color(c))).collect();
-    let distance = |h: f32| {
-        hues.iter()
-            .map(|u| {
-                let d = (h - u).abs();
-                d.min(1.0 - d)
-            })
-            .fold(1.0_f32, f32::min)
-    };
-    let best = (0..72)
-        .map(|k| k as f32 / 72.0)
-        .max_by(|a, b| distance(*a).total_cmp(&distance(*b)))
-        .unwrap_or(0.0);
-    let c: egui::Color32 = egui::ecolor::Hsva::new(best, 0.75, 0.8, 1.0).into();
-    Rgb([c.r(), c.g(), c.b()])
-}
-
-fn hue(c: egui::Color32) -> f32 {
-    egui::ecolor::Hsva::from(c).h
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_labels_get_free_names_keys_and_colours() {
-        let project = Project::default();
-        let l = new_label(&project);
-        assert_eq!(l.name, "LABEL6");
-        assert_eq!(l.hotkey, Some('6'));
-        assert!(project.labels().iter().all(|o| o.color != l.color));
-        // Past the palette: a hue away from all used ones.
-        let used: Vec<Rgb> = PALETTE.to_vec();
-        let c = distinct_color(used.iter().copied());
-        assert!(!used.contains(&c));
-        let h = hue(color(c));
-        for u in &used {
-            let d = (h - hue(color(*u))).abs();
-            assert!(d.min(1.0 - d) > 0.02, "{c:?} too close to {u:?}");
-        }
-    }
+    crate::model::label::new_label(project.labels())
 }

@@ -5,6 +5,7 @@ pub mod doc_view;
 pub mod find;
 pub mod labels;
 pub mod panels;
+pub mod picker;
 pub mod shortcuts;
 pub mod stats;
 
@@ -86,8 +87,26 @@ pub enum Action {
     FindChanged,
     /// Hide the find bar, keeping the current match selected.
     CloseFind,
+    /// Select the next span of the document (or the previous one), from the selected span,
+    /// the selection, or the top of what is on screen; wraps around.
+    StepSpan {
+        /// Next (`true`) or previous.
+        forward: bool,
+    },
+    /// Mark the document done and show the next document still to do.
+    DoneAndNext,
     /// Show the label editor.
     OpenLabels,
+    /// Show the searchable label picker.
+    OpenLabelPicker,
+    /// Choose a project file or labels.json to import labels from.
+    ImportLabels,
+    /// Add the labels of this file (a project or a labels.json) that are new here.
+    ImportLabelsFrom(PathBuf),
+    /// New projects start with this project's labels (remembered across runs).
+    UseLabelsForNewProjects,
+    /// New projects start with the built-in labels again.
+    BuiltInLabelsForNewProjects,
     /// Show the statistics window.
     OpenStats,
     /// Add a label at the end.
@@ -121,6 +140,8 @@ pub enum PathPurpose {
     Save,
     /// Add text, JSONL or brat files (one path per line).
     AddDocuments,
+    /// Import labels from a project file or a labels.json.
+    ImportLabels,
 }
 
 /// A label colour as egui colour.

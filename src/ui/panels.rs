@@ -108,7 +108,23 @@ pub fn menu_bar(
             {
                 actions.push(Action::ClearSelection);
             }
+            if item(ui, "Next span", Some(&shortcuts::NEXT_SPAN)) {
+                actions.push(Action::StepSpan { forward: true });
+            }
+            if item(ui, "Previous span", Some(&shortcuts::PREVIOUS_SPAN)) {
+                actions.push(Action::StepSpan { forward: false });
+            }
+            if item(
+                ui,
+                "Mark done, next document",
+                Some(&shortcuts::DONE_AND_NEXT),
+            ) {
+                actions.push(Action::DoneAndNext);
+            }
             ui.separator();
+            if item(ui, "Label as…", Some(&shortcuts::PICK_LABEL)) {
+                actions.push(Action::OpenLabelPicker);
+            }
             if item(ui, "Labels…", Some(&shortcuts::LABELS)) {
                 actions.push(Action::OpenLabels);
             }
@@ -168,11 +184,20 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     ("Del, Backspace", "delete the selected span"),
     ("Esc", "clear the selection"),
+    ("Tab, Shift+Tab", "select the next / previous span"),
+    (
+        "Ctrl+Enter",
+        "mark the document done and open the next to-do one",
+    ),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
     ("Ctrl+N / O / S", "new / open / save"),
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+E", "export a dataset"),
+    (
+        "Ctrl+K",
+        "label picker: type to filter, arrows, Enter labels the selection",
+    ),
     (
         "Ctrl+L",
         "labels: add, rename, recolour, keys, order, delete",

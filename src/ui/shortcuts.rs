@@ -30,6 +30,14 @@ pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 /// The label editor.
 pub const LABELS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+/// The searchable label picker.
+pub const PICK_LABEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
+/// Select the next span.
+pub const NEXT_SPAN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Tab);
+/// Select the previous span.
+pub const PREVIOUS_SPAN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::Tab);
+/// Mark the document done and open the next to-do one.
+pub const DONE_AND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 /// Next match.
 pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
 /// Previous match.
@@ -63,6 +71,7 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         return;
     }
     let typing = ctx.egui_wants_keyboard_input();
+    let before = actions.len();
     ctx.input_mut(|i| {
         // Shift variants first: consume_shortcut ignores extra shift.
         if i.consume_shortcut(&SAVE_AS) {
@@ -89,6 +98,9 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         if i.consume_shortcut(&LABELS) {
             actions.push(Action::OpenLabels);
         }
+        if i.consume_shortcut(&PICK_LABEL) {
+            actions.push(Action::OpenLabelPicker);
+        }
         if i.consume_shortcut(&FIND_PREVIOUS) {
             actions.push(Action::FindPrevious);
         } else if i.consume_shortcut(&FIND_NEXT) {
@@ -96,6 +108,20 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         }
         if typing {
             return;
+        }
+        // Shift+Tab first: consume_shortcut ignores extra shift.
+        let span_step = if i.consume_shortcut(&PREVIOUS_SPAN) {
+            Some(false)
+        } else if i.consume_shortcut(&NEXT_SPAN) {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(forward) = span_step {
+            actions.push(Action::StepSpan { forward });
+        }
+        if i.consume_shortcut(&DONE_AND_NEXT) {
+            actions.push(Action::DoneAndNext);
         }
         if i.consume_shortcut(&REDO) || i.consume_shortcut(&REDO_Y) {
             actions.push(Action::Redo);
@@ -125,4 +151,17 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
             });
         }
     });
+    // Tab steps through spans here, not through buttons: a focused button would
+    // otherwise take it too.
+    if actions[before..]
+        .iter()
+        .any(|a| matches!(a, Action::StepSpan { .. }))
+    {
+        ctx.memory_mut(|m| {
+            m.move_focus(egui::FocusDirection::None);
+            if let Some(id) = m.focused() {
+                m.surrender_focus(id);
+            }
+        });
+    }
 }
