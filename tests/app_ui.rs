@@ -804,9 +804,10 @@ fn find_jumps_to_the_end_of_a_1m_document_at_once() {
 
 #[test]
 fn offsets_stay_exact_after_right_to_left_words() {
-    // A font that shapes Arabic and Hebrew: egui's own fonts lack them and draw tofu,
-    // which hides what this guards against (egui 0.37 pads right-to-left runs with
-    // extra glyphs, emilk/egui#8576, so glyph i is no longer char i after them).
+    // A font that shapes Arabic and Hebrew (joined, right to left): egui's own fonts lack
+    // them and draw tofu, which hides what this guards against (egui 0.37 pads
+    // right-to-left runs with misplaced blank glyphs, emilk/egui#8576, so glyph i is no
+    // longer char i after them).
     let font =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts/DejaVuSans.ttf"))
             .expect("test font");

@@ -127,6 +127,10 @@ impl SpanmarkApp {
         if let Some(storage) = cc.storage {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
+            if let Some(prefs) = eframe::get_value::<crate::ui::ReadingPrefs>(storage, "reading") {
+                // Checked (clamped) whenever the view reads it back.
+                prefs.store(&cc.egui_ctx);
+            }
             if let Some(labels) = eframe::get_value::<Vec<StoredLabel>>(storage, "new_labels")
                 .and_then(|l| l.into_iter().map(StoredLabel::into_label).collect())
             {
@@ -482,6 +486,7 @@ impl eframe::App for SpanmarkApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, "recent", &self.recent);
         eframe::set_value(storage, "snap_to_words", &self.snap);
+        eframe::set_value(storage, "reading", &self.view.reading_prefs());
         let labels: Vec<StoredLabel> = self.default_labels.iter().map(StoredLabel::from).collect();
         eframe::set_value(storage, "new_labels", &labels);
     }

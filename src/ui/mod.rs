@@ -15,7 +15,7 @@ use eframe::egui::{Color32, Key};
 
 use crate::model::{Label, LabelId, Rgb, Span, Status};
 
-pub use doc_view::{DocView, Selection};
+pub use doc_view::{DocView, ReadingPrefs, Selection};
 
 /// Something the user asked for. Views produce these; [`crate::app::SpanmarkApp::apply`]
 /// carries them out.

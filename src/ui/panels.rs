@@ -146,6 +146,8 @@ pub fn menu_bar(
             ui.separator();
             ui.checkbox(snap, "Snap selections to words");
             ui.separator();
+            super::doc_view::ReadingPrefs::menu(ui);
+            ui.separator();
             // Words, not egui's icon buttons: their symbols are missing from most fonts.
             let mut theme = ui.ctx().options(|o| o.theme_preference);
             let before = theme;
@@ -211,6 +213,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     (
         "F3, Shift+F3",
         "next / previous match; Esc closes the find bar",
+    ),
+    (
+        "Ctrl+= / Ctrl+- / Ctrl+0",
+        "bigger / smaller / default text",
     ),
 ];
 

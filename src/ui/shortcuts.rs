@@ -42,6 +42,15 @@ pub const DONE_AND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COM
 pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
 /// Previous match.
 pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
+/// Bigger document text (`=` is `+` unshifted on most keyboards). The document view reads
+/// these itself ([`super::ReadingPrefs::handle_keys`]); egui's own zoom keys are off.
+pub const TEXT_BIGGER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Equals);
+/// Bigger document text, the keypad or shifted key.
+pub const TEXT_BIGGER_PLUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
+/// Smaller document text.
+pub const TEXT_SMALLER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
+/// Default document text size.
+pub const TEXT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0);
 
 /// In the span panel's note field: save the note (Enter alone starts a new line).
 pub const COMMIT_NOTE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
