@@ -26,7 +26,7 @@ use std::sync::Arc;
 use eframe::egui::{self, Color32, CursorIcon, FontId, Pos2, Sense, Ui, vec2};
 
 use super::color;
-use crate::model::{Document, Project, Span};
+use crate::model::{Document, Project, Span, text::ellipsize};
 use layout::{Laid, Style};
 pub use prefs::ReadingPrefs;
 use units::{Unit, split_units};
@@ -76,8 +76,9 @@ struct LayoutKey {
 /// View state of the open document: layout cache, selection, scroll requests.
 #[derive(Default)]
 pub struct DocView {
-    /// Identity of the laid-out document: its char length and a text pointer.
-    key: Option<(usize, usize)>,
+    /// Identity of the laid-out text ([`crate::model::Text::id`]; not its address, which
+    /// the next project's text can reuse).
+    key: Option<u64>,
     units: Vec<Unit>,
     heights: Vec<f32>,
     measured: Vec<bool>,
@@ -197,7 +198,7 @@ impl DocView {
         self.tops = vec![0.0; n + 1];
         self.layout_key = None;
         self.laid.clear();
-        self.key = Some((text.char_len(), text.as_str().as_ptr() as usize));
+        self.key = Some(text.id());
     }
 
     /// Re-estimates every height for a new style.
@@ -253,7 +254,7 @@ impl DocView {
         matches: &[(usize, usize)],
     ) {
         let text = doc.text();
-        if self.key != Some((text.char_len(), text.as_str().as_ptr() as usize)) {
+        if self.key != Some(text.id()) {
             let (sel, span) = (self.selection, self.selected_span);
             self.rebuild(doc);
             // Same document re-laid out: keep what the user had selected if it still fits.
@@ -526,6 +527,9 @@ impl DocView {
                     ui.label(ellipsize(doc.span_text(span), 80));
                     ui.weak(format!("{}–{}", span.start(), span.end()));
                 });
+                if let Some(note) = doc.note(span) {
+                    ui.label(egui::RichText::new(ellipsize(note, 200)).italics());
+                }
             }
             if here.len() > 1 {
                 ui.weak("Click again to cycle through nested spans");
@@ -538,18 +542,4 @@ impl DocView {
 pub fn swatch(ui: &mut Ui, c: Color32) {
     let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
     ui.painter().rect_filled(rect, 2.0, c);
-}
-
-/// Shortens text to `max` chars with an ellipsis, on one line.
-pub fn ellipsize(s: &str, max: usize) -> String {
-    let one_line: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max + 1)
-        .collect();
-    if one_line.chars().count() > max {
-        format!("{}…", one_line.chars().take(max).collect::<String>())
-    } else {
-        one_line
-    }
 }
