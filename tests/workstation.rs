@@ -380,3 +380,163 @@ fn labels_imported_from_labels_json_and_kept_for_new_projects() {
     assert!(h.state().workspace().project().documents().is_empty());
     assert_eq!(label_names(&h).len(), 7);
 }
+
+#[test]
+fn keyboard_only_labelling_with_the_caret() {
+    let mut h = harness();
+    // Put the caret before "Bagram" with a click-free start: select the word by keys.
+    let byte = SAMPLE_TEXT.find("Bagram Air Base").unwrap();
+    let start = SAMPLE_TEXT[..byte].chars().count();
+    h.state_mut().view_mut().selection = Some(spanmark::ui::Selection {
+        anchor: start,
+        head: start,
+    });
+    h.run();
+    // Ctrl+Shift+Right three times: "Bagram Air Base".
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowRight);
+        h.run();
+    }
+    let sel = h.state().view().selection.expect("a selection");
+    assert_eq!(sel.range(), (start, start + "Bagram Air Base".len()));
+    // Shift+Left by one grapheme, Shift+Right back.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.run();
+    let sel = h.state().view().selection.unwrap();
+    assert_eq!(sel.range(), (start, start + "Bagram Air Bas".len()));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    h.key_press(Key::Num2);
+    h.run();
+    let project = h.state().workspace().project();
+    let span = project.documents()[0].spans().as_slice()[0];
+    assert_eq!(
+        (span.start(), span.end()),
+        (start, start + "Bagram Air Base".len())
+    );
+    assert_eq!(project.label(span.label()).unwrap().name, "PLACE");
+
+    // Home / Shift+End select the whole line (the title).
+    h.key_press(Key::Home);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::End);
+    h.run();
+    let sel = h.state().view().selection.unwrap();
+    let title_len = SAMPLE_TEXT.lines().next().unwrap().chars().count();
+    assert_eq!(sel.range(), (0, title_len));
+    // Down moves to the next line; Right without Shift collapses, then steps.
+    h.key_press(Key::ArrowDown);
+    h.run();
+    let sel = h.state().view().selection.unwrap();
+    assert!(sel.is_empty() && sel.head > title_len, "{sel:?}");
+}
+
+#[test]
+fn page_down_and_page_up_scroll_a_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.txt");
+    let text: String = (0..400)
+        .map(|i| format!("Line {i} of a long report.\n"))
+        .collect();
+    std::fs::write(&long, text).unwrap();
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .with_max_steps(32)
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(vec![long])));
+    h.run();
+    assert_eq!(h.state().view().first_visible(), Some(0));
+    h.key_press(Key::PageDown);
+    h.run();
+    let after = h.state().view().first_visible().unwrap();
+    assert!(after > 100, "scrolled about a screen: {after}");
+    h.key_press(Key::PageUp);
+    h.run();
+    assert_eq!(h.state().view().first_visible(), Some(0));
+}
+
+/// The sample project (saves/sample.ron), opened in a harness.
+fn sample_project_harness() -> Harness<'static, SpanmarkApp> {
+    let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .with_max_steps(32)
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(vec![project])));
+    h.run();
+    h
+}
+
+fn right_click(h: &mut Harness<'_, SpanmarkApp>, p: eframe::egui::Pos2) {
+    h.hover_at(p);
+    h.run();
+    for pressed in [true, false] {
+        h.event(eframe::egui::Event::PointerButton {
+            pos: p,
+            button: eframe::egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+    }
+}
+
+#[test]
+fn right_click_on_a_span_relabels_and_deletes_it() {
+    let mut h = sample_project_harness();
+    let byte = SAMPLE_TEXT.find("Zabihullah Mujahid").unwrap();
+    let start = SAMPLE_TEXT[..byte].chars().count();
+    let label_at = |h: &Harness<'_, SpanmarkApp>| {
+        let project = h.state().workspace().project();
+        project.documents()[0]
+            .spans()
+            .iter()
+            .find(|s| s.start() == start)
+            .map(|s| project.label(s.label()).unwrap().name.clone())
+    };
+    assert_eq!(label_at(&h).as_deref(), Some("PERSON"));
+    let p = h.state().view().char_screen_pos(start + 3).unwrap();
+    right_click(&mut h, p);
+    h.get_by_label_contains("PERSON “Zabihullah").hover();
+    h.run();
+    h.get_by_label("Relabel as").hover();
+    h.run();
+    h.get_by_label("ORG  3").click();
+    h.run();
+    assert_eq!(label_at(&h).as_deref(), Some("ORG"));
+
+    right_click(&mut h, p);
+    h.get_by_label_contains("ORG “Zabihullah").hover();
+    h.run();
+    h.get_by_label("Delete").click();
+    h.run();
+    assert_eq!(label_at(&h), None);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(label_at(&h).as_deref(), Some("ORG"));
+}
+
+#[test]
+fn triple_click_selects_the_sentence() {
+    let mut h = harness();
+    let sentence = "He urged the United States to pursue a policy grounded in realism and rationality, and he said Afghanistan's independence and territorial integrity remain non-negotiable in all bilateral talks.";
+    let byte = SAMPLE_TEXT.find(sentence).unwrap();
+    let start = SAMPLE_TEXT[..byte].chars().count();
+    let p = h.state().view().char_screen_pos(start + 5).unwrap();
+    h.hover_at(p);
+    h.run();
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
+    for _ in 0..3 {
+        h.drag_at(p);
+        h.step();
+        h.event(eframe::egui::Event::PointerButton {
+            pos: p,
+            button: eframe::egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+    let sel = h.state().view().selection.expect("a sentence is selected");
+    assert_eq!(sel.range(), (start, start + sentence.chars().count()));
+}

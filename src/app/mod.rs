@@ -431,6 +431,7 @@ impl SpanmarkApp {
                     doc,
                     self.snap,
                     self.find.highlights(),
+                    actions,
                 ),
                 None => {
                     ui.centered_and_justified(|ui| {
@@ -464,6 +465,8 @@ impl eframe::App for SpanmarkApp {
             find_open: self.find.open,
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
+        // The caret keys belong to the document unless a dialog or a window takes them.
+        self.view.keyboard = !keys.modal && !keys.busy && !self.labels.open;
 
         self.panels(ui, &mut actions);
         self.labels.show(&ctx, self.ws.project(), &mut actions);

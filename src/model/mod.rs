@@ -4,6 +4,7 @@
 mod document;
 mod history;
 pub mod label;
+pub mod motion;
 mod project;
 pub mod search;
 mod span;

@@ -153,7 +153,7 @@ impl Text {
     }
 
     /// Bounds of the UAX #29 word segment containing char `pos`.
-    fn segment_at(&self, pos: usize) -> (usize, usize) {
+    pub(crate) fn segment_at(&self, pos: usize) -> (usize, usize) {
         if self.char_len == 0 {
             return (0, 0);
         }
@@ -221,7 +221,7 @@ impl Text {
 
     /// A window of chars around `pos` to segment, starting and ending at line breaks when
     /// those are near, so that word lookups never scan a whole 1M-char document.
-    fn window(&self, pos: usize) -> (usize, usize) {
+    pub(crate) fn window(&self, pos: usize) -> (usize, usize) {
         const REACH: usize = 512;
         let lo = pos.saturating_sub(REACH);
         let hi = (pos + REACH).min(self.char_len);

@@ -175,7 +175,18 @@ pub fn menu_bar(
 /// The keys, as listed under Help and in the README.
 pub const KEY_HELP: &[(&str, &str)] = &[
     ("drag", "select text (across lines too)"),
-    ("double-click", "select a word"),
+    ("double-click", "select a word (without a possessive 's)"),
+    ("triple-click", "select the sentence"),
+    ("right-click", "on a span: select, relabel, note, delete; on a selection: label it"),
+    (
+        "←/→, Ctrl+←/→",
+        "move the caret by character / word (Shift: extend the selection)",
+    ),
+    (
+        "Home/End, ↑/↓",
+        "caret to the line's start / end, a row up / down (Shift: extend)",
+    ),
+    ("PageUp/PageDown", "scroll a screen"),
     ("shift+click", "extend the selection"),
     ("click a span", "select it (again: the next nested span)"),
     (

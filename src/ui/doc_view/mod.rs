@@ -13,7 +13,9 @@
 mod bidi;
 mod clusters;
 mod fonts;
+mod keys;
 mod layout;
+mod menu;
 mod paint;
 pub mod prefs;
 #[cfg(test)]
@@ -98,13 +100,20 @@ pub struct DocView {
     /// Last plain click: the char and which of the spans there it selected, so that
     /// clicking again cycles through nested spans.
     last_click: Option<(usize, usize)>,
+    /// The char the right-click menu was opened on.
+    menu_at: Option<usize>,
     pending_scroll: Option<usize>,
     notice: fonts::FontNotice,
     /// Text size and line spacing as of the last frame.
     prefs: ReadingPrefs,
     /// Units whose layout failed the per-unit check (boxes not tiling the chars).
     inexact_units: usize,
-    /// The text selection, if any.
+    /// Whether the caret keys act on the view (the app turns this off under dialogs).
+    pub keyboard: bool,
+    /// Height of a text row and of the font, as last drawn (caret motion and drawing).
+    row_height: f32,
+    font_height: f32,
+    /// The text selection, if any; its head is the keyboard caret.
     pub selection: Option<Selection>,
     /// The selected span, if any.
     pub selected_span: Option<Span>,
@@ -252,6 +261,7 @@ impl DocView {
         doc: &Document,
         snap_to_words: bool,
         matches: &[(usize, usize)],
+        actions: &mut Vec<crate::ui::Action>,
     ) {
         let text = doc.text();
         if self.key != Some(text.id()) {
@@ -371,8 +381,13 @@ impl DocView {
                 ui.ctx().request_repaint();
             }
 
+            self.row_height = row_h;
+            self.font_height = font_height;
             self.paint(ui, project, doc, font_height, text_color, matches);
+            self.paint_caret(ui);
             self.interact(ui, &response, doc, snap_to_words);
+            self.keyboard(ui, doc);
+            self.context_menu(&response, project, doc, actions);
             self.hover(&response, project, doc);
         });
     }
@@ -489,6 +504,15 @@ impl DocView {
                 .and_then(|p| self.char_at(p))
         {
             let (s, e) = doc.text().word_at(c);
+            self.selection = Some(Selection { anchor: s, head: e });
+            self.selected_span = None;
+        }
+        if response.triple_clicked()
+            && let Some(c) = response
+                .interact_pointer_pos()
+                .and_then(|p| self.char_at(p))
+        {
+            let (s, e) = crate::model::motion::sentence_at(doc.text(), c);
             self.selection = Some(Selection { anchor: s, head: e });
             self.selected_span = None;
         }

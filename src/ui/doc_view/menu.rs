@@ -1,0 +1,105 @@
+//! The right-click menu on the document: for each span under the pointer, select it,
+//! relabel it, edit its note or delete it; over a selection, label it.
+
+use eframe::egui::{self, Ui};
+
+use super::{DocView, swatch};
+use crate::model::{Document, LabelId, Project, text::ellipsize};
+use crate::ui::{Action, color};
+
+impl DocView {
+    /// Remembers where the menu was opened and shows it.
+    pub(super) fn context_menu(
+        &mut self,
+        response: &egui::Response,
+        project: &Project,
+        doc: &Document,
+        actions: &mut Vec<Action>,
+    ) {
+        if response.secondary_clicked() {
+            self.menu_at = response
+                .interact_pointer_pos()
+                .and_then(|p| self.char_at(p));
+        }
+        let at = self.menu_at;
+        let selection = self.selection.filter(|s| !s.is_empty());
+        response.context_menu(|ui| {
+            let here = at.map(|c| doc.spans().at(c)).unwrap_or_default();
+            if let Some(sel) = selection {
+                let (s, e) = sel.range();
+                ui.menu_button(
+                    format!("Label “{}” as", ellipsize(doc.text().slice(s, e), 30)),
+                    |ui| {
+                        if let Some(id) = label_list(ui, project) {
+                            actions.push(Action::ApplyLabel(id));
+                            ui.close();
+                        }
+                    },
+                );
+                ui.separator();
+            }
+            if here.is_empty() && selection.is_none() {
+                ui.weak("No span here. Select text to label it.");
+            }
+            for span in here {
+                let Some(label) = project.label(span.label()) else {
+                    continue;
+                };
+                let title = format!("{} “{}”", label.name, ellipsize(doc.span_text(&span), 30));
+                ui.menu_button(title, |ui| {
+                    let select = Action::SelectSpan {
+                        span,
+                        scroll: false,
+                    };
+                    if ui.button("Select").clicked() {
+                        actions.push(select.clone());
+                        ui.close();
+                    }
+                    ui.menu_button("Relabel as", |ui| {
+                        if let Some(id) = label_list(ui, project) {
+                            actions.push(select.clone());
+                            actions.push(Action::ApplyLabel(id));
+                            ui.close();
+                        }
+                    });
+                    let note = if doc.note(&span).is_some() {
+                        "Edit note…"
+                    } else {
+                        "Add note…"
+                    };
+                    if ui
+                        .button(note)
+                        .on_hover_text("In the span panel, on the right")
+                        .clicked()
+                    {
+                        actions.push(select.clone());
+                        ui.close();
+                    }
+                    if ui.button("Delete").clicked() {
+                        actions.push(select.clone());
+                        actions.push(Action::DeleteSelectedSpan);
+                        ui.close();
+                    }
+                });
+            }
+        });
+    }
+}
+
+/// The labels as menu items; the one clicked.
+fn label_list(ui: &mut Ui, project: &Project) -> Option<LabelId> {
+    let mut chosen = None;
+    for (i, label) in project.labels().iter().enumerate() {
+        let key = label.hotkey.map(|k| format!("  {k}")).unwrap_or_default();
+        let clicked = ui
+            .horizontal(|ui| {
+                swatch(ui, color(label.color));
+                ui.button(format!("{}{key}", label.name)).clicked()
+            })
+            .inner;
+        if clicked {
+            chosen = LabelId::from_index(i).ok();
+        }
+    }
+    chosen
+}
