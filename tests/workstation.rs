@@ -75,6 +75,10 @@ fn add_rename_use_reorder_delete_and_undo_a_label() {
     // Close the editor, label with the new label's key 6.
     h.key_press(Key::Escape);
     h.run();
+    assert!(
+        h.query_by_label("Add label").is_none(),
+        "Escape closed the editor"
+    );
     let (start, end) = select_bagram(&mut h);
     h.key_press(Key::Num6);
     h.run();

@@ -35,7 +35,8 @@ impl LabelEditor {
             .resizable(false)
             .default_pos(ctx.content_rect().center() - egui::vec2(220.0, 160.0))
             .show(ctx, |ui| self.rows(ui, project, actions));
-        self.open = open;
+        // Closed by its own button or by Escape inside.
+        self.open &= open;
     }
 
     fn rows(&mut self, ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
@@ -67,10 +68,10 @@ impl LabelEditor {
                         }));
                     }
 
-                    let field = ui.add(
-                        egui::TextEdit::singleline(&mut self.drafts[i])
-                            .desired_width(140.0)
-                            .id_salt(("label-name", i)),
+                    // Sized, not just desired: the grid would squeeze the field.
+                    let field = ui.add_sized(
+                        [150.0, 20.0],
+                        egui::TextEdit::singleline(&mut self.drafts[i]).id_salt(("label-name", i)),
                     );
                     let field = field
                         .labelled_by(name_header)

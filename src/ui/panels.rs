@@ -177,7 +177,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("drag", "select text (across lines too)"),
     ("double-click", "select a word (without a possessive 's)"),
     ("triple-click", "select the sentence"),
-    ("right-click", "on a span: select, relabel, note, delete; on a selection: label it"),
+    (
+        "right-click",
+        "on a span: select, relabel, note, delete; on a selection: label it",
+    ),
     (
         "←/→, Ctrl+←/→",
         "move the caret by character / word (Shift: extend the selection)",
