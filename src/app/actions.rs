@@ -1,18 +1,15 @@
 //! Carrying out actions: everything that changes the project or the view state comes
 //! through [`SpanmarkApp::apply`].
 
-use std::path::PathBuf;
-
 use eframe::egui::{self, ViewportCommand};
 
 use super::SpanmarkApp;
 use super::file_dialogs::{self, no_dialog_hint};
 use super::guard::Guard;
-use super::jobs::{Done, Kind, expected_time, project_size};
 use super::modal::{ExportDialog, Modal};
 use crate::io::{
-    self, DiskStamp, DiskState,
-    export::{self, ExportOptions, Format, Scheme},
+    self,
+    export::{Format, Scheme},
 };
 use crate::model::{Edit, LabelId, ModelError, Project, Span, Status, text::ellipsize};
 use crate::ui::{Action, PathPurpose, Selection};
@@ -381,7 +378,7 @@ impl SpanmarkApp {
             .map_or_else(|| "?".to_string(), |l| l.name.clone())
     }
 
-    fn edit(&mut self, description: String, edits: Vec<Edit>) -> Result<(), ModelError> {
+    pub(super) fn edit(&mut self, description: String, edits: Vec<Edit>) -> Result<(), ModelError> {
         let result = self.ws.apply(description, edits);
         if let Err(e) = &result {
             self.status = match e {
@@ -524,186 +521,6 @@ impl SpanmarkApp {
                 .is_some_and(|d| d.spans().contains(&span))
         {
             self.view.selected_span = None;
-        }
-    }
-
-    pub(super) fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let expected = expected_time(std::fs::metadata(&path).map_or(0, |m| m.len()));
-        let title = format!("Opening {}", path.display());
-        self.jobs
-            .submit(ctx, Kind::Foreground, title, expected, move || {
-                let result = io::load_project_stamped(&path);
-                Done::Opened(path, result)
-            });
-    }
-
-    fn save_to(&mut self, ctx: &egui::Context, mut path: PathBuf) {
-        if path.extension().is_none() {
-            path.set_extension("ron");
-        }
-        // Saving over the file the project came from: the job first checks that no other
-        // program (or a git pull) changed it since.
-        let check = self
-            .disk_stamp
-            .filter(|_| self.path.as_ref() == Some(&path));
-        self.write_to(ctx, path, check);
-    }
-
-    /// Saves to `path` in the background; with `check`, only if the file on disk is still
-    /// what that stamp says (reading it may take a while, so the job does it).
-    pub(super) fn write_to(
-        &mut self,
-        ctx: &egui::Context,
-        path: PathBuf,
-        check: Option<DiskStamp>,
-    ) {
-        // The job saves this copy; its state id goes with it, so edits made while it runs
-        // stay unsaved.
-        let project = self.ws.project().clone();
-        let state = self.ws.state_id();
-        let expected = expected_time(project_size(&project));
-        let title = format!("Saving {}", path.display());
-        self.jobs
-            .submit(ctx, Kind::Foreground, title, expected, move || {
-                if let Some(stamp) = check {
-                    match stamp.check(&path) {
-                        Ok(DiskState::Unchanged) => {}
-                        Ok(DiskState::Changed) => {
-                            return Done::SaveRefused {
-                                path,
-                                deleted: false,
-                            };
-                        }
-                        Ok(DiskState::Deleted) => {
-                            return Done::SaveRefused {
-                                path,
-                                deleted: true,
-                            };
-                        }
-                        Err(e) => {
-                            return Done::Saved {
-                                path,
-                                state,
-                                result: Err(e),
-                            };
-                        }
-                    }
-                }
-                let result = io::save_project_stamped(&project, &path);
-                Done::Saved {
-                    path,
-                    state,
-                    result,
-                }
-            });
-    }
-
-    fn export_to(&mut self, ctx: &egui::Context, format: Format, scheme: Scheme, path: PathBuf) {
-        let opts = ExportOptions {
-            scheme,
-            labels: None,
-        };
-        let project = self.ws.project().clone();
-        let expected = expected_time(project_size(&project));
-        let title = format!("Exporting {}", path.display());
-        self.jobs
-            .submit(ctx, Kind::Foreground, title, expected, move || {
-                let result = export::export(&project, format, &opts, &path);
-                Done::Exported(format, path, result)
-            });
-    }
-
-    /// Applies the result of a job.
-    pub(super) fn finish(&mut self, ctx: &egui::Context, done: Done) {
-        match done {
-            Done::Opened(path, Ok((project, stamp))) => {
-                self.status = format!("Opened {}.", path.display());
-                self.add_recent(&path);
-                self.replace_project(project, Some((path, stamp)));
-                self.check_recovery();
-            }
-            // The open project stays as it was.
-            Done::Opened(_, Err(e)) => self.show_error(e.to_string()),
-            Done::Saved {
-                path,
-                state,
-                result: Ok(stamp),
-            } => {
-                self.ws.mark_saved_state(state);
-                if !self.ws.is_dirty() {
-                    self.drop_recovery();
-                }
-                self.disk_stamp = Some(stamp);
-                self.status = format!("Saved {}.", path.display());
-                self.add_recent(&path);
-                self.path = Some(path);
-                if let Some(next) = self.guard.take_after_save() {
-                    // Through the guard again: a file dropped during the save is unsaved.
-                    self.apply(ctx, next);
-                }
-            }
-            Done::Saved { result: Err(e), .. } => {
-                self.guard.save_abandoned();
-                self.show_error(format!("Could not save. {e}"));
-            }
-            // The guard keeps a waiting action for the answer.
-            Done::SaveRefused { path, deleted } => {
-                self.modals.push(Modal::Overwrite { path, deleted });
-            }
-            Done::Exported(format, path, Ok(report)) => {
-                self.status = format!("Exported to {}.", path.display());
-                self.modals.push(Modal::Info {
-                    title: format!("Exported {}", format.name()),
-                    text: format!("{}\n{}", path.display(), report.summary(12)),
-                });
-            }
-            Done::Exported(_, _, Err(e)) => self.show_error(format!("Could not export. {e}")),
-            Done::Autosaved(result) => self.autosaved(result),
-        }
-    }
-
-    /// Imports files (.txt, .jsonl, brat .ann) into the open project as one undo step:
-    /// new labels first, then the documents. A bad file imports nothing.
-    fn add_documents(&mut self, paths: &[PathBuf]) {
-        let labels = self.ws.project().labels().to_vec();
-        let known = labels.len();
-        let imported = match io::import::import_paths(paths, labels, Default::default()) {
-            Ok(i) => i,
-            Err(e) => {
-                self.show_error(format!("Nothing was imported. {e}"));
-                return;
-            }
-        };
-        let n = imported.documents.len();
-        if n == 0 {
-            self.status = "Those files hold no documents.".to_string();
-            return;
-        }
-        let at = self.ws.project().documents().len();
-        let description = if n == 1 {
-            format!("add document {}", imported.documents[0].name)
-        } else {
-            format!("add {n} documents")
-        };
-        let mut edits = Vec::new();
-        let new_labels = imported.labels[known..].to_vec();
-        if !new_labels.is_empty() {
-            edits.push(Edit::AddLabels { labels: new_labels });
-        }
-        edits.push(Edit::InsertDocuments {
-            at,
-            docs: imported.documents,
-        });
-        if self.edit(description, edits).is_ok() {
-            self.current = at;
-            self.view.reset();
-            self.status = format!("Added {n} document(s) (Ctrl+Z takes them out again).");
-            if !imported.notes.is_empty() {
-                self.modals.push(Modal::Info {
-                    title: "Imported".to_string(),
-                    text: imported.notes.join("\n"),
-                });
-            }
         }
     }
 }

@@ -1,12 +1,14 @@
 //! The eframe shell: owns the workspace, lays out the frame, applies the views' actions.
 //!
-//! One job per file: `actions` carries out actions, `jobs` runs work off the UI thread,
+//! One job per file: `actions` carries out actions, `files` starts file work and applies
+//! its results, `jobs` runs work off the UI thread,
 //! `guard` is the unsaved-changes flow, `modal` the dialogs, `recovery` autosave and
 //! crash recovery, `file_dialogs` the native dialogs, `bench` `--bench-scroll`.
 
 mod actions;
 mod bench;
 mod file_dialogs;
+mod files;
 mod guard;
 mod jobs;
 mod modal;
