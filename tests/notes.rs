@@ -3,9 +3,11 @@
 
 use eframe::egui::{Key, Modifiers, accesskit::Role, vec2};
 use egui_kittest::{Harness, kittest::Queryable};
-use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
+use spanmark::app::{SpanmarkApp, Startup};
 use spanmark::model::Span;
 use spanmark::ui::Action;
+
+mod common;
 
 fn harness_with(startup: Startup) -> Harness<'static, SpanmarkApp> {
     let mut h = Harness::builder()
@@ -17,20 +19,7 @@ fn harness_with(startup: Startup) -> Harness<'static, SpanmarkApp> {
 
 /// Drags over `what` in the sample text (snap off: exact chars) and presses `key`.
 fn label(h: &mut Harness<'_, SpanmarkApp>, what: &str, key: Key) -> (usize, usize) {
-    h.state_mut().set_snap_to_words(false);
-    let byte = SAMPLE_TEXT.find(what).unwrap();
-    let start = SAMPLE_TEXT[..byte].chars().count();
-    let end = start + what.chars().count();
-    let a = h.state().view().char_screen_pos(start).unwrap() - vec2(2.0, 0.0);
-    let b = h.state().view().char_screen_pos(end - 1).unwrap() + vec2(2.0, 0.0);
-    h.hover_at(a);
-    h.run();
-    h.drag_at(a);
-    h.run();
-    h.hover_at(b);
-    h.run();
-    h.drop_at(b);
-    h.run();
+    let (start, end) = common::select(h, what);
     h.key_press(key);
     h.run();
     (start, end)

@@ -12,6 +12,8 @@ use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup, sample_project};
 use spanmark::io;
 use spanmark::model::{Document, Project};
 
+mod common;
+
 fn harness_with(app: impl FnOnce() -> SpanmarkApp + 'static) -> Harness<'static, SpanmarkApp> {
     let mut h = Harness::builder()
         .with_size(vec2(1280.0, 800.0))
@@ -38,18 +40,7 @@ fn open_saved(dir: &Path, threaded: bool) -> (Harness<'static, SpanmarkApp>, Pat
 
 /// Labels "Zabihullah Mujahid" as PERSON by dragging over it and pressing 1.
 fn label_person(h: &mut Harness<'_, SpanmarkApp>) {
-    let byte = SAMPLE_TEXT.find("Zabihullah Mujahid").unwrap();
-    let start = SAMPLE_TEXT[..byte].chars().count();
-    let a = h.state().view().char_screen_pos(start).unwrap() - vec2(2.0, 0.0);
-    let b = h.state().view().char_screen_pos(start + 17).unwrap() + vec2(2.0, 0.0);
-    h.hover_at(a);
-    h.run();
-    h.drag_at(a);
-    h.run();
-    h.hover_at(b);
-    h.run();
-    h.drop_at(b);
-    h.run();
+    common::select(h, "Zabihullah Mujahid");
     h.key_press(Key::Num1);
     h.run();
 }

@@ -5,6 +5,8 @@ use eframe::egui::{Key, Modifiers, accesskit::Role, vec2};
 use egui_kittest::{Harness, kittest::Queryable};
 use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
 
+mod common;
+
 fn harness() -> Harness<'static, SpanmarkApp> {
     let mut h = Harness::builder()
         .with_size(vec2(1280.0, 800.0))
@@ -20,21 +22,7 @@ fn label_names(h: &Harness<'_, SpanmarkApp>) -> Vec<String> {
 
 /// Selects "Bagram Air Base" by dragging over it (snap off: exact chars).
 fn select_bagram(h: &mut Harness<'_, SpanmarkApp>) -> (usize, usize) {
-    h.state_mut().set_snap_to_words(false);
-    let byte = SAMPLE_TEXT.find("Bagram Air Base").unwrap();
-    let start = SAMPLE_TEXT[..byte].chars().count();
-    let end = start + "Bagram Air Base".len();
-    let a = h.state().view().char_screen_pos(start).unwrap() - vec2(2.0, 0.0);
-    let b = h.state().view().char_screen_pos(end - 1).unwrap() + vec2(2.0, 0.0);
-    h.hover_at(a);
-    h.run();
-    h.drag_at(a);
-    h.run();
-    h.hover_at(b);
-    h.run();
-    h.drop_at(b);
-    h.run();
-    (start, end)
+    common::select(h, "Bagram Air Base")
 }
 
 /// Types a new name into the last label's name field and presses Enter.
@@ -213,23 +201,7 @@ fn double_click_on_a_possessive_selects_the_name_alone() {
     let byte = SAMPLE_TEXT.find("Afghanistan's independence").unwrap();
     let start = SAMPLE_TEXT[..byte].chars().count();
     let p = h.state().view().char_screen_pos(start + 3).unwrap();
-    h.hover_at(p);
-    h.run();
-    // A harness step is 0.25 s of simulated time: allow a slow double-click.
-    h.ctx
-        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
-    for _ in 0..2 {
-        h.drag_at(p);
-        h.step();
-        h.event(eframe::egui::Event::PointerButton {
-            pos: p,
-            button: eframe::egui::PointerButton::Primary,
-            pressed: false,
-            modifiers: Modifiers::NONE,
-        });
-        h.step();
-    }
-    h.run();
+    common::clicks(&mut h, p, 2);
     let sel = h.state().view().selection.expect("a word is selected");
     assert_eq!(sel.range(), (start, start + "Afghanistan".len()));
 }
@@ -525,22 +497,7 @@ fn triple_click_selects_the_sentence() {
     let byte = SAMPLE_TEXT.find(sentence).unwrap();
     let start = SAMPLE_TEXT[..byte].chars().count();
     let p = h.state().view().char_screen_pos(start + 5).unwrap();
-    h.hover_at(p);
-    h.run();
-    h.ctx
-        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
-    for _ in 0..3 {
-        h.drag_at(p);
-        h.step();
-        h.event(eframe::egui::Event::PointerButton {
-            pos: p,
-            button: eframe::egui::PointerButton::Primary,
-            pressed: false,
-            modifiers: Modifiers::NONE,
-        });
-        h.step();
-    }
-    h.run();
+    common::clicks(&mut h, p, 3);
     let sel = h.state().view().selection.expect("a sentence is selected");
     assert_eq!(sel.range(), (start, start + sentence.chars().count()));
 }

@@ -244,12 +244,7 @@ impl SpanmarkApp {
             Some(i) if forward => (i + 1) % n,
             Some(i) => (i + n - 1) % n,
             None => {
-                let from = self
-                    .view
-                    .selection
-                    .map(|s| s.range().0)
-                    .or_else(|| self.view.first_visible())
-                    .unwrap_or(0);
+                let from = self.search_from();
                 let at = spans.partition_point(|s| s.start() < from);
                 if forward { at % n } else { (at + n - 1) % n }
             }
@@ -348,19 +343,23 @@ impl SpanmarkApp {
         }
     }
 
+    /// Where a search (find, the next span) starts: the selection, or the top of what is
+    /// on screen.
+    fn search_from(&self) -> usize {
+        self.view
+            .selection
+            .map(|s| s.range().0)
+            .or_else(|| self.view.first_visible())
+            .unwrap_or(0)
+    }
+
     fn find_step(&mut self, forward: bool) {
         let Some(doc) = self.ws.project().document(self.current) else {
             return;
         };
         self.find.open = true;
         self.find.refresh(self.current, doc);
-        // A new query starts from the selection, or the top of what is on screen.
-        let from = self
-            .view
-            .selection
-            .map(|s| s.range().0)
-            .or_else(|| self.view.first_visible())
-            .unwrap_or(0);
+        let from = self.search_from();
         if let Some((start, end)) = self.find.step(from, forward) {
             self.view.selection = Some(Selection {
                 anchor: start,

@@ -1,0 +1,63 @@
+//! Steps shared by the kittest suites: the mouse as a user moves it, over the sample
+//! article.
+#![allow(dead_code)] // each test crate uses its own part
+
+use eframe::egui::{self, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use spanmark::app::{SAMPLE_TEXT, SpanmarkApp};
+
+/// Char offset of `needle` in the sample article (Python's `text.index`).
+pub fn offset(needle: &str) -> usize {
+    let byte = SAMPLE_TEXT.find(needle).expect("needle in the sample");
+    SAMPLE_TEXT[..byte].chars().count()
+}
+
+/// Presses the mouse at `from`, moves to `to`, releases.
+pub fn drag(h: &mut Harness<'_, SpanmarkApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+}
+
+/// Selects `needle` in the sample by dragging from just left of its first char to just
+/// right of its last (snap to words off: exact chars); returns its offsets.
+pub fn select(h: &mut Harness<'_, SpanmarkApp>, needle: &str) -> (usize, usize) {
+    h.state_mut().set_snap_to_words(false);
+    let start = offset(needle);
+    let end = start + needle.chars().count();
+    let a = h.state().view().char_screen_pos(start).expect("on screen") - vec2(2.0, 0.0);
+    let b = h
+        .state()
+        .view()
+        .char_screen_pos(end - 1)
+        .expect("on screen")
+        + vec2(2.0, 0.0);
+    drag(h, a, b);
+    (start, end)
+}
+
+/// `n` quick primary clicks at `p` (a double or triple click).
+pub fn clicks(h: &mut Harness<'_, SpanmarkApp>, p: Pos2, n: usize) {
+    h.hover_at(p);
+    h.run();
+    // A harness step is 0.25 s of simulated time: allow slow multi-clicks.
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
+    for _ in 0..n {
+        h.drag_at(p);
+        h.step();
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+}
