@@ -501,3 +501,34 @@ fn triple_click_selects_the_sentence() {
     let sel = h.state().view().selection.expect("a sentence is selected");
     assert_eq!(sel.range(), (start, start + sentence.chars().count()));
 }
+
+#[test]
+fn label_all_occurrences_asks_with_the_count_and_is_one_undo_step() {
+    let mut h = harness();
+    common::select(&mut h, "Taliban");
+    h.key_press(Key::Num3);
+    h.run();
+    // Whole-word occurrences of "Taliban" after the first (none is part of a longer word
+    // in the article; "Taliban's" counts).
+    let others = SAMPLE_TEXT.matches("Taliban").count() - 1;
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label("Label all occurrences in this document…")
+        .click();
+    h.run();
+    assert!(
+        h.query_by_label_contains(&format!("{others} more occurrence(s) of “Taliban”"))
+            .is_some()
+    );
+    h.get_by_label("Label them").click();
+    h.run();
+    let doc = &h.state().workspace().project().documents()[0];
+    assert_eq!(doc.spans().len(), others + 1);
+    assert!(doc.spans().iter().all(|s| doc.span_text(s) == "Taliban"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().workspace().project().documents()[0].spans().len(),
+        1
+    );
+}

@@ -11,7 +11,9 @@ use crate::io::{
     self,
     export::{Format, Scheme},
 };
-use crate::model::{Edit, LabelId, ModelError, Project, Span, Status, text::ellipsize};
+use crate::model::{
+    Edit, LabelId, ModelError, Project, Span, Status, occurrences, text::ellipsize,
+};
 use crate::ui::{Action, PathPurpose, Selection};
 
 impl SpanmarkApp {
@@ -157,6 +159,8 @@ impl SpanmarkApp {
             Action::CloseFind => self.find.close(),
             Action::StepSpan { forward } => self.step_span(forward),
             Action::DoneAndNext => self.done_and_next(),
+            Action::LabelAllOccurrences { everywhere } => self.ask_label_all(everywhere),
+            Action::LabelAllConfirmed { everywhere } => self.label_all(everywhere),
             Action::OpenLabels => self.labels.open = true,
             Action::OpenLabelPicker => self.picker.open(),
             Action::ImportLabels if !file_dialogs::native() => {
@@ -340,6 +344,48 @@ impl SpanmarkApp {
             Ok(()) => self.status = format!("Did: {what}."),
             // Refused (a name or key in use): said where the user is looking.
             Err(e) => self.status = format!("Not changed: {e}."),
+        }
+    }
+
+    /// Counts the occurrences "label all" would label and asks first.
+    fn ask_label_all(&mut self, everywhere: bool) {
+        let Some(span) = self.view.selected_span else {
+            self.status = "Select a span first (click it, or Tab to it).".to_string();
+            return;
+        };
+        let project = self.ws.project();
+        let found = occurrences::unlabeled_occurrences(project, self.current, span, everywhere);
+        let count: usize = found.iter().map(|(_, v)| v.len()).sum();
+        let what = project
+            .document(self.current)
+            .map(|d| format!("“{}”", ellipsize(d.span_text(&span), 40)))
+            .unwrap_or_default();
+        if count == 0 {
+            self.status = format!("No other unlabelled occurrence of {what}.");
+            return;
+        }
+        self.modals.push(Modal::LabelAll {
+            everywhere,
+            count,
+            docs: found.len(),
+            what,
+        });
+    }
+
+    /// Labels the occurrences (found again: the project may have changed meanwhile).
+    fn label_all(&mut self, everywhere: bool) {
+        let Some(span) = self.view.selected_span else {
+            return;
+        };
+        let project = self.ws.project();
+        let found = occurrences::unlabeled_occurrences(project, self.current, span, everywhere);
+        let count: usize = found.iter().map(|(_, v)| v.len()).sum();
+        let edits = occurrences::label_all_edits(project, found);
+        if self
+            .edit(format!("label {count} occurrence(s)"), edits)
+            .is_ok()
+        {
+            self.status = format!("Labelled {count} occurrence(s) (Ctrl+Z takes them back).");
         }
     }
 

@@ -29,6 +29,13 @@ pub(super) enum Modal {
     Export(ExportDialog),
     /// The in-app path field.
     Path { purpose: PathPurpose, text: String },
+    /// "Label these occurrences?"
+    LabelAll {
+        everywhere: bool,
+        count: usize,
+        docs: usize,
+        what: String,
+    },
     /// "Delete this label and its spans?"
     DeleteLabel {
         id: LabelId,
@@ -256,6 +263,45 @@ impl SpanmarkApp {
                     }
                     Some(false) => None,
                     None => Some(Modal::DeleteLabel { id, name, spans }),
+                }
+            }
+            Modal::LabelAll {
+                everywhere,
+                count,
+                docs,
+                what,
+            } => {
+                let mut choice = None;
+                egui::Modal::new(egui::Id::unique("label-all")).show(ctx, |ui| {
+                    ui.set_max_width(440.0);
+                    ui.heading("Label all occurrences?");
+                    let place = if everywhere {
+                        format!("in {docs} document(s)")
+                    } else {
+                        "in this document".to_string()
+                    };
+                    ui.label(format!(
+                        "{count} more occurrence(s) of {what} {place} get the same label. \
+                         Ctrl+Z takes them all back."
+                    ));
+                    ui.add_space(8.0);
+                    choice = yes_or_no(ui, "Label them", "Cancel");
+                    if escape(ui) {
+                        choice = Some(false);
+                    }
+                });
+                match choice {
+                    Some(true) => {
+                        actions.push(Action::LabelAllConfirmed { everywhere });
+                        None
+                    }
+                    Some(false) => None,
+                    None => Some(Modal::LabelAll {
+                        everywhere,
+                        count,
+                        docs,
+                        what,
+                    }),
                 }
             }
             Modal::Path { purpose, mut text } => {

@@ -5,6 +5,7 @@ mod document;
 mod history;
 pub mod label;
 pub mod motion;
+pub mod occurrences;
 mod project;
 pub mod search;
 mod span;

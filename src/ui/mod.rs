@@ -106,6 +106,17 @@ pub enum Action {
     },
     /// Mark the document done and show the next document still to do.
     DoneAndNext,
+    /// Label every other whole-word occurrence of the selected span's text (asks first,
+    /// with the count): in this document, or in every document.
+    LabelAllOccurrences {
+        /// Every document, not only this one.
+        everywhere: bool,
+    },
+    /// The same, confirmed: one undo step.
+    LabelAllConfirmed {
+        /// Every document, not only this one.
+        everywhere: bool,
+    },
     /// Show the label editor.
     OpenLabels,
     /// Show the searchable label picker.

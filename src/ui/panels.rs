@@ -114,6 +114,18 @@ pub fn menu_bar(
             if item(ui, "Previous span", Some(&shortcuts::PREVIOUS_SPAN)) {
                 actions.push(Action::StepSpan { forward: false });
             }
+            if ui
+                .button("Label all occurrences in this document…")
+                .clicked()
+            {
+                actions.push(Action::LabelAllOccurrences { everywhere: false });
+            }
+            if ui
+                .button("Label all occurrences in all documents…")
+                .clicked()
+            {
+                actions.push(Action::LabelAllOccurrences { everywhere: true });
+            }
             if item(
                 ui,
                 "Mark done, next document",

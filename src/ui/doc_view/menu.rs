@@ -75,6 +75,16 @@ impl DocView {
                         actions.push(select.clone());
                         ui.close();
                     }
+                    if ui.button("Label all occurrences here…").clicked() {
+                        actions.push(select.clone());
+                        actions.push(Action::LabelAllOccurrences { everywhere: false });
+                        ui.close();
+                    }
+                    if ui.button("Label all occurrences everywhere…").clicked() {
+                        actions.push(select.clone());
+                        actions.push(Action::LabelAllOccurrences { everywhere: true });
+                        ui.close();
+                    }
                     if ui.button("Delete").clicked() {
                         actions.push(select.clone());
                         actions.push(Action::DeleteSelectedSpan);
