@@ -7,6 +7,8 @@ use egui_kittest::{Harness, kittest::Queryable};
 use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
 use spanmark::model::Span;
 
+mod common;
+
 fn harness_with(startup: Startup) -> Harness<'static, SpanmarkApp> {
     let mut h = Harness::builder()
         .with_size(vec2(1280.0, 800.0))
@@ -501,23 +503,7 @@ fn double_click_selects_a_word_and_shift_click_extends() {
     let mut h = harness();
     let start = offset("Zabihullah Mujahid");
     let p = char_pos(&h, start + 4);
-    h.hover_at(p);
-    h.run();
-    // A harness step is 0.25 s of simulated time: allow a slow double-click.
-    h.ctx
-        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
-    for _ in 0..2 {
-        h.drag_at(p);
-        h.step();
-        h.event(egui::Event::PointerButton {
-            pos: p,
-            button: egui::PointerButton::Primary,
-            pressed: false,
-            modifiers: Modifiers::NONE,
-        });
-        h.step();
-    }
-    h.run();
+    common::clicks(&mut h, p, 2);
     h.ctx
         .options_mut(|o| o.input_options.max_double_click_delay = 0.3);
     h.run();

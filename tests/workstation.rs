@@ -162,36 +162,32 @@ fn the_theme_switch_is_words_a_font_can_draw() {
     );
 }
 
+/// File › `item`, types `path` into the in-app path field, presses Enter.
+fn path_field_then_enter(item: &str, path: &std::path::Path) -> Harness<'static, SpanmarkApp> {
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(Role::TextInput)
+        .type_text(&path.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h
+}
+
 #[test]
 fn enter_in_the_path_field_is_the_default_button() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("by-enter.ron");
-    let mut h = harness();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Save to path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(Role::TextInput)
-        .type_text(&saved.display().to_string());
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    let h = path_field_then_enter("Save to path…", &saved);
     assert!(saved.exists(), "Enter saved: {}", h.state().status());
     assert_eq!(h.state().path(), Some(saved.as_path()));
 
     // Open path…, Enter opens.
-    let mut h = harness();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Open path…").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(Role::TextInput)
-        .type_text(&saved.display().to_string());
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    let h = path_field_then_enter("Open path…", &saved);
     assert_eq!(h.state().path(), Some(saved.as_path()));
 }
 

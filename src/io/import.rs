@@ -408,6 +408,21 @@ mod tests {
         assert_eq!(texts, ["New", "York"]);
     }
 
+    /// The span texts of the one document imported from `txt` and `ann`.
+    fn span_texts(txt: &std::path::Path, ann: std::path::PathBuf) -> Vec<String> {
+        let imp = import_paths(
+            &[txt.to_path_buf(), ann],
+            default_labels(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let doc = &imp.documents[0];
+        doc.spans()
+            .iter()
+            .map(|s| doc.span_text(s).to_string())
+            .collect()
+    }
+
     /// With quoted texts, both readings are tried: brat's (BOM counted) first, then
     /// offsets counted without the BOM, as some tools write them.
     #[test]
@@ -419,29 +434,13 @@ mod tests {
             "q.ann",
             "T1\tPLACE 1 4\tNew\nT2\tPLACE 5 9\tYork\n",
         );
-        let imp = import_paths(
-            &[txt.clone(), ann],
-            default_labels(),
-            ImportOptions::default(),
-        )
-        .unwrap();
-        let doc = &imp.documents[0];
-        let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
-        assert_eq!(texts, ["New", "York"]);
+        assert_eq!(span_texts(&txt, ann), ["New", "York"]);
         let ann = write(
             dir.path(),
             "q.ann",
             "T1\tPLACE 0 3\tNew\nT2\tPLACE 4 8\tYork\n",
         );
-        let imp = import_paths(
-            &[txt.clone(), ann],
-            default_labels(),
-            ImportOptions::default(),
-        )
-        .unwrap();
-        let doc = &imp.documents[0];
-        let texts: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
-        assert_eq!(texts, ["New", "York"]);
+        assert_eq!(span_texts(&txt, ann), ["New", "York"]);
         // Neither reading fits: an error naming the line.
         let ann = write(dir.path(), "q.ann", "T1\tPLACE 2 5\tNew\n");
         let e = import_paths(&[txt, ann], default_labels(), ImportOptions::default())
