@@ -471,7 +471,7 @@ impl eframe::App for SpanmarkApp {
         self.view.keyboard = !keys.modal && !keys.busy && !self.labels.open;
 
         self.panels(ui, &mut actions);
-        self.labels.show(&ctx, self.ws.project(), &mut actions);
+        self.labels.show(&ctx, &self.ws, &mut actions);
         self.stats.show(&ctx, &self.ws);
         self.picker.show(&ctx, self.ws.project(), &mut actions);
         self.dialogs(&ctx, &mut actions);

@@ -5,7 +5,7 @@ use eframe::egui::{self, Key, RichText, Ui};
 
 use super::Action;
 use crate::model::label::HOTKEY_CHARS;
-use crate::model::{Label, LabelId, Project, Rgb};
+use crate::model::{Label, LabelId, Project, Rgb, Workspace};
 
 /// The editor window's state: whether it is open, and names being typed.
 #[derive(Default)]
@@ -16,13 +16,24 @@ pub struct LabelEditor {
     /// by the labels they were taken from, so an undo shows the undone names.
     drafts: Vec<String>,
     drafts_of: Vec<String>,
+    /// Spans per label, counted once per project revision (not every frame: a scan of
+    /// every span).
+    uses: (Option<u64>, Vec<usize>),
 }
 
 impl LabelEditor {
     /// Shows the window (when open).
-    pub fn show(&mut self, ctx: &egui::Context, project: &Project, actions: &mut Vec<Action>) {
+    pub fn show(&mut self, ctx: &egui::Context, ws: &Workspace, actions: &mut Vec<Action>) {
         if !self.open {
             return;
+        }
+        let project = ws.project();
+        if self.uses.0 != Some(ws.revision()) {
+            let counts = (0..project.labels().len())
+                .filter_map(|i| LabelId::from_index(i).ok())
+                .map(|id| project.label_use(id))
+                .collect();
+            self.uses = (Some(ws.revision()), counts);
         }
         let names: Vec<String> = project.labels().iter().map(|l| l.name.clone()).collect();
         if self.drafts_of != names {
@@ -118,7 +129,7 @@ impl LabelEditor {
                         });
                     key_box.response.labelled_by(key_header);
 
-                    ui.label(project.label_use(id).to_string());
+                    ui.label(self.uses.1.get(i).copied().unwrap_or(0).to_string());
 
                     ui.horizontal(|ui| {
                         let up = ui.add_enabled(i > 0, egui::Button::new("Up"));
