@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::disk::DiskStamp;
 use super::{IoError, write_atomic, write_atomic_with_backup};
+use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings};
 use crate::model::{Document, Label, Project, Rgb, Span, Status};
 
 /// The project file version this spanmark writes and reads.
@@ -23,6 +24,92 @@ struct FileOut<'a> {
     version: u32,
     labels: Vec<LabelFile>,
     documents: Vec<DocumentOut<'a>>,
+    /// Left out when the settings are the defaults, so such a file is written as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggest: Option<SuggestFile>,
+}
+
+/// The suggestion settings as saved.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct SuggestFile {
+    #[serde(default = "yes")]
+    learned: bool,
+    #[serde(default)]
+    ignore_case: bool,
+    #[serde(default)]
+    rule_sets: Vec<RuleSetFile>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A patterns file or dictionary in use, its text inline.
+#[derive(Serialize, Deserialize)]
+struct RuleSetFile {
+    name: String,
+    kind: RuleKindFile,
+    #[serde(default = "yes")]
+    enabled: bool,
+    source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_label: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RuleKindFile {
+    Patterns,
+    Dictionary,
+}
+
+impl SuggestFile {
+    fn of(s: &SuggestSettings) -> Option<Self> {
+        (s != &SuggestSettings::default()).then(|| Self {
+            learned: s.learned,
+            ignore_case: s.ignore_case,
+            rule_sets: s
+                .rule_sets
+                .iter()
+                .map(|r| RuleSetFile {
+                    name: r.name.clone(),
+                    kind: match r.kind {
+                        RuleKind::Patterns => RuleKindFile::Patterns,
+                        RuleKind::Dictionary => RuleKindFile::Dictionary,
+                    },
+                    enabled: r.enabled,
+                    source: r.source.clone(),
+                    default_label: r.default_label.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    pub(crate) fn into_settings(self) -> SuggestSettings {
+        SuggestSettings {
+            learned: self.learned,
+            ignore_case: self.ignore_case,
+            rule_sets: self
+                .rule_sets
+                .into_iter()
+                .map(|r| RuleSet {
+                    name: r.name,
+                    kind: match r.kind {
+                        RuleKindFile::Patterns => RuleKind::Patterns,
+                        RuleKindFile::Dictionary => RuleKind::Dictionary,
+                    },
+                    enabled: r.enabled,
+                    source: r.source,
+                    default_label: r.default_label,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The settings a file holds (the defaults when it has none).
+pub(crate) fn settings_of(file: Option<SuggestFile>) -> SuggestSettings {
+    file.map(SuggestFile::into_settings).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -31,6 +118,17 @@ struct DocumentOut<'a> {
     status: StatusFile,
     text: &'a str,
     spans: Vec<SpanOut<'a>>,
+    /// Rejected suggestions; left out when there are none (files stay as before).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rejected: Vec<RejectedFile>,
+}
+
+/// A rejected suggestion as saved.
+#[derive(Serialize, Deserialize)]
+struct RejectedFile {
+    start: usize,
+    end: usize,
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -49,6 +147,9 @@ pub(crate) struct FileIn {
     pub(crate) labels: Vec<LabelFile>,
     #[serde(default)]
     pub(crate) documents: Vec<DocumentIn>,
+    /// Absent in files with default settings (and every file before suggestions).
+    #[serde(default)]
+    pub(crate) suggest: Option<SuggestFile>,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +160,8 @@ pub(crate) struct DocumentIn {
     text: String,
     #[serde(default)]
     spans: Vec<SpanIn>,
+    #[serde(default)]
+    rejected: Vec<RejectedFile>,
 }
 
 #[derive(Deserialize)]
@@ -148,8 +251,20 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                         note: d.note(s).unwrap_or(""),
                     })
                     .collect(),
+                rejected: d
+                    .rejected()
+                    .iter()
+                    .map(|s| RejectedFile {
+                        start: s.start(),
+                        end: s.end(),
+                        label: project
+                            .label(s.label())
+                            .map_or(String::new(), |l| l.name.clone()),
+                    })
+                    .collect(),
             })
             .collect(),
+        suggest: SuggestFile::of(project.suggest_settings()),
     };
     // Depth 4 (file, list, document, span list) puts each span struct on one line.
     let pretty = ron::ser::PrettyConfig::new()
@@ -264,7 +379,9 @@ pub(crate) fn parse_project_sequential(source: &str, path: &Path) -> Result<Proj
     for (di, d) in file.documents.into_iter().enumerate() {
         documents.push(check_document(di, d, &lookup, path)?);
     }
-    Project::new(labels, documents).map_err(|e| invalid(path, e.to_string()))
+    Project::new(labels, documents)
+        .map(|p| p.with_suggest_settings(settings_of(file.suggest)))
+        .map_err(|e| invalid(path, e.to_string()))
 }
 
 fn invalid(path: &Path, message: String) -> IoError {
@@ -363,8 +480,22 @@ pub(crate) fn check_document(
             notes.push((span, s.note));
         }
     }
+    let mut rejected = Vec::with_capacity(d.rejected.len());
+    for (ri, r) in d.rejected.into_iter().enumerate() {
+        let at = || format!("document {} ({:?}), rejected {}", di + 1, d.name, ri + 1);
+        let label = lookup.label_id(&r.label).ok_or_else(|| {
+            invalid(
+                path,
+                format!("{}: label {:?} is not defined in `labels`", at(), r.label),
+            )
+        })?;
+        let span = Span::new(r.start, r.end, label)
+            .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+        rejected.push(span);
+    }
     let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
         .and_then(|doc| doc.with_notes(notes))
+        .and_then(|doc| doc.with_rejected(rejected))
         .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
     doc.status = d.status.into();
     Ok(doc)

@@ -230,6 +230,7 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
         return None;
     }
     let (labels, lookup) = check_header(file.version, file.labels, path).ok()?;
+    let settings = super::project::settings_of(file.suggest);
     let parts = &split.documents;
     // Chunks of about equal bytes, several per thread so that one huge document does not
     // leave the other threads idle; threads take the next chunk as they finish.
@@ -279,7 +280,9 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
     })?;
     done.sort_unstable_by_key(|(k, _)| *k);
     let documents: Vec<Document> = done.into_iter().flat_map(|(_, docs)| docs).collect();
-    Project::new(labels, documents).ok()
+    Project::new(labels, documents)
+        .ok()
+        .map(|p| p.with_suggest_settings(settings))
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! A document: immutable text plus its spans, their notes and review status.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use super::{LabelId, ModelError, Span, SpanSet, Text};
+use super::{LabelId, ModelError, Span, SpanSet, Stamp, Text};
 
 /// Where the annotator is with a document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -42,6 +42,11 @@ pub struct Document {
     spans: SpanSet,
     /// Free-text notes by span; only spans with a non-blank note have an entry.
     notes: HashMap<Span, String>,
+    /// Suggestions the annotator turned down (range + label): never proposed again.
+    /// Inside the text, like spans.
+    rejected: BTreeSet<Span>,
+    /// Fresh whenever spans or rejections change: the suggestion engine's cache key.
+    stamp: Stamp,
 }
 
 /// Notes as a list of (span, note), in document order where it matters.
@@ -61,7 +66,57 @@ impl Document {
             text: Text::new(text.into()),
             spans: SpanSet::default(),
             notes: HashMap::new(),
+            rejected: BTreeSet::new(),
+            stamp: Stamp::fresh(),
         }
+    }
+
+    /// The same document with these rejected suggestions; fails for one past the text.
+    pub fn with_rejected(
+        mut self,
+        rejected: impl IntoIterator<Item = Span>,
+    ) -> Result<Self, ModelError> {
+        for span in rejected {
+            self.check_bounds(&span)?;
+            self.rejected.insert(span);
+        }
+        self.stamp = Stamp::fresh();
+        Ok(self)
+    }
+
+    /// Suggestions turned down (range + label), which are not proposed again.
+    pub fn rejected(&self) -> &BTreeSet<Span> {
+        &self.rejected
+    }
+
+    /// Changes whenever the spans or the rejections do (see [`Stamp`]).
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp.get()
+    }
+
+    /// Remembers a suggestion as rejected; refuses one past the text or already there.
+    pub(crate) fn reject(&mut self, span: Span) -> Result<(), ModelError> {
+        self.check_bounds(&span)?;
+        if !self.rejected.insert(span) {
+            return Err(ModelError::AlreadyRejected {
+                start: span.start(),
+                end: span.end(),
+            });
+        }
+        self.stamp = Stamp::fresh();
+        Ok(())
+    }
+
+    /// Forgets a rejection; refuses one that is not there.
+    pub(crate) fn unreject(&mut self, span: &Span) -> Result<(), ModelError> {
+        if !self.rejected.remove(span) {
+            return Err(ModelError::NotRejected {
+                start: span.start(),
+                end: span.end(),
+            });
+        }
+        self.stamp = Stamp::fresh();
+        Ok(())
     }
 
     /// A document with spans, each checked against the text.
@@ -75,6 +130,7 @@ impl Document {
             doc.check_bounds(span)?;
         }
         doc.spans = SpanSet::from_spans(spans);
+        doc.stamp = Stamp::fresh();
         Ok(doc)
     }
 
@@ -144,6 +200,7 @@ impl Document {
     pub(crate) fn add_span(&mut self, span: Span) -> Result<(), ModelError> {
         self.check_bounds(&span)?;
         if self.spans.insert(span) {
+            self.stamp = Stamp::fresh();
             Ok(())
         } else {
             Err(ModelError::DuplicateSpan {
@@ -187,6 +244,7 @@ impl Document {
                 .collect(),
         };
         let old = std::mem::replace(&mut self.spans, set);
+        self.stamp = Stamp::fresh();
         let mut old_notes = std::mem::replace(&mut self.notes, new_notes);
         // In document order, so that the same change always gives the same inverse.
         let old_notes = old
@@ -196,8 +254,8 @@ impl Document {
         Ok((old.as_slice().to_vec(), old_notes))
     }
 
-    /// Gives every span (and its note) the label `relabel` maps its label to; `relabel`
-    /// must be one to one, so no two spans become one.
+    /// Gives every span (and its note) and every rejection the label `relabel` maps its
+    /// label to; `relabel` must be one to one, so no two spans become one.
     pub(crate) fn map_labels(&mut self, relabel: impl Fn(LabelId) -> LabelId) {
         let spans = self
             .spans
@@ -205,6 +263,11 @@ impl Document {
             .map(|s| s.with_label(relabel(s.label())))
             .collect();
         self.spans = SpanSet::from_spans(spans);
+        self.rejected = std::mem::take(&mut self.rejected)
+            .into_iter()
+            .map(|s| s.with_label(relabel(s.label())))
+            .collect();
+        self.stamp = Stamp::fresh();
         self.notes = std::mem::take(&mut self.notes)
             .into_iter()
             .map(|(s, n)| (s.with_label(relabel(s.label())), n))
@@ -214,6 +277,7 @@ impl Document {
     /// Removes a span and returns its note, if it had one; fails if absent.
     pub(crate) fn remove_span(&mut self, span: &Span) -> Result<Option<String>, ModelError> {
         if self.spans.remove(span) {
+            self.stamp = Stamp::fresh();
             Ok(self.notes.remove(span))
         } else {
             Err(no_such_span(span))

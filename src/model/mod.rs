@@ -9,6 +9,7 @@ pub mod occurrences;
 mod project;
 pub mod search;
 mod span;
+pub mod suggest;
 pub mod text;
 
 pub use document::{Document, Status};
@@ -17,6 +18,35 @@ pub use label::{Label, PALETTE, Rgb, default_labels};
 pub use project::{Edit, Project};
 pub use span::{LabelId, Span, SpanSet};
 pub use text::Text;
+
+/// A change counter: a fresh number, unique in the process, each time what it stamps
+/// changes (like [`Text::id`], a clone keeps it). Derived-data caches (the suggestion
+/// engine) key on it. It never takes part in equality: two equal projects may carry
+/// different stamps.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stamp(u64);
+
+static STAMPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl Stamp {
+    /// A number no other stamp has had.
+    pub(crate) fn fresh() -> Self {
+        Self(STAMPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The number.
+    pub(crate) fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl PartialEq for Stamp {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Stamp {}
 
 /// Why a model operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +100,22 @@ pub enum ModelError {
     /// A document index is out of range.
     #[error("no document #{0}")]
     NoSuchDocument(usize),
+    /// The suggestion is already rejected.
+    #[error("suggestion {start}..{end} is already rejected")]
+    AlreadyRejected {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
+    /// The suggestion to un-reject is not rejected.
+    #[error("suggestion {start}..{end} is not rejected")]
+    NotRejected {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
     /// A label needs a name.
     #[error("a label needs a name")]
     EmptyLabelName,

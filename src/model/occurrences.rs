@@ -37,19 +37,10 @@ pub fn unlabeled_occurrences(
 /// The whole-word matches of `needle` in `doc` that no span of `like`'s label overlaps.
 fn new_spans(doc: &Document, needle: &str, like: Span) -> Vec<Span> {
     let text = doc.text();
-    let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let first = needle.chars().next();
-    let last = needle.chars().next_back();
     find_in(text.as_str(), needle)
         .ranges
         .into_iter()
-        .filter(|&(s, e)| {
-            // A word edge of the needle must be a word edge in the text too ("Kabul" is
-            // not labelled inside "Kabuli").
-            let before_ok = !word_char(first) || s == 0 || !word_char(text.char_at(s - 1));
-            let after_ok = !word_char(last) || !word_char(text.char_at(e));
-            before_ok && after_ok
-        })
+        .filter(|&(s, e)| at_word_edges(text, s, e, needle))
         .filter(|&(s, e)| {
             !doc.spans()
                 .overlapping(s, e)
@@ -57,6 +48,18 @@ fn new_spans(doc: &Document, needle: &str, like: Span) -> Vec<Span> {
         })
         .filter_map(|(s, e)| Span::new(s, e, like.label()).ok())
         .collect()
+}
+
+/// Whether a match of `needle` at chars `s..e` of `text` keeps to word edges: a word
+/// edge of the needle must be a word edge in the text too ("Kabul" is not found inside
+/// "Kabuli"). Word chars are alphanumeric ones.
+pub(crate) fn at_word_edges(text: &super::Text, s: usize, e: usize, needle: &str) -> bool {
+    let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let first = needle.chars().next();
+    let last = needle.chars().next_back();
+    let before_ok = !word_char(first) || s == 0 || !word_char(text.char_at(s - 1));
+    let after_ok = !word_char(last) || !word_char(text.char_at(e));
+    before_ok && after_ok
 }
 
 /// The edits that add the occurrences found by [`unlabeled_occurrences`]: one bulk edit

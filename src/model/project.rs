@@ -1,12 +1,18 @@
 //! A project: labels and documents.
 
-use super::{Document, Label, LabelId, ModelError, Span, Status, label::default_labels};
+use super::suggest::SuggestSettings;
+use super::{Document, Label, LabelId, ModelError, Span, Stamp, Status, label::default_labels};
 
-/// Everything a project file holds. Every span's label is one of `labels`.
+/// Everything a project file holds. Every span's and every rejection's label is one of
+/// `labels`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Project {
     labels: Vec<Label>,
     documents: Vec<Document>,
+    /// Suggestion sources in use (saved with the project).
+    suggest: SuggestSettings,
+    /// Fresh after every applied edit: lets derived data skip a frame with no change.
+    stamp: Stamp,
 }
 
 impl Default for Project {
@@ -14,6 +20,8 @@ impl Default for Project {
         Self::new(default_labels(), Vec::new()).unwrap_or_else(|_| Self {
             labels: Vec::new(),
             documents: Vec::new(),
+            suggest: SuggestSettings::default(),
+            stamp: Stamp::fresh(),
         })
     }
 }
@@ -34,12 +42,18 @@ impl Project {
             if let Some(span) = doc
                 .spans()
                 .iter()
+                .chain(doc.rejected())
                 .find(|s| usize::from(s.label().0) >= labels.len())
             {
                 return Err(ModelError::UnknownLabel(span.label().0));
             }
         }
-        Ok(Self { labels, documents })
+        Ok(Self {
+            labels,
+            documents,
+            suggest: SuggestSettings::default(),
+            stamp: Stamp::fresh(),
+        })
     }
 
     /// A project with the default labels and the given documents.
@@ -47,7 +61,26 @@ impl Project {
         Self {
             labels: default_labels(),
             documents,
+            suggest: SuggestSettings::default(),
+            stamp: Stamp::fresh(),
         }
+    }
+
+    /// The same project with these suggestion settings.
+    pub fn with_suggest_settings(mut self, settings: SuggestSettings) -> Self {
+        self.suggest = settings;
+        self.stamp = Stamp::fresh();
+        self
+    }
+
+    /// The suggestion sources in use.
+    pub fn suggest_settings(&self) -> &SuggestSettings {
+        &self.suggest
+    }
+
+    /// Changes after every applied edit (see [`Stamp`]).
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp.get()
     }
 
     /// The labels, indexed by [`LabelId`].
@@ -88,7 +121,28 @@ impl Project {
 
     /// Applies one edit and returns its inverse. On error nothing changed.
     pub(crate) fn apply(&mut self, edit: Edit) -> Result<Edit, ModelError> {
+        let inverse = self.apply_inner(edit)?;
+        self.stamp = Stamp::fresh();
+        Ok(inverse)
+    }
+
+    fn apply_inner(&mut self, edit: Edit) -> Result<Edit, ModelError> {
         match edit {
+            Edit::SetSuggestSettings(settings) => Ok(Edit::SetSuggestSettings(std::mem::replace(
+                &mut self.suggest,
+                settings,
+            ))),
+            Edit::Reject { doc, span } => {
+                if self.label(span.label()).is_none() {
+                    return Err(ModelError::UnknownLabel(span.label().0));
+                }
+                self.doc_mut(doc)?.reject(span)?;
+                Ok(Edit::Unreject { doc, span })
+            }
+            Edit::Unreject { doc, span } => {
+                self.doc_mut(doc)?.unreject(&span)?;
+                Ok(Edit::Reject { doc, span })
+            }
             Edit::AddSpan { doc, span } => {
                 if self.label(span.label()).is_none() {
                     return Err(ModelError::UnknownLabel(span.label().0));
@@ -145,10 +199,13 @@ impl Project {
             }
             Edit::RemoveLabels { count } => {
                 let keep = self.labels.len().saturating_sub(count);
-                let in_use = self
-                    .documents
-                    .iter()
-                    .any(|d| d.spans().iter().any(|s| usize::from(s.label().0) >= keep));
+                // Rejections count as uses: removing their label would leave them dangling.
+                let in_use = self.documents.iter().any(|d| {
+                    d.spans()
+                        .iter()
+                        .chain(d.rejected())
+                        .any(|s| usize::from(s.label().0) >= keep)
+                });
                 if in_use {
                     return Err(ModelError::LabelInUse);
                 }
@@ -214,7 +271,7 @@ impl Project {
                     u16::try_from(new).unwrap_or(u16::MAX)
                 };
                 for doc in &mut self.documents {
-                    if !doc.spans().is_empty() {
+                    if !doc.spans().is_empty() || !doc.rejected().is_empty() {
                         doc.map_labels(|l| LabelId(moved(usize::from(l.0))));
                     }
                 }
@@ -234,8 +291,9 @@ impl Project {
         }
     }
 
-    /// The edits that delete label `id` and every span that carries it, as one undoable
-    /// action: the spans go, the label moves last, and then it is removed.
+    /// The edits that delete label `id` and every span and rejection that carries it, as
+    /// one undoable action: the spans and rejections go, the label moves last, and then it
+    /// is removed.
     pub fn delete_label_edits(&self, id: LabelId) -> Vec<Edit> {
         let mut edits: Vec<Edit> = self
             .documents
@@ -254,6 +312,15 @@ impl Project {
                 notes: None,
             })
             .collect();
+        // Rejections of the label go too (undo brings them back).
+        for (doc, d) in self.documents.iter().enumerate() {
+            edits.extend(
+                d.rejected()
+                    .iter()
+                    .filter(|s| s.label() == id)
+                    .map(|&span| Edit::Unreject { doc, span }),
+            );
+        }
         let last = self.labels.len().saturating_sub(1);
         edits.push(Edit::MoveLabel {
             from: id,
@@ -421,5 +488,21 @@ pub enum Edit {
         /// `Some`: exactly these notes (each on one of `spans`); inverses use this to
         /// bring dropped notes back.
         notes: Option<Vec<(Span, String)>>,
+    },
+    /// Replace the suggestion settings (sources, options); the inverse holds the old ones.
+    SetSuggestSettings(SuggestSettings),
+    /// Remember a suggestion (range + label) of document `doc` as rejected.
+    Reject {
+        /// Document index.
+        doc: usize,
+        /// The rejected suggestion.
+        span: Span,
+    },
+    /// Forget a rejection (the inverse of [`Edit::Reject`]).
+    Unreject {
+        /// Document index.
+        doc: usize,
+        /// The rejection to forget.
+        span: Span,
     },
 }

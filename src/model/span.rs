@@ -23,8 +23,9 @@ impl LabelId {
 
 /// A labeled char range `start..end` (end exclusive, `start < end`).
 ///
-/// A span is identified by its value: a document never holds two equal spans.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A span is identified by its value: a document never holds two equal spans. Spans
+/// order by (start, end, label), the order suggestions and rejections are kept in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
     start: usize,
     end: usize,

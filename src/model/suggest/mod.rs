@@ -1,0 +1,419 @@
+//! Suggestions: spans the project proposes and the annotator accepts or rejects.
+//!
+//! Sources, in precedence order (a (range, label) two sources propose is kept once, from
+//! the first): the learned source (every labeled string, where it recurs unlabeled), the
+//! rule sets of [`SuggestSettings::rule_sets`] (patterns files and dictionaries), and the
+//! results of an external command. A suggestion is never a span of its document and never
+//! a rejected one. [`SuggestEngine`] caches everything per text (texts never change) and
+//! per document stamp, so calling it every frame costs nothing when nothing changed.
+
+mod learned;
+pub mod rules;
+
+use std::collections::HashMap;
+
+use super::{Edit, LabelId, Project, Span};
+use learned::Learned;
+pub use learned::naive_learned;
+pub use rules::{RuleError, RuleSetRules};
+
+/// Which source proposed a suggestion (index into SuggestEngine's sources).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub u16);
+
+impl SourceId {
+    /// The learned-from-the-project source.
+    pub const LEARNED: SourceId = SourceId(0);
+    /// The external command's results (last in precedence).
+    pub const COMMAND: SourceId = SourceId(u16::MAX);
+
+    /// The source of rule set `i` of [`SuggestSettings::rule_sets`].
+    pub fn rule_set(i: usize) -> SourceId {
+        SourceId(
+            u16::try_from(i + 1)
+                .unwrap_or(u16::MAX - 1)
+                .min(u16::MAX - 1),
+        )
+    }
+
+    /// The rule set index of this source, if it is one.
+    pub fn rule_set_index(self) -> Option<usize> {
+        (self != Self::LEARNED && self != Self::COMMAND).then(|| usize::from(self.0) - 1)
+    }
+}
+
+/// A proposed span: never a span until accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Suggestion {
+    /// Range and label.
+    pub span: Span,
+    /// Who proposed it.
+    pub source: SourceId,
+}
+
+/// What kind of file a rule set came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleKind {
+    /// spaCy EntityRuler / Prodigy JSONL: phrase and token patterns, and spanmark's
+    /// `{"label", "regex"}` lines.
+    Patterns,
+    /// A gazetteer: `text<TAB>label` lines (or one name per line with
+    /// [`RuleSet::default_label`]), `#` comments.
+    Dictionary,
+}
+
+/// A patterns file or dictionary in use, its contents inline so the project carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSet {
+    /// File name shown to the user (and in error messages).
+    pub name: String,
+    /// Patterns or dictionary.
+    pub kind: RuleKind,
+    /// Switched on.
+    pub enabled: bool,
+    /// The file's text.
+    pub source: String,
+    /// The label of dictionary lines that name none.
+    pub default_label: Option<String>,
+}
+
+/// Settings that live in the Project (saved as optional fields of the project file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuggestSettings {
+    /// Learned-from-project source on (default true).
+    pub learned: bool,
+    /// Learned matching ignores case (default false).
+    pub ignore_case: bool,
+    /// Patterns files and dictionaries in use, contents inline.
+    pub rule_sets: Vec<RuleSet>,
+}
+
+impl Default for SuggestSettings {
+    fn default() -> Self {
+        Self {
+            learned: true,
+            ignore_case: false,
+            rule_sets: Vec::new(),
+        }
+    }
+}
+
+/// One external command's results.
+#[derive(Clone, Debug, Default)]
+struct CommandResults {
+    command: String,
+    /// Per document, sorted by span, each with its score.
+    per_doc: Vec<Vec<(Span, Option<f32>)>>,
+    /// Text ids the results were made for: results for a document whose text changed
+    /// (another project, documents removed) are dropped.
+    text_ids: Vec<u64>,
+}
+
+/// A compiled rule set and its matches per text.
+struct RuleSlot {
+    rules: RuleSetRules,
+    /// Matches (span, line) per text id, sorted by span.
+    matches: HashMap<u64, Vec<(Span, u32)>>,
+}
+
+/// Derived state: computes and caches suggestions for a project. Cheap to call every frame.
+pub struct SuggestEngine {
+    /// Project stamp last seen: nothing to do when it did not change.
+    seen: Option<u64>,
+    settings: Option<SuggestSettings>,
+    labels: Vec<String>,
+    learned: Learned,
+    rules: Vec<RuleSlot>,
+    warnings: Vec<String>,
+    command: Option<CommandResults>,
+    /// Results given to `set_command_results`, checked at the next update.
+    pending_command: Option<(String, Vec<(usize, Span, Option<f32>)>)>,
+    /// Per document: (text id, document stamp, merged suggestions).
+    docs: Vec<DocOut>,
+    total: usize,
+}
+
+struct DocOut {
+    text_id: u64,
+    stamp: u64,
+    learned_gen: u64,
+    list: Vec<Suggestion>,
+}
+
+impl Default for SuggestEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SuggestEngine {
+    /// An engine with nothing computed yet.
+    pub fn new() -> Self {
+        Self {
+            seen: None,
+            settings: None,
+            labels: Vec::new(),
+            learned: Learned::default(),
+            rules: Vec::new(),
+            warnings: Vec::new(),
+            command: None,
+            pending_command: None,
+            docs: Vec::new(),
+            total: 0,
+        }
+    }
+
+    /// Brings suggestions up to date with `project`: nothing to do when the project did not
+    /// change; after a new span only the learned source's new string is looked up (no
+    /// corpus rescan); rule sets are recompiled only when settings change.
+    pub fn update(&mut self, project: &Project) {
+        if self.seen == Some(project.stamp()) && self.pending_command.is_none() {
+            return;
+        }
+        self.seen = Some(project.stamp());
+        let settings = project.suggest_settings();
+        let labels: Vec<String> = project.labels().iter().map(|l| l.name.clone()).collect();
+        let mut reset = false;
+        if self.settings.as_ref() != Some(settings) || self.labels != labels {
+            self.labels = labels;
+            self.settings = Some(settings.clone());
+            self.compile(project);
+            self.learned = Learned::default();
+            reset = true;
+        }
+        if settings.learned {
+            self.learned.update(project, settings.ignore_case);
+        } else {
+            self.learned = Learned::default();
+        }
+        for slot in &mut self.rules {
+            if !slot.rules.enabled {
+                continue;
+            }
+            let live: std::collections::HashSet<u64> =
+                project.documents().iter().map(|d| d.text().id()).collect();
+            slot.matches.retain(|id, _| live.contains(id));
+            for d in project.documents() {
+                slot.matches
+                    .entry(d.text().id())
+                    .or_insert_with(|| slot.rules.find(d.text()));
+            }
+        }
+        if let Some((command, results)) = self.pending_command.take() {
+            self.command = Some(check_command_results(project, command, results));
+            reset = true;
+        }
+        let n = project.documents().len();
+        let mut old: HashMap<u64, DocOut> = self.docs.drain(..).map(|d| (d.text_id, d)).collect();
+        for (i, d) in project.documents().iter().enumerate() {
+            let learned_gen = self.learned.generation(i);
+            let keep = old
+                .remove(&d.text().id())
+                .filter(|o| !reset && o.stamp == d.stamp() && o.learned_gen == learned_gen);
+            let out = match keep {
+                Some(o) => o,
+                None => DocOut {
+                    text_id: d.text().id(),
+                    stamp: d.stamp(),
+                    learned_gen,
+                    list: self.merge(project, i),
+                },
+            };
+            self.docs.push(out);
+        }
+        debug_assert_eq!(self.docs.len(), n);
+        self.total = self.docs.iter().map(|d| d.list.len()).sum();
+    }
+
+    /// Compiles the enabled rule sets against the project's labels.
+    fn compile(&mut self, project: &Project) {
+        self.rules.clear();
+        self.warnings.clear();
+        let Some(settings) = &self.settings else {
+            return;
+        };
+        for set in &settings.rule_sets {
+            let rules = match RuleSetRules::compile(set, project) {
+                Ok((rules, warnings)) => {
+                    self.warnings.extend(warnings);
+                    rules
+                }
+                Err(e) => {
+                    self.warnings.push(e.to_string());
+                    RuleSetRules::empty(set)
+                }
+            };
+            self.rules.push(RuleSlot {
+                rules,
+                matches: HashMap::new(),
+            });
+        }
+    }
+
+    /// Document `doc`'s suggestions from every source, merged: sorted, without spans of
+    /// the document, rejections, or a (range, label) twice.
+    fn merge(&self, project: &Project, doc: usize) -> Vec<Suggestion> {
+        let Some(d) = project.document(doc) else {
+            return Vec::new();
+        };
+        let mut all: Vec<Suggestion> = Vec::new();
+        all.extend(self.learned.for_doc(doc).iter().map(|&span| Suggestion {
+            span,
+            source: SourceId::LEARNED,
+        }));
+        for (i, slot) in self.rules.iter().enumerate() {
+            if let Some(m) = slot.matches.get(&d.text().id()) {
+                all.extend(m.iter().map(|&(span, _)| Suggestion {
+                    span,
+                    source: SourceId::rule_set(i),
+                }));
+            }
+        }
+        if let Some(c) = &self.command
+            && c.text_ids.get(doc) == Some(&d.text().id())
+            && let Some(results) = c.per_doc.get(doc)
+        {
+            all.extend(results.iter().map(|&(span, _)| Suggestion {
+                span,
+                source: SourceId::COMMAND,
+            }));
+        }
+        all.sort_unstable();
+        // Sorted by (span, source): the first of equal spans has the first source.
+        all.dedup_by_key(|s| s.span);
+        all.retain(|s| !d.spans().contains(&s.span) && !d.rejected().contains(&s.span));
+        all
+    }
+
+    /// The document's pending suggestions, sorted by (start, end, label); none equals a
+    /// span of the document (same range and label) and none was rejected.
+    pub fn for_doc(&self, doc: usize) -> &[Suggestion] {
+        self.docs.get(doc).map_or(&[], |d| d.list.as_slice())
+    }
+
+    /// Total pending suggestions in the project.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Problems met compiling the rule sets (a bad line, a label the project lacks: those
+    /// rules are skipped), each naming the file and line.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// What to show on hover: "learned from 3 spans", "patterns: orgs.jsonl line 4",
+    /// "dictionary: places.tsv", "command: python recommender.py (score 0.93)".
+    pub fn describe(&self, doc: usize, s: &Suggestion) -> String {
+        if s.source == SourceId::LEARNED {
+            let n = self.learned.count(doc, &s.span);
+            return format!("learned from {n} span{}", if n == 1 { "" } else { "s" });
+        }
+        if s.source == SourceId::COMMAND {
+            let Some(c) = &self.command else {
+                return "command".to_string();
+            };
+            let score = c
+                .per_doc
+                .get(doc)
+                .and_then(|r| r.iter().find(|(sp, _)| *sp == s.span))
+                .and_then(|(_, score)| *score);
+            return match score {
+                Some(x) => format!("command: {} (score {x:.2})", c.command),
+                None => format!("command: {}", c.command),
+            };
+        }
+        let Some(slot) = s.source.rule_set_index().and_then(|i| self.rules.get(i)) else {
+            return "unknown source".to_string();
+        };
+        let name = &slot.rules.name;
+        match slot.rules.kind {
+            RuleKind::Dictionary => format!("dictionary: {name}"),
+            RuleKind::Patterns => {
+                let line = self
+                    .docs
+                    .get(doc)
+                    .and_then(|d| slot.matches.get(&d.text_id))
+                    .and_then(|m| {
+                        m.binary_search_by(|(sp, _)| sp.cmp(&s.span))
+                            .ok()
+                            .map(|k| m[k].1)
+                    });
+                match line {
+                    Some(line) => format!("patterns: {name} line {line}"),
+                    None => format!("patterns: {name}"),
+                }
+            }
+        }
+    }
+
+    /// Results of an external command run (issue's source 4), replacing that source's
+    /// previous results. Spans are checked against the documents: one past its text, on a
+    /// missing document or with an unknown label is dropped. Applied at the next
+    /// [`Self::update`].
+    pub fn set_command_results(&mut self, command: &str, results: Vec<(usize, Span, Option<f32>)>) {
+        self.pending_command = Some((command.to_string(), results));
+    }
+}
+
+/// The command's results that fit the project: on a document it has, inside the text,
+/// with a label it has; sorted per document.
+fn check_command_results(
+    project: &Project,
+    command: String,
+    results: Vec<(usize, Span, Option<f32>)>,
+) -> CommandResults {
+    let docs = project.documents();
+    let mut per_doc: Vec<Vec<(Span, Option<f32>)>> = vec![Vec::new(); docs.len()];
+    for (doc, span, score) in results {
+        let fits = docs
+            .get(doc)
+            .is_some_and(|d| span.end() <= d.text().char_len())
+            && project.label(span.label()).is_some();
+        if fits {
+            per_doc[doc].push((span, score));
+        }
+    }
+    for list in &mut per_doc {
+        list.sort_by_key(|(s, _)| *s);
+        list.dedup_by_key(|(s, _)| *s);
+    }
+    CommandResults {
+        command,
+        per_doc,
+        text_ids: docs.iter().map(|d| d.text().id()).collect(),
+    }
+}
+
+/// The edits that accept suggestions: one `SetSpans` per document (so "accept all" is one
+/// undo step), the document's spans plus the accepted ones. Spans already there are not
+/// added twice. Accepting a single suggestion is better an `Edit::AddSpan`.
+pub fn accept_edits(project: &Project, accepted: &[(usize, Vec<Span>)]) -> Vec<Edit> {
+    accepted
+        .iter()
+        .filter(|(_, spans)| !spans.is_empty())
+        .filter_map(|(doc, new)| {
+            let d = project.document(*doc)?;
+            let mut spans: Vec<Span> = d.spans().iter().copied().collect();
+            spans.extend(new.iter().copied());
+            Some(Edit::SetSpans {
+                doc: *doc,
+                spans,
+                notes: None,
+            })
+        })
+        .collect()
+}
+
+/// Labels by name, for rules that name labels.
+pub(crate) fn label_lookup(project: &Project) -> HashMap<&str, LabelId> {
+    project
+        .labels()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| Some((l.name.as_str(), LabelId::from_index(i).ok()?)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

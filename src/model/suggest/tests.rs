@@ -1,0 +1,310 @@
+//! Tests of the suggestion layer: examples, and properties against naive oracles.
+
+use super::*;
+use crate::model::{Document, Workspace};
+use proptest::prelude::*;
+
+fn sp(s: usize, e: usize, l: u16) -> Span {
+    Span::new(s, e, LabelId(l)).unwrap()
+}
+
+fn ws(texts: &[&str]) -> Workspace {
+    Workspace::new(Project::with_documents(
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(format!("d{i}"), *t))
+            .collect(),
+    ))
+}
+
+fn add(w: &mut Workspace, doc: usize, span: Span) {
+    w.apply("add", vec![Edit::AddSpan { doc, span }]).unwrap();
+}
+
+fn spans_of(e: &SuggestEngine, doc: usize) -> Vec<(usize, usize, u16)> {
+    e.for_doc(doc)
+        .iter()
+        .map(|s| (s.span.start(), s.span.end(), s.span.label().0))
+        .collect()
+}
+
+#[test]
+fn learned_whole_words_everywhere_longest_wins_and_nests() {
+    let mut w = ws(&[
+        "Taliban and Taliban's Talibani. Zabihullah Mujahid met Mujahid.",
+        "The Taliban said: \"Kabul is calm\", Zabihullah Mujahid said in Kabul.",
+    ]);
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    assert_eq!(e.total(), 0);
+    add(&mut w, 0, sp(0, 7, 2)); // Taliban ORG
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 0), [(12, 19, 2)]);
+    assert_eq!(spans_of(&e, 1), [(4, 11, 2)]);
+    assert_eq!(e.describe(0, &e.for_doc(0)[0]), "learned from 1 span");
+    // "Mujahid" alone, then the full name: the longest match wins.
+    add(&mut w, 0, sp(55, 62, 0));
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 0), [(12, 19, 2), (43, 50, 0)]);
+    add(&mut w, 0, sp(32, 50, 0));
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 0), [(12, 19, 2)]);
+    assert_eq!(spans_of(&e, 1), [(4, 11, 2), (35, 53, 0)]);
+    // A QUOTE over the quote; "Kabul" as PLACE nests inside it.
+    add(&mut w, 1, sp(18, 33, 4));
+    add(&mut w, 1, sp(62, 67, 1));
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 1), [(4, 11, 2), (19, 24, 1), (35, 53, 0)]);
+    assert_eq!(e.total(), 4);
+    assert_eq!(e.for_doc(1), &naive_suggestions(w.project())[1][..]);
+}
+
+#[test]
+fn ignore_case_folds_keys_and_text() {
+    let mut w = ws(&["KABUL and Kabul and kabul"]);
+    add(&mut w, 0, sp(10, 15, 1));
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    assert!(e.for_doc(0).is_empty());
+    let settings = SuggestSettings {
+        ignore_case: true,
+        ..SuggestSettings::default()
+    };
+    w.apply("s", vec![Edit::SetSuggestSettings(settings)])
+        .unwrap();
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 0), [(0, 5, 1), (20, 25, 1)]);
+    assert_eq!(e.describe(0, &e.for_doc(0)[0]), "learned from 1 span");
+}
+
+#[test]
+fn reject_accept_and_undo() {
+    let mut w = ws(&["Kabul, Kabul, Kabul"]);
+    add(&mut w, 0, sp(0, 5, 1));
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    assert_eq!(e.total(), 2);
+    w.apply(
+        "reject",
+        vec![Edit::Reject {
+            doc: 0,
+            span: sp(7, 12, 1),
+        }],
+    )
+    .unwrap();
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 0), [(14, 19, 1)]);
+    let before = w.project().clone();
+    let all: Vec<Span> = e.for_doc(0).iter().map(|s| s.span).collect();
+    w.apply("accept all", accept_edits(w.project(), &[(0, all)]))
+        .unwrap();
+    e.update(w.project());
+    assert_eq!(e.total(), 0);
+    assert_eq!(w.project().documents()[0].spans().len(), 2);
+    w.undo().unwrap();
+    assert_eq!(w.project(), &before);
+    e.update(w.project());
+    assert_eq!(e.total(), 1);
+    w.undo().unwrap();
+    e.update(w.project());
+    assert_eq!(e.total(), 2);
+}
+
+/// Every source off but learned: the engine's suggestions per document as the naive
+/// oracle computes them, minus rejections.
+fn naive_suggestions(p: &Project) -> Vec<Vec<Suggestion>> {
+    let s = p.suggest_settings();
+    let learned = if s.learned {
+        naive_learned(p, s.ignore_case)
+    } else {
+        vec![Vec::new(); p.documents().len()]
+    };
+    learned
+        .into_iter()
+        .zip(p.documents())
+        .map(|(v, d)| {
+            v.into_iter()
+                .filter(|s| !d.rejected().contains(s) && !d.spans().contains(s))
+                .map(|span| Suggestion {
+                    span,
+                    source: SourceId::LEARNED,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A random session step.
+#[derive(Clone, Debug)]
+enum Step {
+    /// Add a span over chars s..s+len of document d with label l (if it fits).
+    Add(usize, usize, usize, u16),
+    /// Remove span k of document d.
+    Remove(usize, usize),
+    /// Reject suggestion k of document d.
+    Reject(usize, usize),
+    /// Accept all suggestions of document d.
+    AcceptAll(usize),
+    /// Undo.
+    Undo,
+    /// Toggle ignore case.
+    Case,
+    /// Remove document d.
+    RemoveDoc(usize),
+    /// Delete label l.
+    DeleteLabel(u16),
+}
+
+fn arb_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => (0usize..3, 0usize..40, 1usize..12, 0u16..3).prop_map(|(d, s, l, lab)| Step::Add(d, s, l, lab)),
+        2 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Step::Remove(d, k)),
+        2 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Step::Reject(d, k)),
+        1 => (0usize..3).prop_map(Step::AcceptAll),
+        2 => Just(Step::Undo),
+        1 => Just(Step::Case),
+        1 => (0usize..3).prop_map(Step::RemoveDoc),
+        1 => (0u16..3).prop_map(Step::DeleteLabel),
+    ]
+}
+
+fn arb_texts() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec("((ab|a|b|Ab|AB|c)( |, |\\. |'s )){0,14}", 1..4)
+}
+
+/// Runs a step; returns what it did to the rejections asked for.
+fn run(w: &mut Workspace, e: &SuggestEngine, step: &Step) {
+    let p = w.project().clone();
+    let docs = p.documents();
+    let edits = match *step {
+        Step::Add(d, s, len, l) => match docs.get(d) {
+            Some(doc) if s + len <= doc.text().char_len() => {
+                vec![Edit::AddSpan {
+                    doc: d,
+                    span: sp(s, s + len, l),
+                }]
+            }
+            _ => vec![],
+        },
+        Step::Remove(d, k) => docs
+            .get(d)
+            .filter(|doc| !doc.spans().is_empty())
+            .map(|doc| {
+                let spans = doc.spans().as_slice();
+                vec![Edit::RemoveSpan {
+                    doc: d,
+                    span: spans[k % spans.len()],
+                }]
+            })
+            .unwrap_or_default(),
+        Step::Reject(d, k) => {
+            let list = e.for_doc(d);
+            if list.is_empty() {
+                vec![]
+            } else {
+                vec![Edit::Reject {
+                    doc: d,
+                    span: list[k % list.len()].span,
+                }]
+            }
+        }
+        Step::AcceptAll(d) => {
+            let all: Vec<Span> = e.for_doc(d).iter().map(|s| s.span).collect();
+            accept_edits(&p, &[(d, all)])
+        }
+        Step::Undo => {
+            let _ = w.undo();
+            return;
+        }
+        Step::Case => {
+            let mut s = p.suggest_settings().clone();
+            s.ignore_case = !s.ignore_case;
+            vec![Edit::SetSuggestSettings(s)]
+        }
+        Step::RemoveDoc(d) if d < docs.len() => vec![Edit::RemoveDocuments { at: d, count: 1 }],
+        Step::RemoveDoc(_) => vec![],
+        Step::DeleteLabel(l) => p.delete_label_edits(LabelId(l)),
+    };
+    let _ = w.apply("step", edits);
+}
+
+proptest! {
+    /// After any session, the incrementally updated engine equals the naive oracle;
+    /// suggestions never equal a span or a rejection.
+    #[test]
+    fn incremental_equals_naive(texts in arb_texts(), steps in proptest::collection::vec(arb_step(), 0..25)) {
+        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut e = SuggestEngine::new();
+        e.update(w.project());
+        for step in &steps {
+            run(&mut w, &e, step);
+            e.update(w.project());
+            let p = w.project();
+            let want = naive_suggestions(p);
+            for (i, d) in p.documents().iter().enumerate() {
+                prop_assert_eq!(e.for_doc(i), &want[i][..], "doc {} after {:?}", i, step);
+                for s in e.for_doc(i) {
+                    prop_assert!(!d.spans().contains(&s.span));
+                    prop_assert!(!d.rejected().contains(&s.span));
+                }
+            }
+            prop_assert_eq!(e.total(), want.iter().map(Vec::len).sum::<usize>());
+        }
+    }
+
+    /// A rejected suggestion never comes back, whatever spans are added or removed later.
+    #[test]
+    fn rejected_never_comes_back(texts in arb_texts(), steps in proptest::collection::vec(arb_step(), 0..25)) {
+        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut e = SuggestEngine::new();
+        e.update(w.project());
+        let mut rejected: Vec<(usize, Span)> = Vec::new();
+        for step in &steps {
+            // Undo and document removal may take a rejection back or shift documents.
+            if matches!(step, Step::Undo | Step::RemoveDoc(_) | Step::DeleteLabel(_)) {
+                continue;
+            }
+            if let Step::Reject(d, k) = *step {
+                let list = e.for_doc(d);
+                if !list.is_empty() {
+                    rejected.push((d, list[k % list.len()].span));
+                }
+            }
+            run(&mut w, &e, step);
+            e.update(w.project());
+            for &(d, s) in &rejected {
+                prop_assert!(e.for_doc(d).iter().all(|x| x.span != s), "{:?} came back", s);
+            }
+        }
+    }
+
+    /// Accept all, then undo, gives back the project as it was, and the same suggestions.
+    #[test]
+    fn accept_then_undo_is_identity(texts in arb_texts(), steps in proptest::collection::vec(arb_step(), 0..12), d in 0usize..3) {
+        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut e = SuggestEngine::new();
+        e.update(w.project());
+        for step in &steps {
+            run(&mut w, &e, step);
+            e.update(w.project());
+        }
+        let before = w.project().clone();
+        let suggested: Vec<Suggestion> = e.for_doc(d).to_vec();
+        let all: Vec<Span> = suggested.iter().map(|s| s.span).collect();
+        let edits = accept_edits(w.project(), &[(d, all.clone())]);
+        if edits.is_empty() {
+            return Ok(());
+        }
+        w.apply("accept all", edits).map_err(|x| TestCaseError::fail(x.to_string()))?;
+        e.update(w.project());
+        for s in &all {
+            prop_assert!(w.project().documents()[d].spans().contains(s));
+        }
+        prop_assert!(e.for_doc(d).iter().all(|s| !all.contains(&s.span)));
+        w.undo().map_err(|x| TestCaseError::fail(x.to_string()))?;
+        prop_assert_eq!(w.project(), &before);
+        e.update(w.project());
+        prop_assert_eq!(e.for_doc(d), &suggested[..]);
+    }
+}
