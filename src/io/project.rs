@@ -608,6 +608,77 @@ mod tests {
         assert!(!to_string(&sample()).contains("note"));
     }
 
+    /// Rejections and suggestion settings survive a save and load; a project without them
+    /// is written byte for byte as before, and a file without them opens with defaults.
+    #[test]
+    fn suggest_fields_roundtrip_and_are_optional() {
+        let plain = to_string(&sample());
+        assert!(
+            !plain.contains("rejected") && !plain.contains("suggest"),
+            "{plain}"
+        );
+        let mut w = Workspace::new(sample());
+        let settings = SuggestSettings {
+            learned: false,
+            ignore_case: true,
+            rule_sets: vec![
+                RuleSet {
+                    name: "orgs.jsonl".into(),
+                    kind: RuleKind::Patterns,
+                    enabled: true,
+                    source: "{\"label\": \"ORG\", \"pattern\": \"Doha \\\"Agreement\"}\n".into(),
+                    default_label: None,
+                },
+                RuleSet {
+                    name: "places.tsv".into(),
+                    kind: RuleKind::Dictionary,
+                    enabled: false,
+                    source: "# places\nKabul\n東京\n".into(),
+                    default_label: Some("PLACE".into()),
+                },
+            ],
+        };
+        w.apply(
+            "x",
+            vec![
+                Edit::Reject {
+                    doc: 0,
+                    span: Span::new(48, 53, LabelId(0)).unwrap(),
+                },
+                Edit::Reject {
+                    doc: 1,
+                    span: Span::new(0, 2, LabelId(3)).unwrap(),
+                },
+                Edit::SetSuggestSettings(settings.clone()),
+            ],
+        )
+        .unwrap();
+        let p = w.project().clone();
+        let s = to_string(&p);
+        assert!(
+            s.contains("rejected: [\n        (start: 48, end: 53, label: \"PERSON\"),"),
+            "{s}"
+        );
+        let back = parse_project(&s, &path()).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(back.suggest_settings(), &settings);
+        assert_eq!(to_string(&back), s);
+        // Sequential and parallel parses agree on the new fields.
+        let par = crate::io::ron_split::parse_parallel(&s, &path(), 3).unwrap();
+        assert_eq!(par, p);
+        assert_eq!(par.suggest_settings(), &settings);
+        // Undo to the defaults: the file is what it was.
+        w.undo().unwrap();
+        assert_eq!(to_string(w.project()), plain);
+        // A rejection naming an unknown label is an error naming the place.
+        let bad = s.replace(
+            "label: \"PERSON\"),\n      ]",
+            "label: \"ALIEN\"),\n      ]",
+        );
+        let e = err(&bad);
+        assert!(e.contains("rejected 1") && e.contains("ALIEN"), "{e}");
+    }
+
     #[test]
     fn a_note_on_a_span_is_read_from_the_span_line() {
         let src =

@@ -302,6 +302,12 @@ mod tests {
             }),
             1 => (0usize..3, 0usize..40, 1usize..10, 0u16..6, arb_note()).prop_map(|(doc, s, l, lab, note)| Edit::SetNote {
                 doc, span: Span::new(s, s + l, LabelId(lab)).unwrap(), note }),
+            2 => (0usize..3, 0usize..40, 1usize..10, 0u16..6).prop_map(|(doc, s, l, lab)| Edit::Reject {
+                doc, span: Span::new(s, s + l, LabelId(lab)).unwrap() }),
+            1 => (0usize..3, 0usize..40, 1usize..10, 0u16..6).prop_map(|(doc, s, l, lab)| Edit::Unreject {
+                doc, span: Span::new(s, s + l, LabelId(lab)).unwrap() }),
+            1 => (any::<bool>(), any::<bool>()).prop_map(|(learned, ignore_case)| Edit::SetSuggestSettings(
+                crate::model::suggest::SuggestSettings { learned, ignore_case, rule_sets: Vec::new() })),
         ]
     }
 
@@ -321,6 +327,8 @@ mod tests {
         RemoveNth(usize, usize),
         /// Relabel span `k % len` of document `doc` (keeping its note).
         RelabelNth(usize, usize, u16),
+        /// Delete a label with its spans and rejections.
+        DeleteLabel(u16),
     }
 
     impl Act {
@@ -340,6 +348,7 @@ mod tests {
                 Act::RelabelNth(doc, k, l) => nth(doc, k)
                     .map(|span| p.relabel_edits(doc, span, LabelId(l)))
                     .unwrap_or_default(),
+                Act::DeleteLabel(l) => p.delete_label_edits(LabelId(l)),
             }
         }
     }
@@ -350,12 +359,22 @@ mod tests {
             3 => (0usize..3, any::<usize>(), arb_note()).prop_map(|(d, k, n)| Act::NoteNth(d, k, n)),
             1 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Act::RemoveNth(d, k)),
             1 => (0usize..3, any::<usize>(), 0u16..6).prop_map(|(d, k, l)| Act::RelabelNth(d, k, l)),
+            1 => (0u16..6).prop_map(Act::DeleteLabel),
         ]
     }
 
-    /// Every note belongs to a span of its document and is not blank.
+    /// Every note belongs to a span of its document and is not blank; every rejection has
+    /// a label of the project and lies in its text.
     fn notes_sound(p: &Project) -> Result<(), TestCaseError> {
         for d in p.documents() {
+            for r in d.rejected() {
+                prop_assert!(
+                    p.label(r.label()).is_some(),
+                    "rejection {:?} lost its label",
+                    r
+                );
+                prop_assert!(r.end() <= d.text().char_len());
+            }
             for (span, note) in d.note_keys() {
                 prop_assert!(
                     d.spans().contains(span),
@@ -447,6 +466,12 @@ mod tests {
         w.apply("r", vec![rename(" PER ", Some('0'))]).unwrap();
         assert_eq!(w.project().labels()[0].name, "PER");
         assert_eq!(w.project().label_for_key('0'), Some(LabelId(0)));
+        // Rejections: one of the label to delete (it goes), one of PLACE (it follows).
+        let rejected = |l| Edit::Reject {
+            doc: 0,
+            span: Span::new(0, 4, LabelId(l)).unwrap(),
+        };
+        w.apply("reject", vec![rejected(0), rejected(1)]).unwrap();
         let before = w.project().clone();
         assert_eq!(w.project().label_use(LabelId(0)), 1);
         let edits = w.project().delete_label_edits(LabelId(0));
@@ -454,6 +479,8 @@ mod tests {
         assert_eq!(w.project().labels().len(), 4);
         assert_eq!(w.project().labels()[0].name, "PLACE");
         let doc = &w.project().documents()[0];
+        let kept: Vec<&Span> = doc.rejected().iter().collect();
+        assert_eq!(kept, [&Span::new(0, 4, LabelId(0)).unwrap()]);
         assert_eq!(doc.spans().len(), 1);
         assert_eq!(
             w.project()
