@@ -11,6 +11,7 @@ pub mod search;
 mod span;
 pub mod suggest;
 pub mod text;
+pub mod tokens;
 
 pub use document::{Document, Status};
 pub use history::Workspace;
