@@ -1,8 +1,28 @@
-//! Rule sets: patterns files (spaCy EntityRuler / Prodigy JSONL, spanmark regex lines)
-//! and dictionaries, parsed from their text and matched against a document's text.
+//! Rule sets: patterns files (spaCy EntityRuler / Prodigy JSONL, spanmark's regex lines)
+//! and dictionaries, parsed from their text (pure: the file's name is only for messages)
+//! and matched against a document's text.
+//!
+//! - Phrase patterns (`{"label", "pattern": "Doha Agreement"}`) and dictionary entries
+//!   are found with one Aho–Corasick automaton, case-sensitively, and kept where they
+//!   start and end on token boundaries of [`crate::model::tokens::tokens`], as spaCy's
+//!   PhraseMatcher keeps matches on token boundaries.
+//! - Token patterns (`{"label", "pattern": [{"LOWER": "kabul"}, ...]}`) run over the same
+//!   tokens; from each token the longest match is kept (spaCy's Matcher also reports the
+//!   shorter ones, which its EntityRuler then drops).
+//! - Regex lines (`{"label", "regex": "..."}`) use the `regex` crate; offsets come out in
+//!   chars.
+//!
+//! Every match is kept, overlapping ones too: suggestions are proposals, and the
+//! annotator picks. Rules naming a label the project lacks are skipped, with a warning.
 
-use super::{RuleKind, RuleSet};
-use crate::model::{Project, Span, Text};
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde_json::Value;
+
+use super::{RuleKind, RuleSet, label_lookup};
+use crate::model::tokens::tokens;
+use crate::model::{LabelId, Project, Span, Text};
 
 /// A bad line in a rule set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +36,71 @@ pub struct RuleError {
     pub message: String,
 }
 
+/// One rule as read from its line, its label still a name.
+#[derive(Clone, Debug)]
+enum Rule {
+    /// A phrase (or dictionary entry): matched as a string on token boundaries.
+    Phrase(String),
+    /// A sequence of token specs.
+    Tokens(Vec<TokenSpec>),
+    /// A regular expression.
+    Regex(regex::Regex),
+}
+
+/// How often a token spec may match (spaCy's `OP`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    /// Exactly once (no `OP`, or `"1"`).
+    One,
+    /// `?`: zero or one.
+    Optional,
+    /// `*`: zero or more.
+    Any,
+    /// `+`: one or more.
+    Plus,
+    /// `!`: exactly one token that does not match.
+    Not,
+}
+
+/// One token's conditions (all must hold) and how often it may repeat.
+#[derive(Clone, Debug)]
+struct TokenSpec {
+    conds: Vec<Cond>,
+    op: Op,
+}
+
+/// A string attribute of a token.
+#[derive(Clone, Copy, Debug)]
+enum StrAttr {
+    Orth,
+    Lower,
+    Shape,
+}
+
+/// A boolean attribute of a token.
+#[derive(Clone, Copy, Debug)]
+enum BoolAttr {
+    Digit,
+    Alpha,
+    Title,
+    Upper,
+    Lower,
+    Punct,
+}
+
+/// One condition on a token.
+#[derive(Clone, Debug)]
+enum Cond {
+    /// The attribute equals one of the strings (`"x"` or `{"IN": [...]}`).
+    In(StrAttr, Vec<String>),
+    /// The attribute equals none of the strings (`{"NOT_IN": [...]}`).
+    NotIn(StrAttr, Vec<String>),
+    /// The flag has this value.
+    Is(BoolAttr, bool),
+    /// The length in chars compares so (`LENGTH`).
+    Length(std::cmp::Ordering, bool, usize),
+}
+
 /// A rule set compiled against a project's labels.
 #[derive(Debug)]
 pub struct RuleSetRules {
@@ -25,13 +110,73 @@ pub struct RuleSetRules {
     pub kind: RuleKind,
     /// Switched on.
     pub enabled: bool,
+    /// Phrase automaton; pattern `k` is `phrases[k]`.
+    automaton: Option<AhoCorasick>,
+    /// Per distinct phrase, its (label, line) rules.
+    phrases: Vec<Vec<(LabelId, u32)>>,
+    /// Token patterns with their label and line.
+    token_rules: Vec<(Vec<TokenSpec>, LabelId, u32)>,
+    /// Regexes with their label and line.
+    regexes: Vec<(regex::Regex, LabelId, u32)>,
 }
 
 impl RuleSetRules {
     /// Parses and compiles `set`; returns the rules and warnings (rules naming a label the
-    /// project lacks are skipped), or the first bad line.
-    pub fn compile(set: &RuleSet, _project: &Project) -> Result<(Self, Vec<String>), RuleError> {
-        Ok((Self::empty(set), Vec::new()))
+    /// project lacks are skipped: one warning per such label), or the first bad line.
+    pub fn compile(set: &RuleSet, project: &Project) -> Result<(Self, Vec<String>), RuleError> {
+        let parsed = parse(set)?;
+        let labels = label_lookup(project);
+        let mut out = Self::empty(set);
+        out.enabled = set.enabled;
+        let mut missing: Vec<(String, usize, usize)> = Vec::new();
+        let mut phrase_ix: HashMap<String, usize> = HashMap::new();
+        let mut phrase_texts: Vec<String> = Vec::new();
+        for (line, label, rule) in parsed {
+            let Some(&id) = labels.get(label.as_str()) else {
+                match missing.iter_mut().find(|m| m.0 == label) {
+                    Some(m) => m.2 += 1,
+                    None => missing.push((label, line, 1)),
+                }
+                continue;
+            };
+            let line = u32::try_from(line).unwrap_or(u32::MAX);
+            match rule {
+                Rule::Phrase(p) => {
+                    let k = *phrase_ix.entry(p.clone()).or_insert_with(|| {
+                        phrase_texts.push(p);
+                        out.phrases.push(Vec::new());
+                        out.phrases.len() - 1
+                    });
+                    if !out.phrases[k].iter().any(|(l, _)| *l == id) {
+                        out.phrases[k].push((id, line));
+                    }
+                }
+                Rule::Tokens(specs) => out.token_rules.push((specs, id, line)),
+                Rule::Regex(r) => out.regexes.push((r, id, line)),
+            }
+        }
+        if !phrase_texts.is_empty() {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&phrase_texts)
+                .map_err(|e| RuleError {
+                    name: set.name.clone(),
+                    line: 0,
+                    message: format!("phrases too large to match: {e}"),
+                })?;
+            out.automaton = Some(ac);
+        }
+        let warnings = missing
+            .into_iter()
+            .map(|(label, line, n)| {
+                format!(
+                    "{}:{line}: label {label:?} is not in the project: {n} rule{} skipped",
+                    set.name,
+                    if n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        Ok((out, warnings))
     }
 
     /// A rule set that matches nothing (its file failed to parse).
@@ -40,11 +185,604 @@ impl RuleSetRules {
             name: set.name.clone(),
             kind: set.kind,
             enabled: false,
+            automaton: None,
+            phrases: Vec::new(),
+            token_rules: Vec::new(),
+            regexes: Vec::new(),
         }
     }
 
-    /// Every match in `text`, as (span, line of the rule), sorted by span.
-    pub fn find(&self, _text: &Text) -> Vec<(Span, u32)> {
-        Vec::new()
+    /// How many rules were compiled (those with a known label).
+    pub fn len(&self) -> usize {
+        self.phrases.iter().map(Vec::len).sum::<usize>()
+            + self.token_rules.len()
+            + self.regexes.len()
+    }
+
+    /// Whether no rule was compiled.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every match in `text`, as (span, line of the rule), sorted by span; a span two
+    /// rules find is listed once, with the first line.
+    pub fn find(&self, text: &Text) -> Vec<(Span, u32)> {
+        let mut out: Vec<(Span, u32)> = Vec::new();
+        let s = text.as_str();
+        let need_tokens = self.automaton.is_some() || !self.token_rules.is_empty();
+        let toks = if need_tokens { tokens(s) } else { Vec::new() };
+        if let Some(ac) = &self.automaton {
+            // Token boundaries in bytes, as bitsets: the automaton reports byte offsets.
+            let words = s.len() / 64 + 1;
+            let (mut starts, mut ends) = (vec![0u64; words], vec![0u64; words]);
+            let mut start_char = HashMap::new();
+            for &(a, b) in &toks {
+                let (ba, bb) = (text.char_to_byte(a), text.char_to_byte(b));
+                starts[ba / 64] |= 1 << (ba % 64);
+                ends[bb / 64] |= 1 << (bb % 64);
+                start_char.insert(ba, a);
+            }
+            let bit =
+                |set: &[u64], b: usize| set.get(b / 64).is_some_and(|w| w >> (b % 64) & 1 == 1);
+            for m in ac.find_overlapping_iter(s) {
+                if !(bit(&starts, m.start()) && bit(&ends, m.end())) {
+                    continue;
+                }
+                let Some(&cs) = start_char.get(&m.start()) else {
+                    continue;
+                };
+                let ce = cs + s[m.start()..m.end()].chars().count();
+                for &(label, line) in &self.phrases[m.pattern().as_usize()] {
+                    if let Ok(span) = Span::new(cs, ce, label) {
+                        out.push((span, line));
+                    }
+                }
+            }
+        }
+        if !self.token_rules.is_empty() {
+            let views: Vec<TokenView> = toks
+                .iter()
+                .map(|&(a, b)| TokenView::new(text.slice(a, b)))
+                .collect();
+            for (specs, label, line) in &self.token_rules {
+                for start in 0..toks.len() {
+                    if let Some(end) = match_at(specs, &views, start)
+                        && let Ok(span) = Span::new(toks[start].0, toks[end - 1].1, *label)
+                    {
+                        out.push((span, *line));
+                    }
+                }
+            }
+        }
+        for (re, label, line) in &self.regexes {
+            let (mut byte, mut chars) = (0, 0);
+            for m in re.find_iter(s) {
+                if m.is_empty() {
+                    continue;
+                }
+                // Matches come in rising byte order: count chars from one to the next.
+                chars += s[byte..m.start()].chars().count();
+                byte = m.start();
+                let len = m.as_str().chars().count();
+                if let Ok(span) = Span::new(chars, chars + len, *label) {
+                    out.push((span, *line));
+                }
+            }
+        }
+        out.sort_by_key(|&(span, line)| (span, line));
+        out.dedup_by_key(|(span, _)| *span);
+        out
+    }
+}
+
+/// A token's text with the attributes patterns test, computed once per token.
+struct TokenView<'a> {
+    text: &'a str,
+    lower: String,
+    shape: String,
+}
+
+impl<'a> TokenView<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            lower: text.to_lowercase(),
+            shape: shape(text),
+        }
+    }
+
+    fn str_attr(&self, a: StrAttr) -> &str {
+        match a {
+            StrAttr::Orth => self.text,
+            StrAttr::Lower => &self.lower,
+            StrAttr::Shape => &self.shape,
+        }
+    }
+
+    fn flag(&self, a: BoolAttr) -> bool {
+        let t = self.text;
+        match a {
+            BoolAttr::Digit => !t.is_empty() && t.chars().all(|c| c.is_numeric()),
+            BoolAttr::Alpha => !t.is_empty() && t.chars().all(char::is_alphabetic),
+            BoolAttr::Upper => {
+                t.chars().any(char::is_uppercase) && !t.chars().any(char::is_lowercase)
+            }
+            BoolAttr::Lower => {
+                t.chars().any(char::is_lowercase) && !t.chars().any(char::is_uppercase)
+            }
+            BoolAttr::Title => is_title(t),
+            BoolAttr::Punct => {
+                !t.is_empty()
+                    && t.chars().all(|c| {
+                        c.is_ascii_punctuation()
+                            || (!c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii())
+                    })
+            }
+        }
+    }
+
+    fn test(&self, c: &Cond) -> bool {
+        match c {
+            Cond::In(a, set) => set.iter().any(|v| v == self.str_attr(*a)),
+            Cond::NotIn(a, set) => !set.iter().any(|v| v == self.str_attr(*a)),
+            Cond::Is(a, v) => self.flag(*a) == *v,
+            Cond::Length(ord, or_equal, n) => {
+                let len = self.text.chars().count();
+                len.cmp(n) == *ord || (*or_equal && len == *n)
+            }
+        }
+    }
+}
+
+/// Python's `str.istitle()`: cased chars, each uppercase one after an uncased char and
+/// each lowercase one after a cased char.
+fn is_title(t: &str) -> bool {
+    let (mut cased, mut prev_cased) = (false, false);
+    for c in t.chars() {
+        if c.is_uppercase() {
+            if prev_cased {
+                return false;
+            }
+            prev_cased = true;
+            cased = true;
+        } else if c.is_lowercase() {
+            if !prev_cased {
+                return false;
+            }
+            prev_cased = true;
+            cased = true;
+        } else {
+            prev_cased = false;
+        }
+    }
+    cased
+}
+
+/// spaCy's word shape: letters become `X`/`x`, digits `d`, other chars stay; a run of
+/// more than four of the same shape char is cut to four ("Xxxxx" for "Kabul",
+/// "dddd" for "20250").
+fn shape(t: &str) -> String {
+    let mut out = String::new();
+    let (mut last, mut run) = (None, 0);
+    for c in t.chars() {
+        let s = if c.is_alphabetic() {
+            if c.is_uppercase() { 'X' } else { 'x' }
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if Some(s) == last {
+            run += 1;
+        } else {
+            run = 1;
+            last = Some(s);
+        }
+        if run <= 4 {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The end (exclusive token index) of the longest match of `specs` from token `start`,
+/// if any matches at least one token.
+fn match_at(specs: &[TokenSpec], toks: &[TokenView], start: usize) -> Option<usize> {
+    let n = toks.len();
+    // Positions reachable after each spec: a set, small in practice.
+    let mut at: Vec<usize> = vec![start];
+    for spec in specs {
+        let ok = |p: usize| p < n && spec.conds.iter().all(|c| toks[p].test(c));
+        let mut next: Vec<usize> = Vec::new();
+        for &p in &at {
+            match spec.op {
+                Op::One => {
+                    if ok(p) {
+                        next.push(p + 1);
+                    }
+                }
+                Op::Optional => {
+                    next.push(p);
+                    if ok(p) {
+                        next.push(p + 1);
+                    }
+                }
+                Op::Any | Op::Plus => {
+                    if spec.op == Op::Any {
+                        next.push(p);
+                    }
+                    let mut q = p;
+                    while ok(q) {
+                        q += 1;
+                        next.push(q);
+                    }
+                }
+                Op::Not => {
+                    if p < n && !spec.conds.iter().all(|c| toks[p].test(c)) {
+                        next.push(p + 1);
+                    }
+                }
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        if next.is_empty() {
+            return None;
+        }
+        at = next;
+    }
+    at.into_iter().max().filter(|&end| end > start)
+}
+
+/// Parses a rule set's text into (line, label name, rule).
+fn parse(set: &RuleSet) -> Result<Vec<(usize, String, Rule)>, RuleError> {
+    let err = |line: usize, message: String| RuleError {
+        name: set.name.clone(),
+        line,
+        message,
+    };
+    let mut out = Vec::new();
+    let source = set.source.strip_prefix('\u{feff}').unwrap_or(&set.source);
+    for (i, raw) in source.lines().enumerate() {
+        let line = i + 1;
+        let l = raw.trim_end_matches('\r');
+        match set.kind {
+            RuleKind::Dictionary => {
+                if l.trim().is_empty() || l.trim_start().starts_with('#') {
+                    continue;
+                }
+                let (text, label) = match l.split_once('\t') {
+                    Some((t, lab)) => (t, lab.trim().to_string()),
+                    None => match &set.default_label {
+                        Some(lab) => (l, lab.clone()),
+                        None => {
+                            return Err(err(
+                                line,
+                                "no label: write `text<TAB>label`, or choose a label for \
+                                 the whole dictionary"
+                                    .into(),
+                            ));
+                        }
+                    },
+                };
+                let text = text.trim();
+                if text.is_empty() || label.is_empty() {
+                    return Err(err(line, "empty text or label".into()));
+                }
+                out.push((line, label, Rule::Phrase(text.to_string())));
+            }
+            RuleKind::Patterns => {
+                if l.trim().is_empty() {
+                    continue;
+                }
+                let v: Value = serde_json::from_str(l)
+                    .map_err(|e| err(line, format!("not a JSON object: {e}")))?;
+                let (label, rule) = pattern_line(&v).map_err(|m| err(line, m))?;
+                out.push((line, label, rule));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One patterns-file line: its label and rule, or what is wrong with it.
+fn pattern_line(v: &Value) -> Result<(String, Rule), String> {
+    let obj = v.as_object().ok_or("not a JSON object")?;
+    let label = obj
+        .get("label")
+        .and_then(Value::as_str)
+        .filter(|l| !l.trim().is_empty())
+        .ok_or("no \"label\" (a string)")?
+        .to_string();
+    match (obj.get("pattern"), obj.get("regex")) {
+        (Some(_), Some(_)) => Err("both \"pattern\" and \"regex\": give one".into()),
+        (None, None) => Err("no \"pattern\" or \"regex\"".into()),
+        (None, Some(r)) => {
+            let r = r.as_str().ok_or("\"regex\" must be a string")?;
+            let re = regex::Regex::new(r).map_err(|e| format!("bad regex: {e}"))?;
+            Ok((label, Rule::Regex(re)))
+        }
+        (Some(Value::String(p)), None) => {
+            if p.trim().is_empty() {
+                return Err("empty \"pattern\"".into());
+            }
+            Ok((label, Rule::Phrase(p.clone())))
+        }
+        (Some(Value::Array(specs)), None) => {
+            if specs.is_empty() {
+                return Err("empty \"pattern\" list".into());
+            }
+            let specs = specs
+                .iter()
+                .enumerate()
+                .map(|(k, s)| token_spec(s).map_err(|m| format!("token {}: {m}", k + 1)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((label, Rule::Tokens(specs)))
+        }
+        (Some(_), None) => Err("\"pattern\" must be a string or a list of tokens".into()),
+    }
+}
+
+fn token_spec(v: &Value) -> Result<TokenSpec, String> {
+    let obj = v.as_object().ok_or("a token must be a JSON object")?;
+    let mut spec = TokenSpec {
+        conds: Vec::new(),
+        op: Op::One,
+    };
+    for (key, value) in obj {
+        let str_attr = match key.as_str() {
+            "ORTH" | "TEXT" => Some(StrAttr::Orth),
+            "LOWER" => Some(StrAttr::Lower),
+            "SHAPE" => Some(StrAttr::Shape),
+            _ => None,
+        };
+        let bool_attr = match key.as_str() {
+            "IS_DIGIT" => Some(BoolAttr::Digit),
+            "IS_ALPHA" => Some(BoolAttr::Alpha),
+            "IS_TITLE" => Some(BoolAttr::Title),
+            "IS_UPPER" => Some(BoolAttr::Upper),
+            "IS_LOWER" => Some(BoolAttr::Lower),
+            "IS_PUNCT" => Some(BoolAttr::Punct),
+            _ => None,
+        };
+        if let Some(a) = str_attr {
+            spec.conds
+                .push(str_cond(a, value).map_err(|m| format!("{key}: {m}"))?);
+        } else if let Some(a) = bool_attr {
+            let b = value
+                .as_bool()
+                .ok_or_else(|| format!("{key} must be true or false"))?;
+            spec.conds.push(Cond::Is(a, b));
+        } else if key == "LENGTH" {
+            spec.conds.push(length_cond(value)?);
+        } else if key == "OP" {
+            spec.op = match value.as_str() {
+                Some("?") => Op::Optional,
+                Some("*") => Op::Any,
+                Some("+") => Op::Plus,
+                Some("!") => Op::Not,
+                Some("1") => Op::One,
+                _ => return Err(format!("OP {value} is not one of ? * + ! 1")),
+            };
+        } else {
+            return Err(format!(
+                "attribute {key:?} is not supported (ORTH, TEXT, LOWER, SHAPE, LENGTH, \
+                 IS_DIGIT, IS_ALPHA, IS_TITLE, IS_UPPER, IS_LOWER, IS_PUNCT, OP)"
+            ));
+        }
+    }
+    Ok(spec)
+}
+
+/// `"x"`, `{"IN": [..]}` or `{"NOT_IN": [..]}`.
+fn str_cond(a: StrAttr, v: &Value) -> Result<Cond, String> {
+    let list = |v: &Value| -> Result<Vec<String>, String> {
+        v.as_array()
+            .ok_or("IN / NOT_IN takes a list of strings")?
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| "IN / NOT_IN takes a list of strings".to_string())
+            })
+            .collect()
+    };
+    match v {
+        Value::String(s) => Ok(Cond::In(a, vec![s.clone()])),
+        Value::Object(o) if o.len() == 1 => {
+            if let Some(l) = o.get("IN") {
+                Ok(Cond::In(a, list(l)?))
+            } else if let Some(l) = o.get("NOT_IN") {
+                Ok(Cond::NotIn(a, list(l)?))
+            } else {
+                Err("only IN and NOT_IN are supported".into())
+            }
+        }
+        _ => Err("a string, {\"IN\": [...]} or {\"NOT_IN\": [...]}".into()),
+    }
+}
+
+/// `LENGTH`: a number, or one comparison `{"==" | ">=" | "<=" | ">" | "<" | "!=": n}`.
+fn length_cond(v: &Value) -> Result<Cond, String> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let num = |v: &Value| {
+        v.as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| "LENGTH takes a whole number".to_string())
+    };
+    if let Some(o) = v.as_object()
+        && o.len() == 1
+        && let Some((op, n)) = o.iter().next()
+    {
+        let n = num(n)?;
+        return match op.as_str() {
+            "==" => Ok(Cond::Length(Equal, false, n)),
+            ">=" => Ok(Cond::Length(Greater, true, n)),
+            "<=" => Ok(Cond::Length(Less, true, n)),
+            ">" => Ok(Cond::Length(Greater, false, n)),
+            "<" => Ok(Cond::Length(Less, false, n)),
+            _ => Err(format!("LENGTH comparison {op:?} is not supported")),
+        };
+    }
+    Ok(Cond::Length(Equal, false, num(v)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn set(kind: RuleKind, source: &str) -> RuleSet {
+        RuleSet {
+            name: "rules.jsonl".into(),
+            kind,
+            enabled: true,
+            source: source.into(),
+            default_label: None,
+        }
+    }
+
+    fn found(kind: RuleKind, source: &str, text: &str) -> Vec<(String, &'static str, u32)> {
+        let p = Project::with_documents(vec![Document::new("d", text)]);
+        let (rules, _) = RuleSetRules::compile(&set(kind, source), &p).unwrap();
+        let t = Text::new(text.to_string());
+        let names = ["PERSON", "PLACE", "ORG", "DATE", "QUOTE"];
+        rules
+            .find(&t)
+            .into_iter()
+            .map(|(s, line)| {
+                (
+                    t.slice(s.start(), s.end()).to_string(),
+                    names[usize::from(s.label().0)],
+                    line,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn phrases_match_on_token_boundaries() {
+        let src = r#"{"label": "ORG", "pattern": "Doha Agreement", "id": "doha"}
+{"label": "PLACE", "pattern": "Doha"}
+{"label": "PLACE", "pattern": "Kabul"}
+{"label": "ORG", "pattern": "Taliban"}"#;
+        let got = found(
+            RuleKind::Patterns,
+            src,
+            "The Doha Agreement, Kabuli food, Kabul's airport; Taliban's men.",
+        );
+        assert_eq!(
+            got,
+            [
+                ("Doha".into(), "PLACE", 2),
+                ("Doha Agreement".into(), "ORG", 1),
+                ("Kabul".into(), "PLACE", 3),
+                ("Taliban".into(), "ORG", 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn token_patterns_ops_and_attributes() {
+        let src = r#"{"label": "PLACE", "pattern": [{"LOWER": "kabul"}, {"IS_DIGIT": true, "OP": "?"}]}
+{"label": "DATE", "pattern": [{"LOWER": {"IN": ["september", "october"]}}, {"SHAPE": "dd"}, {"ORTH": ",", "OP": "?"}, {"SHAPE": "dddd"}]}
+{"label": "PERSON", "pattern": [{"IS_TITLE": true, "OP": "+"}, {"TEXT": "Mujahid"}]}
+{"label": "ORG", "pattern": [{"IS_UPPER": true}, {"ORTH": "-", "OP": "!"}, {"IS_ALPHA": true, "OP": "*"}, {"LOWER": "agency"}]}"#;
+        let got = found(
+            RuleKind::Patterns,
+            src,
+            "KABUL 7 and kabul. On September 21, 2025 Zabihullah Mujahid said NATO news agency.",
+        );
+        assert_eq!(
+            got,
+            [
+                ("KABUL 7".into(), "PLACE", 1),
+                ("kabul".into(), "PLACE", 1),
+                ("September 21, 2025".into(), "DATE", 2),
+                ("Zabihullah Mujahid".into(), "PERSON", 3),
+                ("NATO news agency".into(), "ORG", 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn regexes_give_char_offsets() {
+        let src = r#"{"label": "DATE", "regex": "\\b\\d{4}\\b"}"#;
+        let text = "👨‍👩‍👧 東京 2025 and 1999";
+        let p = Project::with_documents(vec![Document::new("d", text)]);
+        let (rules, _) = RuleSetRules::compile(&set(RuleKind::Patterns, src), &p).unwrap();
+        let spans: Vec<(usize, usize)> = rules
+            .find(&Text::new(text.into()))
+            .iter()
+            .map(|(s, _)| (s.start(), s.end()))
+            .collect();
+        assert_eq!(spans, [(9, 13), (18, 22)]);
+    }
+
+    #[test]
+    fn dictionaries_with_and_without_labels() {
+        let src = "# places\n\nKabul\tPLACE\nDoha Agreement\tORG\r\n";
+        let got = found(RuleKind::Dictionary, src, "Kabul and the Doha Agreement");
+        assert_eq!(
+            got,
+            [
+                ("Kabul".into(), "PLACE", 3),
+                ("Doha Agreement".into(), "ORG", 4)
+            ]
+        );
+        let p = Project::default();
+        let mut s = set(RuleKind::Dictionary, "Kabul\nBagram\n");
+        let e = RuleSetRules::compile(&s, &p).unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.to_string().starts_with("rules.jsonl:1: no label"), "{e}");
+        s.default_label = Some("PLACE".into());
+        assert_eq!(RuleSetRules::compile(&s, &p).unwrap().0.len(), 2);
+    }
+
+    #[test]
+    fn bad_lines_name_file_and_line_unknown_labels_warn() {
+        let p = Project::default();
+        let bad = |src: &str| {
+            RuleSetRules::compile(&set(RuleKind::Patterns, src), &p)
+                .unwrap_err()
+                .to_string()
+        };
+        let ok = "{\"label\": \"ORG\", \"pattern\": \"x\"}\n\n";
+        let e = bad(&format!("{ok}{{\"label\": \"ORG\", \"regex\": \"(\"}}"));
+        assert!(e.starts_with("rules.jsonl:3: bad regex"), "{e}");
+        let e = bad(&format!("{ok}not json"));
+        assert!(e.starts_with("rules.jsonl:3: not a JSON object"), "{e}");
+        let e = bad("{\"pattern\": \"x\"}");
+        assert!(e.contains(":1: no \"label\""), "{e}");
+        let e = bad("{\"label\": \"ORG\", \"pattern\": [{\"POS\": \"NOUN\"}]}");
+        assert!(
+            e.contains(":1: token 1: attribute \"POS\" is not supported"),
+            "{e}"
+        );
+        let e = bad("{\"label\": \"ORG\", \"pattern\": [{\"OP\": \"{2}\"}]}");
+        assert!(e.contains("OP"), "{e}");
+        let (rules, warnings) = RuleSetRules::compile(
+            &set(
+                RuleKind::Patterns,
+                &format!("{ok}{{\"label\": \"GPE\", \"pattern\": \"a\"}}\n{{\"label\": \"GPE\", \"pattern\": \"b\"}}"),
+            ),
+            &p,
+        )
+        .unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(
+            warnings,
+            ["rules.jsonl:3: label \"GPE\" is not in the project: 2 rules skipped"]
+        );
+    }
+
+    #[test]
+    fn shapes_and_titles_as_spacy() {
+        assert_eq!(shape("Kabul"), "Xxxxx");
+        assert_eq!(shape("Afghanistan"), "Xxxxx");
+        assert_eq!(shape("2025"), "dddd");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert!(is_title("Kabul") && is_title("Non-Negotiable") && !is_title("NATO"));
+        assert!(!is_title("kabul") && !is_title("2025"));
     }
 }

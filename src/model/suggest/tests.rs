@@ -308,3 +308,115 @@ proptest! {
         prop_assert_eq!(e.for_doc(d), &suggested[..]);
     }
 }
+
+fn rule_set(name: &str, kind: RuleKind, source: &str, default_label: Option<&str>) -> RuleSet {
+    RuleSet {
+        name: name.into(),
+        kind,
+        enabled: true,
+        source: source.into(),
+        default_label: default_label.map(Into::into),
+    }
+}
+
+#[test]
+fn sources_merge_first_source_wins_and_describe() {
+    let mut w = ws(&["Kabul and Doha, Kabul again, in 2025.", "Doha"]);
+    add(&mut w, 0, sp(0, 5, 1));
+    let settings = SuggestSettings {
+        rule_sets: vec![
+            rule_set(
+                "orgs.jsonl",
+                RuleKind::Patterns,
+                "{\"label\": \"PLACE\", \"pattern\": \"Kabul\"}\n{\"label\": \"DATE\", \"regex\": \"\\\\d{4}\"}\n{\"label\": \"GPE\", \"pattern\": \"Doha\"}",
+                None,
+            ),
+            rule_set(
+                "places.tsv",
+                RuleKind::Dictionary,
+                "# x\nDoha\n",
+                Some("PLACE"),
+            ),
+        ],
+        ..SuggestSettings::default()
+    };
+    w.apply("settings", vec![Edit::SetSuggestSettings(settings.clone())])
+        .unwrap();
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    let got: Vec<(usize, usize, u16, SourceId)> = e
+        .for_doc(0)
+        .iter()
+        .map(|s| (s.span.start(), s.span.end(), s.span.label().0, s.source))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (10, 14, 1, SourceId::rule_set(1)),
+            (16, 21, 1, SourceId::LEARNED),
+            (32, 36, 3, SourceId::rule_set(0)),
+        ]
+    );
+    let describe: Vec<String> = e.for_doc(0).iter().map(|s| e.describe(0, s)).collect();
+    assert_eq!(
+        describe,
+        [
+            "dictionary: places.tsv",
+            "learned from 1 span",
+            "patterns: orgs.jsonl line 2"
+        ]
+    );
+    assert_eq!(
+        e.warnings(),
+        ["orgs.jsonl:3: label \"GPE\" is not in the project: 1 rule skipped"]
+    );
+    assert_eq!(e.total(), 4);
+    // Switching a rule set off drops its suggestions; the engine follows undo too.
+    let mut off = settings.clone();
+    off.rule_sets[1].enabled = false;
+    w.apply("off", vec![Edit::SetSuggestSettings(off)]).unwrap();
+    e.update(w.project());
+    assert_eq!(e.total(), 2);
+    w.undo().unwrap();
+    e.update(w.project());
+    assert_eq!(e.total(), 4);
+    // A broken file is a warning naming its line; the other sources go on.
+    let mut broken = settings;
+    broken.rule_sets[0].source.push_str("\n{oops");
+    w.apply("broken", vec![Edit::SetSuggestSettings(broken)])
+        .unwrap();
+    e.update(w.project());
+    assert_eq!(e.warnings().len(), 1);
+    assert!(
+        e.warnings()[0].starts_with("orgs.jsonl:4: not a JSON object"),
+        "{:?}",
+        e.warnings()
+    );
+    assert_eq!(e.total(), 3);
+}
+
+#[test]
+fn command_results_are_checked_and_described() {
+    let mut w = ws(&["Kabul and Doha", "x"]);
+    add(&mut w, 0, sp(0, 5, 1));
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    assert_eq!(e.total(), 0);
+    e.set_command_results(
+        "python rec.py",
+        vec![
+            (0, sp(10, 14, 1), Some(0.93)),
+            (0, sp(0, 5, 1), None),   // a span already: never suggested
+            (0, sp(10, 99, 1), None), // past the text: dropped
+            (7, sp(0, 1, 1), None),   // no such document: dropped
+            (1, sp(0, 1, 40), None),  // no such label: dropped
+        ],
+    );
+    e.update(w.project());
+    assert_eq!(spans_of(&e, 0), [(10, 14, 1)]);
+    assert_eq!(
+        e.describe(0, &e.for_doc(0)[0]),
+        "command: python rec.py (score 0.93)"
+    );
+    assert_eq!(e.total(), 1);
+}
