@@ -243,11 +243,11 @@ proptest! {
             let p = w.project();
             let want = naive_suggestions(p);
             for (i, d) in p.documents().iter().enumerate() {
-                prop_assert_eq!(e.for_doc(i), &want[i][..], "doc {} after {:?}", i, step);
                 for s in e.for_doc(i) {
-                    prop_assert!(!d.spans().contains(&s.span));
-                    prop_assert!(!d.rejected().contains(&s.span));
+                    prop_assert!(!d.spans().contains(&s.span), "{:?} is a span", s);
+                    prop_assert!(!d.rejected().contains(&s.span), "{:?} was rejected", s);
                 }
+                prop_assert_eq!(e.for_doc(i), &want[i][..], "doc {} after {:?}", i, step);
             }
             prop_assert_eq!(e.total(), want.iter().map(Vec::len).sum::<usize>());
         }
