@@ -65,7 +65,10 @@ def main():
                         help="drop labels the project does not have")
     args = parser.parse_args()
 
-    import spacy  # after parsing, so --help works without spaCy
+    try:
+        import spacy  # after parsing, so --help works without spaCy
+    except ImportError:
+        sys.exit(f"spaCy is not installed for {sys.executable}: pip install spacy")
 
     nlp = spacy.load(args.model) if args.model else spacy.blank(args.blank)
     if args.patterns:
