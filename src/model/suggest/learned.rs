@@ -139,8 +139,85 @@ struct LDoc {
     raw: BTreeSet<Cand>,
     /// The kept candidates, sorted by (start, end, label).
     out: Vec<Span>,
+    /// Windows `[a, b)` of candidate starts recomputed by the last update.
+    touched: Vec<(usize, usize)>,
     /// Fresh whenever `out` changes.
     generation: u64,
+}
+
+/// Above this many keys, a lookup scans each text once with Aho–Corasick instead of
+/// looking each key up in the word index (tests take both ways often).
+const MANY_KEYS: usize = if cfg!(test) { 3 } else { 64 };
+
+/// Finds the occurrences of a set of keys in a text.
+enum KeyFinder<'k> {
+    /// Few keys: each through the text's word index.
+    Each(&'k [Key]),
+    /// Many: one automaton over them all; pattern `k` has the labels `labels[k]`.
+    Automaton {
+        ac: aho_corasick::AhoCorasick,
+        keys: Vec<&'k str>,
+        labels: Vec<Vec<LabelId>>,
+    },
+}
+
+impl<'k> KeyFinder<'k> {
+    fn new(keys: &'k [Key]) -> Self {
+        if keys.len() <= MANY_KEYS {
+            return Self::Each(keys);
+        }
+        let mut ix: HashMap<&str, usize> = HashMap::new();
+        let (mut strs, mut labels): (Vec<&str>, Vec<Vec<LabelId>>) = (Vec::new(), Vec::new());
+        for (k, label) in keys {
+            let i = *ix.entry(k).or_insert_with(|| {
+                strs.push(k);
+                labels.push(Vec::new());
+                strs.len() - 1
+            });
+            labels[i].push(*label);
+        }
+        match aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&strs)
+        {
+            Ok(ac) => Self::Automaton {
+                ac,
+                keys: strs,
+                labels,
+            },
+            // Too big for an automaton: one key at a time still works.
+            Err(_) => Self::Each(keys),
+        }
+    }
+
+    /// Every occurrence at word edges, with its label.
+    fn find(&self, index: &TextIndex, text: &Text) -> Vec<Cand> {
+        let mut out = Vec::new();
+        match self {
+            Self::Each(keys) => {
+                for (k, label) in keys.iter() {
+                    out.extend(
+                        index
+                            .occurrences(text, k)
+                            .into_iter()
+                            .map(|(s, e)| (s, e, *label)),
+                    );
+                }
+            }
+            Self::Automaton { ac, keys, labels } => {
+                let hay = index.folded.as_ref().unwrap_or(text);
+                for m in ac.find_overlapping_iter(hay.as_str()) {
+                    let k = m.pattern().as_usize();
+                    let s = hay.byte_to_char(m.start());
+                    let e = s + keys[k].chars().count();
+                    if at_word_edges(hay, s, e, keys[k]) {
+                        out.extend(labels[k].iter().map(|&l| (s, e, l)));
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The learned source over a whole project, updated incrementally.
@@ -206,6 +283,7 @@ impl Learned {
                         spans: Vec::new(),
                         raw: BTreeSet::new(),
                         out: Vec::new(),
+                        touched: Vec::new(),
                         generation: Stamp::fresh().get(),
                     });
                 self.docs.push(l);
@@ -256,40 +334,53 @@ impl Learned {
             regions[i] = r;
         }
         // 3. Strings that appeared or disappeared: their occurrences, document by document.
+        // Few keys: looked up through each text's word index, costing their occurrences.
+        // Many (a project opened, a document added): one Aho–Corasick pass per text.
+        let all_keys: Vec<Key> = if fresh.iter().any(|&f| f) {
+            self.counts.keys().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let (all_finder, new_finder, gone_finder) = (
+            KeyFinder::new(&all_keys),
+            KeyFinder::new(&new_keys),
+            KeyFinder::new(&gone_keys),
+        );
         for (i, d) in docs.iter().enumerate() {
             let l = &mut self.docs[i];
             if fresh[i] {
-                for (k, label) in self.counts.keys() {
-                    for (s, e) in l.index.occurrences(d.text(), k) {
-                        l.raw.insert((s, e, *label));
-                    }
+                for c in all_finder.find(&l.index, d.text()) {
+                    l.raw.insert(c);
                 }
                 regions[i] = vec![(0, d.text().char_len())];
                 continue;
             }
-            for (k, label) in &gone_keys {
-                for (s, e) in l.index.occurrences(d.text(), k) {
-                    if l.raw.remove(&(s, e, *label)) {
-                        regions[i].push((s, e));
-                    }
+            for c in gone_finder.find(&l.index, d.text()) {
+                if l.raw.remove(&c) {
+                    regions[i].push((c.0, c.1));
                 }
             }
-            for (k, label) in &new_keys {
-                for (s, e) in l.index.occurrences(d.text(), k) {
-                    if l.raw.insert((s, e, *label)) {
-                        regions[i].push((s, e));
-                    }
+            for c in new_finder.find(&l.index, d.text()) {
+                if l.raw.insert(c) {
+                    regions[i].push((c.0, c.1));
                 }
             }
         }
         // 4. Recompute what is kept around each change.
         let reach = 2 * self.max_len;
         for (i, d) in docs.iter().enumerate() {
+            let l = &mut self.docs[i];
+            l.touched.clear();
             if !regions[i].is_empty() {
-                let l = &mut self.docs[i];
                 refilter(l, d, &regions[i], reach, self.max_len);
             }
         }
+    }
+
+    /// The windows of document `doc` whose suggestions the last update recomputed
+    /// (suggestions starting in them may have changed; none elsewhere did).
+    pub(super) fn touched(&self, doc: usize) -> &[(usize, usize)] {
+        self.docs.get(doc).map_or(&[], |l| l.touched.as_slice())
     }
 
     /// Applies count changes; returns the keys that appeared and those that went.
@@ -347,7 +438,7 @@ impl Learned {
 
 /// Spans in `now` and not in `before`, and the other way round; both lists are sorted
 /// the same way (a `SpanSet`'s order), so one merge pass finds them.
-fn diff(before: &[Span], now: &[Span]) -> (Vec<Span>, Vec<Span>) {
+pub(super) fn diff(before: &[Span], now: &[Span]) -> (Vec<Span>, Vec<Span>) {
     let key = |s: &Span| (s.start(), std::cmp::Reverse(s.end()), s.label());
     let (mut added, mut removed) = (Vec::new(), Vec::new());
     let (mut i, mut j) = (0, 0);
@@ -402,11 +493,10 @@ fn refilter(
     }
     let remains = |c: &Cand| !doc.spans().overlapping(c.0, c.1).any(|s| s.label() == c.2);
     let lo = |x: usize| (x, 0, LabelId(0));
-    let mut changed = false;
-    // Back to front, so earlier windows' positions in `out` stay valid.
-    for &(a, b) in merged.iter().rev() {
-        let from = l.out.partition_point(|s| s.start() < a);
-        let to = l.out.partition_point(|s| s.start() < b);
+    // What each window keeps, computed first; then `out` is rebuilt in one pass (a
+    // splice per window would move the tail of a long list once per window).
+    let mut kept_per: Vec<Vec<Span>> = Vec::with_capacity(merged.len());
+    for &(a, b) in &merged {
         let mut kept: Vec<Span> = Vec::new();
         for c in l.raw.range(lo(a)..lo(b)) {
             if !remains(c) {
@@ -422,14 +512,29 @@ fn refilter(
             }
         }
         kept.sort_unstable();
-        if l.out[from..to] != kept[..] {
-            l.out.splice(from..to, kept);
-            changed = true;
-        }
+        kept_per.push(kept);
     }
-    if changed {
-        l.generation = Stamp::fresh().get();
+    let unchanged = merged.iter().zip(&kept_per).all(|(&(a, b), kept)| {
+        let from = l.out.partition_point(|s| s.start() < a);
+        let to = l.out.partition_point(|s| s.start() < b);
+        l.out[from..to] == kept[..]
+    });
+    l.touched = merged.clone();
+    if unchanged {
+        return;
     }
+    let mut out = Vec::with_capacity(l.out.len());
+    let mut at = 0;
+    for (&(a, b), kept) in merged.iter().zip(kept_per) {
+        let from = at + l.out[at..].partition_point(|s| s.start() < a);
+        let to = from + l.out[from..].partition_point(|s| s.start() < b);
+        out.extend_from_slice(&l.out[at..from]);
+        out.extend(kept);
+        at = to;
+    }
+    out.extend_from_slice(&l.out[at..]);
+    l.out = out;
+    l.generation = Stamp::fresh().get();
 }
 
 /// The learned source computed the plain way, as the definition: every labeled string's
