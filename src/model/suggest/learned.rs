@@ -30,20 +30,24 @@ type Cand = (usize, usize, LabelId);
 struct TextIndex {
     /// The folded text, when ignoring case (same char offsets as the text).
     folded: Option<Text>,
-    /// Each word (maximal run of alphanumeric chars) and the char offsets it starts at.
-    words: HashMap<Box<str>, Vec<u32>>,
+    /// Each word (maximal run of alphanumeric chars) and the (char, byte) offsets it
+    /// starts at.
+    words: HashMap<Box<str>, Vec<(u32, u32)>>,
 }
 
 impl TextIndex {
     fn new(text: &Text, ignore_case: bool) -> Self {
         let folded = ignore_case.then(|| Text::new(fold(text.as_str())));
         let hay = folded.as_ref().unwrap_or(text);
-        let mut words: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut words: HashMap<Box<str>, Vec<(u32, u32)>> = HashMap::new();
         let s = hay.as_str();
         let mut run: Option<(usize, usize)> = None; // (byte, char) of the run's start
         let mut push = |from_byte: usize, to_byte: usize, at: usize| {
             let w = &s[from_byte..to_byte];
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            let at = (
+                u32::try_from(at).unwrap_or(u32::MAX),
+                u32::try_from(from_byte).unwrap_or(u32::MAX),
+            );
             match words.get_mut(w) {
                 Some(v) => v.push(at),
                 None => {
@@ -69,18 +73,18 @@ impl TextIndex {
         let hay = self.folded.as_ref().unwrap_or(text);
         let klen = key.chars().count();
         let mut out = Vec::new();
-        // The key's words, with their char offsets in the key.
-        let mut runs: Vec<(usize, &str)> = Vec::new();
+        // The key's words, with their char and byte offsets in the key.
+        let mut runs: Vec<(usize, usize, &str)> = Vec::new();
         let mut run: Option<(usize, usize)> = None;
         for (ci, (bi, c)) in key.char_indices().enumerate() {
             if c.is_alphanumeric() {
                 run.get_or_insert((bi, ci));
             } else if let Some((b0, c0)) = run.take() {
-                runs.push((c0, &key[b0..bi]));
+                runs.push((c0, b0, &key[b0..bi]));
             }
         }
         if let Some((b0, c0)) = run {
-            runs.push((c0, &key[b0..]));
+            runs.push((c0, b0, &key[b0..]));
         }
         if runs.is_empty() {
             // No word in the key (punctuation only): a plain scan, rare.
@@ -97,26 +101,33 @@ impl TextIndex {
         // Each word of a match stands as a whole word of the text (the key's neighbours
         // of a word are not alphanumeric, or are the text's word edges), so the rarest
         // word's positions are all the places a match can be.
-        let mut best: Option<(usize, &Vec<u32>)> = None;
-        for &(off, w) in &runs {
+        let mut best: Option<(usize, usize, &Vec<(u32, u32)>)> = None;
+        for &(off, boff, w) in &runs {
             let Some(pos) = self.words.get(w) else {
                 return out;
             };
-            if best.is_none_or(|(_, b)| pos.len() < b.len()) {
-                best = Some((off, pos));
+            if best.is_none_or(|(_, _, b)| pos.len() < b.len()) {
+                best = Some((off, boff, pos));
             }
         }
-        let Some((off, positions)) = best else {
+        let Some((off, boff, positions)) = best else {
             return out;
         };
-        for &q in positions {
-            let q = q as usize;
-            let Some(p) = q.checked_sub(off) else {
+        let h = hay.as_str();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let (first_word, last_word) = (word(key.chars().next()), word(key.chars().next_back()));
+        for &(q, qb) in positions {
+            let (Some(p), Some(pb)) = (
+                (q as usize).checked_sub(off),
+                (qb as usize).checked_sub(boff),
+            ) else {
                 continue;
             };
-            if p + klen <= hay.char_len()
-                && hay.slice(p, p + klen) == key
-                && at_word_edges(hay, p, p + klen, key)
+            let end = pb + key.len();
+            // The word-edge rule of `at_word_edges`, on bytes.
+            if h.get(pb..end) == Some(key)
+                && (!first_word || !word(h[..pb].chars().next_back()))
+                && (!last_word || !word(h[end..].chars().next()))
             {
                 out.push((p, p + klen));
             }
@@ -206,13 +217,25 @@ impl<'k> KeyFinder<'k> {
             }
             Self::Automaton { ac, keys, labels } => {
                 let hay = index.folded.as_ref().unwrap_or(text);
-                for m in ac.find_overlapping_iter(hay.as_str()) {
+                let h = hay.as_str();
+                let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                let lens: Vec<usize> = keys.iter().map(|k| k.chars().count()).collect();
+                // Matches come ordered by end: chars are counted from one end to the next.
+                let (mut byte, mut chars) = (0, 0);
+                for m in ac.find_overlapping_iter(h) {
                     let k = m.pattern().as_usize();
-                    let s = hay.byte_to_char(m.start());
-                    let e = s + keys[k].chars().count();
-                    if at_word_edges(hay, s, e, keys[k]) {
-                        out.extend(labels[k].iter().map(|&l| (s, e, l)));
+                    let key = keys[k];
+                    // The word-edge rule of `at_word_edges`, on bytes.
+                    let edges = (!word(key.chars().next())
+                        || !word(h[..m.start()].chars().next_back()))
+                        && (!word(key.chars().next_back()) || !word(h[m.end()..].chars().next()));
+                    if !edges {
+                        continue;
                     }
+                    chars += h[byte..m.end()].chars().count();
+                    byte = m.end();
+                    let (s, e) = (chars - lens[k], chars);
+                    out.extend(labels[k].iter().map(|&l| (s, e, l)));
                 }
             }
         }
@@ -496,17 +519,29 @@ fn refilter(
     // What each window keeps, computed first; then `out` is rebuilt in one pass (a
     // splice per window would move the tail of a long list once per window).
     let mut kept_per: Vec<Vec<Span>> = Vec::with_capacity(merged.len());
+    // The candidates that can beat one in the window, each asked `remains` once.
+    let mut near: Vec<(Cand, bool)> = Vec::new();
     for &(a, b) in &merged {
+        near.clear();
+        near.extend(
+            l.raw
+                .range(lo(a.saturating_sub(max_len))..lo(b))
+                .map(|c| (*c, remains(c))),
+        );
         let mut kept: Vec<Span> = Vec::new();
-        for c in l.raw.range(lo(a)..lo(b)) {
-            if !remains(c) {
+        let first = near.partition_point(|(c, _)| c.0 < a);
+        for (k, &(c, ok)) in near.iter().enumerate().skip(first) {
+            if !ok {
                 continue;
             }
             let len = c.1 - c.0;
-            let beaten = l
-                .raw
-                .range(lo(c.0.saturating_sub(max_len))..lo(c.1))
-                .any(|o| o.1 > c.0 && o.1 - o.0 > len && remains(o));
+            // Only candidates starting within `max_len` before `c`, up to its end, can
+            // overlap it.
+            let lo_k = near[..k].partition_point(|(o, _)| o.0 + max_len < c.0);
+            let beaten = near[lo_k..]
+                .iter()
+                .take_while(|(o, _)| o.0 < c.1)
+                .any(|&(o, ok)| ok && o.1 > c.0 && o.1 - o.0 > len);
             if !beaten && let Ok(span) = Span::new(c.0, c.1, c.2) {
                 kept.push(span);
             }
