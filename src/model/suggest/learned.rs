@@ -150,6 +150,8 @@ struct LDoc {
     raw: BTreeSet<Cand>,
     /// The kept candidates, sorted by (start, end, label).
     out: Vec<Span>,
+    /// The list before `out`, kept as a buffer for the next rebuild.
+    spare: Vec<Span>,
     /// Windows `[a, b)` of candidate starts recomputed by the last update.
     touched: Vec<(usize, usize)>,
     /// Fresh whenever `out` changes.
@@ -306,6 +308,7 @@ impl Learned {
                         spans: Vec::new(),
                         raw: BTreeSet::new(),
                         out: Vec::new(),
+                        spare: Vec::new(),
                         touched: Vec::new(),
                         generation: Stamp::fresh().get(),
                     });
@@ -347,7 +350,9 @@ impl Learned {
             if l.stamp == 0 {
                 fresh[i] = true;
             }
-            l.spans = now.to_vec();
+            // Into the old buffer: a fresh one would be paged in again.
+            l.spans.clear();
+            l.spans.extend_from_slice(now);
             l.stamp = d.stamp();
             changed.push((i, regions));
         }
@@ -552,15 +557,18 @@ fn refilter(
             |k: usize, near: &[Cand]| -> bool { *ok[k].get_or_insert_with(|| remains(&near[k])) };
         let mut kept: Vec<Span> = Vec::new();
         let first = near.partition_point(|c| c.0 < a);
+        // Only candidates starting within `max_len` before `c`, up to its end, can
+        // overlap it: `lo_k` follows `c` (starts only grow).
+        let mut lo_k = 0;
         for k in first..near.len() {
             let c = near[k];
             if !remains_at(k, &near) {
                 continue;
             }
             let len = c.1 - c.0;
-            // Only candidates starting within `max_len` before `c`, up to its end, can
-            // overlap it.
-            let lo_k = near[..k].partition_point(|o| o.0 + max_len < c.0);
+            while near[lo_k].0 + max_len < c.0 {
+                lo_k += 1;
+            }
             let mut beaten = false;
             for j in lo_k..near.len() {
                 let o = near[j];
@@ -576,7 +584,7 @@ fn refilter(
                 kept.push(span);
             }
         }
-        kept.sort_unstable();
+        // `near` is in (start, end, label) order, so `kept` is sorted.
         kept_per.push(kept);
     }
     let unchanged = merged.iter().zip(&kept_per).all(|(&(a, b), kept)| {
@@ -588,7 +596,9 @@ fn refilter(
     if unchanged {
         return;
     }
-    let mut out = Vec::with_capacity(l.out.len());
+    // Into the spare buffer (the list before last): a fresh one would be paged in again.
+    let mut out = std::mem::take(&mut l.spare);
+    out.clear();
     let mut at = 0;
     for (&(a, b), kept) in merged.iter().zip(kept_per) {
         let from = at + l.out[at..].partition_point(|s| s.start() < a);
@@ -598,7 +608,7 @@ fn refilter(
         at = to;
     }
     out.extend_from_slice(&l.out[at..]);
-    l.out = out;
+    l.spare = std::mem::replace(&mut l.out, out);
     l.generation = Stamp::fresh().get();
 }
 
