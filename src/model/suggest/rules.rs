@@ -11,7 +11,9 @@
 //!   tokens; from each token the longest match is kept (spaCy's Matcher also reports the
 //!   shorter ones, which its EntityRuler then drops).
 //! - Regex lines (`{"label", "regex": "..."}`) use the `regex` crate; offsets come out in
-//!   chars.
+//!   chars. Its fast engines give up on Unicode `\b` next to non-ASCII text (the regex
+//!   crate's documented limit), so `(?-u:\b)` runs about ten times faster on mixed
+//!   scripts (benches/suggest.rs).
 //!
 //! Every match is kept, overlapping ones too: suggestions are proposals, and the
 //! annotator picks. Rules naming a label the project lacks are skipped, with a warning.
@@ -22,6 +24,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 
 use super::{RuleKind, RuleSet, label_lookup};
+use crate::model::tokens::Token;
 use crate::model::{LabelId, Project, Span, Text};
 
 /// A bad line in a rule set.
@@ -114,6 +117,8 @@ pub struct RuleSetRules {
     automaton: Option<AhoCorasick>,
     /// Per distinct phrase, its (label, line) rules.
     phrases: Vec<Vec<(LabelId, u32)>>,
+    /// Per distinct phrase, its length in chars.
+    phrase_chars: Vec<usize>,
     /// Token patterns with their label and line.
     token_rules: Vec<(Vec<TokenSpec>, LabelId, u32)>,
     /// Regexes with their label and line.
@@ -155,6 +160,7 @@ impl RuleSetRules {
                 Rule::Regex(r) => out.regexes.push((r, id, line)),
             }
         }
+        out.phrase_chars = phrase_texts.iter().map(|p| p.chars().count()).collect();
         if !phrase_texts.is_empty() {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -187,6 +193,7 @@ impl RuleSetRules {
             enabled: false,
             automaton: None,
             phrases: Vec::new(),
+            phrase_chars: Vec::new(),
             token_rules: Vec::new(),
             regexes: Vec::new(),
         }
@@ -210,29 +217,32 @@ impl RuleSetRules {
         let mut out: Vec<(Span, u32)> = Vec::new();
         let s = text.as_str();
         let need_tokens = self.automaton.is_some() || !self.token_rules.is_empty();
-        let toks = if need_tokens { tokens(s) } else { Vec::new() };
+        let toks = if need_tokens {
+            token_list(s)
+        } else {
+            Vec::new()
+        };
         if let Some(ac) = &self.automaton {
             // Token boundaries in bytes, as bitsets: the automaton reports byte offsets.
             let words = s.len() / 64 + 1;
             let (mut starts, mut ends) = (vec![0u64; words], vec![0u64; words]);
-            let mut start_char = HashMap::new();
-            for &(a, b) in &toks {
-                let (ba, bb) = (text.char_to_byte(a), text.char_to_byte(b));
-                starts[ba / 64] |= 1 << (ba % 64);
-                ends[bb / 64] |= 1 << (bb % 64);
-                start_char.insert(ba, a);
+            for t in &toks {
+                starts[t.byte_start / 64] |= 1 << (t.byte_start % 64);
+                ends[t.byte_end / 64] |= 1 << (t.byte_end % 64);
             }
             let bit =
                 |set: &[u64], b: usize| set.get(b / 64).is_some_and(|w| w >> (b % 64) & 1 == 1);
+            // Matches come ordered by end: chars are counted from one end to the next.
+            let (mut byte, mut chars) = (0, 0);
             for m in ac.find_overlapping_iter(s) {
                 if !(bit(&starts, m.start()) && bit(&ends, m.end())) {
                     continue;
                 }
-                let Some(&cs) = start_char.get(&m.start()) else {
-                    continue;
-                };
-                let ce = cs + s[m.start()..m.end()].chars().count();
-                for &(label, line) in &self.phrases[m.pattern().as_usize()] {
+                chars += s[byte..m.end()].chars().count();
+                byte = m.end();
+                let k = m.pattern().as_usize();
+                let (cs, ce) = (chars - self.phrase_chars[k], chars);
+                for &(label, line) in &self.phrases[k] {
                     if let Ok(span) = Span::new(cs, ce, label) {
                         out.push((span, line));
                     }
@@ -242,12 +252,12 @@ impl RuleSetRules {
         if !self.token_rules.is_empty() {
             let views: Vec<TokenView> = toks
                 .iter()
-                .map(|&(a, b)| TokenView::new(text.slice(a, b)))
+                .map(|t| TokenView::new(&s[t.byte_start..t.byte_end]))
                 .collect();
             for (specs, label, line) in &self.token_rules {
                 for start in 0..toks.len() {
                     if let Some(end) = match_at(specs, &views, start)
-                        && let Ok(span) = Span::new(toks[start].0, toks[end - 1].1, *label)
+                        && let Ok(span) = Span::new(toks[start].start, toks[end - 1].end, *label)
                     {
                         out.push((span, *line));
                     }
@@ -269,6 +279,7 @@ impl RuleSetRules {
                 }
             }
         }
+        // Stable: the automaton's matches come nearly in order, which a merge sort uses.
         out.sort_by_key(|&(span, line)| (span, line));
         out.dedup_by_key(|(span, _)| *span);
         out
@@ -280,14 +291,31 @@ impl RuleSetRules {
 /// word, as spaCy and CoNLL tokenize it ("Taliban" + "'s"): UAX #29 keeps "Taliban's" as
 /// one word, and a pattern "Taliban" must find it.
 pub fn tokens(text: &str) -> Vec<(usize, usize)> {
+    token_list(text).iter().map(|t| (t.start, t.end)).collect()
+}
+
+/// [`tokens`] with their byte offsets.
+fn token_list(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     for t in crate::model::tokens::tokens(text) {
-        let k = clitic_len(&text[t.byte_start..t.byte_end]);
+        let w = &text[t.byte_start..t.byte_end];
+        let k = clitic_len(w);
         if k > 0 && k < t.end - t.start {
-            out.push((t.start, t.end - k));
-            out.push((t.end - k, t.end));
+            // The clitic's bytes: "'s" or "’s".
+            let kb = w.chars().rev().take(k).map(char::len_utf8).sum::<usize>();
+            let (mid, mid_b) = (t.end - k, t.byte_end - kb);
+            out.push(Token {
+                end: mid,
+                byte_end: mid_b,
+                ..t
+            });
+            out.push(Token {
+                start: mid,
+                byte_start: mid_b,
+                ..t
+            });
         } else {
-            out.push((t.start, t.end));
+            out.push(t);
         }
     }
     out
