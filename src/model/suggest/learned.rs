@@ -152,6 +152,8 @@ struct LDoc {
     out: Vec<Span>,
     /// The list before `out`, kept as a buffer for the next rebuild.
     spare: Vec<Span>,
+    /// Ranges of the spans that came or went in the last update.
+    span_changes: Vec<(usize, usize)>,
     /// Windows `[a, b)` of candidate starts recomputed by the last update.
     touched: Vec<(usize, usize)>,
     /// Fresh whenever `out` changes.
@@ -309,6 +311,7 @@ impl Learned {
                         raw: BTreeSet::new(),
                         out: Vec::new(),
                         spare: Vec::new(),
+                        span_changes: Vec::new(),
                         touched: Vec::new(),
                         generation: Stamp::fresh().get(),
                     });
@@ -328,6 +331,7 @@ impl Learned {
         let mut changed: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
         for (i, d) in docs.iter().enumerate() {
             let l = &mut self.docs[i];
+            l.span_changes.clear();
             if l.stamp == d.stamp() {
                 continue;
             }
@@ -354,6 +358,7 @@ impl Learned {
             l.spans.clear();
             l.spans.extend_from_slice(now);
             l.stamp = d.stamp();
+            l.span_changes.clone_from(&regions);
             changed.push((i, regions));
         }
         let (new_keys, gone_keys) = self.apply_delta(delta);
@@ -403,6 +408,13 @@ impl Learned {
                 refilter(l, d, &regions[i], reach, self.max_len);
             }
         }
+    }
+
+    /// The ranges of the spans of document `doc` that the last update saw come or go.
+    pub(super) fn span_changes(&self, doc: usize) -> &[(usize, usize)] {
+        self.docs
+            .get(doc)
+            .map_or(&[], |l| l.span_changes.as_slice())
     }
 
     /// The windows of document `doc` whose suggestions the last update recomputed

@@ -140,7 +140,8 @@ struct DocOut {
     text_id: u64,
     stamp: u64,
     learned_gen: u64,
-    /// The document's spans and rejections as of `stamp`, to tell what changed.
+    /// The document's spans and rejections as of `stamp`, to tell what changed (the
+    /// spans only while the learned source is off: it tells them otherwise).
     spans: Vec<Span>,
     rejected: std::collections::BTreeSet<Span>,
     /// The list before `list`, kept as a buffer for the next patch.
@@ -223,21 +224,27 @@ impl SuggestEngine {
                 Some(mut o) => {
                     let mut windows: Vec<(usize, usize)> = self.learned.touched(i).to_vec();
                     if o.stamp != d.stamp() {
-                        let now = d.spans().as_slice();
-                        let (added, removed) = learned::diff(&o.spans, now);
-                        windows.extend(
-                            added
-                                .iter()
-                                .chain(&removed)
-                                .map(|s| (s.start(), s.start() + 1)),
-                        );
+                        if settings.learned {
+                            // The learned source diffed the spans already.
+                            let changes = self.learned.span_changes(i);
+                            windows.extend(changes.iter().map(|&(s, _)| (s, s + 1)));
+                        } else {
+                            let now = d.spans().as_slice();
+                            let (added, removed) = learned::diff(&o.spans, now);
+                            windows.extend(
+                                added
+                                    .iter()
+                                    .chain(&removed)
+                                    .map(|s| (s.start(), s.start() + 1)),
+                            );
+                            o.spans.clear();
+                            o.spans.extend_from_slice(now);
+                        }
                         windows.extend(
                             o.rejected
                                 .symmetric_difference(d.rejected())
                                 .map(|s| (s.start(), s.start() + 1)),
                         );
-                        o.spans.clear();
-                        o.spans.extend_from_slice(now);
                         o.rejected = d.rejected().clone();
                         o.stamp = d.stamp();
                     }
@@ -252,7 +259,11 @@ impl SuggestEngine {
                     text_id: d.text().id(),
                     stamp: d.stamp(),
                     learned_gen,
-                    spans: d.spans().as_slice().to_vec(),
+                    spans: if settings.learned {
+                        Vec::new()
+                    } else {
+                        d.spans().as_slice().to_vec()
+                    },
                     rejected: d.rejected().clone(),
                     spare: Vec::new(),
                     list: self.merge(project, i, 0, usize::MAX),
