@@ -1,6 +1,7 @@
 //! Plain data and pure operations: projects, documents, spans, labels, edits and the
 //! undo history. No UI and no file IO; invariants are enforced by constructors.
 
+pub mod agreement;
 mod document;
 mod history;
 pub mod label;

@@ -1,0 +1,396 @@
+//! Inter-annotator agreement between projects that annotate the same documents.
+//!
+//! - Documents are matched by name. A document that only some annotators have counts for
+//!   the pairs that both have it (and is left out of the token-level kappa unless every
+//!   annotator has it); one that no two annotators share is not measured at all. Its text
+//!   must be the same in every project that has it ([`AgreementError::TextDiffers`]).
+//! - Labels are matched by name, so the projects may number their labels differently.
+//! - **Span level**, per pair `(a, b)`: `a` is the reference, so precision = matched /
+//!   `b`'s spans and recall = matched / `a`'s spans; swapping the pair swaps them, and
+//!   F1 = 2·matched / (`a`'s + `b`'s) is symmetric. *Exact*: same start, end and label
+//!   (a project never holds the same span twice, so this is a set intersection).
+//!   *Overlap*: same label and the ranges share a char; each span matches at most one of
+//!   the other side's (a maximum one-to-one matching), so precision and recall stay ≤ 1
+//!   and an exact match is always an overlap match. Both sides without spans agree on
+//!   nothing: precision, recall and F1 are 1.
+//! - **Token level**: see [`token_labels`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{Document, Project, Span};
+
+/// Precision/recall/F1 with the counts behind them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Prf {
+    /// Spans matched (one-to-one).
+    pub tp: usize,
+    /// Spans of the reference side `a`.
+    pub in_a: usize,
+    /// Spans of the compared side `b`.
+    pub in_b: usize,
+    /// `tp / in_b` (1 when both sides are empty, 0 when only `b` is).
+    pub precision: f64,
+    /// `tp / in_a` (1 when both sides are empty, 0 when only `a` is).
+    pub recall: f64,
+    /// `2 tp / (in_a + in_b)`, 1 when both sides are empty.
+    pub f1: f64,
+}
+
+impl Prf {
+    /// The scores of `tp` matches between `in_a` and `in_b` spans.
+    pub fn new(tp: usize, in_a: usize, in_b: usize) -> Self {
+        let ratio = |n: usize, d: usize| {
+            if in_a == 0 && in_b == 0 {
+                1.0
+            } else if d == 0 {
+                0.0
+            } else {
+                n as f64 / d as f64
+            }
+        };
+        Self {
+            tp,
+            in_a,
+            in_b,
+            precision: ratio(tp, in_b),
+            recall: ratio(tp, in_a),
+            f1: ratio(2 * tp, in_a + in_b),
+        }
+    }
+
+    /// The scores of the summed counts.
+    fn add(self, other: Prf) -> Prf {
+        Prf::new(
+            self.tp + other.tp,
+            self.in_a + other.in_a,
+            self.in_b + other.in_b,
+        )
+    }
+}
+
+impl Default for Prf {
+    fn default() -> Self {
+        Prf::new(0, 0, 0)
+    }
+}
+
+/// Agreement of one pair of annotators over the documents both have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairReport {
+    /// The reference annotator.
+    pub a: String,
+    /// The compared annotator.
+    pub b: String,
+    /// Exact matches over all shared documents and labels.
+    pub exact: Prf,
+    /// Overlap matches over all shared documents and labels.
+    pub overlap: Prf,
+    /// `(exact, overlap)` per label name, for every label any annotator used.
+    pub per_label: BTreeMap<String, (Prf, Prf)>,
+    /// `(document, exact, overlap)` for each document both annotators have, in the order
+    /// of [`Report::documents`].
+    pub documents: Vec<(String, Prf, Prf)>,
+}
+
+/// Agreement of all annotators.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// Every pair `(i, j)` with `i < j`, in the annotators' order.
+    pub pairs: Vec<PairReport>,
+    /// Mean exact F1 over pairs, per label name.
+    pub per_label: BTreeMap<String, f64>,
+    /// Mean exact F1 over the pairs that have the document, per document shared by at
+    /// least two annotators, in order of first appearance.
+    pub documents: Vec<(String, f64)>,
+    /// Exact matches summed over every pair (micro average).
+    pub exact: Prf,
+    /// Overlap matches summed over every pair (micro average).
+    pub overlap: Prf,
+    /// Cohen's kappa over tokens, for two annotators (`None` with no tokens to compare).
+    pub cohen_kappa: Option<f64>,
+    /// Fleiss' kappa over tokens, for three or more annotators (`None` with no tokens).
+    pub fleiss_kappa: Option<f64>,
+    /// Tokens the kappa was computed on.
+    pub tokens: usize,
+}
+
+/// Why agreement could not be measured.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AgreementError {
+    /// Two projects hold a document of the same name with different texts.
+    #[error("document {document:?} has a different text in {a} and {b}")]
+    TextDiffers {
+        /// The document's name.
+        document: String,
+        /// One annotator with it.
+        a: String,
+        /// Another annotator whose text differs.
+        b: String,
+    },
+    /// One project holds two documents of the same name, so matching by name is ambiguous.
+    #[error("{annotator} has two documents named {document:?}")]
+    DuplicateDocument {
+        /// The annotator.
+        annotator: String,
+        /// The document's name.
+        document: String,
+    },
+    /// Agreement needs at least two annotators.
+    #[error("agreement needs at least two annotators, got {0}")]
+    TooFewAnnotators(usize),
+}
+
+/// A document's spans as (start, end, label name), so projects with different label
+/// numbering compare.
+type Named<'p> = (usize, usize, &'p str);
+
+/// One annotator's documents by name.
+struct Side<'p> {
+    project: &'p Project,
+    docs: HashMap<&'p str, &'p Document>,
+}
+
+impl<'p> Side<'p> {
+    fn named(&self, doc: &'p Document) -> Vec<Named<'p>> {
+        doc.spans()
+            .iter()
+            .map(|s| (s.start(), s.end(), self.label_name(s)))
+            .collect()
+    }
+
+    fn label_name(&self, span: &Span) -> &'p str {
+        // The model guarantees every span's label exists.
+        self.project
+            .label(span.label())
+            .map_or("?", |l| l.name.as_str())
+    }
+}
+
+/// Annotators' projects (name, project), documents matched by name.
+pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementError> {
+    if annotators.len() < 2 {
+        return Err(AgreementError::TooFewAnnotators(annotators.len()));
+    }
+    let mut sides = Vec::with_capacity(annotators.len());
+    for (name, project) in annotators {
+        let mut docs = HashMap::new();
+        for doc in project.documents() {
+            if docs.insert(doc.name.as_str(), doc).is_some() {
+                return Err(AgreementError::DuplicateDocument {
+                    annotator: name.clone(),
+                    document: doc.name.clone(),
+                });
+            }
+        }
+        sides.push(Side { project, docs });
+    }
+    // Documents in order of first appearance, with who has them; texts must agree.
+    let mut order: Vec<&str> = Vec::new();
+    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (name, project)) in annotators.iter().enumerate() {
+        for doc in project.documents() {
+            let who = holders.entry(doc.name.as_str()).or_default();
+            if who.is_empty() {
+                order.push(doc.name.as_str());
+            } else if let Some(&first) = who.first()
+                && let Some(other) = sides[first].docs.get(doc.name.as_str())
+                && other.text().as_str() != doc.text().as_str()
+            {
+                return Err(AgreementError::TextDiffers {
+                    document: doc.name.clone(),
+                    a: annotators[first].0.clone(),
+                    b: name.clone(),
+                });
+            }
+            who.push(i);
+        }
+    }
+    let shared: Vec<&str> = order
+        .into_iter()
+        .filter(|d| holders.get(d).is_some_and(|w| w.len() >= 2))
+        .collect();
+    // Every label used in a shared document, by name.
+    let mut labels: BTreeSet<&str> = BTreeSet::new();
+    for side in &sides {
+        for d in &shared {
+            if let Some(doc) = side.docs.get(d) {
+                labels.extend(doc.spans().iter().map(|s| side.label_name(s)));
+            }
+        }
+    }
+
+    let mut pairs = Vec::new();
+    for i in 0..sides.len() {
+        for j in i + 1..sides.len() {
+            pairs.push(pair(
+                &annotators[i].0,
+                &sides[i],
+                &annotators[j].0,
+                &sides[j],
+                &shared,
+                &labels,
+            ));
+        }
+    }
+
+    let per_label = labels
+        .iter()
+        .map(|l| {
+            let sum: f64 = pairs.iter().map(|p| p.per_label[*l].0.f1).sum();
+            (l.to_string(), sum / pairs.len() as f64)
+        })
+        .collect();
+    let documents = shared
+        .iter()
+        .map(|d| {
+            let f1s: Vec<f64> = pairs
+                .iter()
+                .filter_map(|p| p.documents.iter().find(|(n, _, _)| n == d))
+                .map(|(_, e, _)| e.f1)
+                .collect();
+            (d.to_string(), f1s.iter().sum::<f64>() / f1s.len() as f64)
+        })
+        .collect();
+    let exact = pairs.iter().fold(Prf::new(0, 0, 0), |s, p| s.add(p.exact));
+    let overlap = pairs
+        .iter()
+        .fold(Prf::new(0, 0, 0), |s, p| s.add(p.overlap));
+    Ok(Report {
+        pairs,
+        per_label,
+        documents,
+        exact,
+        overlap,
+        cohen_kappa: None,
+        fleiss_kappa: None,
+        tokens: 0,
+    })
+}
+
+/// One pair's agreement over the documents both have.
+fn pair(
+    a_name: &str,
+    a: &Side<'_>,
+    b_name: &str,
+    b: &Side<'_>,
+    shared: &[&str],
+    labels: &BTreeSet<&str>,
+) -> PairReport {
+    let mut per_label: BTreeMap<&str, (Prf, Prf)> =
+        labels.iter().map(|l| (*l, Default::default())).collect();
+    let mut documents = Vec::new();
+    let (mut exact, mut overlap) = (Prf::default(), Prf::default());
+    for d in shared {
+        let (Some(da), Some(db)) = (a.docs.get(d), b.docs.get(d)) else {
+            continue;
+        };
+        let (sa, sb) = (a.named(da), b.named(db));
+        let (mut doc_exact, mut doc_overlap) = (Prf::default(), Prf::default());
+        for label in labels {
+            let la: Vec<(usize, usize)> = only(&sa, label);
+            let lb: Vec<(usize, usize)> = only(&sb, label);
+            let e = Prf::new(exact_matches(&la, &lb), la.len(), lb.len());
+            let o = Prf::new(overlap_matches(&la, &lb), la.len(), lb.len());
+            doc_exact = doc_exact.add(e);
+            doc_overlap = doc_overlap.add(o);
+            if let Some(entry) = per_label.get_mut(label) {
+                *entry = (entry.0.add(e), entry.1.add(o));
+            }
+        }
+        exact = exact.add(doc_exact);
+        overlap = overlap.add(doc_overlap);
+        documents.push((d.to_string(), doc_exact, doc_overlap));
+    }
+    PairReport {
+        a: a_name.to_string(),
+        b: b_name.to_string(),
+        exact,
+        overlap,
+        per_label: per_label
+            .into_iter()
+            .map(|(l, v)| (l.to_string(), v))
+            .collect(),
+        documents,
+    }
+}
+
+/// The ranges of `label`'s spans, sorted.
+fn only(spans: &[Named<'_>], label: &str) -> Vec<(usize, usize)> {
+    let mut v: Vec<(usize, usize)> = spans
+        .iter()
+        .filter(|s| s.2 == label)
+        .map(|s| (s.0, s.1))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Ranges in both sorted, deduplicated lists.
+fn exact_matches(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
+    a.iter().filter(|r| b.binary_search(r).is_ok()).count()
+}
+
+/// The size of a maximum one-to-one matching of `a`'s ranges to overlapping `b` ranges
+/// (Kuhn's augmenting paths; a label's spans in one document rarely overlap much, so the
+/// graph is sparse).
+fn overlap_matches(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
+    // Candidates of each `a` range: the `b` ranges it overlaps, found from the sorted
+    // starts (ranges starting before its end), filtered by end.
+    let edges: Vec<Vec<usize>> = a
+        .iter()
+        .map(|&(s, e)| {
+            let upto = b.partition_point(|r| r.0 < e);
+            (0..upto).filter(|&k| b[k].1 > s).collect()
+        })
+        .collect();
+    let mut owner: Vec<Option<usize>> = vec![None; b.len()];
+    let mut matched = 0;
+    for i in 0..a.len() {
+        let mut seen = vec![false; b.len()];
+        if augment(i, &edges, &mut owner, &mut seen) {
+            matched += 1;
+        }
+    }
+    matched
+}
+
+/// Finds an augmenting path from `a` range `i` (iteratively, so long chains of
+/// overlapping spans cannot overflow the stack).
+fn augment(i: usize, edges: &[Vec<usize>], owner: &mut [Option<usize>], seen: &mut [bool]) -> bool {
+    // Depth-first search: stack of (a range, next edge to try); `via[k]` is the `b` range
+    // through which stack frame `k + 1` was entered.
+    let mut stack: Vec<(usize, usize)> = vec![(i, 0)];
+    let mut via: Vec<usize> = Vec::new();
+    while let Some(&mut (u, ref mut next)) = stack.last_mut() {
+        if let Some(&v) = edges[u].get(*next) {
+            *next += 1;
+            if seen[v] {
+                continue;
+            }
+            seen[v] = true;
+            match owner[v] {
+                None => {
+                    // Flip the path: each frame's `a` range takes the `b` range after it.
+                    owner[v] = Some(u);
+                    for (k, &b) in via.iter().enumerate().rev() {
+                        owner[b] = Some(stack[k].0);
+                    }
+                    return true;
+                }
+                Some(w) => {
+                    via.push(v);
+                    stack.push((w, 0));
+                }
+            }
+        } else {
+            stack.pop();
+            via.pop();
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+#[path = "agreement_tests.rs"]
+mod tests;
