@@ -3,6 +3,7 @@
 
 pub mod agreement;
 mod document;
+pub mod flat;
 mod history;
 pub mod label;
 pub mod motion;
@@ -11,6 +12,7 @@ mod project;
 pub mod search;
 mod span;
 pub mod text;
+pub mod tokens;
 
 pub use document::{Document, Status};
 pub use history::Workspace;
