@@ -13,10 +13,16 @@
 //!   the other side's (a maximum one-to-one matching), so precision and recall stay ≤ 1
 //!   and an exact match is always an overlap match. Both sides without spans agree on
 //!   nothing: precision, recall and F1 are 1.
-//! - **Token level**: see [`token_labels`].
+//! - **Token level**: every document that all annotators have is cut into tokens the way
+//!   the token exports (CoNLL, Hugging Face) cut it ([`token_labels`]); each token gets
+//!   the label of the flat span over it, or O. Cohen's kappa (two annotators) or Fleiss'
+//!   kappa (three or more) compare these labels, with the label names plus O as the
+//!   categories.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::flat::flatten;
+use super::tokens::tokens;
 use super::{Document, Project, Span};
 
 /// Precision/recall/F1 with the counts behind them.
@@ -251,6 +257,7 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
             (d.to_string(), f1s.iter().sum::<f64>() / f1s.len() as f64)
         })
         .collect();
+    let (cohen_kappa, fleiss_kappa, tokens) = kappas(&sides, &holders, &shared);
     let exact = pairs.iter().fold(Prf::new(0, 0, 0), |s, p| s.add(p.exact));
     let overlap = pairs
         .iter()
@@ -261,9 +268,9 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         documents,
         exact,
         overlap,
-        cohen_kappa: None,
-        fleiss_kappa: None,
-        tokens: 0,
+        cohen_kappa,
+        fleiss_kappa,
+        tokens,
     })
 }
 
@@ -389,6 +396,162 @@ fn augment(i: usize, edges: &[Vec<usize>], owner: &mut [Option<usize>], seen: &m
         }
     }
     false
+}
+
+/// Kappa over the tokens of the documents every annotator has: Cohen's for two
+/// annotators, Fleiss' for more; and the number of tokens.
+fn kappas(
+    sides: &[Side<'_>],
+    holders: &HashMap<&str, Vec<usize>>,
+    shared: &[&str],
+) -> (Option<f64>, Option<f64>, usize) {
+    // Category 0 is O; labels by name after it.
+    let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
+    // ratings[i][t]: annotator i's category of token t.
+    let mut ratings: Vec<Vec<usize>> = vec![Vec::new(); sides.len()];
+    for d in shared {
+        if holders.get(d).is_none_or(|w| w.len() != sides.len()) {
+            continue;
+        }
+        let docs: Vec<(&Project, &Document)> = sides
+            .iter()
+            .filter_map(|s| s.docs.get(d).map(|doc| (s.project, *doc)))
+            .collect();
+        let (_, labels) = token_labels(&docs);
+        for (i, labels) in labels.into_iter().enumerate() {
+            for l in labels {
+                let c = match l {
+                    None => 0,
+                    Some(name) => {
+                        let next = categories.len() + 1;
+                        *categories.entry(name).or_insert(next)
+                    }
+                };
+                ratings[i].push(c);
+            }
+        }
+    }
+    let n_tokens = ratings[0].len();
+    let k = categories.len() + 1;
+    if sides.len() == 2 {
+        (cohen_kappa(&ratings[0], &ratings[1], k), None, n_tokens)
+    } else {
+        (None, fleiss_kappa(&ratings, k), n_tokens)
+    }
+}
+
+/// The tokens of one document as the token exports cut it, and each annotator's label per
+/// token (`None` for O), for `docs`: the same document (same text) as each annotator has it.
+///
+/// Each annotator's spans are made flat as an export makes them ([`flatten`]: of
+/// overlapping spans the longest wins). The tokens are the exporters' tokens cut at every
+/// annotator's span boundaries, so each token lies wholly inside or outside every flat
+/// span. Where the annotators' boundaries fall between tokens anyway (the usual case), these
+/// are exactly the tokens each annotator's export writes.
+pub fn token_labels<'p>(
+    docs: &[(&'p Project, &'p Document)],
+) -> (Vec<(usize, usize)>, Vec<Vec<Option<&'p str>>>) {
+    let Some((_, first)) = docs.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let flats: Vec<Vec<Span>> = docs.iter().map(|(_, d)| flatten(d, |_| true).0).collect();
+    let mut cuts: Vec<usize> = flats
+        .iter()
+        .flatten()
+        .flat_map(|s| [s.start(), s.end()])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut toks = Vec::new();
+    let mut c = 0;
+    for t in tokens(first.text().as_str()) {
+        while c < cuts.len() && cuts[c] <= t.start {
+            c += 1;
+        }
+        let mut from = t.start;
+        while c < cuts.len() && cuts[c] < t.end {
+            toks.push((from, cuts[c]));
+            from = cuts[c];
+            c += 1;
+        }
+        toks.push((from, t.end));
+    }
+    let labels = docs
+        .iter()
+        .zip(&flats)
+        .map(|((project, _), flat)| {
+            let mut k = 0;
+            toks.iter()
+                .map(|&(start, _)| {
+                    while k < flat.len() && flat[k].end() <= start {
+                        k += 1;
+                    }
+                    flat.get(k)
+                        .filter(|s| s.start() <= start)
+                        .and_then(|s| project.label(s.label()))
+                        .map(|l| l.name.as_str())
+                })
+                .collect()
+        })
+        .collect();
+    (toks, labels)
+}
+
+/// Cohen's kappa of two raters' categories (`0..k`) of the same items:
+/// (p_o − p_e) / (1 − p_e), p_o the share of items they agree on, p_e = Σ_c a_c·b_c the
+/// agreement expected from each rater's category shares a_c, b_c. `None` without items,
+/// or when p_e = 1 (both gave every item one and the same category: 0/0, where
+/// scikit-learn returns NaN).
+pub fn cohen_kappa(a: &[usize], b: &[usize], k: usize) -> Option<f64> {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return None;
+    }
+    let (mut count_a, mut count_b) = (vec![0usize; k], vec![0usize; k]);
+    let mut same = 0usize;
+    for (&x, &y) in a.iter().zip(b) {
+        count_a[x] += 1;
+        count_b[y] += 1;
+        same += usize::from(x == y);
+    }
+    let n = n as f64;
+    let po = same as f64 / n;
+    let pe: f64 = count_a
+        .iter()
+        .zip(&count_b)
+        .map(|(&x, &y)| (x as f64 / n) * (y as f64 / n))
+        .sum();
+    (pe < 1.0).then(|| (po - pe) / (1.0 - pe))
+}
+
+/// Fleiss' kappa of `ratings[rater][item]` (categories `0..k`, every rater rates every
+/// item): (P̄ − P̄_e) / (1 − P̄_e), P̄ the mean over items of the share of agreeing rater
+/// pairs, P_i = (Σ_c n_ic² − n) / (n (n − 1)), and P̄_e = Σ_c p_c², p_c the share of all
+/// ratings in category c. `None` with fewer than two raters, no items, or P̄_e = 1.
+pub fn fleiss_kappa(ratings: &[Vec<usize>], k: usize) -> Option<f64> {
+    let raters = ratings.len();
+    let items = ratings.iter().map(Vec::len).min().unwrap_or(0);
+    if raters < 2 || items == 0 {
+        return None;
+    }
+    let mut totals = vec![0usize; k];
+    let mut agree_sum = 0.0;
+    let mut counts = vec![0usize; k];
+    for i in 0..items {
+        counts.iter_mut().for_each(|c| *c = 0);
+        for r in ratings {
+            counts[r[i]] += 1;
+        }
+        let squares: usize = counts.iter().map(|c| c * c).sum();
+        agree_sum += (squares - raters) as f64 / (raters * (raters - 1)) as f64;
+        for (t, c) in totals.iter_mut().zip(&counts) {
+            *t += c;
+        }
+    }
+    let p_bar = agree_sum / items as f64;
+    let all = (items * raters) as f64;
+    let pe: f64 = totals.iter().map(|&t| (t as f64 / all).powi(2)).sum();
+    (pe < 1.0).then(|| (p_bar - pe) / (1.0 - pe))
 }
 
 #[cfg(test)]

@@ -208,6 +208,128 @@ fn duplicate_names_and_too_few_annotators_are_errors() {
     );
 }
 
+#[test]
+fn cohen_kappa_by_hand() {
+    // The spans of `exact_and_overlap_by_hand`. Tokens: Ada Lovelace met Charles Babbage
+    // in London in 1833 . (10).
+    // a: PER PER O   PER PER O   LOC O DATE O
+    // b: flat spans keep LOC 33..42 ("in London", 9 chars) over PER 36..42 (6 chars):
+    //    O   PER PER PER PER LOC LOC O O    O
+    // Agree on tokens 2, 4, 5, 7, 8, 10: p_o = 6/10.
+    // a: PER 4, O 4, LOC 1, DATE 1; b: PER 4, O 4, LOC 2, DATE 0.
+    // p_e = (4·4 + 4·4 + 1·2 + 1·0) / 100 = 0.34.
+    // kappa = (0.6 − 0.34) / (1 − 0.34) = 0.26 / 0.66 = 13/33.
+    let a = project(
+        &["PER", "LOC", "DATE"],
+        &[(
+            "d",
+            TEXT,
+            &[
+                (0, 12, "PER"),
+                (17, 32, "PER"),
+                (36, 42, "LOC"),
+                (46, 50, "DATE"),
+            ],
+        )],
+    );
+    let b = project(
+        &["LOC", "PER"],
+        &[(
+            "d",
+            TEXT,
+            &[
+                (4, 12, "PER"),
+                (17, 32, "PER"),
+                (36, 42, "PER"),
+                (33, 42, "LOC"),
+                (13, 16, "PER"),
+            ],
+        )],
+    );
+    let r = two(&a, &b);
+    assert_eq!(r.tokens, 10);
+    assert!(close(r.cohen_kappa.unwrap(), 13.0 / 33.0));
+    assert_eq!(r.fleiss_kappa, None);
+    // Symmetric.
+    assert!(close(two(&b, &a).cohen_kappa.unwrap(), 13.0 / 33.0));
+    // Against itself: 1.
+    assert!(close(two(&a, &a).cohen_kappa.unwrap(), 1.0));
+}
+
+#[test]
+fn fleiss_kappa_by_hand() {
+    // Tokens a b c d; categories X and O.
+    //   r1: X X O O    r2: X O O O    r3: X X X O
+    // P_i = (Σ n_ic² − 3) / 6: token a (3 X) 1; b (2 X, 1 O) (4+1−3)/6 = 1/3;
+    // c (1 X, 2 O) 1/3; d (3 O) 1. P̄ = (1 + 1/3 + 1/3 + 1) / 4 = 2/3.
+    // X: 3+2+1 = 6 of 12 ratings, O: 6 of 12: P̄_e = 0.25 + 0.25 = 0.5.
+    // kappa = (2/3 − 1/2) / (1 − 1/2) = 1/3.
+    let text = "a b c d";
+    let r1 = project(&["X"], &[("d", text, &[(0, 1, "X"), (2, 3, "X")])]);
+    let r2 = project(&["X"], &[("d", text, &[(0, 1, "X")])]);
+    let r3 = project(&["X"], &[("d", text, &[(0, 5, "X")])]);
+    let r = report(&[
+        ("r1".to_string(), &r1),
+        ("r2".to_string(), &r2),
+        ("r3".to_string(), &r3),
+    ])
+    .unwrap();
+    assert_eq!(r.cohen_kappa, None);
+    assert_eq!(r.tokens, 4);
+    assert!(close(r.fleiss_kappa.unwrap(), 1.0 / 3.0));
+    assert!(close(
+        fleiss_kappa(&[vec![1, 1, 0, 0], vec![1, 0, 0, 0], vec![1, 1, 1, 0]], 2).unwrap(),
+        1.0 / 3.0
+    ));
+}
+
+#[test]
+fn kappa_is_undefined_without_variation_or_tokens() {
+    // Everyone says O everywhere: p_e = 1, kappa 0/0.
+    let a = project(&["X"], &[("d", "a b", &[])]);
+    assert_eq!(two(&a, &a).cohen_kappa, None);
+    let empty = project(&["X"], &[("d", "", &[])]);
+    let r = two(&empty, &empty);
+    assert_eq!((r.cohen_kappa, r.tokens), (None, 0));
+    assert_eq!(cohen_kappa(&[], &[], 1), None);
+    assert_eq!(fleiss_kappa(&[vec![0], vec![0], vec![0]], 1), None);
+}
+
+#[test]
+fn kappa_only_counts_documents_everyone_has() {
+    // y is only in a and b: with three annotators, only x (4 tokens) is rated.
+    let a = project(
+        &["X"],
+        &[("x", "a b c d", &[(0, 1, "X")]), ("y", "e f", &[])],
+    );
+    let b = project(
+        &["X"],
+        &[("x", "a b c d", &[(0, 1, "X")]), ("y", "e f", &[])],
+    );
+    let c = project(&["X"], &[("x", "a b c d", &[(0, 1, "X")])]);
+    let r = report(&[
+        ("a".to_string(), &a),
+        ("b".to_string(), &b),
+        ("c".to_string(), &c),
+    ])
+    .unwrap();
+    assert_eq!(r.tokens, 4);
+    assert!(close(r.fleiss_kappa.unwrap(), 1.0));
+}
+
+#[test]
+fn tokens_are_cut_at_every_annotators_bounds() {
+    // A bound inside a word: a: X 0..2 ("ab" of "abcd"), b: X 0..4. a's export cuts
+    // "abcd" into ab|cd, b's does not; both are compared on ab | cd | ef.
+    let a = project(&["X"], &[("d", "abcd ef", &[(0, 2, "X")])]);
+    let b = project(&["X"], &[("d", "abcd ef", &[(0, 4, "X")])]);
+    let docs = [(&a, &a.documents()[0]), (&b, &b.documents()[0])];
+    let (tokens, labels) = token_labels(&docs);
+    assert_eq!(tokens, [(0, 2), (2, 4), (5, 7)]);
+    assert_eq!(labels[0], [Some("X"), None, None]);
+    assert_eq!(labels[1], [Some("X"), Some("X"), None]);
+}
+
 /// Random spans over a 30-char text with labels X and Y.
 fn spans() -> impl Strategy<Value = Vec<(usize, usize, bool)>> {
     prop::collection::vec((0usize..29, 1usize..8, any::<bool>()), 0..8).prop_map(|v| {
@@ -287,5 +409,74 @@ proptest! {
         prop_assert_eq!(p.overlap.tp, overlap);
         prop_assert_eq!(p.exact.in_a, da.len());
         prop_assert_eq!(p.exact.in_b, db.len());
+    }
+
+    #[test]
+    fn cohen_kappa_matches_the_confusion_matrix_formula(
+        pairs in prop::collection::vec((0usize..4, 0usize..4), 1..40),
+    ) {
+        let (a, b): (Vec<usize>, Vec<usize>) = pairs.iter().copied().unzip();
+        // scikit-learn's form: 1 − Σ w·C / Σ w·E with w = 1 off the diagonal, C the
+        // confusion matrix and E the outer product of the marginals over n.
+        let n = a.len() as f64;
+        let mut c = [[0f64; 4]; 4];
+        for (&x, &y) in a.iter().zip(&b) {
+            c[x][y] += 1.0;
+        }
+        let row = |i: usize| c[i].iter().sum::<f64>();
+        let col = |j: usize| (0..4).map(|i| c[i][j]).sum::<f64>();
+        let (mut observed, mut expected) = (0.0, 0.0);
+        for i in 0..4 {
+            for j in 0..4 {
+                if i != j {
+                    observed += c[i][j];
+                    expected += row(i) * col(j) / n;
+                }
+            }
+        }
+        let got = cohen_kappa(&a, &b, 4);
+        if expected == 0.0 {
+            prop_assert_eq!(got, None);
+        } else {
+            prop_assert!((got.unwrap() - (1.0 - observed / expected)).abs() < 1e-9);
+            prop_assert_eq!(got, cohen_kappa(&b, &a, 4));
+        }
+    }
+
+    #[test]
+    fn fleiss_kappa_matches_counting_rater_pairs(
+        ratings in (2usize..5, 1usize..20).prop_flat_map(|(r, n)| {
+            prop::collection::vec(prop::collection::vec(0usize..3, n), r)
+        }),
+    ) {
+        // P̄ as the share of agreeing ordered pairs of distinct raters, per item.
+        let raters = ratings.len();
+        let items = ratings[0].len();
+        let mut agree = 0.0;
+        for i in 0..items {
+            let mut same = 0;
+            for r in 0..raters {
+                for s in 0..raters {
+                    if r != s && ratings[r][i] == ratings[s][i] {
+                        same += 1;
+                    }
+                }
+            }
+            agree += same as f64 / (raters * (raters - 1)) as f64;
+        }
+        let p_bar = agree / items as f64;
+        let all: Vec<usize> = ratings.iter().flatten().copied().collect();
+        let pe: f64 = (0..3)
+            .map(|c| {
+                let share = all.iter().filter(|&&x| x == c).count() as f64 / all.len() as f64;
+                share * share
+            })
+            .sum();
+        let got = fleiss_kappa(&ratings, 3);
+        if pe == 1.0 {
+            prop_assert_eq!(got, None);
+        } else {
+            prop_assert!((got.unwrap() - (p_bar - pe) / (1.0 - pe)).abs() < 1e-9);
+        }
     }
 }
