@@ -417,8 +417,7 @@ fn kappas(
             .iter()
             .filter_map(|s| s.docs.get(d).map(|doc| (s.project, *doc)))
             .collect();
-        let (_, labels) = token_labels(&docs);
-        for (i, labels) in labels.into_iter().enumerate() {
+        for (i, labels) in token_labels(&docs).labels.into_iter().enumerate() {
             for l in labels {
                 let c = match l {
                     None => 0,
@@ -440,6 +439,15 @@ fn kappas(
     }
 }
 
+/// One document's tokens and each annotator's label per token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenLabels<'p> {
+    /// Tokens as char ranges, in order.
+    pub tokens: Vec<(usize, usize)>,
+    /// Per annotator (in the order given), the label name of each token; `None` is O.
+    pub labels: Vec<Vec<Option<&'p str>>>,
+}
+
 /// The tokens of one document as the token exports cut it, and each annotator's label per
 /// token (`None` for O), for `docs`: the same document (same text) as each annotator has it.
 ///
@@ -448,11 +456,12 @@ fn kappas(
 /// annotator's span boundaries, so each token lies wholly inside or outside every flat
 /// span. Where the annotators' boundaries fall between tokens anyway (the usual case), these
 /// are exactly the tokens each annotator's export writes.
-pub fn token_labels<'p>(
-    docs: &[(&'p Project, &'p Document)],
-) -> (Vec<(usize, usize)>, Vec<Vec<Option<&'p str>>>) {
+pub fn token_labels<'p>(docs: &[(&'p Project, &'p Document)]) -> TokenLabels<'p> {
     let Some((_, first)) = docs.first() else {
-        return (Vec::new(), Vec::new());
+        return TokenLabels {
+            tokens: Vec::new(),
+            labels: Vec::new(),
+        };
     };
     let flats: Vec<Vec<Span>> = docs.iter().map(|(_, d)| flatten(d, |_| true).0).collect();
     let mut cuts: Vec<usize> = flats
@@ -494,7 +503,10 @@ pub fn token_labels<'p>(
                 .collect()
         })
         .collect();
-    (toks, labels)
+    TokenLabels {
+        tokens: toks,
+        labels,
+    }
 }
 
 /// Cohen's kappa of two raters' categories (`0..k`) of the same items:
