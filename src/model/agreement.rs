@@ -114,6 +114,10 @@ pub struct Report {
     /// Mean exact F1 over the pairs that have the document, per document shared by at
     /// least two annotators, in order of first appearance.
     pub documents: Vec<(String, f64)>,
+    /// Mean overlap F1 over pairs, per label name (the keys of `per_label`).
+    pub per_label_overlap: BTreeMap<String, f64>,
+    /// Mean overlap F1 over the pairs that have the document, in `documents`' order.
+    pub documents_overlap: Vec<(String, f64)>,
     /// Exact matches summed over every pair (micro average).
     pub exact: Prf,
     /// Overlap matches summed over every pair (micro average).
@@ -253,28 +257,41 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         }
     }
 
-    let per_label = labels
-        .iter()
-        .map(|l| {
-            let sum: f64 = pairs.iter().map(|p| p.per_label[*l].0.f1).sum();
-            (l.to_string(), sum / pairs.len() as f64)
-        })
-        .collect();
-    // Sum and count of each shared document's F1 over the pairs that have it.
-    let mut sums: HashMap<&str, (f64, usize)> = HashMap::new();
+    let label_means = |f1: fn(&(Prf, Prf)) -> f64| -> BTreeMap<String, f64> {
+        labels
+            .iter()
+            .map(|l| {
+                let sum: f64 = pairs
+                    .iter()
+                    .filter_map(|p| p.per_label.get(*l))
+                    .map(f1)
+                    .sum();
+                (l.to_string(), sum / pairs.len() as f64)
+            })
+            .collect()
+    };
+    let per_label = label_means(|(e, _)| e.f1);
+    let per_label_overlap = label_means(|(_, o)| o.f1);
+    // Sums and count of each shared document's F1s over the pairs that have it.
+    let mut sums: HashMap<&str, (f64, f64, usize)> = HashMap::new();
     for p in &pairs {
-        for (name, e, _) in &p.documents {
+        for (name, e, o) in &p.documents {
             let sum = sums.entry(name.as_str()).or_default();
-            *sum = (sum.0 + e.f1, sum.1 + 1);
+            *sum = (sum.0 + e.f1, sum.1 + o.f1, sum.2 + 1);
         }
     }
-    let documents = shared
-        .iter()
-        .map(|d| {
-            let (sum, n) = sums.get(d).copied().unwrap_or((0.0, 0));
-            (d.to_string(), sum / n.max(1) as f64)
-        })
-        .collect();
+    let doc_means = |overlap: bool| -> Vec<(String, f64)> {
+        shared
+            .iter()
+            .map(|d| {
+                let (e, o, n) = sums.get(d).copied().unwrap_or((0.0, 0.0, 0));
+                let sum = if overlap { o } else { e };
+                (d.to_string(), sum / n.max(1) as f64)
+            })
+            .collect()
+    };
+    let documents = doc_means(false);
+    let documents_overlap = doc_means(true);
     let (cohen_kappa, fleiss_kappa, tokens) = kappas(&sides, &holders, &shared);
     let exact = pairs.iter().fold(Prf::new(0, 0, 0), |s, p| s.add(p.exact));
     let overlap = pairs
@@ -284,6 +301,8 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         pairs,
         per_label,
         documents,
+        per_label_overlap,
+        documents_overlap,
         exact,
         overlap,
         cohen_kappa,

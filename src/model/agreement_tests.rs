@@ -105,6 +105,8 @@ fn exact_and_overlap_by_hand() {
     assert_eq!(p.per_label["DATE"].0.precision, 0.0);
     // One pair: the means are that pair's values.
     assert!(close(r.per_label["PER"], 1.0 / 3.0));
+    assert!(close(r.per_label_overlap["PER"], 2.0 / 3.0));
+    assert!(close(r.documents_overlap[0].1, 2.0 / 3.0));
     assert_eq!(r.documents.len(), 1);
     assert!(close(r.documents[0].1, 2.0 / 9.0));
     assert_eq!(r.exact, p.exact);
@@ -179,6 +181,9 @@ fn documents_only_some_annotators_have_count_for_those_pairs() {
     assert!(close(r.exact.f1, 6.0 / 7.0));
     // Per label mean over pairs: (1 + 2/3 + 1) / 3 = 8/9.
     assert!(close(r.per_label["PER"], 8.0 / 9.0));
+    // Overlap is the same here (no bound disagreements).
+    assert!(close(r.per_label_overlap["PER"], 8.0 / 9.0));
+    assert_eq!(r.documents_overlap, r.documents);
 }
 
 #[test]
