@@ -252,3 +252,12 @@ fn agree_refuses_bad_input_naming_the_file() {
     let out = spanmark(&[Path::new("agree"), &alice]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn help_documents_agree() {
+    let out = spanmark(&[Path::new("--help")]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("agree"));
+    let out = spanmark(&[Path::new("agree"), Path::new("--help")]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--json") && help.contains("kappa"), "{help}");
+}
