@@ -3,7 +3,8 @@
 //! - Documents are matched by name. A document that only some annotators have counts for
 //!   the pairs that both have it (and is left out of the token-level kappa unless every
 //!   annotator has it); one that no two annotators share is not measured at all. Its text
-//!   must be the same in every project that has it ([`AgreementError::TextDiffers`]).
+//!   must be the same in every project that has it ([`AgreementError::TextDiffers`]), and
+//!   a project may not hold two documents of one name ([`AgreementError::DuplicateDocument`]).
 //! - Labels are matched by name, so the projects may number their labels differently.
 //! - **Span level**, per pair `(a, b)`: `a` is the reference, so precision = matched /
 //!   `b`'s spans and recall = matched / `a`'s spans; swapping the pair swaps them, and
@@ -122,9 +123,11 @@ pub struct Report {
     pub exact: Prf,
     /// Overlap matches summed over every pair (micro average).
     pub overlap: Prf,
-    /// Cohen's kappa over tokens, for two annotators (`None` with no tokens to compare).
+    /// Cohen's kappa over tokens, for two annotators; `None` when undefined (no tokens, or
+    /// everyone gave every token the same category), see [`cohen_kappa`].
     pub cohen_kappa: Option<f64>,
-    /// Fleiss' kappa over tokens, for three or more annotators (`None` with no tokens).
+    /// Fleiss' kappa over tokens, for three or more annotators; `None` when undefined, see
+    /// [`fleiss_kappa`].
     pub fleiss_kappa: Option<f64>,
     /// Tokens the kappa was computed on.
     pub tokens: usize,
