@@ -1,7 +1,9 @@
 //! Plain data and pure operations: projects, documents, spans, labels, edits and the
 //! undo history. No UI and no file IO; invariants are enforced by constructors.
 
+pub mod agreement;
 mod document;
+pub mod flat;
 mod history;
 pub mod label;
 pub mod motion;

@@ -26,20 +26,23 @@ type Key = (Box<str>, LabelId);
 /// A candidate as (start, end, label): ordered by start for range queries.
 type Cand = (usize, usize, LabelId);
 
+/// Where a word starts: (char, byte) offsets.
+type Positions = Vec<(u32, u32)>;
+
 /// Word positions of one text (folded when ignoring case), built once per text.
 struct TextIndex {
     /// The folded text, when ignoring case (same char offsets as the text).
     folded: Option<Text>,
     /// Each word (maximal run of alphanumeric chars) and the (char, byte) offsets it
     /// starts at.
-    words: HashMap<Box<str>, Vec<(u32, u32)>>,
+    words: HashMap<Box<str>, Positions>,
 }
 
 impl TextIndex {
     fn new(text: &Text, ignore_case: bool) -> Self {
         let folded = ignore_case.then(|| Text::new(fold(text.as_str())));
         let hay = folded.as_ref().unwrap_or(text);
-        let mut words: HashMap<Box<str>, Vec<(u32, u32)>> = HashMap::new();
+        let mut words: HashMap<Box<str>, Positions> = HashMap::new();
         let s = hay.as_str();
         let mut run: Option<(usize, usize)> = None; // (byte, char) of the run's start
         let mut push = |from_byte: usize, to_byte: usize, at: usize| {
@@ -101,7 +104,7 @@ impl TextIndex {
         // Each word of a match stands as a whole word of the text (the key's neighbours
         // of a word are not alphanumeric, or are the text's word edges), so the rarest
         // word's positions are all the places a match can be.
-        let mut best: Option<(usize, usize, &Vec<(u32, u32)>)> = None;
+        let mut best: Option<(usize, usize, &Positions)> = None;
         for &(off, boff, w) in &runs {
             let Some(pos) = self.words.get(w) else {
                 return out;
