@@ -385,9 +385,10 @@ impl Learned {
         for (i, d) in docs.iter().enumerate() {
             let l = &mut self.docs[i];
             if fresh[i] {
-                for c in all_finder.find(&l.index, d.text()) {
-                    l.raw.insert(c);
-                }
+                // Collected then built in bulk: far cheaper than one insert at a time.
+                let mut all = all_finder.find(&l.index, d.text());
+                all.extend(std::mem::take(&mut l.raw));
+                l.raw = all.into_iter().collect();
                 regions[i] = vec![(0, d.text().char_len())];
                 continue;
             }
