@@ -74,12 +74,13 @@ fn remap(span: &Span, map: &[LabelId]) -> Span {
     )
 }
 
+/// A document key (name, occurrence of that name) and each project's document of it.
+type Matched<'a> = ((String, usize), Vec<Option<&'a Document>>);
+
 /// Documents of several projects matched by (name, occurrence of that name), in order of
 /// first appearance: for each, the document of each project that has it.
-fn match_documents<'a>(
-    projects: &[&'a Project],
-) -> Vec<((String, usize), Vec<Option<&'a Document>>)> {
-    let mut order: Vec<((String, usize), Vec<Option<&'a Document>>)> = Vec::new();
+fn match_documents<'a>(projects: &[&'a Project]) -> Vec<Matched<'a>> {
+    let mut order: Vec<Matched<'a>> = Vec::new();
     let mut index: HashMap<(String, usize), usize> = HashMap::new();
     for (pi, p) in projects.iter().enumerate() {
         let mut seen: HashMap<&str, usize> = HashMap::new();
