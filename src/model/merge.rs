@@ -13,8 +13,11 @@ use super::{Disagreement, Document, Edit, Label, LabelId, ModelError, Project, S
 /// Which spans go into a merged project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Policy {
-    /// Spans every annotator of the document has; every other region becomes a
-    /// [`Disagreement`] listing each annotator's spans there, to adjudicate.
+    /// Spans every annotator of the document has; every other span is in a
+    /// [`Disagreement`]: a region is a cluster of those spans that overlap (across
+    /// annotators; touching is not overlapping), listing each annotator's spans there,
+    /// maybe none. Agreed spans are gold and never repeated in a version, so resolving
+    /// every disagreement with one annotator's version gives back that annotator's spans.
     Agreed,
     /// Spans any annotator has.
     Union,
@@ -43,11 +46,16 @@ pub enum MergeError {
     Model(#[from] ModelError),
 }
 
-/// Every project's labels, matched by name: the first project's, then new names.
+/// Every project's labels, matched by name: the first project's as they are, then new
+/// names (with a free key and a distinct colour where theirs are taken).
 fn union_labels<'a>(
     projects: impl IntoIterator<Item = &'a Project>,
 ) -> Result<Project, ModelError> {
-    let mut acc = Project::new(Vec::new(), Vec::new())?;
+    let mut projects = projects.into_iter();
+    let first = projects
+        .next()
+        .map_or_else(Vec::new, |p| p.labels().to_vec());
+    let mut acc = Project::new(first, Vec::new())?;
     for p in projects {
         if let Some(Edit::AddLabels { labels }) = acc.import_labels_edit(p.labels()) {
             let mut all: Vec<Label> = acc.labels().to_vec();
@@ -926,6 +934,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(spans(&m.project, 0), vec![sp(0, 6, 0), sp(7, 12, 0)]);
+    }
+
+    #[test]
+    fn ours_labels_are_kept_as_they_are() {
+        // Two labels of one colour (allowed) must not be "fixed" by a merge.
+        let mut labels = default_labels();
+        labels[1].color = labels[0].color;
+        let p = Project::new(labels.clone(), vec![Document::new("d", TEXT)]).unwrap();
+        let m = three_way(&p, &p, &project(vec![("d", vec![])])).unwrap();
+        assert_eq!(m.project.labels(), &labels[..]);
+        let g = merge(&[("a".into(), &p)], Policy::Union).unwrap();
+        assert_eq!(g.labels(), &labels[..]);
     }
 
     #[test]
