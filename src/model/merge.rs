@@ -423,8 +423,8 @@ fn pick<'a, T: PartialEq>(base: &'a T, ours: &'a T, theirs: &'a T) -> Option<&'a
 /// A span's identity is its range: per range, each side has a set of labels. A change on
 /// one side is taken; the same change on both is taken once; different changes to one
 /// range (relabelled two ways, or relabelled on one side and removed on the other) are a
-/// conflict, kept as a [`Disagreement`] over the range with versions "ours" and "theirs"
-/// (and neither side's spans there). Spans both sides added over different ranges are
+/// conflict, kept as a [`Disagreement`] over the range with versions "ours" and "theirs":
+/// labels both sides give the range stay as spans, and each version lists the others. Spans both sides added over different ranges are
 /// all kept, even when they overlap: nested spans are legal, and a bounds disagreement
 /// shows as two overlapping spans to fix by hand rather than failing the merge.
 ///
@@ -560,17 +560,22 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
                 spans.insert(r, labels.clone());
             }
             None => {
+                // Labels both sides have stay; the versions hold only where they differ,
+                // as agreed spans are never repeated in a version.
+                let common: BTreeSet<String> = so.intersection(&st).cloned().collect();
                 let version = |set: &BTreeSet<String>| -> Vec<NamedSpan> {
-                    set.iter().map(|l| (r.0, r.1, l.clone())).collect()
+                    set.difference(&common)
+                        .map(|l| (r.0, r.1, l.clone()))
+                        .collect()
                 };
-                conflicts.push((
-                    r.0,
-                    r.1,
-                    vec![
-                        ("ours".to_string(), version(&so)),
-                        ("theirs".to_string(), version(&st)),
-                    ],
-                ));
+                let versions = vec![
+                    ("ours".to_string(), version(&so)),
+                    ("theirs".to_string(), version(&st)),
+                ];
+                conflicts.push((r.0, r.1, versions));
+                if !common.is_empty() {
+                    spans.insert(r, common);
+                }
             }
         }
     }
@@ -888,6 +893,12 @@ mod tests {
         // Added on both sides over one range with different labels.
         let m = three(vec![], vec![sp(0, 12, 0)], vec![sp(0, 12, 2)]);
         assert_eq!(m.conflicts, 1);
+        // A label both sides gave the range stays; the versions hold the rest.
+        let m = three(vec![], vec![sp(0, 12, 0), sp(0, 12, 1)], vec![sp(0, 12, 0)]);
+        assert_eq!((m.conflicts, spans(&m.project, 0)), (1, vec![sp(0, 12, 0)]));
+        let d = &m.project.documents()[0].disagreements()[0];
+        assert_eq!(d.version("ours"), Some(&[sp(0, 12, 1)][..]));
+        assert_eq!(d.version("theirs"), Some(&[][..]));
     }
 
     #[test]
