@@ -132,7 +132,9 @@ fn merge_driver(
     let load = |p: &Path| {
         crate::io::load_project(p).map_err(|e| Exit {
             code: 2,
-            message: format!("merge-driver: error: {e}"),
+            message: format!(
+                "merge-driver: error: {e}\n(the file is left as it was on this branch; merge it by hand)"
+            ),
         })
     };
     let (b, o, t) = (load(base)?, load(ours)?, load(theirs)?);
