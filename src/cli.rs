@@ -1,5 +1,5 @@
-//! Command-line interface: the GUI by default, plus headless `import`, `export`, `stats`
-//! and `validate`.
+//! Command-line interface: the GUI by default, plus headless `import`, `export`, `stats`,
+//! `validate` and `agree`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::io::export::{self, ExportOptions, Format, Scheme};
 use crate::io::import::{self, ImportOptions};
+use crate::model::agreement::{self, AgreementError, Prf, Report};
 use crate::model::{Project, default_labels};
 
 /// spanmark: fast, offline, exact text span annotation.
@@ -79,6 +80,18 @@ pub enum Command {
     Validate {
         /// The project file (.ron).
         project: PathBuf,
+    },
+    /// Inter-annotator agreement between projects of the same documents (matched by
+    /// name): span P/R/F1 (exact and overlap) per pair, label and document, and Cohen's
+    /// (two files) or Fleiss' (three or more) kappa over tokens.
+    Agree {
+        /// Two or more annotators' project files (.ron, or files `import` reads); each
+        /// annotator is named by the file stem.
+        #[arg(required = true, num_args = 2..)]
+        projects: Vec<PathBuf>,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     // --- team merge: merge, split, merge-driver, git-setup (run in cli_team.rs) ---
     /// Merge annotators' projects of the same documents into one (gold) project.
@@ -297,7 +310,240 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 p.documents().len()
             )?;
         }
+        Command::Agree { projects, json } => {
+            let names = annotator_names(&projects);
+            let loaded = projects
+                .iter()
+                .map(|p| open_input(p))
+                .collect::<anyhow::Result<Vec<Project>>>()?;
+            let annotators: Vec<(String, &Project)> =
+                names.iter().cloned().zip(loaded.iter()).collect();
+            let file_of = |name: &str| {
+                names
+                    .iter()
+                    .position(|n| n == name)
+                    .map_or_else(String::new, |i| projects[i].display().to_string())
+            };
+            let report = agreement::report(&annotators).map_err(|e| match &e {
+                AgreementError::TextDiffers { document, a, b } => anyhow::anyhow!(
+                    "document {document:?} has a different text in {} and {}",
+                    file_of(a),
+                    file_of(b)
+                ),
+                AgreementError::DuplicateDocument {
+                    annotator,
+                    document,
+                } => anyhow::anyhow!(
+                    "{}: two documents are named {document:?}, so documents cannot be matched by name",
+                    file_of(annotator)
+                ),
+                AgreementError::TooFewAnnotators(_) => anyhow::anyhow!("{e}"),
+            })?;
+            if json {
+                let value = agreement_json(&report, &names, &projects);
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            } else {
+                write_agreement(&report, &names, &projects, out)?;
+            }
+        }
     }
+    Ok(())
+}
+
+/// Annotator names: the file stems, made unique by the parent folder (`alice/p`,
+/// `bob/p`) and then by a number (`p#2`).
+fn annotator_names(paths: &[PathBuf]) -> Vec<String> {
+    let stem = |p: &Path| {
+        p.file_stem().map_or_else(
+            || p.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    };
+    let mut names: Vec<String> = paths.iter().map(|p| stem(p)).collect();
+    let dup = |names: &[String], i: usize| names.iter().filter(|n| **n == names[i]).count() > 1;
+    let with_parent: Vec<String> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match p.parent().and_then(|d| d.file_name()) {
+            Some(dir) if dup(&names, i) => format!("{}/{}", dir.to_string_lossy(), names[i]),
+            _ => names[i].clone(),
+        })
+        .collect();
+    names = with_parent;
+    for i in 0..names.len() {
+        if names[..i].contains(&names[i]) {
+            let base = names[i].clone();
+            let mut k = 2;
+            while names.contains(&format!("{base}#{k}")) {
+                k += 1;
+            }
+            names[i] = format!("{base}#{k}");
+        }
+    }
+    names
+}
+
+/// The `--json` object of `agree`.
+fn agreement_json(report: &Report, names: &[String], paths: &[PathBuf]) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let prf = |p: &Prf, suffix: &str| {
+        let mut m = Map::new();
+        m.insert(format!("precision{suffix}"), json!(p.precision));
+        m.insert(format!("recall{suffix}"), json!(p.recall));
+        m.insert(format!("f1{suffix}"), json!(p.f1));
+        m
+    };
+    let both = |exact: &Prf, overlap: &Prf| {
+        let mut m = prf(exact, "");
+        m.extend(prf(overlap, "_overlap"));
+        m.insert("tp".into(), json!(exact.tp));
+        m.insert("tp_overlap".into(), json!(overlap.tp));
+        m.insert("in_a".into(), json!(exact.in_a));
+        m.insert("in_b".into(), json!(exact.in_b));
+        m
+    };
+    let pairs: Vec<Value> = report
+        .pairs
+        .iter()
+        .map(|p| {
+            let mut m = Map::new();
+            m.insert("a".into(), json!(p.a));
+            m.insert("b".into(), json!(p.b));
+            m.extend(both(&p.exact, &p.overlap));
+            let per_label: Map<String, Value> = p
+                .per_label
+                .iter()
+                .map(|(l, (e, o))| (l.clone(), Value::Object(both(e, o))))
+                .collect();
+            m.insert("per_label".into(), Value::Object(per_label));
+            let docs: Vec<Value> = p
+                .documents
+                .iter()
+                .map(|(name, e, o)| {
+                    let mut d = Map::new();
+                    d.insert("name".into(), json!(name));
+                    d.extend(both(e, o));
+                    Value::Object(d)
+                })
+                .collect();
+            m.insert("documents".into(), Value::Array(docs));
+            Value::Object(m)
+        })
+        .collect();
+    let per_label: Map<String, Value> = report
+        .per_label
+        .iter()
+        .zip(report.per_label_overlap.values())
+        .map(|((l, f1), o)| (l.clone(), json!({"f1": f1, "f1_overlap": o})))
+        .collect();
+    let documents: Vec<Value> = report
+        .documents
+        .iter()
+        .zip(&report.documents_overlap)
+        .map(|((name, f1), (_, o))| json!({"name": name, "f1": f1, "f1_overlap": o}))
+        .collect();
+    let annotators: Vec<Value> = names
+        .iter()
+        .zip(paths)
+        .map(|(n, p)| json!({"name": n, "file": p.display().to_string()}))
+        .collect();
+    let mut m = Map::new();
+    m.insert("annotators".into(), Value::Array(annotators));
+    m.insert("pairs".into(), Value::Array(pairs));
+    m.insert("per_label".into(), Value::Object(per_label));
+    m.insert("documents".into(), Value::Array(documents));
+    m.extend(both(&report.exact, &report.overlap));
+    m.insert("tokens".into(), json!(report.tokens));
+    // Undefined kappa (no tokens, or everyone said the same everywhere) is null.
+    if names.len() == 2 {
+        m.insert("cohen_kappa".into(), json!(report.cohen_kappa));
+    } else {
+        m.insert("fleiss_kappa".into(), json!(report.fleiss_kappa));
+    }
+    Value::Object(m)
+}
+
+/// The readable table of `agree`.
+fn write_agreement(
+    report: &Report,
+    names: &[String],
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    writeln!(out, "annotators:")?;
+    for (n, p) in names.iter().zip(paths) {
+        writeln!(out, "  {n}  ({})", p.display())?;
+    }
+    writeln!(
+        out,
+        "documents compared: {} (matched by name; a pair counts the documents both have)",
+        report.documents.len()
+    )?;
+    let width = report
+        .pairs
+        .iter()
+        .map(|p| p.a.chars().count() + p.b.chars().count() + 3)
+        .chain(report.per_label.keys().map(|l| l.chars().count()))
+        .chain(report.documents.iter().map(|d| d.0.chars().count()))
+        .chain([16])
+        .max()
+        .unwrap_or(16);
+    writeln!(out)?;
+    writeln!(
+        out,
+        "span level (a = reference: P = matched/b's spans, R = matched/a's spans)"
+    )?;
+    writeln!(
+        out,
+        "{:<width$}  {:>7} {:>7}  {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}",
+        "pair", "spans a", "spans b", "P", "R", "F1", "P~", "R~", "F1~"
+    )?;
+    let row = |out: &mut dyn Write, name: &str, e: &Prf, o: &Prf| {
+        writeln!(
+            out,
+            "{name:<width$}  {:>7} {:>7}  {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}",
+            e.in_a, e.in_b, e.precision, e.recall, e.f1, o.precision, o.recall, o.f1
+        )
+    };
+    for p in &report.pairs {
+        row(out, &format!("{} ~ {}", p.a, p.b), &p.exact, &p.overlap)?;
+    }
+    if report.pairs.len() > 1 {
+        row(out, "all pairs", &report.exact, &report.overlap)?;
+    }
+    writeln!(
+        out,
+        "(exact: same start, end and label; ~ overlap: same label, ranges overlap, one-to-one)"
+    )?;
+    writeln!(out)?;
+    writeln!(out, "per label (F1, mean over pairs)")?;
+    writeln!(out, "{:<width$}  {:>6} {:>6}", "label", "F1", "F1~")?;
+    for ((label, f1), o) in report
+        .per_label
+        .iter()
+        .zip(report.per_label_overlap.values())
+    {
+        writeln!(out, "{label:<width$}  {f1:>6.3} {o:>6.3}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "per document (F1, mean over the pairs that have it)")?;
+    writeln!(out, "{:<width$}  {:>6} {:>6}", "document", "F1", "F1~")?;
+    for ((name, f1), (_, o)) in report.documents.iter().zip(&report.documents_overlap) {
+        writeln!(out, "{name:<width$}  {f1:>6.3} {o:>6.3}")?;
+    }
+    writeln!(out)?;
+    let kappa = |k: Option<f64>| k.map_or_else(|| "undefined".to_string(), |k| format!("{k:.3}"));
+    let (which, k) = if names.len() == 2 {
+        ("Cohen's", report.cohen_kappa)
+    } else {
+        ("Fleiss'", report.fleiss_kappa)
+    };
+    writeln!(
+        out,
+        "token level: {which} kappa {} over {} tokens (labels + O; documents every annotator has)",
+        kappa(k),
+        report.tokens
+    )?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! Python's own slicing, JSON and CSV readers) read spanmark's exports and must find
 //! exactly the expected entities, and the notes on them where the format holds notes. `tests/interop/check.py` does the reading;
 //! `tests/interop/fixture_expected.json` is the corpus with hand-written expectations.
+//! `spanmark agree` is checked against bratiaa and scikit-learn by `tests/interop/agree.py`.
 //!
 //! Needs `SPANMARK_PYTHON` pointing at a Python with spacy, seqeval and datasets
 //! (`.ci/run` makes that venv). Without it the test is skipped, except under CI, where
@@ -129,5 +130,92 @@ fn real_consumers_read_every_export_exactly() {
             stdout.contains(&format!("ok {what}")),
             "{what} not checked:\n{stdout}"
         );
+    }
+}
+
+/// `spanmark agree` against the reference implementations, on a small realistic corpus
+/// (tests/agree: agreements, label and bound disagreements, one-sided and nested spans):
+/// the exact F1 (overall, per label, per document) equals `bratiaa`'s instance-level F1
+/// on spanmark's brat exports, and the kappa equals scikit-learn's `cohen_kappa_score` on
+/// the labels of spanmark's CoNLL exports. `tests/interop/agree.py` does the comparing.
+#[test]
+fn agreement_matches_bratiaa_and_scikit_learn() {
+    let Some(python) = std::env::var_os("SPANMARK_PYTHON") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set SPANMARK_PYTHON to a Python with bratiaa and scikit-learn"
+        );
+        eprintln!("skipped: set SPANMARK_PYTHON to run the interop checks");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let corpus = root.join("agree");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let spanmark = |args: &[&std::ffi::OsStr]| {
+        let run = Command::new(env!("CARGO_BIN_EXE_spanmark"))
+            .args(args)
+            .output()
+            .expect("spanmark runs");
+        assert!(
+            run.status.success(),
+            "spanmark {args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        run.stdout
+    };
+    // bratiaa's project layout: annotation.conf at the root, a folder per annotator.
+    let brat = out.join("brat");
+    std::fs::create_dir(&brat).unwrap();
+    std::fs::write(
+        brat.join("annotation.conf"),
+        "[entities]\nPERSON\nPLACE\nORG\nDATE\nQUOTE\n[relations]\n[events]\n[attributes]\n",
+    )
+    .unwrap();
+    for who in ["alice", "bob"] {
+        let project = corpus.join(format!("{who}.ron"));
+        spanmark(&[
+            "export".as_ref(),
+            project.as_os_str(),
+            "-f".as_ref(),
+            "brat".as_ref(),
+            "-o".as_ref(),
+            brat.join(who).as_os_str(),
+        ]);
+        spanmark(&[
+            "export".as_ref(),
+            project.as_os_str(),
+            "-f".as_ref(),
+            "conll".as_ref(),
+            "-o".as_ref(),
+            out.join(format!("{who}.conll")).as_os_str(),
+        ]);
+    }
+    let json = spanmark(&[
+        "agree".as_ref(),
+        corpus.join("alice.ron").as_os_str(),
+        corpus.join("bob.ron").as_os_str(),
+        "--json".as_ref(),
+    ]);
+    std::fs::write(out.join("agree.json"), json).unwrap();
+    let run = Command::new(python)
+        .arg(root.join("interop/agree.py"))
+        .arg(out.join("agree.json"))
+        .arg(&brat)
+        .arg(out.join("alice.conll"))
+        .arg(out.join("bob.conll"))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    println!("{stdout}");
+    assert!(run.status.success(), "agree.py failed:\n{stdout}\n{stderr}");
+    for what in [
+        "bratiaa overall F1",
+        "bratiaa F1 of 4 labels",
+        "bratiaa F1 of 3 documents",
+        "scikit-learn cohen_kappa_score",
+    ] {
+        assert!(stdout.contains(&format!("ok {what}")), "{what} not checked");
     }
 }

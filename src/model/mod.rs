@@ -1,8 +1,10 @@
 //! Plain data and pure operations: projects, documents, spans, labels, edits and the
 //! undo history. No UI and no file IO; invariants are enforced by constructors.
 
+pub mod agreement;
 mod disagreement;
 mod document;
+pub mod flat;
 mod history;
 pub mod label;
 pub mod merge;
@@ -12,6 +14,7 @@ mod project;
 pub mod search;
 mod span;
 pub mod text;
+pub mod tokens;
 
 pub use disagreement::Disagreement;
 pub use document::{Document, Status};

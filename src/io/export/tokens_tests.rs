@@ -2,6 +2,7 @@
 use super::*;
 use crate::model::{Document, Project, Span};
 use proptest::prelude::*;
+use unicode_segmentation::UnicodeSegmentation;
 
 fn project(text: &str, spans: &[(usize, usize, u16)]) -> Project {
     let spans = spans
@@ -243,6 +244,41 @@ proptest! {
                 prop_assert_eq!(token, doc.text().slice(t.start, t.end));
                 prop_assert!(!token.contains(is_space));
             }
+        }
+    }
+
+    /// The model's tokenizer gives exactly the tokens an export writes for a document
+    /// without spans; and the token-level agreement sees a document with spans as the
+    /// export does: the same tokens and, per token, the label of its tag (O outside).
+    #[test]
+    fn agreement_sees_the_exported_tokens(
+        text in "[a-zA-Z .,'\\n\\t東京👍🏽é\u{301}\u{3000}]{1,80}",
+        raw in proptest::collection::vec((0usize..80, 1usize..20, 0u16..5), 0..8),
+    ) {
+        let n = text.chars().count();
+        let spans: Vec<(usize, usize, u16)> = raw
+            .into_iter()
+            .filter(|&(s, _, _)| s < n)
+            .map(|(s, l, lab)| (s, (s + l).min(n), lab))
+            .collect();
+        let plain = tag(&Document::new("d", text.as_str()), &[], Scheme::Iob2);
+        prop_assert_eq!(crate::model::tokens::tokens(&text), plain.tokens);
+
+        let p = project(&text, &spans);
+        let doc = &p.documents()[0];
+        let (kept, _) = flatten(&p, doc, None);
+        let tagged = tag(doc, &kept, Scheme::Iob2);
+        let crate::model::agreement::TokenLabels { tokens, labels } =
+            crate::model::agreement::token_labels(&[(&p, doc), (&p, doc)]);
+        let want: Vec<(usize, usize)> = tagged.tokens.iter().map(|t| (t.start, t.end)).collect();
+        prop_assert_eq!(tokens, want);
+        let want: Vec<Option<String>> = tag_names(&p, &tagged.tags)
+            .into_iter()
+            .map(|t| t.split_once('-').map(|(_, l)| l.to_string()))
+            .collect();
+        for got in labels {
+            let got: Vec<Option<String>> = got.into_iter().map(|l| l.map(str::to_string)).collect();
+            prop_assert_eq!(&got, &want);
         }
     }
 }
