@@ -277,6 +277,23 @@ fn git_merges_changes_to_different_spans() {
         vec![sp(0, 12, 2), sp(17, 30, 0), sp(34, 39, 1), sp(43, 49, 3)],
     );
     branch(&root, "b", vec![sp(0, 12, 0), sp(17, 25, 0), sp(34, 39, 1)]);
+    // Git's own line merge of these versions conflicts; spanmark's driver does not.
+    let show = |rev: &str, name: &str| {
+        let bytes = git(&root, &["show", &format!("{rev}:p.ron")]).stdout;
+        let path = root.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (a, o, b) = (show("a", "x-a"), show("main", "x-o"), show("b", "x-b"));
+    let line_merge = git(&root, &["merge-file", "-p", &a, &o, &b]);
+    assert_eq!(
+        line_merge.status.code(),
+        Some(1),
+        "git's line merge conflicts"
+    );
+    for f in [a, o, b] {
+        std::fs::remove_file(f).unwrap();
+    }
     ok(git(&root, &["checkout", "-q", "a"]));
     ok(git(&root, &["merge", "-q", "--no-edit", "b"]));
     let p = load(&root.join("p.ron"));
