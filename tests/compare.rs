@@ -1,0 +1,202 @@
+//! Comparing annotators and adjudicating, driven through the real window headless:
+//! File › Compare annotators from paths…, the gold project, the agreement figures, the
+//! adjudication keys and undo; a git-conflicted file resolved without the annotators.
+
+use std::path::{Path, PathBuf};
+
+use eframe::egui::{Key, Modifiers};
+use egui_kittest::{Harness, kittest::Queryable};
+use spanmark::app::{SpanmarkApp, Startup};
+use spanmark::io;
+use spanmark::model::{Disagreement, Document, LabelId, Project, Span, default_labels};
+
+mod common;
+
+const TEXT: &str = "Zabihullah Mujahid said the Taliban took Bagram Air Base on Monday.";
+const OTHER: &str = "Nothing to see here.";
+
+/// A span over `needle` in [`TEXT`] with the default label `name`.
+fn span(needle: &str, name: &str) -> Span {
+    let byte = TEXT.find(needle).expect("needle in the text");
+    let start = TEXT[..byte].chars().count();
+    let label = default_labels()
+        .iter()
+        .position(|l| l.name == name)
+        .expect("a default label");
+    Span::new(
+        start,
+        start + needle.chars().count(),
+        LabelId(u16::try_from(label).unwrap()),
+    )
+    .unwrap()
+}
+
+/// An annotator's project: the news sentence with `spans`, and a second document both
+/// leave empty.
+fn annotator(spans: Vec<Span>) -> Project {
+    Project::new(
+        default_labels(),
+        vec![
+            Document::with_spans("news", TEXT, spans).unwrap(),
+            Document::new("quiet", OTHER),
+        ],
+    )
+    .unwrap()
+}
+
+/// alice and bob agree on the person; bob's ORG takes "the" too (bounds), they label
+/// the base differently (label), and only bob marks the date (one-sided).
+fn write_annotators(dir: &Path) -> Vec<PathBuf> {
+    let alice = annotator(vec![
+        span("Zabihullah Mujahid", "PERSON"),
+        span("Taliban", "ORG"),
+        span("Bagram Air Base", "PLACE"),
+    ]);
+    let bob = annotator(vec![
+        span("Zabihullah Mujahid", "PERSON"),
+        span("the Taliban", "ORG"),
+        span("Bagram Air Base", "ORG"),
+        span("Monday", "DATE"),
+    ]);
+    let paths = vec![dir.join("alice.ron"), dir.join("bob.ron")];
+    io::save_project(&alice, &paths[0]).unwrap();
+    io::save_project(&bob, &paths[1]).unwrap();
+    paths
+}
+
+/// File › Compare annotators from paths…, one path per line, Ctrl+Enter.
+fn compare(h: &mut Harness<'_, SpanmarkApp>, paths: &[PathBuf]) {
+    let lines: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    common::path_field(h, "Compare annotators from paths…", &lines.join("\n"), true);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    // The job's result arrives on the next frame.
+    h.run();
+    h.run();
+}
+
+fn news(h: &Harness<'_, SpanmarkApp>) -> Document {
+    h.state().workspace().project().documents()[0].clone()
+}
+
+fn spans_of(h: &Harness<'_, SpanmarkApp>) -> Vec<Span> {
+    news(h).spans().iter().copied().collect()
+}
+
+fn alt(h: &mut Harness<'_, SpanmarkApp>, key: Key) {
+    h.key_press_modifiers(Modifiers::ALT, key);
+    h.run();
+}
+
+#[test]
+fn compare_two_annotators_then_adjudicate_with_keys_and_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_annotators(dir.path());
+    let mut h = common::sample_harness();
+    compare(&mut h, &paths);
+    assert_eq!(h.state().error(), None);
+
+    // The gold project: the agreed span, three disagreements, untitled.
+    assert_eq!(h.state().path(), None);
+    assert_eq!(spans_of(&h), vec![span("Zabihullah Mujahid", "PERSON")]);
+    let ds = news(&h).disagreements().to_vec();
+    assert_eq!(ds.len(), 3, "{ds:?}");
+    let names: Vec<&str> = ds[0].versions.iter().map(|v| v.0.as_str()).collect();
+    assert_eq!(names, ["alice", "bob"]);
+    // Agreement per document in the documents panel: 1 of 3 vs 4 spans, F1 2/7; the
+    // document neither annotated agrees on nothing.
+    assert!(h.query_by_label("F1 0.29").is_some());
+    assert!(h.query_by_label("F1 1.00").is_some());
+    assert!(h.query_by_label("0 of 3 disagreements resolved").is_some());
+
+    // Take A on the ORG bounds: alice's "Taliban"; on to the base.
+    alt(&mut h, Key::A);
+    assert!(spans_of(&h).contains(&span("Taliban", "ORG")));
+    assert_eq!(news(&h).disagreements().len(), 2);
+    // Both on the base: PLACE and ORG.
+    alt(&mut h, Key::U);
+    assert!(spans_of(&h).contains(&span("Bagram Air Base", "PLACE")));
+    assert!(spans_of(&h).contains(&span("Bagram Air Base", "ORG")));
+    // Neither on the date; then undo brings the disagreement back, and take B gives
+    // bob's date.
+    alt(&mut h, Key::N);
+    assert!(!spans_of(&h).contains(&span("Monday", "DATE")));
+    assert!(news(&h).disagreements().is_empty());
+    assert!(h.query_by_label("3 of 3 disagreements resolved").is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(news(&h).disagreements().len(), 1);
+    assert!(h.query_by_label("2 of 3 disagreements resolved").is_some());
+    alt(&mut h, Key::B);
+    assert!(spans_of(&h).contains(&span("Monday", "DATE")));
+    assert_eq!(spans_of(&h).len(), 5);
+    assert!(news(&h).disagreements().is_empty());
+
+    // View › Agreement shows the pairs.
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Agreement").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("2 annotators: alice, bob")
+            .is_some()
+    );
+}
+
+#[test]
+fn comparing_different_texts_says_which_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_annotators(dir.path());
+    let changed = Project::new(
+        default_labels(),
+        vec![Document::new("news", "Another text entirely.")],
+    )
+    .unwrap();
+    io::save_project(&changed, &paths[1]).unwrap();
+    let mut h = common::sample_harness();
+    compare(&mut h, &paths);
+    let error = h.state().error().expect("an error is shown").to_string();
+    assert!(error.contains("news"), "{error}");
+    // The project shown stays what it was.
+    assert_eq!(
+        h.state().workspace().project().documents()[0].name,
+        "bagram"
+    );
+
+    // A file that is not there is named.
+    h.key_press(Key::Enter);
+    h.run();
+    let missing = dir.path().join("carol.ron");
+    compare(&mut h, &[paths[0].clone(), missing]);
+    let error = h.state().error().expect("an error is shown").to_string();
+    assert!(error.contains("carol.ron"), "{error}");
+}
+
+#[test]
+fn a_git_conflict_opens_and_resolves_without_the_annotators() {
+    let ours = span("Bagram Air Base", "PLACE");
+    let theirs = span("Bagram Air Base", "ORG");
+    let doc = Document::with_spans("news", TEXT, vec![span("Taliban", "ORG")])
+        .unwrap()
+        .with_disagreements(vec![Disagreement {
+            start: ours.start(),
+            end: ours.end(),
+            versions: vec![
+                ("ours".to_string(), vec![ours]),
+                ("theirs".to_string(), vec![theirs]),
+            ],
+        }])
+        .unwrap();
+    let project = Project::new(default_labels(), vec![doc]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("conflicted.ron");
+    io::save_project(&project, &path).unwrap();
+
+    let mut h = common::harness(Startup::Paths(vec![path]));
+    assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    // Take theirs.
+    alt(&mut h, Key::B);
+    assert_eq!(spans_of(&h), vec![span("Taliban", "ORG"), theirs]);
+    assert!(news(&h).disagreements().is_empty());
+    assert!(h.query_by_label("1 of 1 disagreements resolved").is_some());
+    assert!(h.state().workspace().is_dirty());
+}
