@@ -108,6 +108,22 @@ fn compare_two_annotators_then_adjudicate_with_keys_and_undo() {
     assert!(h.query_by_label("F1 1.00").is_some());
     assert!(h.query_by_label("0 of 3 disagreements resolved").is_some());
 
+    // The first disagreement is the current one; Alt+Down / Alt+Up step.
+    let bar = |h: &Harness<'_, SpanmarkApp>, what: &str| h.query_by_label_contains(what).is_some();
+    assert!(bar(&h, "bounds differ, 24–35"));
+    alt(&mut h, Key::ArrowDown);
+    assert!(bar(&h, "label differs, 41–56"));
+    alt(&mut h, Key::ArrowDown);
+    assert!(bar(&h, "one-sided, 60–66"));
+    alt(&mut h, Key::ArrowUp);
+    alt(&mut h, Key::ArrowUp);
+    assert!(bar(&h, "bounds differ, 24–35"));
+    assert_eq!(
+        h.state().view().selection,
+        None,
+        "Alt+arrows do not move the caret"
+    );
+
     // Take A on the ORG bounds: alice's "Taliban"; on to the base.
     alt(&mut h, Key::A);
     assert!(spans_of(&h).contains(&span("Taliban", "ORG")));
@@ -193,6 +209,11 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
 
     let mut h = common::harness(Startup::Paths(vec![path]));
     assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("1 to resolve").is_some());
+    assert!(
+        h.query_by_label_contains("A ours: PLACE ‘Bagram Air Base’")
+            .is_some()
+    );
     // Take theirs.
     alt(&mut h, Key::B);
     assert_eq!(spans_of(&h), vec![span("Taliban", "ORG"), theirs]);

@@ -7,9 +7,7 @@
 
 use std::collections::HashMap;
 
-use eframe::egui::{
-    self, Button, Color32, Painter, Pos2, Rect, RichText, Shape, Stroke, StrokeKind, Ui,
-};
+use eframe::egui::{self, Button, Color32, Pos2, Rect, RichText, Shape, Stroke, StrokeKind, Ui};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::{Action, color, shortcuts};
@@ -141,19 +139,23 @@ pub fn describe(project: &Project, doc: &Document, d: &Disagreement) -> String {
 /// Spacing of the hatching lines.
 const HATCH_STEP: f32 = 6.0;
 
-/// Paints one rect of a disagreement: hatching, and an outline whose pattern says the
-/// kind (solid: label, dashed: bounds, dotted: one-sided). `current` is thicker.
-pub fn paint_region(painter: &Painter, r: Rect, kind: Kind, current: bool) {
+/// The shapes of one rect of a disagreement: hatching, and an outline whose pattern says
+/// the kind (solid: label, dashed: bounds, dotted: one-sided). `current` is thicker.
+/// Shapes, not painting, so the document view can put them under the text.
+pub fn region_shapes(r: Rect, kind: Kind, current: bool, out: &mut Vec<Shape>) {
     let c = kind.color();
-    painter.rect_filled(r, 2.0, c.gamma_multiply_u8(28));
-    let hatch = painter.with_clip_rect(r.intersect(painter.clip_rect()));
+    out.push(Shape::rect_filled(r, 2.0, c.gamma_multiply_u8(28)));
+    // 45° lines, cut to the rect by hand (a shape list has no clip of its own).
     let stroke = Stroke::new(1.0, c.gamma_multiply_u8(150));
-    let mut x = r.left() - r.height();
+    let h = r.height().max(1.0);
+    let mut x = r.left() - h;
     while x < r.right() {
-        hatch.line_segment(
-            [Pos2::new(x, r.bottom()), Pos2::new(x + r.height(), r.top())],
-            stroke,
-        );
+        let t0 = ((r.left() - x) / h).max(0.0);
+        let t1 = ((r.right() - x) / h).min(1.0);
+        if t0 < t1 {
+            let at = |t: f32| Pos2::new(x + t * h, r.bottom() - t * h);
+            out.push(Shape::line_segment([at(t0), at(t1)], stroke));
+        }
         x += HATCH_STEP;
     }
     let width = if current { 2.5 } else { 1.5 };
@@ -161,7 +163,7 @@ pub fn paint_region(painter: &Painter, r: Rect, kind: Kind, current: bool) {
     let r = r.expand(1.0);
     match kind {
         Kind::Label => {
-            painter.rect_stroke(r, 2.0, outline, StrokeKind::Outside);
+            out.push(Shape::rect_stroke(r, 2.0, outline, StrokeKind::Outside));
         }
         Kind::Bounds | Kind::OneSided => {
             let (dash, gap) = if kind == Kind::Bounds {
@@ -176,7 +178,7 @@ pub fn paint_region(painter: &Painter, r: Rect, kind: Kind, current: bool) {
                 r.left_bottom(),
                 r.left_top(),
             ];
-            painter.extend(Shape::dashed_line(&pts, outline, dash, gap));
+            out.extend(Shape::dashed_line(&pts, outline, dash, gap));
         }
     }
 }
@@ -212,10 +214,12 @@ impl Annotators {
 }
 
 /// A document's line in the documents panel: its agreement and what is left to resolve.
-pub fn document_agreement(ui: &mut Ui, f1: f64, left: usize) {
+pub fn document_agreement(ui: &mut Ui, f1: Option<f64>, left: usize) {
     ui.horizontal(|ui| {
-        ui.label(format!("F1 {}", figure(Some(f1))))
-            .on_hover_text("Mean exact F1 between the annotators (View › Agreement)");
+        if f1.is_some() {
+            ui.label(format!("F1 {}", figure(f1)))
+                .on_hover_text("Mean exact F1 between the annotators (View › Agreement)");
+        }
         if left > 0 {
             ui.weak(format!("{left} to resolve"));
         }
@@ -251,7 +255,9 @@ impl Progress {
 pub fn legend(ui: &mut Ui) {
     for kind in Kind::ALL {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
-        paint_region(ui.painter(), rect.shrink(1.0), kind, false);
+        let mut shapes = Vec::new();
+        region_shapes(rect.shrink(2.0), kind, false, &mut shapes);
+        ui.painter().extend(shapes);
         ui.label(RichText::new(kind.name()).small());
     }
 }

@@ -331,8 +331,10 @@ pub fn documents(
                         }
                     });
                 });
-                if let Some(f1) = annotators.and_then(|a| a.document_f1(&doc.name)) {
-                    super::compare::document_agreement(ui, f1, doc.disagreements().len());
+                let f1 = annotators.and_then(|a| a.document_f1(&doc.name));
+                let left = doc.disagreements().len();
+                if f1.is_some() || left > 0 {
+                    super::compare::document_agreement(ui, f1, left);
                 }
                 let mut status = doc.status;
                 egui::ComboBox::new(("status", i), "status")

@@ -3,11 +3,11 @@
 //! colours, the current one thicker; hovering shows every annotator's version, clicking
 //! makes it the current one.
 
-use eframe::egui::{self, Color32, Rect, Ui};
+use eframe::egui::{self, Color32, Rect, Shape, Ui, layers::ShapeIdx};
 
 use super::DocView;
 use crate::model::{Disagreement, Document, Project};
-use crate::ui::compare::{Kind, paint_region, version_letter, version_text};
+use crate::ui::compare::{Kind, region_shapes, version_letter, version_text};
 use crate::ui::{Action, color};
 
 /// Distance between the versions' underlines.
@@ -32,13 +32,20 @@ fn overlapping(
 }
 
 impl DocView {
-    /// Paints the visible disagreements of `doc` (over the text, under nothing else).
-    pub(super) fn paint_disagreements(&self, ui: &Ui, project: &Project, doc: &Document) {
+    /// Paints the visible disagreements of `doc` into `slot`, a place reserved before
+    /// the text was painted, so they lie under it.
+    pub(super) fn paint_disagreements(
+        &self,
+        ui: &Ui,
+        project: &Project,
+        doc: &Document,
+        slot: ShapeIdx,
+    ) {
         let ds = doc.disagreements();
         if ds.is_empty() {
             return;
         }
-        let painter = ui.painter();
+        let mut shapes = Vec::new();
         let font_height = self.font_height;
         let band = |r: Rect| {
             let pad = ((r.height() - font_height) / 2.0).max(0.0);
@@ -50,7 +57,7 @@ impl DocView {
                 let kind = Kind::of(d);
                 let current = self.disagreement == Some(i);
                 for r in self.range_rects(p, d.start, d.end) {
-                    paint_region(painter, band(r), kind, current);
+                    region_shapes(band(r), kind, current, &mut shapes);
                 }
                 for (k, (_, spans)) in d.versions.iter().enumerate() {
                     let level = k.min(MAX_VERSION_LINES - 1) as f32;
@@ -60,18 +67,19 @@ impl DocView {
                             .map_or(Color32::GRAY, |l| color(l.color));
                         for r in self.range_rects(p, s.start(), s.end()) {
                             let y = band(r).bottom() + 2.5 + level * VERSION_STEP;
-                            painter.line_segment(
+                            shapes.push(Shape::line_segment(
                                 [
                                     egui::pos2(r.left() + 1.0, y),
                                     egui::pos2(r.right() - 1.0, y),
                                 ],
                                 egui::Stroke::new(1.5, c),
-                            );
+                            ));
                         }
                     }
                 }
             }
         }
+        ui.painter().set(slot, Shape::Vec(shapes));
     }
 
     /// The disagreement under the pointer: every version in a tooltip; a click makes it

@@ -387,8 +387,10 @@ impl DocView {
 
             self.row_height = row_h;
             self.font_height = font_height;
+            // Disagreements go under the text: their place is taken first.
+            let slot = ui.painter().add(egui::Shape::Noop);
             self.paint(ui, project, doc, font_height, text_color, matches);
-            self.paint_disagreements(ui, project, doc);
+            self.paint_disagreements(ui, project, doc, slot);
             self.paint_caret(ui);
             self.interact(ui, &response, doc, snap_to_words);
             self.keyboard(ui, doc);
