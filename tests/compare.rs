@@ -221,3 +221,29 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
     assert!(h.query_by_label("1 of 1 disagreements resolved").is_some());
     assert!(h.state().workspace().is_dirty());
 }
+
+#[test]
+fn comparing_asks_about_unsaved_changes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_annotators(dir.path());
+    let mut h = common::sample_harness();
+    common::select(&mut h, "Bagram Air Base");
+    h.key_press(Key::Num2);
+    h.run();
+    assert!(h.state().workspace().is_dirty());
+    // Escape: the span's note field goes (a second multi-line field).
+    h.key_press(Key::Escape);
+    h.run();
+    compare(&mut h, &paths);
+    assert!(h.state().is_asking_to_save());
+    assert!(
+        h.query_by_label_contains("before comparing annotators")
+            .is_some()
+    );
+    h.get_by_label("Discard").click();
+    h.run();
+    h.run();
+    assert_eq!(news(&h).name, "news");
+    assert_eq!(news(&h).disagreements().len(), 3);
+    assert!(!h.state().workspace().is_dirty());
+}
