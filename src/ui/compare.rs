@@ -475,8 +475,11 @@ impl AgreementView {
             return;
         }
         let mut open = self.open;
+        // Over the right of the window: the adjudication bar and the text stay in view.
+        let at = ctx.content_rect().right_top() + egui::vec2(-580.0, 120.0);
         egui::Window::new("Agreement")
             .open(&mut open)
+            .default_pos(at)
             .default_size([560.0, 480.0])
             .show(ctx, |ui| match annotators {
                 Some(a) => contents(ui, project, a),
