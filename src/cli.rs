@@ -1,7 +1,6 @@
 //! Command-line interface: the GUI by default, plus headless `import`, `export`, `stats`,
 //! `validate` and `agree`.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -312,29 +311,6 @@ fn annotator_names(paths: &[PathBuf]) -> Vec<String> {
     names
 }
 
-/// Mean overlap F1 over pairs, per label (the report's `per_label` holds exact F1).
-fn overlap_per_label(report: &Report) -> BTreeMap<String, f64> {
-    let mut sums: BTreeMap<String, f64> = BTreeMap::new();
-    for pair in &report.pairs {
-        for (label, (_, overlap)) in &pair.per_label {
-            *sums.entry(label.clone()).or_default() += overlap.f1;
-        }
-    }
-    let n = report.pairs.len().max(1) as f64;
-    sums.into_iter().map(|(l, s)| (l, s / n)).collect()
-}
-
-/// Mean overlap F1 over the pairs that have the document.
-fn overlap_of_document(report: &Report, name: &str) -> f64 {
-    let f1s: Vec<f64> = report
-        .pairs
-        .iter()
-        .filter_map(|p| p.documents.iter().find(|d| d.0 == name))
-        .map(|d| d.2.f1)
-        .collect();
-    f1s.iter().sum::<f64>() / f1s.len().max(1) as f64
-}
-
 /// The `--json` object of `agree`.
 fn agreement_json(report: &Report, names: &[String], paths: &[PathBuf]) -> serde_json::Value {
     use serde_json::{Map, Value, json};
@@ -382,23 +358,17 @@ fn agreement_json(report: &Report, names: &[String], paths: &[PathBuf]) -> serde
             Value::Object(m)
         })
         .collect();
-    let overlap = overlap_per_label(report);
     let per_label: Map<String, Value> = report
         .per_label
         .iter()
-        .map(|(l, f1)| {
-            (
-                l.clone(),
-                json!({"f1": f1, "f1_overlap": overlap.get(l).copied().unwrap_or(1.0)}),
-            )
-        })
+        .zip(report.per_label_overlap.values())
+        .map(|((l, f1), o)| (l.clone(), json!({"f1": f1, "f1_overlap": o})))
         .collect();
     let documents: Vec<Value> = report
         .documents
         .iter()
-        .map(|(name, f1)| {
-            json!({"name": name, "f1": f1, "f1_overlap": overlap_of_document(report, name)})
-        })
+        .zip(&report.documents_overlap)
+        .map(|((name, f1), (_, o))| json!({"name": name, "f1": f1, "f1_overlap": o}))
         .collect();
     let annotators: Vec<Value> = names
         .iter()
@@ -476,16 +446,17 @@ fn write_agreement(
     writeln!(out)?;
     writeln!(out, "per label (F1, mean over pairs)")?;
     writeln!(out, "{:<width$}  {:>6} {:>6}", "label", "F1", "F1~")?;
-    let overlap = overlap_per_label(report);
-    for (label, f1) in &report.per_label {
-        let o = overlap.get(label).copied().unwrap_or(1.0);
+    for ((label, f1), o) in report
+        .per_label
+        .iter()
+        .zip(report.per_label_overlap.values())
+    {
         writeln!(out, "{label:<width$}  {f1:>6.3} {o:>6.3}")?;
     }
     writeln!(out)?;
     writeln!(out, "per document (F1, mean over the pairs that have it)")?;
     writeln!(out, "{:<width$}  {:>6} {:>6}", "document", "F1", "F1~")?;
-    for (name, f1) in &report.documents {
-        let o = overlap_of_document(report, name);
+    for ((name, f1), (_, o)) in report.documents.iter().zip(&report.documents_overlap) {
         writeln!(out, "{name:<width$}  {f1:>6.3} {o:>6.3}")?;
     }
     writeln!(out)?;

@@ -3,7 +3,8 @@
 //! - Documents are matched by name. A document that only some annotators have counts for
 //!   the pairs that both have it (and is left out of the token-level kappa unless every
 //!   annotator has it); one that no two annotators share is not measured at all. Its text
-//!   must be the same in every project that has it ([`AgreementError::TextDiffers`]).
+//!   must be the same in every project that has it ([`AgreementError::TextDiffers`]), and
+//!   a project may not hold two documents of one name ([`AgreementError::DuplicateDocument`]).
 //! - Labels are matched by name, so the projects may number their labels differently.
 //! - **Span level**, per pair `(a, b)`: `a` is the reference, so precision = matched /
 //!   `b`'s spans and recall = matched / `a`'s spans; swapping the pair swaps them, and
@@ -13,6 +14,12 @@
 //!   the other side's (a maximum one-to-one matching), so precision and recall stay ≤ 1
 //!   and an exact match is always an overlap match. Both sides without spans agree on
 //!   nothing: precision, recall and F1 are 1.
+//! - bratiaa's instance-level F1 is this exact F1 (a set intersection of label and
+//!   offsets, F1 = 2·tp / (a's + b's) per pair, means over pairs per label and document);
+//!   it has no overlap mode (its token mode splits spans into tokens instead) and gives
+//!   NaN where spanmark gives 1 for agreeing on nothing. bratiaa only reads documents every
+//!   annotator has; spanmark's pair counts the documents both of its annotators have,
+//!   which is the same when everyone has every document.
 //! - **Token level**: every document that all annotators have is cut into tokens the way
 //!   the token exports (CoNLL, Hugging Face) cut it ([`token_labels`]); each token gets
 //!   the label of the flat span over it, or O. Cohen's kappa (two annotators) or Fleiss'
@@ -108,13 +115,19 @@ pub struct Report {
     /// Mean exact F1 over the pairs that have the document, per document shared by at
     /// least two annotators, in order of first appearance.
     pub documents: Vec<(String, f64)>,
+    /// Mean overlap F1 over pairs, per label name (the keys of `per_label`).
+    pub per_label_overlap: BTreeMap<String, f64>,
+    /// Mean overlap F1 over the pairs that have the document, in `documents`' order.
+    pub documents_overlap: Vec<(String, f64)>,
     /// Exact matches summed over every pair (micro average).
     pub exact: Prf,
     /// Overlap matches summed over every pair (micro average).
     pub overlap: Prf,
-    /// Cohen's kappa over tokens, for two annotators (`None` with no tokens to compare).
+    /// Cohen's kappa over tokens, for two annotators; `None` when undefined (no tokens, or
+    /// everyone gave every token the same category), see [`cohen_kappa`].
     pub cohen_kappa: Option<f64>,
-    /// Fleiss' kappa over tokens, for three or more annotators (`None` with no tokens).
+    /// Fleiss' kappa over tokens, for three or more annotators; `None` when undefined, see
+    /// [`fleiss_kappa`].
     pub fleiss_kappa: Option<f64>,
     /// Tokens the kappa was computed on.
     pub tokens: usize,
@@ -146,9 +159,9 @@ pub enum AgreementError {
     TooFewAnnotators(usize),
 }
 
-/// A document's spans as (start, end, label name), so projects with different label
+/// A document's span ranges by label name (sorted), so projects with different label
 /// numbering compare.
-type Named<'p> = (usize, usize, &'p str);
+type ByLabel<'p> = BTreeMap<&'p str, Vec<(usize, usize)>>;
 
 /// One annotator's documents by name.
 struct Side<'p> {
@@ -157,11 +170,19 @@ struct Side<'p> {
 }
 
 impl<'p> Side<'p> {
-    fn named(&self, doc: &'p Document) -> Vec<Named<'p>> {
-        doc.spans()
-            .iter()
-            .map(|s| (s.start(), s.end(), self.label_name(s)))
-            .collect()
+    fn by_label(&self, doc: &'p Document) -> ByLabel<'p> {
+        let mut out: ByLabel<'p> = BTreeMap::new();
+        for s in doc.spans().iter() {
+            out.entry(self.label_name(s))
+                .or_default()
+                .push((s.start(), s.end()));
+        }
+        for ranges in out.values_mut() {
+            // Distinct labels can share a name only across projects, never within one:
+            // a document's ranges per label are already distinct.
+            ranges.sort_unstable();
+        }
+        out
     }
 
     fn label_name(&self, span: &Span) -> &'p str {
@@ -239,24 +260,41 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         }
     }
 
-    let per_label = labels
-        .iter()
-        .map(|l| {
-            let sum: f64 = pairs.iter().map(|p| p.per_label[*l].0.f1).sum();
-            (l.to_string(), sum / pairs.len() as f64)
-        })
-        .collect();
-    let documents = shared
-        .iter()
-        .map(|d| {
-            let f1s: Vec<f64> = pairs
-                .iter()
-                .filter_map(|p| p.documents.iter().find(|(n, _, _)| n == d))
-                .map(|(_, e, _)| e.f1)
-                .collect();
-            (d.to_string(), f1s.iter().sum::<f64>() / f1s.len() as f64)
-        })
-        .collect();
+    let label_means = |f1: fn(&(Prf, Prf)) -> f64| -> BTreeMap<String, f64> {
+        labels
+            .iter()
+            .map(|l| {
+                let sum: f64 = pairs
+                    .iter()
+                    .filter_map(|p| p.per_label.get(*l))
+                    .map(f1)
+                    .sum();
+                (l.to_string(), sum / pairs.len() as f64)
+            })
+            .collect()
+    };
+    let per_label = label_means(|(e, _)| e.f1);
+    let per_label_overlap = label_means(|(_, o)| o.f1);
+    // Sums and count of each shared document's F1s over the pairs that have it.
+    let mut sums: HashMap<&str, (f64, f64, usize)> = HashMap::new();
+    for p in &pairs {
+        for (name, e, o) in &p.documents {
+            let sum = sums.entry(name.as_str()).or_default();
+            *sum = (sum.0 + e.f1, sum.1 + o.f1, sum.2 + 1);
+        }
+    }
+    let doc_means = |overlap: bool| -> Vec<(String, f64)> {
+        shared
+            .iter()
+            .map(|d| {
+                let (e, o, n) = sums.get(d).copied().unwrap_or((0.0, 0.0, 0));
+                let sum = if overlap { o } else { e };
+                (d.to_string(), sum / n.max(1) as f64)
+            })
+            .collect()
+    };
+    let documents = doc_means(false);
+    let documents_overlap = doc_means(true);
     let (cohen_kappa, fleiss_kappa, tokens) = kappas(&sides, &holders, &shared);
     let exact = pairs.iter().fold(Prf::new(0, 0, 0), |s, p| s.add(p.exact));
     let overlap = pairs
@@ -266,6 +304,8 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         pairs,
         per_label,
         documents,
+        per_label_overlap,
+        documents_overlap,
         exact,
         overlap,
         cohen_kappa,
@@ -291,13 +331,14 @@ fn pair(
         let (Some(da), Some(db)) = (a.docs.get(d), b.docs.get(d)) else {
             continue;
         };
-        let (sa, sb) = (a.named(da), b.named(db));
+        let (sa, sb) = (a.by_label(da), b.by_label(db));
         let (mut doc_exact, mut doc_overlap) = (Prf::default(), Prf::default());
-        for label in labels {
-            let la: Vec<(usize, usize)> = only(&sa, label);
-            let lb: Vec<(usize, usize)> = only(&sb, label);
-            let e = Prf::new(exact_matches(&la, &lb), la.len(), lb.len());
-            let o = Prf::new(overlap_matches(&la, &lb), la.len(), lb.len());
+        let here: BTreeSet<&str> = sa.keys().chain(sb.keys()).copied().collect();
+        for label in here {
+            let la = sa.get(label).map_or(&[][..], Vec::as_slice);
+            let lb = sb.get(label).map_or(&[][..], Vec::as_slice);
+            let e = Prf::new(exact_matches(la, lb), la.len(), lb.len());
+            let o = Prf::new(overlap_matches(la, lb), la.len(), lb.len());
             doc_exact = doc_exact.add(e);
             doc_overlap = doc_overlap.add(o);
             if let Some(entry) = per_label.get_mut(label) {
@@ -321,18 +362,6 @@ fn pair(
     }
 }
 
-/// The ranges of `label`'s spans, sorted.
-fn only(spans: &[Named<'_>], label: &str) -> Vec<(usize, usize)> {
-    let mut v: Vec<(usize, usize)> = spans
-        .iter()
-        .filter(|s| s.2 == label)
-        .map(|s| (s.0, s.1))
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
 /// Ranges in both sorted, deduplicated lists.
 fn exact_matches(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
     a.iter().filter(|r| b.binary_search(r).is_ok()).count()
@@ -342,19 +371,30 @@ fn exact_matches(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
 /// (Kuhn's augmenting paths; a label's spans in one document rarely overlap much, so the
 /// graph is sparse).
 fn overlap_matches(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
-    // Candidates of each `a` range: the `b` ranges it overlaps, found from the sorted
-    // starts (ranges starting before its end), filtered by end.
+    // Candidates of each `a` range: the `b` ranges it overlaps. `b` is sorted by start,
+    // so they start before its end (a prefix) and, by the running maximum of ends, not
+    // before the first that reaches past its start: a binary search each way, then
+    // only the ranges in between (all of them, unless `b` nests).
+    let mut max_end = Vec::with_capacity(b.len());
+    let mut m = 0;
+    for r in b {
+        m = m.max(r.1);
+        max_end.push(m);
+    }
     let edges: Vec<Vec<usize>> = a
         .iter()
         .map(|&(s, e)| {
             let upto = b.partition_point(|r| r.0 < e);
-            (0..upto).filter(|&k| b[k].1 > s).collect()
+            let from = max_end.partition_point(|&end| end <= s);
+            (from..upto.max(from)).filter(|&k| b[k].1 > s).collect()
         })
         .collect();
     let mut owner: Vec<Option<usize>> = vec![None; b.len()];
+    // seen[v] == i + 1: `b` range v was visited in the search from `a` range i (no
+    // clearing between searches).
+    let mut seen: Vec<usize> = vec![0; b.len()];
     let mut matched = 0;
     for i in 0..a.len() {
-        let mut seen = vec![false; b.len()];
         if augment(i, &edges, &mut owner, &mut seen) {
             matched += 1;
         }
@@ -364,7 +404,12 @@ fn overlap_matches(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
 
 /// Finds an augmenting path from `a` range `i` (iteratively, so long chains of
 /// overlapping spans cannot overflow the stack).
-fn augment(i: usize, edges: &[Vec<usize>], owner: &mut [Option<usize>], seen: &mut [bool]) -> bool {
+fn augment(
+    i: usize,
+    edges: &[Vec<usize>],
+    owner: &mut [Option<usize>],
+    seen: &mut [usize],
+) -> bool {
     // Depth-first search: stack of (a range, next edge to try); `via[k]` is the `b` range
     // through which stack frame `k + 1` was entered.
     let mut stack: Vec<(usize, usize)> = vec![(i, 0)];
@@ -372,10 +417,10 @@ fn augment(i: usize, edges: &[Vec<usize>], owner: &mut [Option<usize>], seen: &m
     while let Some(&mut (u, ref mut next)) = stack.last_mut() {
         if let Some(&v) = edges[u].get(*next) {
             *next += 1;
-            if seen[v] {
+            if seen[v] == i + 1 {
                 continue;
             }
-            seen[v] = true;
+            seen[v] = i + 1;
             match owner[v] {
                 None => {
                     // Flip the path: each frame's `a` range takes the `b` range after it.
@@ -417,8 +462,7 @@ fn kappas(
             .iter()
             .filter_map(|s| s.docs.get(d).map(|doc| (s.project, *doc)))
             .collect();
-        let (_, labels) = token_labels(&docs);
-        for (i, labels) in labels.into_iter().enumerate() {
+        for (i, labels) in token_labels(&docs).labels.into_iter().enumerate() {
             for l in labels {
                 let c = match l {
                     None => 0,
@@ -440,6 +484,15 @@ fn kappas(
     }
 }
 
+/// One document's tokens and each annotator's label per token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenLabels<'p> {
+    /// Tokens as char ranges, in order.
+    pub tokens: Vec<(usize, usize)>,
+    /// Per annotator (in the order given), the label name of each token; `None` is O.
+    pub labels: Vec<Vec<Option<&'p str>>>,
+}
+
 /// The tokens of one document as the token exports cut it, and each annotator's label per
 /// token (`None` for O), for `docs`: the same document (same text) as each annotator has it.
 ///
@@ -448,11 +501,12 @@ fn kappas(
 /// annotator's span boundaries, so each token lies wholly inside or outside every flat
 /// span. Where the annotators' boundaries fall between tokens anyway (the usual case), these
 /// are exactly the tokens each annotator's export writes.
-pub fn token_labels<'p>(
-    docs: &[(&'p Project, &'p Document)],
-) -> (Vec<(usize, usize)>, Vec<Vec<Option<&'p str>>>) {
+pub fn token_labels<'p>(docs: &[(&'p Project, &'p Document)]) -> TokenLabels<'p> {
     let Some((_, first)) = docs.first() else {
-        return (Vec::new(), Vec::new());
+        return TokenLabels {
+            tokens: Vec::new(),
+            labels: Vec::new(),
+        };
     };
     let flats: Vec<Vec<Span>> = docs.iter().map(|(_, d)| flatten(d, |_| true).0).collect();
     let mut cuts: Vec<usize> = flats
@@ -494,7 +548,10 @@ pub fn token_labels<'p>(
                 .collect()
         })
         .collect();
-    (toks, labels)
+    TokenLabels {
+        tokens: toks,
+        labels,
+    }
 }
 
 /// Cohen's kappa of two raters' categories (`0..k`) of the same items:

@@ -5,7 +5,10 @@ use proptest::prelude::*;
 
 /// A project with labels named `labels` (in that order) and documents
 /// `(name, text, [(start, end, label name)])`.
-fn project(labels: &[&str], docs: &[(&str, &str, &[(usize, usize, &str)])]) -> Project {
+/// A document: name, text, spans as (start, end, label name).
+type Doc<'a> = (&'a str, &'a str, &'a [(usize, usize, &'a str)]);
+
+fn project(labels: &[&str], docs: &[Doc<'_>]) -> Project {
     let labels: Vec<Label> = labels
         .iter()
         .map(|n| Label {
@@ -102,6 +105,8 @@ fn exact_and_overlap_by_hand() {
     assert_eq!(p.per_label["DATE"].0.precision, 0.0);
     // One pair: the means are that pair's values.
     assert!(close(r.per_label["PER"], 1.0 / 3.0));
+    assert!(close(r.per_label_overlap["PER"], 2.0 / 3.0));
+    assert!(close(r.documents_overlap[0].1, 2.0 / 3.0));
     assert_eq!(r.documents.len(), 1);
     assert!(close(r.documents[0].1, 2.0 / 9.0));
     assert_eq!(r.exact, p.exact);
@@ -176,6 +181,9 @@ fn documents_only_some_annotators_have_count_for_those_pairs() {
     assert!(close(r.exact.f1, 6.0 / 7.0));
     // Per label mean over pairs: (1 + 2/3 + 1) / 3 = 8/9.
     assert!(close(r.per_label["PER"], 8.0 / 9.0));
+    // Overlap is the same here (no bound disagreements).
+    assert!(close(r.per_label_overlap["PER"], 8.0 / 9.0));
+    assert_eq!(r.documents_overlap, r.documents);
 }
 
 #[test]
@@ -324,7 +332,7 @@ fn tokens_are_cut_at_every_annotators_bounds() {
     let a = project(&["X"], &[("d", "abcd ef", &[(0, 2, "X")])]);
     let b = project(&["X"], &[("d", "abcd ef", &[(0, 4, "X")])]);
     let docs = [(&a, &a.documents()[0]), (&b, &b.documents()[0])];
-    let (tokens, labels) = token_labels(&docs);
+    let TokenLabels { tokens, labels } = token_labels(&docs);
     assert_eq!(tokens, [(0, 2), (2, 4), (5, 7)]);
     assert_eq!(labels[0], [Some("X"), None, None]);
     assert_eq!(labels[1], [Some("X"), Some("X"), None]);
@@ -424,12 +432,12 @@ proptest! {
             c[x][y] += 1.0;
         }
         let row = |i: usize| c[i].iter().sum::<f64>();
-        let col = |j: usize| (0..4).map(|i| c[i][j]).sum::<f64>();
+        let col = |j: usize| c.iter().map(|r| r[j]).sum::<f64>();
         let (mut observed, mut expected) = (0.0, 0.0);
-        for i in 0..4 {
-            for j in 0..4 {
+        for (i, r) in c.iter().enumerate() {
+            for (j, x) in r.iter().enumerate() {
                 if i != j {
-                    observed += c[i][j];
+                    observed += x;
                     expected += row(i) * col(j) / n;
                 }
             }
@@ -454,10 +462,11 @@ proptest! {
         let items = ratings[0].len();
         let mut agree = 0.0;
         for i in 0..items {
+            let item: Vec<usize> = ratings.iter().map(|r| r[i]).collect();
             let mut same = 0;
-            for r in 0..raters {
-                for s in 0..raters {
-                    if r != s && ratings[r][i] == ratings[s][i] {
+            for (r, x) in item.iter().enumerate() {
+                for (s, y) in item.iter().enumerate() {
+                    if r != s && x == y {
                         same += 1;
                     }
                 }

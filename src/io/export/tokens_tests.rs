@@ -268,7 +268,8 @@ proptest! {
         let doc = &p.documents()[0];
         let (kept, _) = flatten(&p, doc, None);
         let tagged = tag(doc, &kept, Scheme::Iob2);
-        let (tokens, labels) = crate::model::agreement::token_labels(&[(&p, doc), (&p, doc)]);
+        let crate::model::agreement::TokenLabels { tokens, labels } =
+            crate::model::agreement::token_labels(&[(&p, doc), (&p, doc)]);
         let want: Vec<(usize, usize)> = tagged.tokens.iter().map(|t| (t.start, t.end)).collect();
         prop_assert_eq!(tokens, want);
         let want: Vec<Option<String>> = tag_names(&p, &tagged.tags)
