@@ -502,28 +502,57 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
         a.names.len(),
         a.names.join(", ")
     ));
-    ui.horizontal(|ui| {
-        if let Some(k) = report.cohen_kappa {
-            ui.strong(format!("Cohen's kappa {}", figure(Some(k))));
-        }
-        if let Some(k) = report.fleiss_kappa {
-            ui.strong(format!("Fleiss' kappa {}", figure(Some(k))));
-        }
-        ui.weak("(per token, as the token exports tag them)");
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!(
+            "F1 {} exact, {} overlap",
+            figure(Some(report.exact.f1)),
+            figure(Some(report.overlap.f1))
+        ));
+        ui.separator();
+        let (name, kappa) = if a.names.len() == 2 {
+            ("Cohen's kappa", report.cohen_kappa)
+        } else {
+            ("Fleiss' kappa", report.fleiss_kappa)
+        };
+        ui.strong(format!("{name} {}", figure(kappa)));
+        ui.weak(format!(
+            "(over {} tokens, as the token exports cut them)",
+            report.tokens
+        ));
     });
     ui.add_space(4.0);
-    ui.label(RichText::new("Exact F1 per label (mean over pairs)").strong());
+    ui.label(
+        RichText::new("F1 per label, mean over pairs: exact (full) and overlap (pale)").strong(),
+    );
     let names: Vec<String> = report.per_label.keys().cloned().collect();
-    let bars: Vec<Bar> = report
+    let label_color = |name: &str| {
+        project
+            .label_id(name)
+            .and_then(|id| project.label(id))
+            .map_or(Color32::GRAY, |l| color(l.color))
+    };
+    let exact: Vec<Bar> = report
         .per_label
         .iter()
         .enumerate()
         .map(|(i, (name, &f1))| {
-            let c = project
-                .label_id(name)
-                .and_then(|id| project.label(id))
-                .map_or(Color32::GRAY, |l| color(l.color));
-            Bar::new(i as f64, f1).name(name).fill(c).width(0.7)
+            Bar::new(i as f64 - 0.18, f1)
+                .name(format!("{name} exact"))
+                .fill(label_color(name))
+                .width(0.34)
+        })
+        .collect();
+    let overlap: Vec<Bar> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let f1 = *report.per_label_overlap.get(name)?;
+            Some(
+                Bar::new(i as f64 + 0.18, f1)
+                    .name(format!("{name} overlap"))
+                    .fill(label_color(name).gamma_multiply(0.45))
+                    .width(0.34),
+            )
         })
         .collect();
     Plot::new("f1-per-label")
@@ -544,7 +573,10 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
                 String::new()
             }
         })
-        .show(ui, |plot| plot.bar_chart(BarChart::new("f1", bars)));
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("exact F1", exact));
+            plot.bar_chart(BarChart::new("overlap F1", overlap));
+        });
     ui.add_space(6.0);
     ui.label(RichText::new("Pairs").strong());
     egui::Grid::new("agreement-pairs")
@@ -566,16 +598,21 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
             }
         });
     ui.add_space(6.0);
-    ui.label(RichText::new("Per document (mean exact F1)").strong());
+    ui.label(RichText::new("Per document (mean over pairs)").strong());
     egui::ScrollArea::vertical()
         .max_height(160.0)
         .show(ui, |ui| {
             egui::Grid::new("agreement-docs")
                 .striped(true)
                 .show(ui, |ui| {
-                    for (name, f1) in &report.documents {
+                    ui.strong("document");
+                    ui.strong("F1");
+                    ui.strong("F1 overlap");
+                    ui.end_row();
+                    for (i, (name, f1)) in report.documents.iter().enumerate() {
                         ui.label(name);
                         ui.label(figure(Some(*f1)));
+                        ui.label(figure(report.documents_overlap.get(i).map(|d| d.1)));
                         ui.end_row();
                     }
                 });
