@@ -42,6 +42,9 @@ pub struct Document {
     spans: SpanSet,
     /// Free-text notes by span; only spans with a non-blank note have an entry.
     notes: HashMap<Span, String>,
+    // --- disagreements (team merge; methods in model/disagreement.rs) ---
+    /// Regions still to adjudicate, sorted by start; inside the text.
+    pub(super) disagreements: Vec<super::Disagreement>,
 }
 
 /// Notes as a list of (span, note), in document order where it matters.
@@ -61,6 +64,7 @@ impl Document {
             text: Text::new(text.into()),
             spans: SpanSet::default(),
             notes: HashMap::new(),
+            disagreements: Vec::new(),
         }
     }
 
@@ -209,6 +213,7 @@ impl Document {
             .into_iter()
             .map(|(s, n)| (s.with_label(relabel(s.label())), n))
             .collect();
+        self.map_disagreement_labels(&relabel);
     }
 
     /// Removes a span and returns its note, if it had one; fails if absent.
