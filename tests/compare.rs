@@ -124,6 +124,19 @@ fn compare_two_annotators_then_adjudicate_with_keys_and_undo() {
         "Alt+arrows do not move the caret"
     );
 
+    // Take B on the last one: round to the first; undo shows the last one again.
+    alt(&mut h, Key::ArrowDown);
+    alt(&mut h, Key::ArrowDown);
+    alt(&mut h, Key::B);
+    assert!(spans_of(&h).contains(&span("Monday", "DATE")));
+    assert!(bar(&h, "bounds differ, 24–35"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(!spans_of(&h).contains(&span("Monday", "DATE")));
+    assert!(bar(&h, "one-sided, 60–66"));
+    alt(&mut h, Key::ArrowDown);
+    assert!(bar(&h, "bounds differ, 24–35"));
+
     // Take A on the ORG bounds: alice's "Taliban"; on to the base.
     alt(&mut h, Key::A);
     assert!(spans_of(&h).contains(&span("Taliban", "ORG")));
@@ -141,6 +154,8 @@ fn compare_two_annotators_then_adjudicate_with_keys_and_undo() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(news(&h).disagreements().len(), 1);
+    // The one brought back is the current one again.
+    assert!(bar(&h, "one-sided, 60–66"));
     assert!(h.query_by_label("2 of 3 disagreements resolved").is_some());
     alt(&mut h, Key::B);
     assert!(spans_of(&h).contains(&span("Monday", "DATE")));

@@ -58,8 +58,10 @@ impl SpanmarkApp {
                 );
             }
             Action::Undo => {
+                let left = self.adjudication_progress().left;
                 let done = self.ws.undo();
                 self.after_history(done, "Undid", "Nothing to undo.");
+                self.after_undo(left);
             }
             Action::Redo => {
                 let done = self.ws.redo();

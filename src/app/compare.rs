@@ -38,6 +38,8 @@ pub(super) struct CompareState {
     left: Option<(u64, usize)>,
     /// The current disagreement: document and index into its disagreements.
     cursor: Option<(usize, usize)>,
+    /// Where each choice was made, latest last: an undo shows that disagreement again.
+    resolved: Vec<(usize, usize)>,
 }
 
 /// Disagreements in a project.
@@ -330,6 +332,7 @@ impl SpanmarkApp {
         {
             return;
         }
+        self.compare.resolved.push((doc, index));
         let progress = self.adjudication_progress();
         // The resolved one left the list: the next one now has its index.
         let next = if index
@@ -356,6 +359,27 @@ impl SpanmarkApp {
                     progress.text()
                 );
             }
+        }
+    }
+
+    /// After an undo: if it brought a disagreement back (there are more than `left`),
+    /// that one is shown again as the current one.
+    pub(super) fn after_undo(&mut self, left: usize) {
+        if self.adjudication_progress().left <= left {
+            return;
+        }
+        let Some((doc, i)) = self.compare.resolved.pop() else {
+            return;
+        };
+        let back = self
+            .ws
+            .project()
+            .document(doc)
+            .is_some_and(|d| i < d.disagreements().len());
+        if back {
+            let status = std::mem::take(&mut self.status);
+            self.show_disagreement(doc, i);
+            self.status = status;
         }
     }
 
