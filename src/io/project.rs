@@ -797,7 +797,7 @@ mod disagreement_tests {
     #[test]
     fn files_without_disagreements_are_unchanged() {
         // An old file (no field at all) opens, and saves byte for byte as it was.
-        let old = "(\n  version: 1,\n  labels: [\n    (name: \"PERSON\", color: \"#e69f00\", key: '1'),\n  ],\n  documents: [\n    (\n      name: \"d\",\n      status: todo,\n      text: \"Ashraf\",\n      spans: [\n        (start: 0, end: 6, label: \"PERSON\"),\n      ],\n    ),\n  ],\n)\n";
+        let old = "(\n  version: 1,\n  labels: [\n    (\n      name: \"PERSON\",\n      color: \"#e69f00\",\n    ),\n  ],\n  documents: [\n    (\n      name: \"d\",\n      status: todo,\n      text: \"Ashraf\",\n      spans: [\n        (start: 0, end: 6, label: \"PERSON\"),\n      ],\n    ),\n  ],\n)\n";
         let p = parse_project(old, Path::new("old.ron")).unwrap();
         assert!(p.documents()[0].disagreements().is_empty());
         assert_eq!(to_string(&p), old);
