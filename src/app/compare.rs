@@ -386,6 +386,7 @@ impl SpanmarkApp {
     /// The adjudication bar, above the document while the project has (or had)
     /// disagreements.
     pub(super) fn adjudication_panel(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        self.view.revision = self.ws.revision();
         let progress = self.adjudication_progress();
         if progress.total == 0 {
             self.view.disagreement = None;

@@ -121,6 +121,11 @@ pub struct DocView {
     /// The current disagreement of the shown document (index into its
     /// `disagreements()`), drawn thicker; the app sets it every frame.
     pub disagreement: Option<usize>,
+    /// The project's revision (`Workspace::revision`), set by the app every frame: what
+    /// is derived from the document's disagreements is rebuilt when it changes.
+    pub revision: u64,
+    /// How far the disagreements reach, for finding the visible ones.
+    reach: compare::Reach,
 }
 
 impl DocView {
