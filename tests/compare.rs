@@ -262,3 +262,39 @@ fn comparing_asks_about_unsaved_changes_first() {
     assert_eq!(news(&h).disagreements().len(), 3);
     assert!(!h.state().workspace().is_dirty());
 }
+
+#[test]
+fn three_annotators_take_the_third_and_a_click_picks_a_disagreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = write_annotators(dir.path());
+    let carol = annotator(vec![
+        span("Zabihullah Mujahid", "PERSON"),
+        span("Taliban", "PERSON"),
+        span("Monday", "DATE"),
+    ]);
+    paths.push(dir.path().join("carol.ron"));
+    io::save_project(&carol, &paths[2]).unwrap();
+    let mut h = common::sample_harness();
+    compare(&mut h, &paths);
+    assert_eq!(h.state().error(), None);
+    let ds = news(&h).disagreements().to_vec();
+    assert_eq!(ds.len(), 3, "{ds:?}");
+    assert_eq!(ds[0].versions.len(), 3);
+
+    // A click on the date makes it the current one; Alt+3 takes carol's version.
+    let monday = span("Monday", "DATE");
+    let p = h
+        .state()
+        .view()
+        .char_screen_pos(monday.start() + 2)
+        .unwrap();
+    common::clicks(&mut h, p, 1);
+    assert!(h.query_by_label_contains("one-sided, 60–66").is_some());
+    alt(&mut h, Key::Num3);
+    assert!(spans_of(&h).contains(&monday));
+    assert_eq!(news(&h).disagreements().len(), 2);
+    // Alt+3 on the ORG: carol's PERSON "Taliban".
+    alt(&mut h, Key::Num3);
+    assert!(spans_of(&h).contains(&span("Taliban", "PERSON")));
+    assert!(!spans_of(&h).contains(&span("Taliban", "ORG")));
+}
