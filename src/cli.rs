@@ -128,6 +128,74 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    // --- team merge: merge, split, merge-driver, git-setup (run in cli_team.rs) ---
+    /// Merge annotators' projects of the same documents into one (gold) project.
+    Merge {
+        /// The annotators' project files (.ron); each is named by its file stem.
+        #[arg(required = true)]
+        projects: Vec<PathBuf>,
+        /// The merged project file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// agreed: spans everyone has, the rest as disagreements to adjudicate;
+        /// union: spans anyone has; majority: spans more than half have.
+        #[arg(long, value_enum, default_value = "agreed")]
+        policy: PolicyArg,
+    },
+    /// Split a project among annotators: DIR/annotator-1.ron ... with a shared part.
+    Split {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// How many annotators.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        annotators: u32,
+        /// Percent of the documents every annotator gets (agreement is measured on
+        /// them); the others go round-robin.
+        #[arg(long, default_value_t = 0.0)]
+        overlap: f64,
+        /// The folder to write the projects into (created if missing).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// git's merge driver: merge %A (ours) and %B (theirs) from %O (base) span by span,
+    /// into %A. Exit 0 when clean, 1 with conflicts (kept as disagreements to adjudicate in
+    /// spanmark), 2 if a file cannot be read (%A is then untouched).
+    MergeDriver {
+        /// The common ancestor (%O).
+        base: PathBuf,
+        /// Our version (%A); the result is written here.
+        ours: PathBuf,
+        /// Their version (%B).
+        theirs: PathBuf,
+    },
+    /// Make git merge project files with spanmark: the .gitattributes line and the
+    /// merge.spanmark git config of the repository at DIR (default: here).
+    GitSetup {
+        /// A folder in the git repository.
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Merge policies on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Spans everyone has; other regions become disagreements to adjudicate
+    Agreed,
+    /// Spans anyone has
+    Union,
+    /// Spans more than half of the annotators have
+    Majority,
+}
+
+/// An error that ends the program with a given exit status (the merge driver's contract
+/// with git); `message` is printed after "spanmark: ".
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Exit {
+    /// The exit status.
+    pub code: i32,
+    /// What to print.
+    pub message: String,
 }
 
 /// Export formats on the command line.
@@ -284,6 +352,10 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             };
             suggest(&project, &sources, output.filter(|_| accept), out, err)?;
         }
+        command @ (Command::Merge { .. }
+        | Command::Split { .. }
+        | Command::MergeDriver { .. }
+        | Command::GitSetup { .. }) => crate::cli_team::run(command, out, err)?,
         Command::Validate { project } => {
             let p = crate::io::load_project(&project)?;
             let spans: usize = p.documents().iter().map(|d| d.spans().len()).sum();

@@ -4,11 +4,12 @@
 //! - [`io`]: project files, atomic saves, imports.
 //! - [`ui`]: egui views that return [`ui::Action`]s.
 //! - [`app`]: the eframe shell that applies actions.
-//! - [`cli`]: command-line parsing and headless commands.
+//! - [`cli`]: command-line parsing and headless commands ([`cli_team`]: merge, split, git).
 //! - [`synth`]: synthetic projects for benchmarks and stress tests.
 
 pub mod app;
 pub mod cli;
+pub mod cli_team;
 pub mod io;
 pub mod model;
 pub mod synth;

@@ -14,6 +14,11 @@ fn main() {
         }
     };
     if let Err(e) = result {
+        // The merge driver owes git particular exit statuses.
+        if let Some(exit) = e.downcast_ref::<cli::Exit>() {
+            eprintln!("spanmark: {}", exit.message);
+            std::process::exit(exit.code);
+        }
         eprintln!("spanmark: error: {e:#}");
         std::process::exit(1);
     }

@@ -58,8 +58,10 @@ impl SpanmarkApp {
                 );
             }
             Action::Undo => {
+                let left = self.adjudication_progress().left;
                 let done = self.ws.undo();
                 self.after_history(done, "Undid", "Nothing to undo.");
+                self.after_undo(left);
             }
             Action::Redo => {
                 let done = self.ws.redo();
@@ -215,6 +217,12 @@ impl SpanmarkApp {
                     });
                 }
             }
+            Action::CompareAnnotators => self.choose_annotators(ctx),
+            Action::ComparePaths(paths) => self.compare_paths(ctx, paths),
+            Action::OpenAgreement => self.compare.agreement.open = true,
+            Action::StepDisagreement { forward } => self.step_disagreement(forward),
+            Action::SelectDisagreement(i) => self.select_disagreement(i),
+            Action::Adjudicate(choice) => self.adjudicate(choice),
             Action::DeleteLabelConfirmed(id) => {
                 let Some(name) = self.ws.project().label(id).map(|l| l.name.clone()) else {
                     return;

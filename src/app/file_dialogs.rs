@@ -40,6 +40,15 @@ pub(super) fn save_project(name: String) -> Option<PathBuf> {
         .save_file()
 }
 
+/// Asks for two or more annotators' project files to compare.
+pub(super) fn annotator_projects() -> Option<Vec<PathBuf>> {
+    rfd::FileDialog::new()
+        .set_title("Compare annotators: choose their project files")
+        .add_filter("spanmark project", &["ron"])
+        .set_directory(saves_dir())
+        .pick_files()
+}
+
 /// Asks for plain text files to add as documents.
 pub(super) fn text_files() -> Option<Vec<PathBuf>> {
     rfd::FileDialog::new()

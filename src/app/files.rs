@@ -153,6 +153,7 @@ impl SpanmarkApp {
             }
             Done::Exported(_, _, Err(e)) => self.show_error(format!("Could not export. {e}")),
             Done::Autosaved(result) => self.autosaved(result),
+            Done::Compared(result) => self.finish_compare(result),
         }
     }
 

@@ -22,7 +22,11 @@ impl Guard {
     pub fn guards(action: &Action) -> bool {
         matches!(
             action,
-            Action::New | Action::Open | Action::OpenPath(_) | Action::Quit
+            Action::New
+                | Action::Open
+                | Action::OpenPath(_)
+                | Action::ComparePaths(_)
+                | Action::Quit
         )
     }
 
@@ -66,6 +70,7 @@ pub(super) fn doing(action: &Action) -> &'static str {
     match action {
         Action::Quit => "closing",
         Action::New => "starting a new project",
+        Action::ComparePaths(_) => "comparing annotators",
         _ => "opening another project",
     }
 }

@@ -36,6 +36,8 @@ pub(super) enum Done {
     ),
     /// A recovery copy was written (or not).
     Autosaved(Result<PathBuf, io::IoError>),
+    /// Annotators' projects were read, compared and merged into a gold project.
+    Compared(Result<Box<super::compare::Compared>, String>),
 }
 
 /// Whether the user waits for a job (a progress dialog, keys off) or it runs unseen.

@@ -3,10 +3,12 @@
 //! One job per file: `actions` carries out actions, `files` starts file work and applies
 //! its results, `jobs` runs work off the UI thread,
 //! `guard` is the unsaved-changes flow, `modal` the dialogs, `recovery` autosave and
-//! crash recovery, `file_dialogs` the native dialogs, `bench` `--bench-scroll`.
+//! crash recovery, `file_dialogs` the native dialogs, `bench` `--bench-scroll`,
+//! `compare` comparing annotators and adjudicating.
 
 mod actions;
 mod bench;
+mod compare;
 mod file_dialogs;
 mod files;
 mod guard;
@@ -115,6 +117,8 @@ pub struct SpanmarkApp {
     title: String,
     /// `--bench-scroll`: the next step of a scripted scroll, and when it began.
     bench_scroll: Option<(usize, Instant)>,
+    /// Compared annotators, agreement and the current disagreement.
+    compare: compare::CompareState,
 }
 
 /// The sample article as a project.
@@ -175,6 +179,7 @@ impl SpanmarkApp {
             allow_close: false,
             title: String::new(),
             bench_scroll: None,
+            compare: compare::CompareState::default(),
         };
         if let Startup::Paths(paths) = startup {
             app.open_startup_paths(paths);
@@ -319,6 +324,7 @@ impl SpanmarkApp {
         self.path = path;
         self.current = 0;
         self.view.reset();
+        self.reset_compare();
     }
 
     fn add_recent(&mut self, path: &Path) {
@@ -385,6 +391,7 @@ impl SpanmarkApp {
                 self.current,
                 &self.recent,
                 &mut self.snap,
+                self.compare.annotators.is_some(),
                 actions,
             );
         });
@@ -409,7 +416,13 @@ impl SpanmarkApp {
             .resizable(true)
             .default_size(190.0)
             .show(ui, |ui| {
-                panels::documents(ui, self.ws.project(), self.current, actions);
+                panels::documents(
+                    ui,
+                    self.ws.project(),
+                    self.current,
+                    self.compare.annotators.as_ref(),
+                    actions,
+                );
             });
         egui::Panel::right("spans")
             .resizable(true)
@@ -425,6 +438,7 @@ impl SpanmarkApp {
                     actions,
                 );
             });
+        self.adjudication_panel(ui, actions);
         egui::CentralPanel::default().show(ui, |ui| {
             match self.ws.project().document(self.current) {
                 Some(doc) => self.view.show(
@@ -473,6 +487,9 @@ impl eframe::App for SpanmarkApp {
         self.panels(ui, &mut actions);
         self.labels.show(&ctx, &self.ws, &mut actions);
         self.stats.show(&ctx, &self.ws);
+        self.compare
+            .agreement
+            .show(&ctx, self.ws.project(), self.compare.annotators.as_ref());
         self.picker.show(&ctx, self.ws.project(), &mut actions);
         self.dialogs(&ctx, &mut actions);
 

@@ -411,7 +411,10 @@ impl SpanmarkApp {
             PathPurpose::Save => "Save project to path",
             PathPurpose::AddDocuments => "Add text files (one path per line)",
             PathPurpose::ImportLabels => "Import labels from a project (.ron) or labels.json",
+            PathPurpose::Compare => "Compare annotators: their project files (one path per line)",
         };
+        // Several paths: a multi-line field, where Enter starts a line.
+        let multi = matches!(purpose, PathPurpose::AddDocuments | PathPurpose::Compare);
         let mut keep = true;
         let mut cancelled = false;
         egui::Modal::new(egui::Id::unique("path")).show(ctx, |ui| {
@@ -420,13 +423,13 @@ impl SpanmarkApp {
             // Enter is the default button (Ctrl+Enter in the multi-line field, where Enter
             // starts a line). Read before the field, which takes the key for itself.
             let enter = ui.input_mut(|i| {
-                if purpose == PathPurpose::AddDocuments {
+                if multi {
                     i.consume_key(egui::Modifiers::COMMAND, Key::Enter)
                 } else {
                     i.key_pressed(Key::Enter)
                 }
             });
-            let edit = if purpose == PathPurpose::AddDocuments {
+            let edit = if multi {
                 egui::TextEdit::multiline(text)
             } else {
                 egui::TextEdit::singleline(text)
@@ -441,6 +444,7 @@ impl SpanmarkApp {
                     PathPurpose::Open => "Open",
                     PathPurpose::AddDocuments => "Add",
                     PathPurpose::ImportLabels => "Import",
+                    PathPurpose::Compare => "Compare",
                 });
                 if ui.button(ok).clicked() || enter {
                     let paths: Vec<PathBuf> = text
@@ -455,6 +459,7 @@ impl SpanmarkApp {
                             PathPurpose::Save => Action::SaveToPath(first.clone()),
                             PathPurpose::AddDocuments => Action::AddDocumentPaths(paths),
                             PathPurpose::ImportLabels => Action::ImportLabelsFrom(first.clone()),
+                            PathPurpose::Compare => Action::ComparePaths(paths),
                         });
                         keep = false;
                     }

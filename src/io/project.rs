@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::disk::DiskStamp;
 use super::{IoError, write_atomic, write_atomic_with_backup};
 use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings};
-use crate::model::{Document, Label, Project, Rgb, Span, Status};
+use crate::model::{Disagreement, Document, Label, Project, Rgb, Span, Status};
 
 /// The project file version this spanmark writes and reads.
 pub const CURRENT_VERSION: u32 = 1;
@@ -131,6 +131,24 @@ struct DocumentOut<'a> {
     /// Rejected suggestions; left out when there are none (files stay as before).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rejected: Vec<RejectedFile>,
+    // --- disagreements (team merge) ---
+    /// Left out when empty, so a project without disagreements is written as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    disagreements: Vec<DisagreementOut<'a>>,
+}
+
+/// A disagreement: its region and each version's spans (one line per disagreement).
+#[derive(Serialize)]
+struct DisagreementOut<'a> {
+    start: usize,
+    end: usize,
+    versions: Vec<VersionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct VersionOut<'a> {
+    by: &'a str,
+    spans: Vec<SpanOut<'a>>,
 }
 
 /// A rejected suggestion as saved.
@@ -172,6 +190,26 @@ pub(crate) struct DocumentIn {
     spans: Vec<SpanIn>,
     #[serde(default)]
     rejected: Vec<RejectedFile>,
+    // --- disagreements (team merge) ---
+    /// Absent in files without disagreements.
+    #[serde(default)]
+    disagreements: Vec<DisagreementIn>,
+}
+
+#[derive(Deserialize)]
+struct DisagreementIn {
+    start: usize,
+    end: usize,
+    #[serde(default)]
+    versions: Vec<VersionIn>,
+}
+
+#[derive(Deserialize)]
+struct VersionIn {
+    by: String,
+    /// Notes are not kept on version spans; one in the file is ignored.
+    #[serde(default)]
+    spans: Vec<SpanIn>,
 }
 
 #[derive(Deserialize)]
@@ -272,6 +310,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                             .map_or(String::new(), |l| l.name.clone()),
                     })
                     .collect(),
+                disagreements: disagreements_out(project, d),
             })
             .collect(),
         suggest: SuggestFile::of(project.suggest_settings()),
@@ -285,6 +324,31 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
         .to_io_writer_pretty(&mut *out, &file, pretty)
         .map_err(std::io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// A document's disagreements as the file writes them (team merge).
+fn disagreements_out<'a>(project: &'a Project, d: &'a Document) -> Vec<DisagreementOut<'a>> {
+    let span_out = |s: &Span| SpanOut {
+        start: s.start(),
+        end: s.end(),
+        label: project.label(s.label()).map_or("", |l| l.name.as_str()),
+        note: "",
+    };
+    d.disagreements()
+        .iter()
+        .map(|dis| DisagreementOut {
+            start: dis.start,
+            end: dis.end,
+            versions: dis
+                .versions
+                .iter()
+                .map(|(by, spans)| VersionOut {
+                    by,
+                    spans: spans.iter().map(span_out).collect(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Saves a project atomically (see [`write_atomic`]), keeping the previous version as
@@ -503,12 +567,52 @@ pub(crate) fn check_document(
             .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
         rejected.push(span);
     }
+    let disagreements = check_disagreements(di, &d.name, d.disagreements, lookup, path)?;
     let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
         .and_then(|doc| doc.with_notes(notes))
         .and_then(|doc| doc.with_rejected(rejected))
+        .and_then(|doc| doc.with_disagreements(disagreements))
         .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
     doc.status = d.status.into();
     Ok(doc)
+}
+
+/// Reads document `di`'s disagreements (team merge): labels must be defined and ranges
+/// non-empty; bounds against the text are checked by the document.
+fn check_disagreements(
+    di: usize,
+    name: &str,
+    list: Vec<DisagreementIn>,
+    lookup: &Project,
+    path: &Path,
+) -> Result<Vec<Disagreement>, IoError> {
+    let mut out = Vec::with_capacity(list.len());
+    for (k, dis) in list.into_iter().enumerate() {
+        let at = || format!("document {} ({name:?}), disagreement {}", di + 1, k + 1);
+        let mut versions = Vec::with_capacity(dis.versions.len());
+        for v in dis.versions {
+            let mut spans = Vec::with_capacity(v.spans.len());
+            for s in v.spans {
+                let label = lookup.label_id(&s.label).ok_or_else(|| {
+                    invalid(
+                        path,
+                        format!("{}: label {:?} is not defined in `labels`", at(), s.label),
+                    )
+                })?;
+                spans.push(
+                    Span::new(s.start, s.end, label)
+                        .map_err(|e| invalid(path, format!("{}: {e}", at())))?,
+                );
+            }
+            versions.push((v.by, spans));
+        }
+        out.push(Disagreement {
+            start: dis.start,
+            end: dis.end,
+            versions,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -849,6 +953,118 @@ pub(crate) mod proptests {
             write_project(&project, &mut buf).unwrap();
             let text = String::from_utf8(buf).unwrap();
             prop_assert_eq!(parse_project(&text, Path::new("p.ron")).unwrap(), project);
+        }
+    }
+}
+
+/// Disagreements in the file (team merge): optional per document, one line each.
+#[cfg(test)]
+mod disagreement_tests {
+    use super::*;
+    use crate::model::{LabelId, default_labels};
+    use proptest::prelude::*;
+
+    fn sp(s: usize, e: usize, l: u16) -> Span {
+        Span::new(s, e, LabelId(l)).unwrap()
+    }
+
+    fn to_string(p: &Project) -> String {
+        let mut buf = Vec::new();
+        write_project(p, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn with_disagreement() -> Project {
+        let doc = Document::with_spans("d", "Ashraf Ghani left Kabul.", vec![sp(18, 23, 1)])
+            .unwrap()
+            .with_disagreements(vec![Disagreement {
+                start: 0,
+                end: 12,
+                versions: vec![
+                    ("ours".into(), vec![sp(0, 12, 0)]),
+                    ("theirs".into(), vec![]),
+                ],
+            }])
+            .unwrap();
+        Project::new(default_labels(), vec![doc, Document::new("e", "plain")]).unwrap()
+    }
+
+    #[test]
+    fn roundtrip_one_line_each_and_absent_when_none() {
+        let p = with_disagreement();
+        let s = to_string(&p);
+        assert!(
+            s.contains(
+                "\n      disagreements: [\n        (start: 0, end: 12, versions: [(by: \"ours\", spans: [(start: 0, end: 12, label: \"PERSON\")]), (by: \"theirs\", spans: [])]),\n      ],\n"
+            ),
+            "{s}"
+        );
+        // Only the document that has some writes the field.
+        assert_eq!(s.matches("disagreements").count(), 1, "{s}");
+        let back = parse_project(&s, Path::new("t.ron")).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(to_string(&back), s);
+    }
+
+    #[test]
+    fn files_without_disagreements_are_unchanged() {
+        // An old file (no field at all) opens, and saves byte for byte as it was.
+        let old = "(\n  version: 1,\n  labels: [\n    (\n      name: \"PERSON\",\n      color: \"#e69f00\",\n    ),\n  ],\n  documents: [\n    (\n      name: \"d\",\n      status: todo,\n      text: \"Ashraf\",\n      spans: [\n        (start: 0, end: 6, label: \"PERSON\"),\n      ],\n    ),\n  ],\n)\n";
+        let p = parse_project(old, Path::new("old.ron")).unwrap();
+        assert!(p.documents()[0].disagreements().is_empty());
+        assert_eq!(to_string(&p), old);
+    }
+
+    #[test]
+    fn bad_disagreements_are_named() {
+        let s = to_string(&with_disagreement());
+        let e = parse_project(
+            &s.replace(
+                "by: \"ours\", spans: [(start: 0, end: 12, label: \"PERSON\")",
+                "by: \"ours\", spans: [(start: 0, end: 12, label: \"ALIEN\")",
+            ),
+            Path::new("t.ron"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("disagreement 1") && e.contains("\"ALIEN\""),
+            "{e}"
+        );
+        let e = parse_project(
+            &s.replace(
+                "(start: 0, end: 12, versions",
+                "(start: 0, end: 99, versions",
+            ),
+            Path::new("t.ron"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("t.ron: ") && e.contains("outside the text"),
+            "{e}"
+        );
+    }
+
+    proptest! {
+        /// Any project, with a disagreement over each pair of neighbouring spans, survives
+        /// a save and load, sequential and parallel.
+        #[test]
+        fn disagreements_roundtrip(project in super::proptests::arb_project()) {
+            let docs = project.documents().iter().map(|d| {
+                let spans = d.spans().as_slice();
+                let list = spans.windows(2).filter_map(|w| Disagreement::covering(vec![
+                    ("a".into(), vec![w[0]]),
+                    ("b".into(), vec![w[1], w[0]]),
+                    ("c".into(), vec![]),
+                ])).collect();
+                d.clone().with_disagreements(list).unwrap()
+            }).collect();
+            let project = Project::new(project.labels().to_vec(), docs).unwrap();
+            let text = to_string(&project);
+            prop_assert_eq!(&parse_project_sequential(&text, Path::new("p.ron")).unwrap(), &project);
+            let parallel = crate::io::ron_split::parse_parallel(&text, Path::new("p.ron"), 2);
+            prop_assert_eq!(parallel.as_ref(), Some(&project));
         }
     }
 }

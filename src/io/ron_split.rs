@@ -20,9 +20,10 @@ use crate::model::{Document, Project};
 pub(crate) const PARALLEL_FROM: usize = 256 * 1024;
 
 /// Deepest nesting the scan accepts (a project file needs 5: file, list, document, span
-/// list, span). Far below ron's recursion limit, so a part nests too deep exactly when the
+/// list, span; 9 with disagreements: list, disagreement, versions, version, spans,
+/// span). Far below ron's recursion limit, so a part nests too deep exactly when the
 /// whole file would.
-const MAX_DEPTH: usize = 8;
+const MAX_DEPTH: usize = 10;
 
 /// A project file cut at its document boundaries.
 #[derive(Debug)]
@@ -366,7 +367,7 @@ mod tests {
             format!("({LABELS} documents: Some([]))"),
             format!("({LABELS} documents: [(name: x, text: \"y\")]"),
             format!("({LABELS} nöt: 1, documents: [])"),
-            format!("({LABELS} documents: [(name: \"x\", text: \"y\", z: [[[[[[]]]]]])])"),
+            format!("({LABELS} documents: [(name: \"x\", text: \"y\", z: [[[[[[[[]]]]]]]])])"),
         ] {
             assert!(split(&src).is_none(), "{src}");
         }

@@ -47,6 +47,9 @@ pub struct Document {
     rejected: BTreeSet<Span>,
     /// Fresh whenever spans or rejections change: the suggestion engine's cache key.
     stamp: Stamp,
+    // --- disagreements (team merge; methods in model/disagreement.rs) ---
+    /// Regions still to adjudicate, sorted by start; inside the text.
+    pub(super) disagreements: Vec<super::Disagreement>,
 }
 
 /// Notes as a list of (span, note), in document order where it matters.
@@ -68,6 +71,7 @@ impl Document {
             notes: HashMap::new(),
             rejected: BTreeSet::new(),
             stamp: Stamp::fresh(),
+            disagreements: Vec::new(),
         }
     }
 
@@ -272,6 +276,7 @@ impl Document {
             .into_iter()
             .map(|(s, n)| (s.with_label(relabel(s.label())), n))
             .collect();
+        self.map_disagreement_labels(&relabel);
     }
 
     /// Removes a span and returns its note, if it had one; fails if absent.

@@ -2,10 +2,12 @@
 //! undo history. No UI and no file IO; invariants are enforced by constructors.
 
 pub mod agreement;
+mod disagreement;
 mod document;
 pub mod flat;
 mod history;
 pub mod label;
+pub mod merge;
 pub mod motion;
 pub mod occurrences;
 mod project;
@@ -15,6 +17,7 @@ pub mod suggest;
 pub mod text;
 pub mod tokens;
 
+pub use disagreement::Disagreement;
 pub use document::{Document, Status};
 pub use history::Workspace;
 pub use label::{Label, PALETTE, Rgb, default_labels};
@@ -130,4 +133,19 @@ pub enum ModelError {
         /// The label that has it.
         label: String,
     },
+    // --- disagreements (team merge) ---
+    /// A disagreement index is out of range.
+    #[error("no disagreement #{0}")]
+    NoSuchDisagreement(usize),
+    /// A disagreement's range is empty.
+    #[error("disagreement {start}..{end} is empty (start must be before end)")]
+    EmptyDisagreement {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
+    /// A disagreement put back at a place that breaks their order by start.
+    #[error("disagreement #{0} does not belong there (they are kept sorted by start)")]
+    DisagreementOutOfOrder(usize),
 }

@@ -47,6 +47,11 @@ impl Project {
             {
                 return Err(ModelError::UnknownLabel(span.label().0));
             }
+            // Disagreements (team merge) name labels too.
+            let mut disagreeing = doc.disagreements().iter().flat_map(|d| d.spans());
+            if let Some(span) = disagreeing.find(|s| usize::from(s.label().0) >= labels.len()) {
+                return Err(ModelError::UnknownLabel(span.label().0));
+            }
         }
         Ok(Self {
             labels,
@@ -206,7 +211,7 @@ impl Project {
                         .chain(d.rejected())
                         .any(|s| usize::from(s.label().0) >= keep)
                 });
-                if in_use {
+                if in_use || self.disagreements_use_labels_from(keep) {
                     return Err(ModelError::LabelInUse);
                 }
                 let labels = self.labels.split_off(keep);
@@ -288,6 +293,10 @@ impl Project {
                     notes: Some(old_notes),
                 })
             }
+            // --- disagreements (team merge): model/disagreement.rs ---
+            edit @ (Edit::Resolve { .. }
+            | Edit::Unresolve { .. }
+            | Edit::SetDisagreements { .. }) => self.apply_disagreement_edit(edit),
         }
     }
 
@@ -321,6 +330,8 @@ impl Project {
                     .map(|&span| Edit::Unreject { doc, span }),
             );
         }
+        // Disagreement versions lose the label's spans too (team merge).
+        edits.extend(self.drop_label_from_disagreements(id));
         let last = self.labels.len().saturating_sub(1);
         edits.push(Edit::MoveLabel {
             from: id,
@@ -387,7 +398,7 @@ impl Project {
             .sum()
     }
 
-    fn doc_mut(&mut self, index: usize) -> Result<&mut Document, ModelError> {
+    pub(super) fn doc_mut(&mut self, index: usize) -> Result<&mut Document, ModelError> {
         self.documents
             .get_mut(index)
             .ok_or(ModelError::NoSuchDocument(index))
@@ -504,5 +515,36 @@ pub enum Edit {
         doc: usize,
         /// The rejection to forget.
         span: Span,
+    },
+    // --- disagreements (team merge): applied in model/disagreement.rs ---
+    /// Adjudicate disagreement `index` of document `doc`: it goes, and `spans` (the
+    /// chosen ones) are added, except those the document already has.
+    Resolve {
+        /// Document index.
+        doc: usize,
+        /// Which disagreement, in [`super::Document::disagreements`].
+        index: usize,
+        /// The spans chosen.
+        spans: Vec<Span>,
+    },
+    /// The inverse of [`Edit::Resolve`]: `spans` go (they must be there) and the
+    /// disagreement comes back at `index`.
+    Unresolve {
+        /// Document index.
+        doc: usize,
+        /// Where the disagreement goes back (its place in the sorted list).
+        index: usize,
+        /// The disagreement.
+        disagreement: super::Disagreement,
+        /// The spans the resolve added.
+        spans: Vec<Span>,
+    },
+    /// Replace all of document `doc`'s disagreements (a label delete drops its spans
+    /// from them).
+    SetDisagreements {
+        /// Document index.
+        doc: usize,
+        /// The new list (sorted by start when applied).
+        disagreements: Vec<super::Disagreement>,
     },
 }

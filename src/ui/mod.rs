@@ -1,6 +1,7 @@
 //! egui views. Each view reads state and pushes [`Action`]s; the app applies them after
 //! drawing, so every project change goes through one place and one undo history.
 
+pub mod compare;
 pub mod doc_view;
 pub mod find;
 pub mod labels;
@@ -151,6 +152,24 @@ pub enum Action {
     DeleteLabel(LabelId),
     /// Delete a label and its spans; the user confirmed.
     DeleteLabelConfirmed(LabelId),
+    /// Choose two or more annotators' project files (native dialog or path field) and
+    /// compare them.
+    CompareAnnotators,
+    /// Compare these annotators' project files: the gold project of their agreed spans
+    /// and disagreements becomes the workspace (asks about unsaved changes).
+    ComparePaths(Vec<PathBuf>),
+    /// Show View › Agreement.
+    OpenAgreement,
+    /// Show the next (or previous) disagreement, across documents; wraps around.
+    StepDisagreement {
+        /// Next (`true`) or previous.
+        forward: bool,
+    },
+    /// Make disagreement `index` of the shown document the current one.
+    SelectDisagreement(usize),
+    /// Resolve the current disagreement with this choice (one undo step), then show the
+    /// next one.
+    Adjudicate(compare::Choice),
 }
 
 /// What a typed path is for.
@@ -164,6 +183,8 @@ pub enum PathPurpose {
     AddDocuments,
     /// Import labels from a project file or a labels.json.
     ImportLabels,
+    /// Annotators' project files to compare (one path per line).
+    Compare,
 }
 
 /// A label colour as egui colour.

@@ -15,6 +15,7 @@ pub fn menu_bar(
     current: usize,
     recent: &[PathBuf],
     snap: &mut bool,
+    has_annotators: bool,
     actions: &mut Vec<Action>,
 ) {
     let ctx = ui.ctx().clone();
@@ -67,6 +68,13 @@ pub fn menu_bar(
             }
             if item(ui, "Export…", Some(&shortcuts::EXPORT)) {
                 actions.push(Action::Export);
+            }
+            ui.separator();
+            if item(ui, "Compare annotators…", None) {
+                actions.push(Action::CompareAnnotators);
+            }
+            if item(ui, "Compare annotators from paths…", None) {
+                actions.push(Action::PromptPath(PathPurpose::Compare));
             }
             ui.separator();
             if item(ui, "Quit", Some(&shortcuts::QUIT)) {
@@ -155,6 +163,9 @@ pub fn menu_bar(
             if ui.button("Statistics").clicked() {
                 actions.push(Action::OpenStats);
             }
+            if ui.button("Agreement").clicked() {
+                actions.push(Action::OpenAgreement);
+            }
             ui.separator();
             ui.checkbox(snap, "Snap selections to words");
             ui.separator();
@@ -172,9 +183,12 @@ pub fn menu_bar(
                 ui.ctx().set_theme(theme);
             }
         });
+        ui.menu_button("Adjudicate", |ui| {
+            super::compare::menu(ui, has_annotators, actions);
+        });
         ui.menu_button("Help", |ui| {
             ui.label(RichText::new("Keyboard").strong());
-            for (keys, what) in KEY_HELP {
+            for (keys, what) in KEY_HELP.iter().chain(super::compare::KEY_HELP) {
                 ui.horizontal(|ui| {
                     ui.monospace(*keys);
                     ui.label(*what);
@@ -278,8 +292,15 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
     });
 }
 
-/// The documents list: name, span count, status; click to show.
-pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut Vec<Action>) {
+/// The documents list: name, span count, agreement (when annotators are compared),
+/// status; click to show.
+pub fn documents(
+    ui: &mut Ui,
+    project: &Project,
+    current: usize,
+    annotators: Option<&super::compare::Annotators>,
+    actions: &mut Vec<Action>,
+) {
     ui.heading("Documents");
     let total = project.documents().len();
     if total > 0 {
@@ -310,6 +331,11 @@ pub fn documents(ui: &mut Ui, project: &Project, current: usize, actions: &mut V
                         }
                     });
                 });
+                let f1 = annotators.and_then(|a| a.document_f1(&doc.name));
+                let left = doc.disagreements().len();
+                if f1.is_some() || left > 0 {
+                    super::compare::document_agreement(ui, f1, left);
+                }
                 let mut status = doc.status;
                 egui::ComboBox::new(("status", i), "status")
                     .selected_text(status.as_str())

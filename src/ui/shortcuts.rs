@@ -52,6 +52,34 @@ pub const TEXT_SMALLER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMM
 /// Default document text size.
 pub const TEXT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0);
 
+/// Show the next disagreement (Alt: the plain arrows move the caret).
+pub const NEXT_DISAGREEMENT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::ALT, Key::ArrowDown);
+/// Show the previous disagreement.
+pub const PREVIOUS_DISAGREEMENT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::ALT, Key::ArrowUp);
+/// Take version A (the first annotator, "ours" in a git conflict). Alt: plain letters are
+/// label keys.
+pub const TAKE_A: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::A);
+/// Take version B (the second annotator, "theirs").
+pub const TAKE_B: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::B);
+/// Take every version's spans ("union").
+pub const TAKE_BOTH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::U);
+/// Take no span there.
+pub const TAKE_NEITHER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::N);
+/// Alt+1 … Alt+9: take annotator k's version.
+pub const TAKE_K: [Key; 9] = [
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
+];
+
 /// In the span panel's note field: save the note (Enter alone starts a new line).
 pub const COMMIT_NOTE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 
@@ -64,6 +92,32 @@ pub struct KeyState {
     pub modal: bool,
     /// The find bar is open (the first Escape closes it).
     pub find_open: bool,
+}
+
+/// The adjudication keys: Alt+↓/↑ step, Alt+A/B/1…9/U/N choose.
+fn adjudication_keys(i: &mut egui::InputState, actions: &mut Vec<Action>) {
+    use super::compare::Choice;
+    if i.consume_shortcut(&NEXT_DISAGREEMENT) {
+        actions.push(Action::StepDisagreement { forward: true });
+    }
+    if i.consume_shortcut(&PREVIOUS_DISAGREEMENT) {
+        actions.push(Action::StepDisagreement { forward: false });
+    }
+    for (shortcut, choice) in [
+        (TAKE_A, Choice::Take(0)),
+        (TAKE_B, Choice::Take(1)),
+        (TAKE_BOTH, Choice::Both),
+        (TAKE_NEITHER, Choice::Neither),
+    ] {
+        if i.consume_shortcut(&shortcut) {
+            actions.push(Action::Adjudicate(choice));
+        }
+    }
+    for (k, key) in TAKE_K.into_iter().enumerate() {
+        if i.consume_key(Modifiers::ALT, key) {
+            actions.push(Action::Adjudicate(Choice::Take(k)));
+        }
+    }
 }
 
 /// Turns this frame's key presses into actions. File shortcuts always work; find keys
@@ -123,6 +177,9 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         if let Some(forward) = span_step {
             actions.push(Action::StepSpan { forward });
         }
+        // Before the caret keys and the label keys: egui matches a plain arrow or letter
+        // even with Alt held.
+        adjudication_keys(i, actions);
         if i.consume_shortcut(&DONE_AND_NEXT) {
             actions.push(Action::DoneAndNext);
         }

@@ -61,3 +61,36 @@ pub fn clicks(h: &mut Harness<'_, SpanmarkApp>, p: Pos2, n: usize) {
     }
     h.run();
 }
+
+/// The app on a 1280×800 window, started with `startup`, after its first frames.
+pub fn harness(startup: spanmark::app::Startup) -> Harness<'static, SpanmarkApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| SpanmarkApp::headless(startup));
+    h.run();
+    h
+}
+
+/// The app with the sample article.
+pub fn sample_harness() -> Harness<'static, SpanmarkApp> {
+    harness(spanmark::app::Startup::Sample)
+}
+
+/// File › `item`, then replaces what the in-app path field holds with `text` (a
+/// multi-line field takes one path per line). Leaves the dialog open, for Enter (or
+/// Ctrl+Enter in a multi-line field) or a button.
+pub fn path_field(h: &mut Harness<'_, SpanmarkApp>, item: &str, text: &str, multiline: bool) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    let role = if multiline {
+        egui::accesskit::Role::MultilineTextInput
+    } else {
+        egui::accesskit::Role::TextInput
+    };
+    h.get_by_role(role).type_text(text);
+    h.run();
+}

@@ -12,6 +12,7 @@
 
 mod bidi;
 mod clusters;
+mod compare;
 mod fonts;
 mod keys;
 mod layout;
@@ -117,6 +118,14 @@ pub struct DocView {
     pub selection: Option<Selection>,
     /// The selected span, if any.
     pub selected_span: Option<Span>,
+    /// The current disagreement of the shown document (index into its
+    /// `disagreements()`), drawn thicker; the app sets it every frame.
+    pub disagreement: Option<usize>,
+    /// The project's revision (`Workspace::revision`), set by the app every frame: what
+    /// is derived from the document's disagreements is rebuilt when it changes.
+    pub revision: u64,
+    /// How far the disagreements reach, for finding the visible ones.
+    reach: compare::Reach,
 }
 
 impl DocView {
@@ -383,12 +392,16 @@ impl DocView {
 
             self.row_height = row_h;
             self.font_height = font_height;
+            // Disagreements go under the text: their place is taken first.
+            let slot = ui.painter().add(egui::Shape::Noop);
             self.paint(ui, project, doc, font_height, text_color, matches);
+            self.paint_disagreements(ui, project, doc, slot);
             self.paint_caret(ui);
             self.interact(ui, &response, doc, snap_to_words);
             self.keyboard(ui, doc);
             self.context_menu(&response, project, doc, actions);
             self.hover(&response, project, doc);
+            self.disagreement_pointer(&response, project, doc, actions);
         });
     }
 

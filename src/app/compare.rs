@@ -1,0 +1,404 @@
+//! Comparing annotators and adjudicating in the window: the compare job (read the
+//! annotators' files, measure agreement, merge the gold project), what it leaves in the
+//! app, the current disagreement, stepping through disagreements and resolving them.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use super::SpanmarkApp;
+use super::file_dialogs::{self, no_dialog_hint};
+use super::jobs::{Done, Kind, expected_time};
+use crate::io;
+use crate::model::agreement::{self, Report};
+use crate::model::merge::{self, Policy};
+use crate::model::{Edit, Project};
+use crate::ui::compare::{AgreementView, Annotators, Choice, Kind as DisagreementKind, Progress};
+use crate::ui::{Action, PathPurpose};
+
+/// What the compare job produced: the annotators' projects and the gold project.
+pub(super) struct Compared {
+    names: Vec<String>,
+    projects: Vec<Project>,
+    gold: Project,
+    report: Report,
+}
+
+/// The comparison and adjudication state of the app.
+#[derive(Default)]
+pub(super) struct CompareState {
+    /// The annotators compared into the open project, with their agreement; `None` for a
+    /// project opened from a file (a git conflict, say).
+    pub annotators: Option<Annotators>,
+    /// View › Agreement.
+    pub agreement: AgreementView,
+    /// Disagreements when the project was opened or compared.
+    total: usize,
+    /// Disagreements left, counted at a revision (not every frame).
+    left: Option<(u64, usize)>,
+    /// The current disagreement: document and index into its disagreements.
+    cursor: Option<(usize, usize)>,
+    /// Where each choice was made, latest last: an undo shows that disagreement again.
+    resolved: Vec<(usize, usize)>,
+}
+
+/// Disagreements in a project.
+fn count(project: &Project) -> usize {
+    project
+        .documents()
+        .iter()
+        .map(|d| d.disagreements().len())
+        .sum()
+}
+
+/// The annotators' names: file stems, numbered where two are the same.
+fn names(paths: &[PathBuf]) -> Vec<String> {
+    let stems: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.file_stem().map_or_else(
+                || p.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    stems
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if stems.iter().filter(|t| *t == s).count() > 1 {
+                let nth = stems[..i].iter().filter(|t| *t == s).count() + 1;
+                format!("{s} ({nth})")
+            } else {
+                s.clone()
+            }
+        })
+        .collect()
+}
+
+/// The compare job: read every file, measure agreement, merge the gold project. Errors
+/// name the file or the document.
+fn compare(paths: &[PathBuf]) -> Result<Compared, String> {
+    let names = names(paths);
+    let mut projects = Vec::with_capacity(paths.len());
+    for path in paths {
+        projects.push(io::load_project(path).map_err(|e| e.to_string())?);
+    }
+    let pairs: Vec<(String, &Project)> = names.iter().cloned().zip(projects.iter()).collect();
+    let report = agreement::report(&pairs)
+        .map_err(|e| format!("The annotators' projects do not match: {e}."))?;
+    let gold = merge::merge(&pairs, Policy::Agreed)
+        .map_err(|e| format!("Could not merge the annotators' projects: {e}."))?;
+    Ok(Compared {
+        names,
+        projects,
+        gold,
+        report,
+    })
+}
+
+impl SpanmarkApp {
+    /// File › Compare annotators…: the native dialog, or the path field without one.
+    pub(super) fn choose_annotators(&mut self, ctx: &egui::Context) {
+        if !file_dialogs::native() {
+            self.perform(ctx, Action::PromptPath(PathPurpose::Compare));
+            return;
+        }
+        match file_dialogs::annotator_projects() {
+            // Through `apply`: unsaved changes are asked about once the files are chosen.
+            Some(paths) => self.apply(ctx, Action::ComparePaths(paths)),
+            None => self.status = no_dialog_hint("Compare annotators…, then type the paths"),
+        }
+    }
+
+    /// Starts comparing annotators' project files (in the job queue).
+    pub(super) fn compare_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        if paths.len() < 2 {
+            self.show_error(format!(
+                "Comparing needs two or more annotators' project files; {} chosen.",
+                paths.len()
+            ));
+            return;
+        }
+        let bytes = paths
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum();
+        let title = format!("Comparing {} annotators", paths.len());
+        self.jobs.submit(
+            ctx,
+            Kind::Foreground,
+            title,
+            expected_time(bytes) * 2,
+            move || Done::Compared(compare(&paths).map(Box::new)),
+        );
+    }
+
+    /// The compare job's result: the gold project becomes the workspace, untitled.
+    pub(super) fn finish_compare(&mut self, result: Result<Box<Compared>, String>) {
+        let compared = match result {
+            Ok(c) => *c,
+            Err(e) => {
+                self.show_error(format!("Could not compare. {e}"));
+                return;
+            }
+        };
+        let Compared {
+            names,
+            projects,
+            gold,
+            report,
+        } = compared;
+        self.replace_project(gold, None);
+        let left = self.compare.total;
+        let status = format!(
+            "Compared {}: {left} disagreement(s) to resolve (Alt+A / Alt+B takes a version, \
+             Alt+Down shows the next).",
+            names.join(", ")
+        );
+        self.compare.annotators = Some(Annotators::new(names, projects, report));
+        // The first disagreement, wherever it is.
+        if let Some((doc, i)) = self.neighbour(0, None, true) {
+            self.show_disagreement(doc, i);
+        }
+        self.status = status;
+    }
+
+    /// Another project replaced the workspace: comparison state starts over for it.
+    pub(super) fn reset_compare(&mut self) {
+        let agreement = std::mem::take(&mut self.compare.agreement);
+        self.compare = CompareState {
+            agreement,
+            total: count(self.ws.project()),
+            ..CompareState::default()
+        };
+    }
+
+    /// Adjudication progress (disagreements counted once per revision).
+    pub(super) fn adjudication_progress(&mut self) -> Progress {
+        let revision = self.ws.revision();
+        let left = match self.compare.left {
+            Some((r, n)) if r == revision => n,
+            _ => {
+                let n = count(self.ws.project());
+                self.compare.left = Some((revision, n));
+                n
+            }
+        };
+        // Undo past the start cannot happen, but a restored copy may hold more.
+        self.compare.total = self.compare.total.max(left);
+        Progress {
+            total: self.compare.total,
+            left,
+        }
+    }
+
+    /// Keeps the current disagreement valid for the shown document: the one chosen, else
+    /// the first from the top of the screen. O(log n) a frame.
+    pub(super) fn sync_disagreement(&mut self) {
+        let Some(doc) = self.ws.project().document(self.current) else {
+            self.compare.cursor = None;
+            return;
+        };
+        let ds = doc.disagreements();
+        if let Some((d, i)) = self.compare.cursor
+            && d == self.current
+            && i < ds.len()
+        {
+            return;
+        }
+        if ds.is_empty() {
+            self.compare.cursor = None;
+            return;
+        }
+        let from = self.view.first_visible().unwrap_or(0);
+        let i = ds.partition_point(|d| d.end <= from).min(ds.len() - 1);
+        self.compare.cursor = Some((self.current, i));
+    }
+
+    /// The current disagreement (document, index), if the shown document has one.
+    pub(super) fn current_disagreement(&self) -> Option<(usize, usize)> {
+        self.compare.cursor.filter(|(d, _)| *d == self.current)
+    }
+
+    /// Shows disagreement `i` of document `doc`: switches document and scrolls to it.
+    fn show_disagreement(&mut self, doc: usize, i: usize) {
+        if doc != self.current {
+            self.current = doc;
+            self.view.reset();
+        }
+        self.compare.cursor = Some((doc, i));
+        let project = self.ws.project();
+        let Some(document) = project.document(doc) else {
+            return;
+        };
+        let Some(d) = document.disagreements().get(i) else {
+            return;
+        };
+        self.view.selection = None;
+        self.view.selected_span = None;
+        self.view.scroll_to(d.start);
+        let n = document.disagreements().len();
+        self.status = format!(
+            "{}: disagreement {} of {n} here, {}: {}",
+            document.name,
+            i + 1,
+            DisagreementKind::of(d).name(),
+            crate::ui::compare::describe(project, document, d)
+        );
+    }
+
+    /// The next (or previous) disagreement after `(doc, i)`, across documents, wrapping.
+    /// `i == None`: from the start of `doc` (forward) or its end (backward).
+    fn neighbour(&self, doc: usize, i: Option<usize>, forward: bool) -> Option<(usize, usize)> {
+        let docs = self.ws.project().documents();
+        let n = docs.len();
+        let len = |d: usize| docs.get(d).map_or(0, |x| x.disagreements().len());
+        if forward {
+            let next = i.map_or(0, |i| i + 1);
+            if next < len(doc) {
+                return Some((doc, next));
+            }
+            (1..=n)
+                .map(|k| (doc + k) % n)
+                .find(|&d| len(d) > 0)
+                .map(|d| (d, 0))
+        } else {
+            if let Some(i) = i
+                && i > 0
+                && i <= len(doc)
+            {
+                return Some((doc, i - 1));
+            }
+            if i.is_none() && len(doc) > 0 {
+                return Some((doc, len(doc) - 1));
+            }
+            (1..=n)
+                .map(|k| (doc + n - k) % n)
+                .find(|&d| len(d) > 0)
+                .map(|d| (d, len(d) - 1))
+        }
+    }
+
+    /// Alt+↓ / Alt+↑.
+    pub(super) fn step_disagreement(&mut self, forward: bool) {
+        if self.ws.project().documents().is_empty() {
+            return;
+        }
+        let from = match self.current_disagreement() {
+            Some((d, i)) => self.neighbour(d, Some(i), forward),
+            None => self.neighbour(self.current, None, forward),
+        };
+        match from {
+            Some((doc, i)) => self.show_disagreement(doc, i),
+            None => self.status = "No disagreement is left to resolve.".to_string(),
+        }
+    }
+
+    /// Makes disagreement `i` of the shown document the current one (a click on it).
+    pub(super) fn select_disagreement(&mut self, i: usize) {
+        let len = self
+            .ws
+            .project()
+            .document(self.current)
+            .map_or(0, |d| d.disagreements().len());
+        if i < len {
+            self.compare.cursor = Some((self.current, i));
+        }
+    }
+
+    /// Resolves the current disagreement with `choice` (one undo step) and shows the next.
+    pub(super) fn adjudicate(&mut self, choice: Choice) {
+        let Some((doc, index)) = self.current_disagreement() else {
+            self.status = "No disagreement here: Alt+Down shows the next one.".to_string();
+            return;
+        };
+        let Some(d) = self
+            .ws
+            .project()
+            .document(doc)
+            .and_then(|x| x.disagreements().get(index))
+        else {
+            return;
+        };
+        let Some(spans) = choice.spans(d) else {
+            self.status = format!("This disagreement has {} versions.", d.versions.len());
+            return;
+        };
+        let what = format!("{} at {}–{}", choice.describe(d), d.start, d.end);
+        if self
+            .edit(what.clone(), vec![Edit::Resolve { doc, index, spans }])
+            .is_err()
+        {
+            return;
+        }
+        self.compare.resolved.push((doc, index));
+        let progress = self.adjudication_progress();
+        // The resolved one left the list: the next one now has its index.
+        let next = if index
+            < self
+                .ws
+                .project()
+                .document(doc)
+                .map_or(0, |x| x.disagreements().len())
+        {
+            Some((doc, index))
+        } else {
+            // Past this document's last: the following documents, then round to this one.
+            self.neighbour(doc, Some(index), true)
+        };
+        match next {
+            Some((d, i)) => {
+                self.show_disagreement(d, i);
+                self.status = format!("Did: {what}. {}. Next: {}", progress.text(), self.status);
+            }
+            None => {
+                self.compare.cursor = None;
+                self.status = format!(
+                    "Did: {what}. {}: all done. Save the gold project (Ctrl+S).",
+                    progress.text()
+                );
+            }
+        }
+    }
+
+    /// After an undo: if it brought a disagreement back (there are more than `left`),
+    /// that one is shown again as the current one.
+    pub(super) fn after_undo(&mut self, left: usize) {
+        if self.adjudication_progress().left <= left {
+            return;
+        }
+        let Some((doc, i)) = self.compare.resolved.pop() else {
+            return;
+        };
+        let back = self
+            .ws
+            .project()
+            .document(doc)
+            .is_some_and(|d| i < d.disagreements().len());
+        if back {
+            let status = std::mem::take(&mut self.status);
+            self.show_disagreement(doc, i);
+            self.status = status;
+        }
+    }
+
+    /// The adjudication bar, above the document while the project has (or had)
+    /// disagreements.
+    pub(super) fn adjudication_panel(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        self.view.revision = self.ws.revision();
+        let progress = self.adjudication_progress();
+        if progress.total == 0 {
+            self.view.disagreement = None;
+            return;
+        }
+        self.sync_disagreement();
+        let current = self.current_disagreement();
+        self.view.disagreement = current.map(|(_, i)| i);
+        egui::Panel::top("adjudicate").show(ui, |ui| {
+            ui.add_space(2.0);
+            crate::ui::compare::bar(ui, self.ws.project(), progress, current, actions);
+            ui.add_space(2.0);
+        });
+    }
+}

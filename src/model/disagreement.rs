@@ -1,0 +1,515 @@
+//! Disagreements: regions of a document where annotators (or the two sides of a git
+//! merge) labelled it differently, kept in the document until someone adjudicates them.
+
+use super::{Document, Edit, LabelId, ModelError, Project, Span};
+
+/// One region (chars `start..end`, the hull of the spans involved) where annotators
+/// differ; each version is who said it ("alice", or "ours"/"theirs" after a git merge)
+/// and the spans they have there, possibly none.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Disagreement {
+    /// First char of the region.
+    pub start: usize,
+    /// One past the last char of the region.
+    pub end: usize,
+    /// Who said what: (name, their spans in the region), in a stable order.
+    pub versions: Vec<(String, Vec<Span>)>,
+}
+
+impl Disagreement {
+    /// A disagreement over the hull of the versions' spans; `None` if no version has a
+    /// span (there is no region to disagree about).
+    pub fn covering(versions: Vec<(String, Vec<Span>)>) -> Option<Self> {
+        let all = versions.iter().flat_map(|(_, spans)| spans);
+        let start = all.clone().map(Span::start).min()?;
+        let end = all.map(Span::end).max()?;
+        Some(Self {
+            start,
+            end,
+            versions,
+        })
+    }
+
+    /// Every span of every version (a span several versions share comes once per version).
+    pub fn spans(&self) -> impl Iterator<Item = &Span> {
+        self.versions.iter().flat_map(|(_, spans)| spans)
+    }
+
+    /// The version of this name, if there is one.
+    pub fn version(&self, name: &str) -> Option<&[Span]> {
+        self.versions
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.as_slice())
+    }
+
+    /// Sort key in a document: by start, then end.
+    fn key(&self) -> (usize, usize) {
+        (self.start, self.end)
+    }
+
+    /// The same disagreement with every span's label mapped.
+    fn map_labels(&mut self, relabel: &impl Fn(LabelId) -> LabelId) {
+        for (_, spans) in &mut self.versions {
+            for s in spans.iter_mut() {
+                *s = s.with_label(relabel(s.label()));
+            }
+        }
+    }
+}
+
+impl Document {
+    /// The disagreements still to adjudicate, sorted by start (then end).
+    pub fn disagreements(&self) -> &[Disagreement] {
+        &self.disagreements
+    }
+
+    /// The same document with these disagreements (checked against the text, then sorted
+    /// by start; the order among equal ranges is kept).
+    pub fn with_disagreements(mut self, list: Vec<Disagreement>) -> Result<Self, ModelError> {
+        self.replace_disagreements(list)?;
+        Ok(self)
+    }
+
+    /// Checks that a disagreement's range is non-empty and inside the text, and so is
+    /// every span of its versions.
+    fn check_disagreement(&self, d: &Disagreement) -> Result<(), ModelError> {
+        let len = self.text().char_len();
+        if d.start >= d.end {
+            return Err(ModelError::EmptyDisagreement {
+                start: d.start,
+                end: d.end,
+            });
+        }
+        let out = |start, end| ModelError::SpanOutOfBounds { start, end, len };
+        if d.end > len {
+            return Err(out(d.start, d.end));
+        }
+        if let Some(s) = d.spans().find(|s| s.end() > len) {
+            return Err(out(s.start(), s.end()));
+        }
+        Ok(())
+    }
+
+    /// Replaces all disagreements (each checked, then sorted); returns the old ones.
+    pub(crate) fn replace_disagreements(
+        &mut self,
+        mut list: Vec<Disagreement>,
+    ) -> Result<Vec<Disagreement>, ModelError> {
+        for d in &list {
+            self.check_disagreement(d)?;
+        }
+        list.sort_by_key(Disagreement::key);
+        Ok(std::mem::replace(&mut self.disagreements, list))
+    }
+
+    /// Inserts a disagreement at `index`, which must be where the sort order puts it.
+    fn insert_disagreement(&mut self, index: usize, d: Disagreement) -> Result<(), ModelError> {
+        self.check_disagreement(&d)?;
+        let list = &self.disagreements;
+        let fits = index <= list.len()
+            && (index == 0 || list[index - 1].key() <= d.key())
+            && list.get(index).is_none_or(|next| d.key() <= next.key());
+        if !fits {
+            return Err(ModelError::DisagreementOutOfOrder(index));
+        }
+        self.disagreements.insert(index, d);
+        Ok(())
+    }
+
+    /// Gives every disagreement span the label `relabel` maps its label to.
+    pub(crate) fn map_disagreement_labels(&mut self, relabel: &impl Fn(LabelId) -> LabelId) {
+        for d in &mut self.disagreements {
+            d.map_labels(relabel);
+        }
+    }
+}
+
+impl Project {
+    /// Whether some disagreement of some document has a span with a label id at or past
+    /// `keep` (labels about to be removed).
+    pub(crate) fn disagreements_use_labels_from(&self, keep: usize) -> bool {
+        self.documents()
+            .iter()
+            .flat_map(|d| d.disagreements())
+            .flat_map(Disagreement::spans)
+            .any(|s| usize::from(s.label().0) >= keep)
+    }
+
+    fn check_labels<'a>(
+        &self,
+        spans: impl IntoIterator<Item = &'a Span>,
+    ) -> Result<(), ModelError> {
+        match spans.into_iter().find(|s| self.label(s.label()).is_none()) {
+            Some(s) => Err(ModelError::UnknownLabel(s.label().0)),
+            None => Ok(()),
+        }
+    }
+
+    /// Applies [`Edit::Resolve`], [`Edit::Unresolve`] and [`Edit::SetDisagreements`];
+    /// returns the inverse. On error nothing changed.
+    pub(crate) fn apply_disagreement_edit(&mut self, edit: Edit) -> Result<Edit, ModelError> {
+        match edit {
+            Edit::Resolve { doc, index, spans } => {
+                self.check_labels(&spans)?;
+                let d = self.doc_mut(doc)?;
+                if index >= d.disagreements.len() {
+                    return Err(ModelError::NoSuchDisagreement(index));
+                }
+                let len = d.text().char_len();
+                if let Some(s) = spans.iter().find(|s| s.end() > len) {
+                    return Err(ModelError::SpanOutOfBounds {
+                        start: s.start(),
+                        end: s.end(),
+                        len,
+                    });
+                }
+                // Spans the document already has (an agreed one, or one chosen twice)
+                // are not added again; the inverse removes only what was added.
+                let mut added = Vec::with_capacity(spans.len());
+                for span in spans {
+                    if !d.spans().contains(&span) {
+                        d.add_span(span)?;
+                        added.push(span);
+                    }
+                }
+                let disagreement = d.disagreements.remove(index);
+                Ok(Edit::Unresolve {
+                    doc,
+                    index,
+                    disagreement,
+                    spans: added,
+                })
+            }
+            Edit::Unresolve {
+                doc,
+                index,
+                disagreement,
+                spans,
+            } => {
+                self.check_labels(disagreement.spans())?;
+                let d = self.doc_mut(doc)?;
+                if let Some(s) = spans.iter().find(|s| !d.spans().contains(s)) {
+                    return Err(ModelError::NoSuchSpan {
+                        start: s.start(),
+                        end: s.end(),
+                    });
+                }
+                d.insert_disagreement(index, disagreement)?;
+                for span in &spans {
+                    // Checked present above; a note on a resolved span goes with it.
+                    let _ = d.remove_span(span);
+                }
+                Ok(Edit::Resolve { doc, index, spans })
+            }
+            Edit::SetDisagreements { doc, disagreements } => {
+                self.check_labels(disagreements.iter().flat_map(Disagreement::spans))?;
+                let old = self.doc_mut(doc)?.replace_disagreements(disagreements)?;
+                Ok(Edit::SetDisagreements {
+                    doc,
+                    disagreements: old,
+                })
+            }
+            other => self.apply(other),
+        }
+    }
+
+    /// The edits that drop label `id`'s spans from every disagreement version (a label
+    /// delete, with [`Project::delete_label_edits`]); versions left without spans stay,
+    /// as "said nothing here".
+    pub(crate) fn drop_label_from_disagreements(&self, id: LabelId) -> Vec<Edit> {
+        self.documents()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                d.disagreements()
+                    .iter()
+                    .flat_map(Disagreement::spans)
+                    .any(|s| s.label() == id)
+            })
+            .map(|(doc, d)| Edit::SetDisagreements {
+                doc,
+                disagreements: d
+                    .disagreements()
+                    .iter()
+                    .map(|dis| Disagreement {
+                        versions: dis
+                            .versions
+                            .iter()
+                            .map(|(name, spans)| {
+                                let kept = spans.iter().filter(|s| s.label() != id).copied();
+                                (name.clone(), kept.collect())
+                            })
+                            .collect(),
+                        ..dis.clone()
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Workspace, default_labels};
+    use proptest::prelude::*;
+
+    fn sp(s: usize, e: usize, l: u16) -> Span {
+        Span::new(s, e, LabelId(l)).unwrap()
+    }
+
+    /// "Ashraf Ghani left Kabul.": alice says PERSON 0..12, bob says PLACE 0..6; both
+    /// agree on PLACE 18..23, which is already a span.
+    fn project() -> Project {
+        let doc = Document::with_spans("d", "Ashraf Ghani left Kabul.", vec![sp(18, 23, 1)])
+            .unwrap()
+            .with_disagreements(vec![
+                Disagreement::covering(vec![
+                    ("alice".into(), vec![sp(0, 12, 0)]),
+                    ("bob".into(), vec![sp(0, 6, 1)]),
+                ])
+                .unwrap(),
+                Disagreement {
+                    start: 13,
+                    end: 17,
+                    versions: vec![
+                        ("alice".into(), vec![]),
+                        ("bob".into(), vec![sp(13, 17, 3)]),
+                    ],
+                },
+            ])
+            .unwrap();
+        Project::new(default_labels(), vec![doc]).unwrap()
+    }
+
+    #[test]
+    fn resolve_is_one_undo_step_and_skips_spans_already_there() {
+        let mut w = Workspace::new(project());
+        let before = w.project().clone();
+        let d = &before.documents()[0];
+        assert_eq!(d.disagreements().len(), 2);
+        assert_eq!(
+            (d.disagreements()[0].start, d.disagreements()[0].end),
+            (0, 12)
+        );
+        // Take alice's, plus the agreed span again (already there: not added twice).
+        w.apply(
+            "take alice",
+            vec![Edit::Resolve {
+                doc: 0,
+                index: 0,
+                spans: vec![sp(0, 12, 0), sp(18, 23, 1), sp(0, 12, 0)],
+            }],
+        )
+        .unwrap();
+        let d = &w.project().documents()[0];
+        assert_eq!(d.spans().as_slice(), &[sp(0, 12, 0), sp(18, 23, 1)]);
+        assert_eq!(d.disagreements().len(), 1);
+        assert_eq!(d.disagreements()[0].start, 13);
+        w.undo().unwrap();
+        assert_eq!(w.project(), &before);
+        w.redo().unwrap();
+        assert_eq!(w.project().documents()[0].disagreements().len(), 1);
+    }
+
+    #[test]
+    fn bad_resolves_change_nothing() {
+        let mut w = Workspace::new(project());
+        let before = w.project().clone();
+        let resolve = |index, spans| Edit::Resolve {
+            doc: 0,
+            index,
+            spans,
+        };
+        assert_eq!(
+            w.apply("x", vec![resolve(2, vec![])]),
+            Err(ModelError::NoSuchDisagreement(2))
+        );
+        assert!(matches!(
+            w.apply("x", vec![resolve(0, vec![sp(0, 99, 0)])]),
+            Err(ModelError::SpanOutOfBounds { .. })
+        ));
+        assert_eq!(
+            w.apply("x", vec![resolve(0, vec![sp(0, 3, 42)])]),
+            Err(ModelError::UnknownLabel(42))
+        );
+        assert_eq!(w.project(), &before);
+        // A disagreement put back out of order is refused.
+        let d = before.documents()[0].disagreements()[1].clone();
+        assert_eq!(
+            w.apply(
+                "x",
+                vec![Edit::Unresolve {
+                    doc: 0,
+                    index: 0,
+                    disagreement: d,
+                    spans: vec![]
+                }]
+            ),
+            Err(ModelError::DisagreementOutOfOrder(0))
+        );
+        assert_eq!(w.project(), &before);
+    }
+
+    #[test]
+    fn documents_refuse_disagreements_outside_the_text() {
+        let doc = || Document::new("d", "abc");
+        let d = |start, end, spans| Disagreement {
+            start,
+            end,
+            versions: vec![("a".into(), spans)],
+        };
+        assert!(matches!(
+            doc().with_disagreements(vec![d(0, 4, vec![])]),
+            Err(ModelError::SpanOutOfBounds { .. })
+        ));
+        assert!(matches!(
+            doc().with_disagreements(vec![d(0, 2, vec![sp(1, 4, 0)])]),
+            Err(ModelError::SpanOutOfBounds { .. })
+        ));
+        assert!(matches!(
+            doc().with_disagreements(vec![d(2, 2, vec![])]),
+            Err(ModelError::EmptyDisagreement { .. })
+        ));
+        let sorted = doc()
+            .with_disagreements(vec![d(1, 3, vec![]), d(0, 2, vec![])])
+            .unwrap();
+        assert_eq!(sorted.disagreements()[0].start, 0);
+        // A project refuses an undefined label in a version.
+        let bad = doc()
+            .with_disagreements(vec![d(0, 2, vec![sp(0, 2, 9)])])
+            .unwrap();
+        assert_eq!(
+            Project::new(default_labels(), vec![bad]),
+            Err(ModelError::UnknownLabel(9))
+        );
+    }
+
+    #[test]
+    fn label_delete_and_move_keep_versions_on_their_labels() {
+        let mut w = Workspace::new(project());
+        let before = w.project().clone();
+        // PLACE (1) moves first: bob's PLACE 0..6 follows it.
+        w.apply(
+            "move",
+            vec![Edit::MoveLabel {
+                from: LabelId(1),
+                to: LabelId(0),
+            }],
+        )
+        .unwrap();
+        let d = &w.project().documents()[0].disagreements()[0];
+        assert_eq!(d.version("bob"), Some(&[sp(0, 6, 0)][..]));
+        assert_eq!(d.version("alice"), Some(&[sp(0, 12, 1)][..]));
+        // A label a version still uses cannot simply be removed...
+        w.undo().unwrap();
+        let last = LabelId(u16::try_from(w.project().labels().len() - 1).unwrap());
+        w.apply(
+            "move",
+            vec![Edit::MoveLabel {
+                from: LabelId(3),
+                to: last,
+            }],
+        )
+        .unwrap();
+        assert_eq!(
+            w.apply("rm", vec![Edit::RemoveLabels { count: 1 }]),
+            Err(ModelError::LabelInUse)
+        );
+        w.undo().unwrap();
+        // ...but deleting it drops it from versions too, in one undo step.
+        let edits = w.project().delete_label_edits(LabelId(3));
+        w.apply("delete ORG", edits).unwrap();
+        let d = &w.project().documents()[0].disagreements()[1];
+        assert_eq!(d.version("bob"), Some(&[][..]));
+        w.undo().unwrap();
+        assert_eq!(w.project(), &before);
+    }
+
+    /// Every disagreement is non-empty, inside its text, sorted, and names defined labels.
+    fn sound(p: &Project) -> Result<(), TestCaseError> {
+        for d in p.documents() {
+            let len = d.text().char_len();
+            let list = d.disagreements();
+            prop_assert!(list.windows(2).all(|w| w[0].key() <= w[1].key()));
+            for dis in list {
+                prop_assert!(dis.start < dis.end && dis.end <= len);
+                for s in dis.spans() {
+                    prop_assert!(s.end() <= len);
+                    prop_assert!(p.label(s.label()).is_some());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[derive(Clone, Debug)]
+    enum Act {
+        /// Resolve disagreement `k % len` of the document, taking version `v % n`.
+        Resolve(usize, usize),
+        /// Delete label `l`.
+        DeleteLabel(u16),
+        /// Move label `from` to `to`.
+        Move(u16, u16),
+        /// Add a span.
+        Add(usize, usize, u16),
+    }
+
+    proptest! {
+        /// Random resolves, label moves and deletes: disagreements stay sound, and undo
+        /// all / redo all give back the first and last project.
+        #[test]
+        fn resolves_and_label_edits_undo_exactly(
+            raw in proptest::collection::vec((0usize..30, 1usize..8, 0u16..5, 0usize..3), 0..12),
+            acts in proptest::collection::vec(prop_oneof![
+                3 => (any::<usize>(), any::<usize>()).prop_map(|(k, v)| Act::Resolve(k, v)),
+                1 => (0u16..5).prop_map(Act::DeleteLabel),
+                1 => (0u16..5, 0u16..5).prop_map(|(f, t)| Act::Move(f, t)),
+                1 => (0usize..30, 1usize..8, 0u16..5).prop_map(|(s, l, lab)| Act::Add(s, l, lab)),
+            ], 0..12),
+        ) {
+            // Disagreements built from random spans, each version one of three people.
+            let list: Vec<Disagreement> = raw
+                .iter()
+                .filter_map(|&(s, l, lab, who)| {
+                    Disagreement::covering(vec![
+                        (format!("p{who}"), vec![sp(s, s + l, lab)]),
+                        ("other".into(), vec![]),
+                    ])
+                })
+                .collect();
+            let doc = Document::new("d", "x".repeat(40)).with_disagreements(list).unwrap();
+            let mut w = Workspace::new(Project::new(default_labels(), vec![doc]).unwrap());
+            let first = w.project().clone();
+            for act in acts {
+                let p = w.project().clone();
+                let d = &p.documents()[0];
+                let n = p.labels().len() as u16;
+                let edits = match act {
+                    Act::Resolve(k, v) if !d.disagreements().is_empty() => {
+                        let index = k % d.disagreements().len();
+                        let versions = &d.disagreements()[index].versions;
+                        vec![Edit::Resolve { doc: 0, index, spans: versions[v % versions.len()].1.clone() }]
+                    }
+                    Act::Resolve(..) => vec![],
+                    Act::DeleteLabel(l) if l < n => p.delete_label_edits(LabelId(l)),
+                    Act::DeleteLabel(_) => vec![],
+                    Act::Move(f, t) => vec![Edit::MoveLabel { from: LabelId(f), to: LabelId(t) }],
+                    Act::Add(s, l, lab) => vec![Edit::AddSpan { doc: 0, span: sp(s, s + l, lab) }],
+                };
+                if w.apply("x", edits).is_err() {
+                    prop_assert_eq!(w.project(), &p);
+                }
+                sound(w.project())?;
+            }
+            let last = w.project().clone();
+            while w.undo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {
+                sound(w.project())?;
+            }
+            prop_assert_eq!(w.project(), &first);
+            while w.redo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {}
+            prop_assert_eq!(w.project(), &last);
+        }
+    }
+}

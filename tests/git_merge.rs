@@ -1,0 +1,372 @@
+//! Teams at the command line: `merge` (three policies) and `split` on real files, and the
+//! git merge driver run by real git in a temporary repository (`git-setup`, two branches,
+//! `git merge`, then the file).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use spanmark::model::{Document, LabelId, Project, Span, default_labels};
+
+fn spanmark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spanmark"))
+        .args(args)
+        .output()
+        .expect("spanmark runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+// Default labels: 0 PERSON, 1 PLACE, 2 ORG, 3 DATE, 4 QUOTE.
+const TEXT: &str = "Ashraf Ghani met Amrullah Saleh in Kabul on Monday.";
+
+fn sp(s: usize, e: usize, l: u16) -> Span {
+    Span::new(s, e, LabelId(l)).unwrap()
+}
+
+fn write(path: &Path, docs: Vec<(&str, Vec<Span>)>) {
+    let docs = docs
+        .into_iter()
+        .map(|(n, spans)| Document::with_spans(n, TEXT, spans).unwrap())
+        .collect();
+    let p = Project::new(default_labels(), docs).unwrap();
+    spanmark::io::save_project_plain(&p, path).unwrap();
+}
+
+fn load(path: &Path) -> Project {
+    spanmark::io::load_project(path).unwrap()
+}
+
+fn spans(p: &Project, doc: usize) -> Vec<Span> {
+    p.documents()[doc].spans().as_slice().to_vec()
+}
+
+// --- merge and split ---
+
+#[test]
+fn merge_with_each_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| dir.path().join(n);
+    write(
+        &f("alice.ron"),
+        vec![("d", vec![sp(0, 12, 0), sp(17, 30, 0), sp(34, 39, 1)])],
+    );
+    write(
+        &f("bob.ron"),
+        vec![("d", vec![sp(0, 12, 0), sp(17, 30, 0), sp(43, 49, 3)])],
+    );
+    write(
+        &f("carol.ron"),
+        vec![("d", vec![sp(0, 12, 0), sp(17, 25, 0), sp(43, 49, 3)])],
+    );
+    let run = |policy: &str| {
+        let out = f(&format!("{policy}.ron"));
+        let o = spanmark(&[
+            "merge",
+            f("alice.ron").to_str().unwrap(),
+            f("bob.ron").to_str().unwrap(),
+            f("carol.ron").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--policy",
+            policy,
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        (load(&out), text(&o.stderr))
+    };
+    let (agreed, said) = run("agreed");
+    assert_eq!(spans(&agreed, 0), vec![sp(0, 12, 0)]);
+    assert!(
+        said.contains("1 documents, 1 spans, 3 disagreements"),
+        "{said}"
+    );
+    let d = agreed.documents()[0].disagreements();
+    assert_eq!((d[0].start, d[0].end), (17, 30));
+    assert_eq!(d[0].version("carol"), Some(&[sp(17, 25, 0)][..]));
+    assert_eq!(d[1].version("alice"), Some(&[sp(34, 39, 1)][..]));
+    assert_eq!(d[2].version("alice"), Some(&[][..]));
+    let (union, _) = run("union");
+    assert_eq!(
+        spans(&union, 0),
+        vec![
+            sp(0, 12, 0),
+            sp(17, 30, 0),
+            sp(17, 25, 0),
+            sp(34, 39, 1),
+            sp(43, 49, 3)
+        ]
+    );
+    let (majority, _) = run("majority");
+    assert_eq!(
+        spans(&majority, 0),
+        vec![sp(0, 12, 0), sp(17, 30, 0), sp(43, 49, 3)]
+    );
+    // A document whose text differs is named.
+    let other = Project::new(default_labels(), vec![Document::new("d", "other text")]).unwrap();
+    spanmark::io::save_project_plain(&other, &f("dave.ron")).unwrap();
+    let o = spanmark(&[
+        "merge",
+        f("alice.ron").to_str().unwrap(),
+        f("dave.ron").to_str().unwrap(),
+        "-o",
+        f("x.ron").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("document \"d\": the text differs between alice and dave"));
+    assert!(!f("x.ron").exists());
+}
+
+#[test]
+fn split_then_merge_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("all.ron");
+    let names = ["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9"];
+    write(
+        &project,
+        names.iter().map(|n| (*n, vec![sp(0, 6, 0)])).collect(),
+    );
+    let out = dir.path().join("team");
+    let o = spanmark(&[
+        "split",
+        project.to_str().unwrap(),
+        "--annotators",
+        "3",
+        "--overlap",
+        "20",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let said = text(&o.stdout);
+    assert!(
+        said.contains("shared by every annotator (2 of 10 documents):\n  d0\n  d5\n"),
+        "{said}"
+    );
+    let docs = |i: usize| -> Vec<String> {
+        load(&out.join(format!("annotator-{i}.ron")))
+            .documents()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect()
+    };
+    assert_eq!(docs(1), ["d0", "d1", "d4", "d5", "d8"]);
+    assert_eq!(docs(2), ["d0", "d2", "d5", "d6", "d9"]);
+    assert_eq!(docs(3), ["d0", "d3", "d5", "d7"]);
+    assert!(!out.join("annotator-4.ron").exists());
+    // Merged back, every document is there with its spans.
+    let gold = dir.path().join("gold.ron");
+    let o = spanmark(&[
+        "merge",
+        out.join("annotator-1.ron").to_str().unwrap(),
+        out.join("annotator-2.ron").to_str().unwrap(),
+        out.join("annotator-3.ron").to_str().unwrap(),
+        "-o",
+        gold.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let g = load(&gold);
+    assert_eq!(g.documents().len(), 10);
+    assert!(
+        g.documents()
+            .iter()
+            .all(|d| d.spans().len() == 1 && d.disagreements().is_empty())
+    );
+    // Bad arguments are refused.
+    for bad in [["--annotators", "0"], ["--overlap", "150"]] {
+        let mut args = vec![
+            "split",
+            project.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        if bad[0] == "--overlap" {
+            args.extend(["--annotators", "2"]);
+        }
+        args.extend(bad);
+        let o = spanmark(&args);
+        assert!(!o.status.success(), "{bad:?}");
+    }
+}
+
+// --- git ---
+
+/// git in `dir`, with a fixed identity and no user or system config.
+fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    text(&o.stdout)
+}
+
+/// A repository with spanmark set up and `p.ron` committed on main; `None` (and a
+/// message) without git.
+fn repo(base: Vec<Span>) -> Option<(tempfile::TempDir, PathBuf)> {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed: skipping the git merge driver test");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    ok(git(&root, &["init", "-q"]));
+    let o = spanmark(&["git-setup", root.to_str().unwrap()]);
+    let said = ok(o);
+    assert!(said.contains("added *.ron merge=spanmark"), "{said}");
+    // Again: nothing added twice.
+    let said = ok(spanmark(&["git-setup", root.to_str().unwrap()]));
+    assert!(said.contains("already has"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
+        "*.ron merge=spanmark\n"
+    );
+    let driver = ok(git(&root, &["config", "merge.spanmark.driver"]));
+    assert!(
+        driver.trim_end().ends_with(" merge-driver %O %A %B"),
+        "{driver}"
+    );
+    write(
+        &root.join("p.ron"),
+        vec![("d", base), ("e", vec![sp(0, 6, 0)])],
+    );
+    ok(git(&root, &["add", "."]));
+    ok(git(&root, &["commit", "-q", "-m", "base"]));
+    Some((dir, root))
+}
+
+/// Commits `spans` for document "d" on a new branch from main.
+fn branch(root: &Path, name: &str, d: Vec<Span>) {
+    ok(git(root, &["checkout", "-q", "-b", name, "main"]));
+    write(
+        &root.join("p.ron"),
+        vec![("d", d), ("e", vec![sp(0, 6, 0)])],
+    );
+    ok(git(root, &["commit", "-q", "-am", name]));
+}
+
+#[test]
+fn git_merges_changes_to_different_spans() {
+    let base = vec![sp(0, 12, 0), sp(17, 30, 0), sp(34, 39, 1)];
+    let Some((_dir, root)) = repo(base) else {
+        return;
+    };
+    // Neighbouring lines change on each side: a line-based merge would conflict.
+    branch(
+        &root,
+        "a",
+        vec![sp(0, 12, 2), sp(17, 30, 0), sp(34, 39, 1), sp(43, 49, 3)],
+    );
+    branch(&root, "b", vec![sp(0, 12, 0), sp(17, 25, 0), sp(34, 39, 1)]);
+    // Git's own line merge of these versions conflicts; spanmark's driver does not.
+    let show = |rev: &str, name: &str| {
+        let bytes = git(&root, &["show", &format!("{rev}:p.ron")]).stdout;
+        let path = root.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (a, o, b) = (show("a", "x-a"), show("main", "x-o"), show("b", "x-b"));
+    let line_merge = git(&root, &["merge-file", "-p", &a, &o, &b]);
+    assert_eq!(
+        line_merge.status.code(),
+        Some(1),
+        "git's line merge conflicts"
+    );
+    for f in [a, o, b] {
+        std::fs::remove_file(f).unwrap();
+    }
+    ok(git(&root, &["checkout", "-q", "a"]));
+    ok(git(&root, &["merge", "-q", "--no-edit", "b"]));
+    let p = load(&root.join("p.ron"));
+    assert_eq!(
+        spans(&p, 0),
+        vec![sp(0, 12, 2), sp(17, 25, 0), sp(34, 39, 1), sp(43, 49, 3)]
+    );
+    assert!(p.documents()[0].disagreements().is_empty());
+    assert_eq!(spans(&p, 1), vec![sp(0, 6, 0)]);
+    assert_eq!(ok(git(&root, &["status", "--porcelain"])), "");
+}
+
+#[test]
+fn git_keeps_a_conflict_as_a_disagreement() {
+    let Some((_dir, root)) = repo(vec![sp(0, 12, 0), sp(34, 39, 1)]) else {
+        return;
+    };
+    branch(&root, "a", vec![sp(0, 12, 2), sp(34, 39, 1)]);
+    branch(&root, "b", vec![sp(0, 12, 1), sp(34, 39, 1), sp(43, 49, 3)]);
+    ok(git(&root, &["checkout", "-q", "a"]));
+    let o = git(&root, &["merge", "--no-edit", "b"]);
+    assert!(!o.status.success());
+    let said = text(&o.stdout) + &text(&o.stderr);
+    assert!(
+        said.contains("CONFLICT") && said.contains("p.ron"),
+        "{said}"
+    );
+    assert!(said.contains("1 conflicting span change"), "{said}");
+    // The file is a project spanmark opens, with both versions to adjudicate.
+    let file = root.join("p.ron");
+    let v = spanmark(&["validate", file.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", text(&v.stderr));
+    let p = load(&file);
+    assert_eq!(spans(&p, 0), vec![sp(34, 39, 1), sp(43, 49, 3)]);
+    let d = p.documents()[0].disagreements();
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].start, d[0].end), (0, 12));
+    assert_eq!(d[0].version("ours"), Some(&[sp(0, 12, 2)][..]));
+    assert_eq!(d[0].version("theirs"), Some(&[sp(0, 12, 1)][..]));
+}
+
+#[test]
+fn the_driver_alone_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| dir.path().join(n);
+    write(&f("o.ron"), vec![("d", vec![sp(0, 12, 0)])]);
+    write(&f("a.ron"), vec![("d", vec![sp(0, 12, 2)])]);
+    write(&f("b.ron"), vec![("d", vec![sp(0, 12, 1)])]);
+    let run = |o: &str, a: &str, b: &str| {
+        spanmark(&[
+            "merge-driver",
+            f(o).to_str().unwrap(),
+            f(a).to_str().unwrap(),
+            f(b).to_str().unwrap(),
+        ])
+    };
+    // A file that does not parse: exit 2 naming it, %A untouched.
+    std::fs::write(f("bad.ron"), "(version: 1, labels: [").unwrap();
+    let before = std::fs::read(f("a.ron")).unwrap();
+    let o = run("o.ron", "a.ron", "bad.ron");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("bad.ron"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(f("a.ron")).unwrap(), before);
+    // Clean: exit 0.
+    write(&f("c.ron"), vec![("d", vec![sp(0, 12, 0), sp(43, 49, 3)])]);
+    let o = run("o.ron", "c.ron", "b.ron");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        spans(&load(&f("c.ron")), 0),
+        vec![sp(0, 12, 1), sp(43, 49, 3)]
+    );
+    // Conflict: exit 1, the result in %A.
+    let o = run("o.ron", "a.ron", "b.ron");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(load(&f("a.ron")).documents()[0].disagreements().len(), 1);
+}
