@@ -6,6 +6,7 @@ pub mod export;
 pub mod import;
 pub mod labels;
 pub mod project;
+pub mod recommender;
 pub mod recovery;
 mod ron_split;
 

@@ -1,0 +1,828 @@
+//! The external-command suggestion source ("your own model", issue 11 source 4).
+//!
+//! # Protocol
+//!
+//! spanmark starts the command and writes one JSON object per line (JSONL) to its stdin,
+//! one per document, then closes stdin:
+//!
+//! ```json
+//! {"id": 0, "text": "Kabul is in Afghanistan.", "labels": ["PERSON", "PLACE", "ORG"]}
+//! ```
+//!
+//! - `id` is the document's 0-based position in the project, a JSON integer. Names are
+//!   not used: two documents may share a name, an index never.
+//! - `labels` are the project's label names, in order (the same list on every line).
+//!
+//! The command prints one line per document to stdout, in any order:
+//!
+//! ```json
+//! {"id": 0, "spans": [{"start": 0, "end": 5, "label": "PLACE", "score": 0.93}]}
+//! ```
+//!
+//! - `start`/`end` are char offsets (Unicode scalar values, Python's `text[start:end]`),
+//!   end exclusive. `score` is optional. Other fields are ignored.
+//! - A document with nothing to propose still gets its line: `{"id": 3, "spans": []}`.
+//!   Blank lines are ignored; anything else that is not such an object is an error naming
+//!   the output line (so log to stderr, never to stdout).
+//! - An `id` spanmark did not send, or answered twice, is an error: the answers cannot be
+//!   attributed. A span that is empty (`start >= end`) or runs past its document's text is
+//!   skipped with a warning ([`CommandOutput::warnings`]): one bad prediction should not
+//!   throw away a whole run. Labels are passed through as names; [`Request::adapt`] skips
+//!   (and counts) names the project does not have.
+//! - The command must exit 0. Anything it prints to stderr is kept (the last few KB) and
+//!   shown when it fails.
+//! - If it prints nothing on stdout or stderr, and reads none of its input, for
+//!   [`RunOptions::idle_timeout`], it is killed. Flush stdout after each line (the
+//!   environment has `PYTHONUNBUFFERED=1`, so Python scripts do).
+//!
+//! # Running
+//!
+//! On Unix the command line is run by `sh -c`, in its own process group: it is typed the
+//! way a terminal takes it (quotes, `~`, `$VIRTUAL_ENV`, `cd dir && …`), and stopping it
+//! kills the whole group, so a shell or a model's worker processes never outlive a cancel
+//! or a timeout. Elsewhere it runs through `cmd /C`.
+//!
+//! Input is written by its own thread (a command answering while it reads would otherwise
+//! deadlock against a full stdout pipe); stdout and stderr are read by threads that are
+//! never joined, so no misbehaving command can block the caller. [`run`] itself blocks
+//! until the command is done: call it from a background job, with a cancel flag and a
+//! progress callback.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Project, Span};
+
+/// How long a command may stay silent before it is killed, unless [`RunOptions`] says
+/// otherwise. Loading a large model can take tens of seconds before its first answer.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How much of the command's stderr is kept for error messages (the end of it).
+const STDERR_TAIL: usize = 4096;
+
+/// The longest output line accepted; past it the output is garbage, not an answer.
+const MAX_LINE: u64 = 64 << 20;
+
+/// How often the waiting loop looks at the cancel flag and the clock.
+const POLL: Duration = Duration::from_millis(25);
+
+/// Input is written in pieces of this size, each one counting as a sign of life.
+const WRITE_CHUNK: usize = 64 << 10;
+
+/// At most this many warnings are kept; [`CommandOutput::skipped`] counts them all.
+const MAX_WARNINGS: usize = 20;
+
+/// How to run the command.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Kill the command when it has printed nothing (stdout or stderr) and read nothing
+    /// for this long.
+    pub idle_timeout: Duration,
+    /// Working directory of the command (the UI passes the project's folder, so relative
+    /// script paths work); `None` keeps spanmark's own.
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            dir: None,
+        }
+    }
+}
+
+/// One span proposed by the command, checked against its document's length.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandSpan {
+    /// The document (its `id` in the protocol: the index given to [`run`]).
+    pub doc: usize,
+    /// First char.
+    pub start: usize,
+    /// One past the last char (`start < end <= text length`).
+    pub end: usize,
+    /// The label name as the command printed it (maybe not a label of the project).
+    pub label: String,
+    /// The command's confidence, if it gave one.
+    pub score: Option<f32>,
+}
+
+/// A finished run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommandOutput {
+    /// Every span proposed, sorted by (doc, start, end, label); exact repeats removed.
+    pub spans: Vec<CommandSpan>,
+    /// Spans skipped because they were empty or past their text (the first few, each
+    /// naming its output line).
+    pub warnings: Vec<String>,
+    /// How many spans were skipped in all.
+    pub skipped: usize,
+}
+
+/// Why a run produced no suggestions. Every message names the command.
+#[derive(Debug, thiserror::Error)]
+pub enum RecommenderError {
+    /// The command could not be started at all (no shell, bad working directory).
+    #[error("could not start `{command}`: {source}")]
+    Spawn {
+        /// The command line.
+        command: String,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The shell found no such program (exit status 127).
+    #[error("`{command}`: command not found{}", tail(stderr))]
+    NotFound {
+        /// The command line.
+        command: String,
+        /// The end of its stderr.
+        stderr: String,
+    },
+    /// The command exited with an error or was killed by a signal.
+    #[error("`{command}` failed ({status}){}", tail(stderr))]
+    Failed {
+        /// The command line.
+        command: String,
+        /// How it ended.
+        status: ExitStatus,
+        /// The end of its stderr.
+        stderr: String,
+    },
+    /// A line of its output is not an answer in the protocol.
+    #[error("`{command}`, output line {line}: {message}{}", tail(stderr))]
+    BadOutput {
+        /// The command line.
+        command: String,
+        /// 1-based line number in its stdout.
+        line: usize,
+        /// What is wrong, with the start of the line.
+        message: String,
+        /// The end of its stderr.
+        stderr: String,
+    },
+    /// It exited 0 without answering every document.
+    #[error(
+        "`{command}` answered {answered} of {total} documents: it must print one line per \
+         document ({{\"id\": 3, \"spans\": []}} when it has none){}",
+        tail(stderr)
+    )]
+    Incomplete {
+        /// The command line.
+        command: String,
+        /// Documents answered.
+        answered: usize,
+        /// Documents sent.
+        total: usize,
+        /// The end of its stderr.
+        stderr: String,
+    },
+    /// It printed and read nothing for the idle timeout, and was killed.
+    #[error(
+        "`{command}` printed nothing for {} s and was stopped (a slow model can be given \
+         longer){}",
+        idle.as_secs_f32(),
+        tail(stderr)
+    )]
+    Timeout {
+        /// The command line.
+        command: String,
+        /// The timeout that ran out.
+        idle: Duration,
+        /// The end of its stderr.
+        stderr: String,
+    },
+    /// The cancel flag was set; the command was killed.
+    #[error("`{command}` was cancelled")]
+    Cancelled {
+        /// The command line.
+        command: String,
+    },
+    /// Reading its output failed.
+    #[error("`{command}`: reading its output failed: {source}")]
+    Io {
+        /// The command line.
+        command: String,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+/// The stderr tail as the end of an error message: nothing, or a colon and the text.
+fn tail(stderr: &str) -> String {
+    if stderr.is_empty() {
+        String::new()
+    } else {
+        format!(":\n{stderr}")
+    }
+}
+
+/// One input line of the protocol.
+#[derive(Serialize)]
+struct InLine<'a> {
+    id: usize,
+    text: &'a str,
+    labels: &'a [String],
+}
+
+/// One output line of the protocol.
+#[derive(Deserialize)]
+struct OutLine {
+    id: Id,
+    spans: Vec<OutSpan>,
+}
+
+/// An id as printed: the integer sent, or (leniently) that integer as a string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Id {
+    Number(u64),
+    Text(String),
+}
+
+/// A span as printed. Signed, so a negative offset is a skipped span, not garbage.
+#[derive(Debug, Deserialize)]
+struct OutSpan {
+    start: i64,
+    end: i64,
+    label: String,
+    #[serde(default)]
+    score: Option<f32>,
+}
+
+/// What the reader threads tell the waiting loop.
+enum Msg {
+    /// A stdout line (without its newline).
+    Line(Vec<u8>),
+    /// stdout ended: cleanly, or with a read error.
+    StdoutDone(Result<(), std::io::Error>),
+    /// stderr output arrived or input was consumed: the command is alive.
+    Alive,
+    /// stderr ended.
+    StderrDone,
+}
+
+/// Runs `command` over `docs` (`(document index, text)`; the index is the protocol's
+/// `id` and [`CommandSpan::doc`]) and collects its spans.
+///
+/// Blocks until the command has answered and exited, failed, stayed silent past
+/// [`RunOptions::idle_timeout`] or `cancel` was set (checked every few milliseconds; the
+/// command is then killed and [`RecommenderError::Cancelled`] returned). `progress` gets
+/// (documents answered, documents sent) as answers arrive, starting with `(0, total)`.
+/// With no documents the command is not started; an index given twice is sent once.
+pub fn run(
+    command: &str,
+    docs: &[(usize, &str)],
+    labels: &[String],
+    opts: &RunOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<CommandOutput, RecommenderError> {
+    // Char lengths to check spans against, and whether each id was answered yet.
+    let mut sent: HashMap<usize, (usize, bool)> = HashMap::with_capacity(docs.len());
+    // Serialized up front so the writer thread owns its input and never has to be joined.
+    let mut input = Vec::new();
+    for &(id, text) in docs {
+        if sent.insert(id, (text.chars().count(), false)).is_some() {
+            continue; // an id given twice is sent once
+        }
+        // Writing JSON of strings into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut input, &InLine { id, text, labels });
+        input.push(b'\n');
+    }
+    let total = sent.len();
+    progress(0, total);
+    if total == 0 {
+        return Ok(CommandOutput::default());
+    }
+
+    let mut child = spawn(command, opts).map_err(|source| RecommenderError::Spawn {
+        command: command.to_string(),
+        source,
+    })?;
+    let (tx, rx) = mpsc::channel();
+    let stderr = Arc::new(Mutex::new(Vec::new()));
+    start_threads(&mut child, input, &tx, &stderr);
+    drop(tx);
+    let mut run = Running {
+        command,
+        child,
+        rx,
+        stderr,
+        cancel,
+        idle: opts.idle_timeout,
+    };
+
+    let mut out = CommandOutput::default();
+    let mut answered = 0;
+    let mut line_no = 0;
+    let mut last = Instant::now();
+    // Answers, until stdout ends.
+    loop {
+        match run.next(&mut last)? {
+            Msg::Line(bytes) => {
+                line_no += 1;
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let answer = parse_line(&bytes, &mut sent)
+                    .map_err(|message| run.fail_bad_output(line_no, message))?;
+                take_spans(answer, line_no, &sent, &mut out);
+                answered += 1;
+                progress(answered, total);
+            }
+            Msg::StdoutDone(Ok(())) => break,
+            Msg::StdoutDone(Err(source)) => {
+                run.kill();
+                return Err(RecommenderError::Io {
+                    command: command.to_string(),
+                    source,
+                });
+            }
+            Msg::Alive | Msg::StderrDone => {}
+        }
+    }
+    let status = run.wait_exit(&mut last)?;
+    let stderr = run.stderr_text();
+    let command = command.to_string();
+    if status.code() == Some(127) {
+        return Err(RecommenderError::NotFound { command, stderr });
+    }
+    if !status.success() {
+        return Err(RecommenderError::Failed {
+            command,
+            status,
+            stderr,
+        });
+    }
+    if answered < total {
+        return Err(RecommenderError::Incomplete {
+            command,
+            answered,
+            total,
+            stderr,
+        });
+    }
+    out.spans
+        .sort_by(|a, b| (a.doc, a.start, a.end, &a.label).cmp(&(b.doc, b.start, b.end, &b.label)));
+    out.spans
+        .dedup_by(|a, b| (a.doc, a.start, a.end, &a.label) == (b.doc, b.start, b.end, &b.label));
+    Ok(out)
+}
+
+/// Parses one output line and marks its document answered; the error is the message.
+fn parse_line(
+    bytes: &[u8],
+    sent: &mut HashMap<usize, (usize, bool)>,
+) -> Result<(usize, Vec<OutSpan>), String> {
+    let shown = || {
+        let s = String::from_utf8_lossy(bytes);
+        let s = s.trim();
+        let short: String = s.chars().take(80).collect();
+        if short.len() < s.len() {
+            format!("{short}…")
+        } else {
+            short
+        }
+    };
+    let line = std::str::from_utf8(bytes).map_err(|_| format!("not UTF-8: {}", shown()))?;
+    let parsed: OutLine = serde_json::from_str(line).map_err(|e| {
+        format!(
+            "expected {{\"id\": …, \"spans\": [{{\"start\", \"end\", \"label\"}}, …]}} \
+             ({e}): {}",
+            shown()
+        )
+    })?;
+    let id = match &parsed.id {
+        Id::Number(n) => usize::try_from(*n).ok(),
+        Id::Text(s) => s.trim().parse::<usize>().ok(),
+    };
+    let Some((id, (_, seen))) = id.and_then(|id| sent.get_mut(&id).map(|e| (id, e))) else {
+        let id = match parsed.id {
+            Id::Number(n) => n.to_string(),
+            Id::Text(s) => format!("{s:?}"),
+        };
+        return Err(format!("id {id} is not a document that was sent"));
+    };
+    if *seen {
+        return Err(format!("document {id} was answered twice"));
+    }
+    *seen = true;
+    Ok((id, parsed.spans))
+}
+
+/// Keeps an answer's valid spans; the others become warnings.
+fn take_spans(
+    (doc, spans): (usize, Vec<OutSpan>),
+    line_no: usize,
+    sent: &HashMap<usize, (usize, bool)>,
+    out: &mut CommandOutput,
+) {
+    let len = sent.get(&doc).map_or(0, |&(len, _)| len);
+    for s in spans {
+        let problem = if s.start >= s.end {
+            Some("is empty (start must be before end)".to_string())
+        } else if s.start < 0 || s.end as u64 > len as u64 {
+            Some(format!("lies outside the text ({len} characters)"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.skipped += 1;
+            if out.warnings.len() < MAX_WARNINGS {
+                out.warnings.push(format!(
+                    "output line {line_no}: document {doc}: span {}..{} {problem}; skipped",
+                    s.start, s.end
+                ));
+            }
+            continue;
+        }
+        // Both are in 0..=len here, so they fit a usize.
+        out.spans.push(CommandSpan {
+            doc,
+            start: s.start as usize,
+            end: s.end as usize,
+            label: s.label,
+            score: s.score,
+        });
+    }
+}
+
+/// Starts the command with piped stdio, in its own process group on Unix.
+fn spawn(command: &str, opts: &RunOptions) -> std::io::Result<Child> {
+    #[cfg(unix)]
+    let mut cmd = {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(command).process_group(0);
+        cmd
+    };
+    #[cfg(not(unix))]
+    let mut cmd = {
+        let mut cmd = Command::new("cmd");
+        cmd.arg("/C").arg(command);
+        cmd
+    };
+    if let Some(dir) = &opts.dir {
+        cmd.current_dir(dir);
+    }
+    cmd.env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+}
+
+/// Starts the writer (stdin) and the two readers (stdout, stderr). None is joined: each
+/// ends when its pipe closes, which killing the command's process group ensures.
+fn start_threads(
+    child: &mut Child,
+    input: Vec<u8>,
+    tx: &Sender<Msg>,
+    stderr_tail: &Arc<Mutex<Vec<u8>>>,
+) {
+    if let Some(mut stdin) = child.stdin.take() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for chunk in input.chunks(WRITE_CHUNK) {
+                // A command may stop reading (it failed, or needs no more): its exit
+                // status and output tell what happened, not the broken pipe.
+                if stdin.write_all(chunk).is_err() || tx.send(Msg::Alive).is_err() {
+                    return;
+                }
+            }
+            // Dropping stdin closes it: the command sees the end of its input.
+        });
+    }
+    if let Some(stdout) = child.stdout.take() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                match (&mut reader)
+                    .take(MAX_LINE + 1)
+                    .read_until(b'\n', &mut line)
+                {
+                    Ok(0) => {
+                        let _ = tx.send(Msg::StdoutDone(Ok(())));
+                        return;
+                    }
+                    Ok(_) => {
+                        if line.last() == Some(&b'\n') {
+                            line.pop();
+                        } else if line.len() as u64 > MAX_LINE {
+                            let error = std::io::Error::other(format!(
+                                "an output line is longer than {} MB",
+                                MAX_LINE >> 20
+                            ));
+                            let _ = tx.send(Msg::StdoutDone(Err(error)));
+                            return;
+                        }
+                        if tx.send(Msg::Line(line)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::StdoutDone(Err(e)));
+                        return;
+                    }
+                }
+            }
+        });
+    }
+    if let Some(mut stderr) = child.stderr.take() {
+        let tx = tx.clone();
+        let keep = Arc::clone(stderr_tail);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                {
+                    let mut kept = keep.lock().unwrap_or_else(|e| e.into_inner());
+                    kept.extend_from_slice(&buf[..n]);
+                    if kept.len() > 2 * STDERR_TAIL {
+                        let cut = kept.len() - STDERR_TAIL;
+                        kept.drain(..cut);
+                    }
+                }
+                let _ = tx.send(Msg::Alive);
+            }
+            let _ = tx.send(Msg::StderrDone);
+        });
+    }
+}
+
+/// The last few KB of stderr as text: starting at a line when cut, trimmed.
+fn stderr_text(kept: &Mutex<Vec<u8>>) -> String {
+    let kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+    let cut = kept.len().saturating_sub(STDERR_TAIL);
+    let mut bytes = &kept[cut..];
+    if cut > 0 {
+        // Drop the partial first line (or, failing that, keep the cut as it is).
+        if let Some(nl) = bytes.iter().position(|&b| b == b'\n') {
+            bytes = &bytes[nl + 1..];
+        }
+    }
+    let text = String::from_utf8_lossy(bytes).trim().to_string();
+    if cut > 0 {
+        format!("…\n{text}")
+    } else {
+        text
+    }
+}
+
+/// A started command, what it says and what stops it.
+struct Running<'a> {
+    command: &'a str,
+    child: Child,
+    /// Messages of the reader and writer threads.
+    rx: Receiver<Msg>,
+    /// The end of its stderr so far.
+    stderr: Arc<Mutex<Vec<u8>>>,
+    cancel: &'a AtomicBool,
+    idle: Duration,
+}
+
+impl Running<'_> {
+    /// The next message from the threads, unless cancel or the idle timeout come first
+    /// (the command is then killed).
+    fn next(&mut self, last: &mut Instant) -> Result<Msg, RecommenderError> {
+        loop {
+            self.check(*last)?;
+            match self.rx.recv_timeout(POLL) {
+                Ok(msg) => {
+                    *last = Instant::now();
+                    return Ok(msg);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                // Every thread ended without telling stdout's end: cannot happen, but
+                // waiting for nothing must not hang.
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Ok(Msg::StdoutDone(Ok(())));
+                }
+            }
+        }
+    }
+
+    /// Waits for the command to exit after its stdout ended, still honouring cancel and
+    /// the idle timeout (stderr output counts as life).
+    fn wait_exit(&mut self, last: &mut Instant) -> Result<ExitStatus, RecommenderError> {
+        loop {
+            self.check(*last)?;
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) => {}
+                Err(source) => {
+                    self.kill();
+                    return Err(RecommenderError::Io {
+                        command: self.command.to_string(),
+                        source,
+                    });
+                }
+            }
+            match self.rx.recv_timeout(POLL) {
+                Ok(Msg::Alive) => *last = Instant::now(),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => std::thread::sleep(POLL),
+            }
+        }
+    }
+
+    /// Stops on cancel or silence.
+    fn check(&mut self, last: Instant) -> Result<(), RecommenderError> {
+        if self.cancel.load(Ordering::Relaxed) {
+            self.kill();
+            return Err(RecommenderError::Cancelled {
+                command: self.command.to_string(),
+            });
+        }
+        if last.elapsed() >= self.idle {
+            self.kill();
+            return Err(RecommenderError::Timeout {
+                command: self.command.to_string(),
+                idle: self.idle,
+                stderr: self.stderr_text(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Kills the command (its whole process group on Unix) and reaps it.
+    fn kill(&mut self) {
+        #[cfg(unix)]
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: kill(2) takes plain integers and touches no memory of ours. The
+            // group id is the child's pid (process_group(0)); the child is not reaped
+            // yet, so that id cannot belong to another process group.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills the command and builds the garbage-output error, with its stderr: a script
+    /// that printed something odd often says why there (a traceback).
+    fn fail_bad_output(&mut self, line: usize, message: String) -> RecommenderError {
+        self.kill();
+        RecommenderError::BadOutput {
+            command: self.command.to_string(),
+            line,
+            message,
+            stderr: self.stderr_text(),
+        }
+    }
+
+    /// The end of its stderr, once the command has exited or been killed: its stderr
+    /// closes then, unless something it started holds it open, so wait only briefly.
+    fn stderr_text(&mut self) -> String {
+        let grace = Instant::now() + Duration::from_millis(500);
+        while let Some(left) = grace.checked_duration_since(Instant::now()) {
+            match self.rx.recv_timeout(left) {
+                Ok(Msg::StderrDone) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        stderr_text(&self.stderr)
+    }
+}
+
+/// What a project sends to a command: owned copies of its texts, so a background job
+/// can take it to its thread, and each text's [`crate::model::Text::id`], so results are
+/// only applied to the documents they were computed for.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// `(document index, text id, text)` for each document sent.
+    pub docs: Vec<(usize, u64, String)>,
+    /// The project's label names, in order.
+    pub labels: Vec<String>,
+}
+
+/// A run's spans in the project's terms, ready for the suggestion engine's
+/// `set_command_results`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Adapted {
+    /// `(document index, span, score)`.
+    pub results: Vec<(usize, Span, Option<f32>)>,
+    /// Spans skipped because the project has no label of that name.
+    pub unknown_label: usize,
+    /// Spans skipped because their document was removed, moved or replaced meanwhile.
+    pub stale: usize,
+}
+
+impl Request {
+    /// Every document of `project`, with its label names.
+    pub fn from_project(project: &Project) -> Self {
+        Self::for_documents(project, 0..project.documents().len())
+    }
+
+    /// The given documents of `project` (indices past the end are left out).
+    pub fn for_documents(project: &Project, docs: impl IntoIterator<Item = usize>) -> Self {
+        let docs = docs
+            .into_iter()
+            .filter_map(|i| {
+                let text = project.document(i)?.text();
+                Some((i, text.id(), text.as_str().to_string()))
+            })
+            .collect();
+        let labels = project.labels().iter().map(|l| l.name.clone()).collect();
+        Self { docs, labels }
+    }
+
+    /// Runs `command` over this request's documents (see [`run`]).
+    pub fn run(
+        &self,
+        command: &str,
+        opts: &RunOptions,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<CommandOutput, RecommenderError> {
+        let docs: Vec<(usize, &str)> = self
+            .docs
+            .iter()
+            .map(|(i, _, text)| (*i, text.as_str()))
+            .collect();
+        run(command, &docs, &self.labels, opts, cancel, progress)
+    }
+
+    /// Turns a run's spans into spans of `project` (labels by name). Spans with a label
+    /// the project lacks, or on a document whose text is no longer the one sent, are
+    /// skipped and counted.
+    pub fn adapt(&self, project: &Project, spans: &[CommandSpan]) -> Adapted {
+        let sent: HashMap<usize, u64> = self.docs.iter().map(|&(i, id, _)| (i, id)).collect();
+        let mut out = Adapted::default();
+        for s in spans {
+            let doc = project
+                .document(s.doc)
+                .filter(|d| sent.get(&s.doc) == Some(&d.text().id()));
+            let Some(doc) = doc else {
+                out.stale += 1;
+                continue;
+            };
+            let Some(label) = project.label_id(&s.label) else {
+                out.unknown_label += 1;
+                continue;
+            };
+            match Span::new(s.start, s.end, label) {
+                Ok(span) if s.end <= doc.text().char_len() => {
+                    out.results.push((s.doc, span, s.score));
+                }
+                // run() checked both against the same text; kept safe for hand-made input.
+                _ => out.stale += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stderr_tail_starts_at_a_line() {
+        let mut bytes = Vec::new();
+        for i in 0..1000 {
+            bytes.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        let text = stderr_text(&Mutex::new(bytes));
+        assert!(text.starts_with("…\nline "), "{text}");
+        assert!(text.ends_with("line 999"));
+        assert!(text.len() <= STDERR_TAIL + 4);
+    }
+
+    #[test]
+    fn bad_spans_are_skipped_with_a_warning() {
+        let mut sent = HashMap::from([(4, (5, false))]);
+        let mut out = CommandOutput::default();
+        let line = br#"{"id": 4, "spans": [{"start": 0, "end": 5, "label": "A"},
+            {"start": 3, "end": 3, "label": "A"}, {"start": -1, "end": 2, "label": "A"},
+            {"start": 2, "end": 6, "label": "A", "score": 0.5}]}"#;
+        let answer = parse_line(line, &mut sent).unwrap();
+        take_spans(answer, 7, &sent, &mut out);
+        assert_eq!(out.spans.len(), 1);
+        assert_eq!(out.skipped, 3);
+        assert!(out.warnings[0].starts_with("output line 7: document 4: span 3..3 is empty"));
+        assert!(out.warnings[2].contains("2..6 lies outside the text (5 characters)"));
+        // The same id again is an error, as is one never sent.
+        assert!(
+            parse_line(br#"{"id": 4, "spans": []}"#, &mut sent)
+                .unwrap_err()
+                .contains("answered twice")
+        );
+        assert!(
+            parse_line(br#"{"id": "9", "spans": []}"#, &mut sent)
+                .unwrap_err()
+                .contains("id \"9\" is not a document that was sent")
+        );
+    }
+}
