@@ -437,20 +437,6 @@ fn sample_project_harness() -> Harness<'static, SpanmarkApp> {
     h
 }
 
-fn right_click(h: &mut Harness<'_, SpanmarkApp>, p: eframe::egui::Pos2) {
-    h.hover_at(p);
-    h.run();
-    for pressed in [true, false] {
-        h.event(eframe::egui::Event::PointerButton {
-            pos: p,
-            button: eframe::egui::PointerButton::Secondary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run();
-    }
-}
-
 #[test]
 fn right_click_on_a_span_relabels_and_deletes_it() {
     let mut h = sample_project_harness();
@@ -466,7 +452,7 @@ fn right_click_on_a_span_relabels_and_deletes_it() {
     };
     assert_eq!(label_at(&h).as_deref(), Some("PERSON"));
     let p = h.state().view().char_screen_pos(start + 3).unwrap();
-    right_click(&mut h, p);
+    common::right_click(&mut h, p);
     h.get_by_label_contains("PERSON “Zabihullah").hover();
     h.run();
     h.get_by_label("Relabel as").hover();
@@ -475,7 +461,7 @@ fn right_click_on_a_span_relabels_and_deletes_it() {
     h.run();
     assert_eq!(label_at(&h).as_deref(), Some("ORG"));
 
-    right_click(&mut h, p);
+    common::right_click(&mut h, p);
     h.get_by_label_contains("ORG “Zabihullah").hover();
     h.run();
     h.get_by_label("Delete").click();
