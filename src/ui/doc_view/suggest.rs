@@ -52,8 +52,12 @@ pub(super) struct SuggestIndex {
 impl SuggestIndex {
     /// Rebuilds the index when the suggestions changed.
     pub(super) fn refresh(&mut self, s: &Suggested<'_>) {
-        let list = s.list();
-        let key = (s.generation, s.doc, list.as_ptr() as usize, list.len());
+        self.refresh_list((s.generation, s.doc), s.list());
+    }
+
+    /// Rebuilds the index for `list` unless it was built for the same list under `key`.
+    fn refresh_list(&mut self, (generation, doc): (u64, usize), list: &[Suggestion]) {
+        let key = (generation, doc, list.as_ptr() as usize, list.len());
         if self.key == Some(key) {
             return;
         }
@@ -232,6 +236,58 @@ impl DocView {
         }
         if !here.is_empty() {
             ui.weak("Click to select; Enter accepts, X rejects");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::suggest::SourceId;
+    use crate::model::{LabelId, Span};
+    use proptest::prelude::*;
+
+    fn suggestions() -> impl Strategy<Value = Vec<Suggestion>> {
+        prop::collection::vec((0usize..200, 1usize..40, 0u16..3, 0u16..2), 0..60).prop_map(
+            |raw| {
+                let mut list: Vec<Suggestion> = raw
+                    .into_iter()
+                    .filter_map(|(start, len, label, source)| {
+                        Some(Suggestion {
+                            span: Span::new(start, start + len, LabelId(label)).ok()?,
+                            source: SourceId(source),
+                        })
+                    })
+                    .collect();
+                list.sort();
+                list.dedup();
+                list
+            },
+        )
+    }
+
+    proptest! {
+        /// The index finds exactly the suggestions a scan finds, for any range: long
+        /// suggestions starting far before it included.
+        #[test]
+        fn overlapping_is_what_a_scan_finds(
+            list in suggestions(),
+            start in 0usize..240,
+            len in 1usize..50,
+        ) {
+            let mut index = SuggestIndex::default();
+            index.refresh_list((0, 0), &list);
+            let end = start + len;
+            let found: Vec<Suggestion> = index.overlapping(&list, start, end).copied().collect();
+            let naive: Vec<Suggestion> = list
+                .iter()
+                .filter(|s| s.span.start() < end && s.span.end() > start)
+                .copied()
+                .collect();
+            prop_assert_eq!(found, naive);
+            for s in &list {
+                prop_assert!(pending(&list, s));
+            }
         }
     }
 }
