@@ -225,6 +225,12 @@ fn tab_and_shift_tab_step_through_spans() {
         .map(|s| doc.span_text(s).to_string())
         .collect();
     assert!(texts.len() >= 3);
+    // Tab steps spans while no suggestion is pending (tests/suggestions.rs: otherwise it
+    // steps suggestions).
+    common::menu_item(&mut h, "Suggestions", "Learned from labels");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().suggestions().total(), 0);
     // Click a toolbar button first: Tab must still step spans, not move button focus.
     h.get_by_label("Snap to words").click();
     h.run();
