@@ -80,6 +80,41 @@ pub enum Command {
         /// The project file (.ron).
         project: PathBuf,
     },
+    /// Propose spans: print one JSON object per suggestion, or accept them all.
+    ///
+    /// Sources: the project's own labels (--learn), patterns files, dictionaries and an
+    /// external command; the patterns files and dictionaries saved in the project are
+    /// used too. Prints {"document", "start", "end", "label", "text", "source"} per line,
+    /// offsets in chars.
+    Suggest {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// Propose every labeled string where it recurs unlabeled (whole words).
+        #[arg(long)]
+        learn: bool,
+        /// With --learn: match ignoring case.
+        #[arg(long)]
+        ignore_case: bool,
+        /// A patterns file (spaCy EntityRuler / Prodigy JSONL; {"label", "regex"} lines).
+        #[arg(long, value_name = "FILE")]
+        patterns: Vec<PathBuf>,
+        /// A dictionary: `text<TAB>label` lines, `#` comments; lines without a label take
+        /// --label.
+        #[arg(long, value_name = "FILE")]
+        dictionary: Vec<PathBuf>,
+        /// The label of dictionary lines that name none (for every --dictionary).
+        #[arg(long, value_name = "L")]
+        label: Option<String>,
+        /// An external command (your own model) speaking spanmark's JSONL protocol.
+        #[arg(long, value_name = "CMD")]
+        command: Option<String>,
+        /// Accept every suggestion and write the project to --output.
+        #[arg(long, requires = "output")]
+        accept: bool,
+        /// Where --accept writes the project.
+        #[arg(short, long, requires = "accept")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Export formats on the command line.
@@ -215,6 +250,27 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             let p = crate::io::load_project(&project)?;
             write_stats(&p, &project, out)?;
         }
+        Command::Suggest {
+            project,
+            learn,
+            ignore_case,
+            patterns,
+            dictionary,
+            label,
+            command,
+            accept,
+            output,
+        } => {
+            let sources = SuggestArgs {
+                learn,
+                ignore_case,
+                patterns,
+                dictionary,
+                label,
+                command,
+            };
+            suggest(&project, &sources, output.filter(|_| accept), out, err)?;
+        }
         Command::Validate { project } => {
             let p = crate::io::load_project(&project)?;
             let spans: usize = p.documents().iter().map(|d| d.spans().len()).sum();
@@ -223,6 +279,137 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 "{}: ok ({} documents, {spans} spans)",
                 project.display(),
                 p.documents().len()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// One line of `spanmark suggest`'s output, fields in this order.
+#[derive(serde::Serialize)]
+struct SuggestionLine<'a> {
+    document: &'a str,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    text: &'a str,
+    source: String,
+}
+
+/// The sources `spanmark suggest` was given.
+struct SuggestArgs {
+    learn: bool,
+    ignore_case: bool,
+    patterns: Vec<PathBuf>,
+    dictionary: Vec<PathBuf>,
+    label: Option<String>,
+    command: Option<String>,
+}
+
+/// `spanmark suggest`: the suggestions of the given sources (and the rule sets saved in
+/// the project), printed as JSONL, or all accepted and the project written to `accept_to`.
+fn suggest(
+    path: &Path,
+    args: &SuggestArgs,
+    accept_to: Option<PathBuf>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    use crate::model::suggest::{RuleKind, RuleSet, RuleSetRules, SuggestEngine};
+    let project = crate::io::load_project(path)?;
+    let saved = project.suggest_settings();
+    let mut settings = saved.clone();
+    settings.learned = args.learn;
+    settings.ignore_case = args.ignore_case || saved.ignore_case;
+    settings.rule_sets.retain(|r| r.enabled);
+    let files = args
+        .patterns
+        .iter()
+        .map(|f| (f, RuleKind::Patterns))
+        .chain(args.dictionary.iter().map(|f| (f, RuleKind::Dictionary)));
+    for (file, kind) in files {
+        let source = std::fs::read_to_string(file)
+            .with_context(|| format!("{}: could not read", file.display()))?;
+        settings.rule_sets.push(RuleSet {
+            name: file.display().to_string(),
+            kind,
+            enabled: true,
+            source,
+            default_label: args.label.clone(),
+        });
+    }
+    if !settings.learned && settings.rule_sets.is_empty() && args.command.is_none() {
+        bail!("no suggestion sources: give --learn, --patterns, --dictionary or --command");
+    }
+    // A bad line is an error here (the window shows it as a warning and goes on).
+    for set in &settings.rule_sets {
+        let (_, warnings) = RuleSetRules::compile(set, &project)?;
+        for w in warnings {
+            writeln!(err, "spanmark: warning: {w}")?;
+        }
+    }
+    let original = project.clone();
+    let project = project.with_suggest_settings(settings);
+    let mut engine = SuggestEngine::new();
+    if let Some(command) = &args.command {
+        let request = crate::io::recommender::Request::from_project(&project);
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let output = request
+            .run(
+                command,
+                &crate::io::recommender::RunOptions::default(),
+                &cancel,
+                &mut |_, _| {},
+            )
+            .with_context(|| format!("--command {command:?}"))?;
+        for w in &output.warnings {
+            writeln!(err, "spanmark: warning: --command: {w}")?;
+        }
+        let adapted = request.adapt(&project, &output.spans);
+        if adapted.unknown_label > 0 {
+            writeln!(
+                err,
+                "spanmark: warning: --command: {} spans name a label the project lacks",
+                adapted.unknown_label
+            )?;
+        }
+        engine.set_command_results(command, adapted.results);
+    }
+    engine.update(&project);
+    match accept_to {
+        None => {
+            for (i, d) in project.documents().iter().enumerate() {
+                for s in engine.for_doc(i) {
+                    let label = project
+                        .label(s.span.label())
+                        .map_or("", |l| l.name.as_str());
+                    let line = serde_json::to_string(&SuggestionLine {
+                        document: &d.name,
+                        start: s.span.start(),
+                        end: s.span.end(),
+                        label,
+                        text: d.span_text(&s.span),
+                        source: engine.describe(i, s),
+                    })?;
+                    writeln!(out, "{line}")?;
+                }
+            }
+        }
+        Some(to) => {
+            let accepted: Vec<(usize, Vec<crate::model::Span>)> = (0..project.documents().len())
+                .map(|i| (i, engine.for_doc(i).iter().map(|s| s.span).collect()))
+                .collect();
+            // The project as it was, settings included: only spans are added.
+            let edits = crate::model::suggest::accept_edits(&original, &accepted);
+            let mut w = crate::model::Workspace::new(original);
+            w.apply("accept all suggestions", edits)?;
+            crate::io::save_project_plain(w.project(), &to)?;
+            writeln!(
+                out,
+                "{}: {} suggestions accepted in {} documents",
+                to.display(),
+                engine.total(),
+                accepted.iter().filter(|(_, v)| !v.is_empty()).count()
             )?;
         }
     }

@@ -25,14 +25,14 @@ struct FileOut<'a> {
     labels: Vec<LabelFile>,
     documents: Vec<DocumentOut<'a>>,
     /// Left out when the settings are the defaults, so such a file is written as before.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suggest: Option<SuggestFile>,
+    #[serde(skip_serializing_if = "SuggestFile::is_default")]
+    suggest: SuggestFile,
 }
 
-/// The suggestion settings as saved.
+/// The suggestion settings as saved; a file without them has the defaults.
 #[derive(Serialize, Deserialize)]
+#[serde(default)]
 pub(crate) struct SuggestFile {
-    #[serde(default = "yes")]
     learned: bool,
     #[serde(default)]
     ignore_case: bool,
@@ -63,9 +63,19 @@ enum RuleKindFile {
     Dictionary,
 }
 
+impl Default for SuggestFile {
+    fn default() -> Self {
+        Self::of(&SuggestSettings::default())
+    }
+}
+
 impl SuggestFile {
-    fn of(s: &SuggestSettings) -> Option<Self> {
-        (s != &SuggestSettings::default()).then(|| Self {
+    fn is_default(&self) -> bool {
+        self.learned && !self.ignore_case && self.rule_sets.is_empty()
+    }
+
+    fn of(s: &SuggestSettings) -> Self {
+        Self {
             learned: s.learned,
             ignore_case: s.ignore_case,
             rule_sets: s
@@ -82,7 +92,7 @@ impl SuggestFile {
                     default_label: r.default_label.clone(),
                 })
                 .collect(),
-        })
+        }
     }
 
     pub(crate) fn into_settings(self) -> SuggestSettings {
@@ -108,8 +118,8 @@ impl SuggestFile {
 }
 
 /// The settings a file holds (the defaults when it has none).
-pub(crate) fn settings_of(file: Option<SuggestFile>) -> SuggestSettings {
-    file.map(SuggestFile::into_settings).unwrap_or_default()
+pub(crate) fn settings_of(file: SuggestFile) -> SuggestSettings {
+    file.into_settings()
 }
 
 #[derive(Serialize)]
@@ -149,7 +159,7 @@ pub(crate) struct FileIn {
     pub(crate) documents: Vec<DocumentIn>,
     /// Absent in files with default settings (and every file before suggestions).
     #[serde(default)]
-    pub(crate) suggest: Option<SuggestFile>,
+    pub(crate) suggest: SuggestFile,
 }
 
 #[derive(Deserialize)]

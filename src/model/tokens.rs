@@ -1,8 +1,22 @@
-//! The one tokenizer: UAX #29 word segments without whitespace, with a fast path for
-//! ASCII. The token exporters (`io::export::tokens`) cut its segments at span boundaries;
-//! the suggestion layer's token patterns match over its tokens.
+//! The one tokenizer: UAX #29 word segments without whitespace, as every token-based
+//! export (CoNLL, Hugging Face) and the token-level agreement see them. Exports then cut
+//! these tokens at span boundaries ([`crate::io::export::tokens`]).
 
 use unicode_segmentation::UnicodeSegmentation;
+
+/// A token: chars `start..end` of the document text, and the same range in bytes, so
+/// writers slice the text without converting offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// First char.
+    pub start: usize,
+    /// One past the last char.
+    pub end: usize,
+    /// Byte offset of `start`.
+    pub byte_start: usize,
+    /// Byte offset of `end`.
+    pub byte_end: usize,
+}
 
 /// Whitespace as both Rust and Python's `str.split()` see it: a token must never contain
 /// a char that a CoNLL reader would split on.
@@ -11,7 +25,7 @@ pub fn is_space(c: char) -> bool {
 }
 
 /// [`is_space`] for ASCII bytes (false for the bytes of non-ASCII chars).
-pub(crate) fn is_ascii_space(b: u8) -> bool {
+pub fn is_ascii_space(b: u8) -> bool {
     ASCII_SPACE[usize::from(b)]
 }
 
@@ -38,7 +52,7 @@ static ASCII_SPACE: [bool; 256] = {
 /// (WB5–WB13b restricted to ASCII); other stretches go through unicode-segmentation.
 /// No UAX #29 rule joins across a space except an Extend char glued to it, which only
 /// moves that char between a whitespace run and the next segment: tokens come out the same.
-pub(crate) fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(usize, usize, &'t str, bool)) {
+pub fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(usize, usize, &'t str, bool)) {
     let bytes = text.as_bytes();
     let (mut pos, mut chars) = (0, 0);
     while pos < bytes.len() {
@@ -142,84 +156,49 @@ fn ascii_joins(s: &[u8], i: usize) -> bool {
     }
 }
 
-/// The tokens of `text` as char ranges, in order: its non-whitespace word segments (as the
-/// token exporters make them before cutting at spans), with spaces that UAX #29 glued to
-/// combining marks left out, and a possessive clitic (`'s`, `’s`) cut off its word as
-/// spaCy and CoNLL tokenize it ("Taliban" + "'s").
-pub fn tokens(text: &str) -> Vec<(usize, usize)> {
+/// The tokens of `text`: its word segments without whitespace, in order (the tokens an
+/// export writes for a document without spans).
+pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    for_each_segment(text, |_, start, segment, ascii| {
+    for_each_segment(text, |byte, start, segment, ascii| {
         if ascii {
             if !is_ascii_space(segment.as_bytes()[0]) {
-                push_word(&mut out, segment, start, segment.len());
+                out.push(Token {
+                    start,
+                    end: start + segment.len(),
+                    byte_start: byte,
+                    byte_end: byte + segment.len(),
+                });
             }
             return;
         }
-        let mut run: Option<usize> = None;
-        let mut n = 0;
-        for (ci, c) in segment.chars().enumerate() {
-            n = ci + 1;
+        // Runs of non-space chars: UAX #29 can glue a space to a combining mark or an
+        // emoji modifier that follows it.
+        let mut run: Option<(usize, usize)> = None;
+        let mut ci = start;
+        for (bi, c) in segment.char_indices() {
             if is_space(c) {
-                if let Some(s) = run.take() {
-                    out.push((start + s, start + ci));
+                if let Some((cs, bs)) = run.take() {
+                    out.push(Token {
+                        start: cs,
+                        end: ci,
+                        byte_start: bs,
+                        byte_end: byte + bi,
+                    });
                 }
             } else if run.is_none() {
-                run = Some(ci);
+                run = Some((ci, byte + bi));
             }
+            ci += 1;
         }
-        if let Some(s) = run {
-            // The last run may end in a clitic.
-            let tail: String = segment.chars().skip(s).collect();
-            push_word(&mut out, &tail, start + s, n - s);
+        if let Some((cs, bs)) = run {
+            out.push(Token {
+                start: cs,
+                end: ci,
+                byte_start: bs,
+                byte_end: byte + segment.len(),
+            });
         }
     });
     out
-}
-
-/// Pushes word `w` at char `start` (`len` chars), its possessive clitic as a token of its
-/// own.
-fn push_word(out: &mut Vec<(usize, usize)>, w: &str, start: usize, len: usize) {
-    let k = clitic_len(w);
-    if k > 0 && k < len {
-        out.push((start, start + len - k));
-        out.push((start + len - k, start + len));
-    } else {
-        out.push((start, start + len));
-    }
-}
-
-/// Length in chars of a possessive clitic ending `w` (`'s`, `’s`, `'S`), or 0.
-fn clitic_len(w: &str) -> usize {
-    let mut rev = w.chars().rev();
-    match (rev.next(), rev.next()) {
-        (Some('s' | 'S'), Some('\'' | '’')) => 2,
-        _ => 0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(text: &str) -> Vec<&str> {
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let byte = |c: usize| chars.get(c).map_or(text.len(), |x| x.0);
-        tokens(text)
-            .into_iter()
-            .map(|(s, e)| &text[byte(s)..byte(e)])
-            .collect()
-    }
-
-    #[test]
-    fn words_punctuation_clitics_and_scripts() {
-        assert_eq!(
-            texts("The Taliban's \"no\" to U.S. talks, 21,000 in 東京 — Trump’s bid."),
-            [
-                "The", "Taliban", "'s", "\"", "no", "\"", "to", "U.S", ".", "talks", ",", "21,000",
-                "in", "東", "京", "—", "Trump", "’s", "bid", "."
-            ]
-        );
-        assert_eq!(texts("  \n"), Vec::<&str>::new());
-        assert_eq!(texts("'s"), ["'", "s"]);
-    }
 }

@@ -2,7 +2,6 @@
 use super::*;
 use crate::model::{Document, Project, Span};
 use proptest::prelude::*;
-use unicode_segmentation::UnicodeSegmentation;
 
 fn project(text: &str, spans: &[(usize, usize, u16)]) -> Project {
     let spans = spans

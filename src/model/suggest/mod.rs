@@ -98,6 +98,9 @@ impl Default for SuggestSettings {
     }
 }
 
+/// One span an external command proposed: (document index, span, score).
+pub type CommandResult = (usize, Span, Option<f32>);
+
 /// One external command's results.
 #[derive(Clone, Debug, Default)]
 struct CommandResults {
@@ -127,7 +130,7 @@ pub struct SuggestEngine {
     warnings: Vec<String>,
     command: Option<CommandResults>,
     /// Results given to `set_command_results`, checked at the next update.
-    pending_command: Option<(String, Vec<(usize, Span, Option<f32>)>)>,
+    pending_command: Option<(String, Vec<CommandResult>)>,
     /// Per document: (text id, document stamp, merged suggestions).
     docs: Vec<DocOut>,
     total: usize,

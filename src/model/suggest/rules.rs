@@ -4,8 +4,9 @@
 //!
 //! - Phrase patterns (`{"label", "pattern": "Doha Agreement"}`) and dictionary entries
 //!   are found with one Aho–Corasick automaton, case-sensitively, and kept where they
-//!   start and end on token boundaries of [`crate::model::tokens::tokens`], as spaCy's
-//!   PhraseMatcher keeps matches on token boundaries.
+//!   start and end on token boundaries ([`tokens`]: the exporters' tokens, the one
+//!   tokenizer of [`crate::model::tokens`], with a possessive `'s` cut off its word as
+//!   spaCy does), as spaCy's PhraseMatcher keeps matches on token boundaries.
 //! - Token patterns (`{"label", "pattern": [{"LOWER": "kabul"}, ...]}`) run over the same
 //!   tokens; from each token the longest match is kept (spaCy's Matcher also reports the
 //!   shorter ones, which its EntityRuler then drops).
@@ -21,7 +22,6 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 
 use super::{RuleKind, RuleSet, label_lookup};
-use crate::model::tokens::tokens;
 use crate::model::{LabelId, Project, Span, Text};
 
 /// A bad line in a rule set.
@@ -272,6 +272,33 @@ impl RuleSetRules {
         out.sort_by_key(|&(span, line)| (span, line));
         out.dedup_by_key(|(span, _)| *span);
         out
+    }
+}
+
+/// The tokens patterns match over, as char ranges: the exporters' tokens
+/// ([`crate::model::tokens::tokens`]) with a possessive clitic (`'s`, `’s`) cut off its
+/// word, as spaCy and CoNLL tokenize it ("Taliban" + "'s"): UAX #29 keeps "Taliban's" as
+/// one word, and a pattern "Taliban" must find it.
+pub fn tokens(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for t in crate::model::tokens::tokens(text) {
+        let k = clitic_len(&text[t.byte_start..t.byte_end]);
+        if k > 0 && k < t.end - t.start {
+            out.push((t.start, t.end - k));
+            out.push((t.end - k, t.end));
+        } else {
+            out.push((t.start, t.end));
+        }
+    }
+    out
+}
+
+/// Length in chars of a possessive clitic ending word `w` (`'s`, `’s`, `'S`), or 0.
+fn clitic_len(w: &str) -> usize {
+    let mut rev = w.chars().rev();
+    match (rev.next(), rev.next()) {
+        (Some('s' | 'S'), Some('\'' | '’')) => 2,
+        _ => 0,
     }
 }
 
@@ -773,6 +800,22 @@ mod tests {
         assert_eq!(
             warnings,
             ["rules.jsonl:3: label \"GPE\" is not in the project: 2 rules skipped"]
+        );
+    }
+
+    #[test]
+    fn tokens_cut_possessives_like_spacy() {
+        let text = "The Taliban's \"no\" to U.S. talks, 21,000 — Trump’s bid. 's";
+        let got: Vec<String> = tokens(text)
+            .into_iter()
+            .map(|(s, e)| text.chars().skip(s).take(e - s).collect())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "The", "Taliban", "'s", "\"", "no", "\"", "to", "U.S", ".", "talks", ",", "21,000",
+                "—", "Trump", "’s", "bid", ".", "'", "s"
+            ]
         );
     }
 

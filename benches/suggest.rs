@@ -1,0 +1,161 @@
+//! Suggestion benchmarks (issue 11's speed goals):
+//!
+//! 1. 10,000 phrase patterns and 50 regexes over a 1M-char document (goal ≤ 100 ms);
+//! 2. the learned source after one new span in a 1M-char / 50k-span project (goal ≤ 2 ms):
+//!    the engine's whole update, with the new span's string looked up in the corpus.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use spanmark::model::suggest::{RuleKind, RuleSet, RuleSetRules, SuggestEngine};
+use spanmark::model::{Edit, LabelId, Project, Span, Text, Workspace};
+use spanmark::synth;
+
+/// The synthetic text's vocabulary, in first-seen order.
+fn vocabulary(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    text.split_whitespace()
+        .map(|w| w.trim_end_matches('.').to_string())
+        .filter(|w| !w.is_empty() && seen.insert(w.clone()))
+        .collect()
+}
+
+/// 10,000 distinct phrases of one to three words of `words` (the document's own, so
+/// they match often), labelled round the five default labels, and 50 regexes.
+fn patterns_file(words: &[String]) -> String {
+    let labels = ["PERSON", "PLACE", "ORG", "DATE", "QUOTE"];
+    let mut rng = synth::Rng(42);
+    let mut phrases = std::collections::BTreeSet::new();
+    while phrases.len() < 10_000 {
+        let n = 1 + rng.below(3);
+        let p: Vec<&str> = (0..n)
+            .map(|_| words[rng.below(words.len())].as_str())
+            .collect();
+        phrases.insert(p.join(" "));
+    }
+    let mut out = String::new();
+    for (i, p) in phrases.iter().enumerate() {
+        let line = serde_json::json!({"label": labels[i % 5], "pattern": p});
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    for i in 0..50 {
+        let re = match i % 5 {
+            0 => r"\b\d{4}\b".to_string(),
+            1 => r"\b[A-Z][a-z]+ [A-Z][a-z]+\b".to_string(),
+            2 => format!(r"\b{}\w*", regex_escape(&words[i % words.len()])),
+            3 => r"\b(September|October) \d{1,2}, \d{4}\b".to_string(),
+            _ => format!(r"(?i)\b{}\b", regex_escape(&words[(i * 7) % words.len()])),
+        };
+        let line = serde_json::json!({"label": labels[i % 5], "regex": re});
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
+}
+
+fn bench_patterns(c: &mut Criterion) {
+    let text = synth::text(1_000_000, 7);
+    let words = vocabulary(&text);
+    let set = RuleSet {
+        name: "bench.jsonl".into(),
+        kind: RuleKind::Patterns,
+        enabled: true,
+        source: patterns_file(&words),
+        default_label: None,
+    };
+    let project = Project::default();
+    let (rules, warnings) = RuleSetRules::compile(&set, &project).expect("patterns compile");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let text = Text::new(text);
+    let found = rules.find(&text).len();
+    eprintln!("patterns: {} rules, {found} matches in 1M chars", rules.len());
+    let mut g = c.benchmark_group("suggest_patterns");
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    g.bench_function("10k_phrases_50_regexes_1m_chars", |b| {
+        b.iter(|| black_box(rules.find(&text)));
+    });
+    // The two halves apart, to see where the time goes.
+    let (phrases, regexes): (Vec<&str>, Vec<&str>) =
+        set.source.lines().partition(|l| l.contains("\"pattern\""));
+    for (name, lines) in [("10k_phrases_only", phrases), ("50_regexes_only", regexes)] {
+        let part = RuleSet {
+            source: lines.join("\n"),
+            ..set.clone()
+        };
+        let (rules, _) = RuleSetRules::compile(&part, &project).expect("compiles");
+        g.bench_function(name, |b| b.iter(|| black_box(rules.find(&text))));
+    }
+    g.bench_function("compile_10k_phrases_50_regexes", |b| {
+        b.iter(|| black_box(RuleSetRules::compile(&set, &project).map(|r| r.0.len())));
+    });
+    g.finish();
+}
+
+fn bench_learned(c: &mut Criterion) {
+    let project = synth::project(1_000_000, 50_000, 11);
+    let doc = &project.documents()[0];
+    let text = doc.text().as_str().to_string();
+    // Places where a span over "Bagram Air" would be new: word-aligned occurrences.
+    let needle = "Bagram Air";
+    let starts: Vec<usize> = text
+        .match_indices(needle)
+        .map(|(b, _)| doc.text().byte_to_char(b))
+        .filter(|&s| {
+            let span = Span::new(s, s + needle.len(), LabelId(1)).ok();
+            span.is_some_and(|sp| !doc.spans().contains(&sp))
+        })
+        .collect();
+    assert!(starts.len() > 20, "{}", starts.len());
+    let mut w = Workspace::new(project);
+    let mut engine = SuggestEngine::new();
+    let t = Instant::now();
+    engine.update(w.project());
+    eprintln!(
+        "learned: first update (index + every key) {:?}, {} suggestions",
+        t.elapsed(),
+        engine.total()
+    );
+    let mut k = 0;
+    let mut g = c.benchmark_group("suggest_learned");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    g.bench_function("update_after_one_new_span_1m_chars_50k_spans", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let s = starts[k % starts.len()];
+                k += 1;
+                let span = Span::new(s, s + needle.len(), LabelId(1)).expect("span");
+                w.apply("add", vec![Edit::AddSpan { doc: 0, span }])
+                    .expect("add");
+                let t = Instant::now();
+                engine.update(w.project());
+                total += t.elapsed();
+                black_box(engine.total());
+                w.undo().expect("undo");
+                engine.update(w.project());
+            }
+            total
+        });
+    });
+    g.bench_function("update_with_no_change", |b| {
+        b.iter(|| {
+            engine.update(w.project());
+            black_box(engine.total())
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_patterns, bench_learned);
+criterion_main!(benches);

@@ -1,0 +1,280 @@
+//! `spanmark suggest`, run as a user would: the real binary, real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn spanmark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spanmark"))
+        .args(args)
+        .output()
+        .expect("spanmark runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const CORPUS: &str = r#"{"id": "a", "text": "The Taliban met in Kabul. Taliban's men left Kabul on September 21, 2025.", "label": [[4, 11, "ORG"], [19, 24, "PLACE"]]}
+{"id": "b", "text": "Kabul and the Doha Agreement; Zabihullah Mujahid spoke for the Taliban.", "label": []}
+"#;
+
+/// A project made by `spanmark import` from [`CORPUS`], and a path maker in its folder.
+fn project(dir: &Path) -> PathBuf {
+    let corpus = dir.join("c.jsonl");
+    std::fs::write(&corpus, CORPUS).unwrap();
+    let p = dir.join("p.ron");
+    let out = spanmark(&[
+        "import",
+        corpus.to_str().unwrap(),
+        "-o",
+        p.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    p
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let f = dir.join(name);
+    std::fs::write(&f, text).unwrap();
+    f.to_str().unwrap().to_string()
+}
+
+/// The printed suggestions as (document, start, end, label, text, source).
+fn lines(o: &Output) -> Vec<(String, u64, u64, String, String, String)> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap().to_string();
+            (
+                s("document"),
+                v["start"].as_u64().unwrap(),
+                v["end"].as_u64().unwrap(),
+                s("label"),
+                s("text"),
+                s("source"),
+            )
+        })
+        .collect()
+}
+
+fn row(
+    d: &str,
+    s: u64,
+    e: u64,
+    l: &str,
+    t: &str,
+    src: &str,
+) -> (String, u64, u64, String, String, String) {
+    (d.into(), s, e, l.into(), t.into(), src.into())
+}
+
+#[test]
+fn learned_patterns_and_dictionaries_print_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    let patterns = write(
+        dir.path(),
+        "orgs.jsonl",
+        "{\"label\": \"ORG\", \"pattern\": \"Doha Agreement\", \"id\": \"doha\"}\n\
+         {\"label\": \"DATE\", \"pattern\": [{\"LOWER\": \"september\"}, {\"IS_DIGIT\": true}, {\"ORTH\": \",\", \"OP\": \"?\"}, {\"SHAPE\": \"dddd\"}]}\n",
+    );
+    let people = write(dir.path(), "people.txt", "# people\nZabihullah Mujahid\n");
+    let out = spanmark(&[
+        "suggest",
+        p.to_str().unwrap(),
+        "--learn",
+        "--patterns",
+        &patterns,
+        "--dictionary",
+        &people,
+        "--label",
+        "PERSON",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        first.starts_with("{\"document\":\"a\",\"start\":"),
+        "{first}"
+    );
+    assert_eq!(
+        lines(&out),
+        [
+            row("a", 26, 33, "ORG", "Taliban", "learned from 1 span"),
+            row("a", 45, 50, "PLACE", "Kabul", "learned from 1 span"),
+            row(
+                "a",
+                54,
+                72,
+                "DATE",
+                "September 21, 2025",
+                &format!("patterns: {patterns} line 2")
+            ),
+            row("b", 0, 5, "PLACE", "Kabul", "learned from 1 span"),
+            row(
+                "b",
+                14,
+                28,
+                "ORG",
+                "Doha Agreement",
+                &format!("patterns: {patterns} line 1")
+            ),
+            row(
+                "b",
+                30,
+                48,
+                "PERSON",
+                "Zabihullah Mujahid",
+                &format!("dictionary: {people}")
+            ),
+            row("b", 63, 70, "ORG", "Taliban", "learned from 1 span"),
+        ]
+    );
+}
+
+#[test]
+fn accept_writes_every_suggestion_and_leaves_nothing_to_suggest() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    let before = std::fs::read_to_string(&p).unwrap();
+    let out_path = dir.path().join("out.ron");
+    let out = spanmark(&[
+        "suggest",
+        p.to_str().unwrap(),
+        "--learn",
+        "--accept",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("4 suggestions accepted in 2 documents"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The input is untouched; the output has 2 + 4 spans and no settings of the run.
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), before);
+    let written = std::fs::read_to_string(&out_path).unwrap();
+    assert_eq!(written.matches("(start:").count(), 6, "{written}");
+    assert!(!written.contains("suggest"), "{written}");
+    let again = spanmark(&["suggest", out_path.to_str().unwrap(), "--learn"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        again.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn bad_input_exits_1_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    let ps = p.to_str().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.jsonl",
+        "{\"label\": \"ORG\", \"pattern\": \"x\"}\n\n{\"label\": \"ORG\", \"regex\": \"(\"}\n",
+    );
+    let out = spanmark(&["suggest", ps, "--patterns", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{bad}:3: bad regex")),
+        "{}",
+        stderr(&out)
+    );
+    let notjson = write(
+        dir.path(),
+        "nj.jsonl",
+        "{\"label\": \"ORG\", \"pattern\": \"x\"}\nnope\n",
+    );
+    let out = spanmark(&["suggest", ps, "--patterns", &notjson]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{notjson}:2: not a JSON object")),
+        "{}",
+        stderr(&out)
+    );
+    let nolabel = write(dir.path(), "d.txt", "Kabul\n");
+    let out = spanmark(&["suggest", ps, "--dictionary", &nolabel]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{nolabel}:1: no label")),
+        "{}",
+        stderr(&out)
+    );
+    let out = spanmark(&["suggest", ps, "--patterns", "/no/such/file.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/no/such/file.jsonl"),
+        "{}",
+        stderr(&out)
+    );
+    let out = spanmark(&["suggest", ps]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no suggestion sources"),
+        "{}",
+        stderr(&out)
+    );
+    // A label the project lacks: those rules are skipped with a warning, the rest run.
+    let gpe = write(
+        dir.path(),
+        "gpe.jsonl",
+        "{\"label\": \"GPE\", \"pattern\": \"Kabul\"}\n{\"label\": \"ORG\", \"pattern\": \"Doha Agreement\"}\n",
+    );
+    let out = spanmark(&["suggest", ps, "--patterns", &gpe]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("warning: {gpe}:1: label \"GPE\"")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lines(&out).len(), 1);
+}
+
+#[test]
+fn saved_rule_sets_are_used_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    // A project whose settings carry a dictionary (as the window saves it).
+    let text = std::fs::read_to_string(&p).unwrap();
+    let with = text.trim_end().strip_suffix(')').unwrap().to_string()
+        + "  suggest: (learned: true, ignore_case: false, rule_sets: [(name: \"places.tsv\", kind: dictionary, enabled: true, source: \"Doha\\tPLACE\\n\")]),\n)\n";
+    let saved = dir.path().join("saved.ron");
+    std::fs::write(&saved, with).unwrap();
+    let out = spanmark(&["suggest", saved.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        lines(&out),
+        [row("b", 14, 18, "PLACE", "Doha", "dictionary: places.tsv")]
+    );
+}
+
+#[test]
+fn an_external_command_proposes_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    // A "model" in sh: proposes the first three chars of every document as ORG.
+    let cmd = r#"while read -r l; do id=$(printf '%s' "$l" | sed 's/^{"id":\([0-9]*\).*/\1/'); echo "{\"id\": $id, \"spans\": [{\"start\": 0, \"end\": 3, \"label\": \"ORG\", \"score\": 0.5}]}"; done"#;
+    let out = spanmark(&["suggest", p.to_str().unwrap(), "--command", cmd]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = lines(&out);
+    assert_eq!(got.len(), 2);
+    assert_eq!((got[0].1, got[0].2, got[0].4.as_str()), (0, 3, "The"));
+    assert_eq!(got[1].4, "Kab");
+    assert!(got[0].5.starts_with("command: ") && got[0].5.ends_with("(score 0.50)"));
+    // A failing command is an error, exit 1.
+    let out = spanmark(&[
+        "suggest",
+        p.to_str().unwrap(),
+        "--command",
+        "echo oops >&2; exit 3",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("oops"), "{}", stderr(&out));
+}
