@@ -248,22 +248,20 @@ mod tests {
     use proptest::prelude::*;
 
     fn suggestions() -> impl Strategy<Value = Vec<Suggestion>> {
-        prop::collection::vec((0usize..200, 1usize..40, 0u16..3, 0u16..2), 0..60).prop_map(
-            |raw| {
-                let mut list: Vec<Suggestion> = raw
-                    .into_iter()
-                    .filter_map(|(start, len, label, source)| {
-                        Some(Suggestion {
-                            span: Span::new(start, start + len, LabelId(label)).ok()?,
-                            source: SourceId(source),
-                        })
+        prop::collection::vec((0usize..200, 1usize..40, 0u16..3, 0u16..2), 0..60).prop_map(|raw| {
+            let mut list: Vec<Suggestion> = raw
+                .into_iter()
+                .filter_map(|(start, len, label, source)| {
+                    Some(Suggestion {
+                        span: Span::new(start, start + len, LabelId(label)).ok()?,
+                        source: SourceId(source),
                     })
-                    .collect();
-                list.sort();
-                list.dedup();
-                list
-            },
-        )
+                })
+                .collect();
+            list.sort();
+            list.dedup();
+            list
+        })
     }
 
     proptest! {
