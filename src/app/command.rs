@@ -36,6 +36,13 @@ impl CommandRun {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
+    /// Stops the command and waits (up to `limit`) until it has been killed, so nothing
+    /// it started outlives the project it ran for or the window.
+    pub fn stop_and_wait(self, limit: Duration) {
+        self.stop();
+        let _ = self.rx.recv_timeout(limit);
+    }
+
     /// (documents answered, documents sent, seconds since it started).
     pub fn progress(&self) -> (usize, usize, f32) {
         (

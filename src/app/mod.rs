@@ -350,7 +350,7 @@ impl SpanmarkApp {
         // command's answers would land on the wrong documents).
         self.suggest = SuggestEngine::new();
         if let Some(run) = self.command.take() {
-            run.stop();
+            run.stop_and_wait(Duration::from_millis(500));
         }
         let (path, stamp) = file.unzip();
         self.disk_stamp = stamp;
@@ -560,6 +560,10 @@ impl eframe::App for SpanmarkApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // A running command (and whatever it started) must not outlive the window.
+        if let Some(run) = self.command.take() {
+            run.stop_and_wait(Duration::from_secs(2));
+        }
         self.shut_down();
     }
 }

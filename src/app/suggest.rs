@@ -32,7 +32,6 @@ impl SpanmarkApp {
             total: self.suggest.total(),
             selected: self.view.selected_suggestion.is_some(),
             command_running: self.command.is_some(),
-            command_available: true,
         }
     }
 

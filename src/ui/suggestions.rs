@@ -18,8 +18,6 @@ pub struct Pending {
     pub selected: bool,
     /// The external command is running.
     pub command_running: bool,
-    /// The external command can be run at all (this build has it).
-    pub command_available: bool,
 }
 
 /// A rule set's kind as a word.
@@ -93,14 +91,12 @@ pub fn menu(ui: &mut Ui, settings: &SuggestSettings, pending: Pending, actions: 
         if item(ui, "Add dictionary from path…", None) {
             actions.push(Action::PromptPath(PathPurpose::Dictionary));
         }
-        if pending.command_available {
-            if pending.command_running {
-                if item(ui, "Cancel command", None) {
-                    actions.push(Action::CancelCommand);
-                }
-            } else if item(ui, "Run command…", None) {
-                actions.push(Action::AskCommand);
+        if pending.command_running {
+            if item(ui, "Cancel command", None) {
+                actions.push(Action::CancelCommand);
             }
+        } else if item(ui, "Run command…", None) {
+            actions.push(Action::AskCommand);
         }
         ui.separator();
         ui.label(format!(

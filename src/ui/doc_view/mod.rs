@@ -616,7 +616,12 @@ impl DocView {
             if here.len() > 1 {
                 ui.weak("Click again to cycle through nested spans");
             }
-            self.hover_suggestions(ui, (project, doc), suggested, &suggestions);
+            let hint = if here.is_empty() {
+                "Click to select; Enter accepts, X rejects"
+            } else {
+                "Right-click to accept or reject"
+            };
+            self.hover_suggestions(ui, (project, doc), suggested, &suggestions, hint);
         });
     }
 }

@@ -214,13 +214,15 @@ impl DocView {
         })
     }
 
-    /// The suggestions' part of the hover tooltip at char `c`: label, text, source.
+    /// The suggestions' part of the hover tooltip at a char: label, text, source, and
+    /// `hint` (how to take them).
     pub(super) fn hover_suggestions(
         &self,
         ui: &mut Ui,
         (project, doc): (&Project, &Document),
         suggested: &Suggested<'_>,
         here: &[Suggestion],
+        hint: &str,
     ) {
         for s in here {
             let Some(label) = project.label(s.span.label()) else {
@@ -235,7 +237,7 @@ impl DocView {
             ui.weak(suggested.engine.describe(suggested.doc, s));
         }
         if !here.is_empty() {
-            ui.weak("Click to select; Enter accepts, X rejects");
+            ui.weak(hint);
         }
     }
 }
