@@ -107,6 +107,17 @@ fn label_one_taliban_accept_all_in_the_project_then_undo() {
 }
 
 #[test]
+fn suggestions_are_drawn_the_frame_after_the_span() {
+    let mut h = harness();
+    common::select(&mut h, "Taliban");
+    h.key_press(Key::Num3);
+    h.step();
+    assert_eq!(spans(&h).len(), 1, "the key's frame adds the span");
+    h.step();
+    assert_eq!(pending(&h).len(), whole_word_count("Taliban") - 1);
+}
+
+#[test]
 fn cancel_on_the_accept_all_question_accepts_nothing() {
     let mut h = harness();
     label_first_taliban(&mut h);
