@@ -4,7 +4,8 @@
 //! its results, `jobs` runs work off the UI thread,
 //! `guard` is the unsaved-changes flow, `modal` the dialogs, `recovery` autosave and
 //! crash recovery, `file_dialogs` the native dialogs, `suggest` the suggestions (accept,
-//! reject, settings, the external command), `bench` `--bench-scroll`.
+//! reject, Tab, accept all, settings, rule files), `command` the external suggestion
+//! command, `bench` `--bench-scroll`.
 
 mod actions;
 mod bench;
