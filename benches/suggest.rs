@@ -79,7 +79,10 @@ fn bench_patterns(c: &mut Criterion) {
     assert!(warnings.is_empty(), "{warnings:?}");
     let text = Text::new(text);
     let found = rules.find(&text).len();
-    eprintln!("patterns: {} rules, {found} matches in 1M chars", rules.len());
+    eprintln!(
+        "patterns: {} rules, {found} matches in 1M chars",
+        rules.len()
+    );
     let mut g = c.benchmark_group("suggest_patterns");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
     g.bench_function("10k_phrases_50_regexes_1m_chars", |b| {

@@ -30,20 +30,24 @@ type Cand = (usize, usize, LabelId);
 struct TextIndex {
     /// The folded text, when ignoring case (same char offsets as the text).
     folded: Option<Text>,
-    /// Each word (maximal run of alphanumeric chars) and the char offsets it starts at.
-    words: HashMap<Box<str>, Vec<u32>>,
+    /// Each word (maximal run of alphanumeric chars) and the (char, byte) offsets it
+    /// starts at.
+    words: HashMap<Box<str>, Vec<(u32, u32)>>,
 }
 
 impl TextIndex {
     fn new(text: &Text, ignore_case: bool) -> Self {
         let folded = ignore_case.then(|| Text::new(fold(text.as_str())));
         let hay = folded.as_ref().unwrap_or(text);
-        let mut words: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut words: HashMap<Box<str>, Vec<(u32, u32)>> = HashMap::new();
         let s = hay.as_str();
         let mut run: Option<(usize, usize)> = None; // (byte, char) of the run's start
         let mut push = |from_byte: usize, to_byte: usize, at: usize| {
             let w = &s[from_byte..to_byte];
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            let at = (
+                u32::try_from(at).unwrap_or(u32::MAX),
+                u32::try_from(from_byte).unwrap_or(u32::MAX),
+            );
             match words.get_mut(w) {
                 Some(v) => v.push(at),
                 None => {
@@ -69,18 +73,18 @@ impl TextIndex {
         let hay = self.folded.as_ref().unwrap_or(text);
         let klen = key.chars().count();
         let mut out = Vec::new();
-        // The key's words, with their char offsets in the key.
-        let mut runs: Vec<(usize, &str)> = Vec::new();
+        // The key's words, with their char and byte offsets in the key.
+        let mut runs: Vec<(usize, usize, &str)> = Vec::new();
         let mut run: Option<(usize, usize)> = None;
         for (ci, (bi, c)) in key.char_indices().enumerate() {
             if c.is_alphanumeric() {
                 run.get_or_insert((bi, ci));
             } else if let Some((b0, c0)) = run.take() {
-                runs.push((c0, &key[b0..bi]));
+                runs.push((c0, b0, &key[b0..bi]));
             }
         }
         if let Some((b0, c0)) = run {
-            runs.push((c0, &key[b0..]));
+            runs.push((c0, b0, &key[b0..]));
         }
         if runs.is_empty() {
             // No word in the key (punctuation only): a plain scan, rare.
@@ -97,26 +101,33 @@ impl TextIndex {
         // Each word of a match stands as a whole word of the text (the key's neighbours
         // of a word are not alphanumeric, or are the text's word edges), so the rarest
         // word's positions are all the places a match can be.
-        let mut best: Option<(usize, &Vec<u32>)> = None;
-        for &(off, w) in &runs {
+        let mut best: Option<(usize, usize, &Vec<(u32, u32)>)> = None;
+        for &(off, boff, w) in &runs {
             let Some(pos) = self.words.get(w) else {
                 return out;
             };
-            if best.is_none_or(|(_, b)| pos.len() < b.len()) {
-                best = Some((off, pos));
+            if best.is_none_or(|(_, _, b)| pos.len() < b.len()) {
+                best = Some((off, boff, pos));
             }
         }
-        let Some((off, positions)) = best else {
+        let Some((off, boff, positions)) = best else {
             return out;
         };
-        for &q in positions {
-            let q = q as usize;
-            let Some(p) = q.checked_sub(off) else {
+        let h = hay.as_str();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let (first_word, last_word) = (word(key.chars().next()), word(key.chars().next_back()));
+        for &(q, qb) in positions {
+            let (Some(p), Some(pb)) = (
+                (q as usize).checked_sub(off),
+                (qb as usize).checked_sub(boff),
+            ) else {
                 continue;
             };
-            if p + klen <= hay.char_len()
-                && hay.slice(p, p + klen) == key
-                && at_word_edges(hay, p, p + klen, key)
+            let end = pb + key.len();
+            // The word-edge rule of `at_word_edges`, on bytes.
+            if h.get(pb..end) == Some(key)
+                && (!first_word || !word(h[..pb].chars().next_back()))
+                && (!last_word || !word(h[end..].chars().next()))
             {
                 out.push((p, p + klen));
             }
@@ -139,8 +150,97 @@ struct LDoc {
     raw: BTreeSet<Cand>,
     /// The kept candidates, sorted by (start, end, label).
     out: Vec<Span>,
+    /// Windows `[a, b)` of candidate starts recomputed by the last update.
+    touched: Vec<(usize, usize)>,
     /// Fresh whenever `out` changes.
     generation: u64,
+}
+
+/// Above this many keys, a lookup scans each text once with Aho–Corasick instead of
+/// looking each key up in the word index (tests take both ways often).
+const MANY_KEYS: usize = if cfg!(test) { 3 } else { 64 };
+
+/// Finds the occurrences of a set of keys in a text.
+enum KeyFinder<'k> {
+    /// Few keys: each through the text's word index.
+    Each(&'k [Key]),
+    /// Many: one automaton over them all; pattern `k` has the labels `labels[k]`.
+    Automaton {
+        ac: aho_corasick::AhoCorasick,
+        keys: Vec<&'k str>,
+        labels: Vec<Vec<LabelId>>,
+    },
+}
+
+impl<'k> KeyFinder<'k> {
+    fn new(keys: &'k [Key]) -> Self {
+        if keys.len() <= MANY_KEYS {
+            return Self::Each(keys);
+        }
+        let mut ix: HashMap<&str, usize> = HashMap::new();
+        let (mut strs, mut labels): (Vec<&str>, Vec<Vec<LabelId>>) = (Vec::new(), Vec::new());
+        for (k, label) in keys {
+            let i = *ix.entry(k).or_insert_with(|| {
+                strs.push(k);
+                labels.push(Vec::new());
+                strs.len() - 1
+            });
+            labels[i].push(*label);
+        }
+        match aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&strs)
+        {
+            Ok(ac) => Self::Automaton {
+                ac,
+                keys: strs,
+                labels,
+            },
+            // Too big for an automaton: one key at a time still works.
+            Err(_) => Self::Each(keys),
+        }
+    }
+
+    /// Every occurrence at word edges, with its label.
+    fn find(&self, index: &TextIndex, text: &Text) -> Vec<Cand> {
+        let mut out = Vec::new();
+        match self {
+            Self::Each(keys) => {
+                for (k, label) in keys.iter() {
+                    out.extend(
+                        index
+                            .occurrences(text, k)
+                            .into_iter()
+                            .map(|(s, e)| (s, e, *label)),
+                    );
+                }
+            }
+            Self::Automaton { ac, keys, labels } => {
+                let hay = index.folded.as_ref().unwrap_or(text);
+                let h = hay.as_str();
+                let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                let lens: Vec<usize> = keys.iter().map(|k| k.chars().count()).collect();
+                // Matches come ordered by end: chars are counted from one end to the next.
+                let (mut byte, mut chars) = (0, 0);
+                for m in ac.find_overlapping_iter(h) {
+                    let k = m.pattern().as_usize();
+                    let key = keys[k];
+                    // The word-edge rule of `at_word_edges`, on bytes.
+                    let edges = (!word(key.chars().next())
+                        || !word(h[..m.start()].chars().next_back()))
+                        && (!word(key.chars().next_back()) || !word(h[m.end()..].chars().next()));
+                    if !edges {
+                        continue;
+                    }
+                    chars += h[byte..m.end()].chars().count();
+                    byte = m.end();
+                    let (s, e) = (chars - lens[k], chars);
+                    out.extend(labels[k].iter().map(|&l| (s, e, l)));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The learned source over a whole project, updated incrementally.
@@ -206,6 +306,7 @@ impl Learned {
                         spans: Vec::new(),
                         raw: BTreeSet::new(),
                         out: Vec::new(),
+                        touched: Vec::new(),
                         generation: Stamp::fresh().get(),
                     });
                 self.docs.push(l);
@@ -256,40 +357,53 @@ impl Learned {
             regions[i] = r;
         }
         // 3. Strings that appeared or disappeared: their occurrences, document by document.
+        // Few keys: looked up through each text's word index, costing their occurrences.
+        // Many (a project opened, a document added): one Aho–Corasick pass per text.
+        let all_keys: Vec<Key> = if fresh.iter().any(|&f| f) {
+            self.counts.keys().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let (all_finder, new_finder, gone_finder) = (
+            KeyFinder::new(&all_keys),
+            KeyFinder::new(&new_keys),
+            KeyFinder::new(&gone_keys),
+        );
         for (i, d) in docs.iter().enumerate() {
             let l = &mut self.docs[i];
             if fresh[i] {
-                for (k, label) in self.counts.keys() {
-                    for (s, e) in l.index.occurrences(d.text(), k) {
-                        l.raw.insert((s, e, *label));
-                    }
+                for c in all_finder.find(&l.index, d.text()) {
+                    l.raw.insert(c);
                 }
                 regions[i] = vec![(0, d.text().char_len())];
                 continue;
             }
-            for (k, label) in &gone_keys {
-                for (s, e) in l.index.occurrences(d.text(), k) {
-                    if l.raw.remove(&(s, e, *label)) {
-                        regions[i].push((s, e));
-                    }
+            for c in gone_finder.find(&l.index, d.text()) {
+                if l.raw.remove(&c) {
+                    regions[i].push((c.0, c.1));
                 }
             }
-            for (k, label) in &new_keys {
-                for (s, e) in l.index.occurrences(d.text(), k) {
-                    if l.raw.insert((s, e, *label)) {
-                        regions[i].push((s, e));
-                    }
+            for c in new_finder.find(&l.index, d.text()) {
+                if l.raw.insert(c) {
+                    regions[i].push((c.0, c.1));
                 }
             }
         }
         // 4. Recompute what is kept around each change.
         let reach = 2 * self.max_len;
         for (i, d) in docs.iter().enumerate() {
+            let l = &mut self.docs[i];
+            l.touched.clear();
             if !regions[i].is_empty() {
-                let l = &mut self.docs[i];
                 refilter(l, d, &regions[i], reach, self.max_len);
             }
         }
+    }
+
+    /// The windows of document `doc` whose suggestions the last update recomputed
+    /// (suggestions starting in them may have changed; none elsewhere did).
+    pub(super) fn touched(&self, doc: usize) -> &[(usize, usize)] {
+        self.docs.get(doc).map_or(&[], |l| l.touched.as_slice())
     }
 
     /// Applies count changes; returns the keys that appeared and those that went.
@@ -347,7 +461,7 @@ impl Learned {
 
 /// Spans in `now` and not in `before`, and the other way round; both lists are sorted
 /// the same way (a `SpanSet`'s order), so one merge pass finds them.
-fn diff(before: &[Span], now: &[Span]) -> (Vec<Span>, Vec<Span>) {
+pub(super) fn diff(before: &[Span], now: &[Span]) -> (Vec<Span>, Vec<Span>) {
     let key = |s: &Span| (s.start(), std::cmp::Reverse(s.end()), s.label());
     let (mut added, mut removed) = (Vec::new(), Vec::new());
     let (mut i, mut j) = (0, 0);
@@ -402,34 +516,60 @@ fn refilter(
     }
     let remains = |c: &Cand| !doc.spans().overlapping(c.0, c.1).any(|s| s.label() == c.2);
     let lo = |x: usize| (x, 0, LabelId(0));
-    let mut changed = false;
-    // Back to front, so earlier windows' positions in `out` stay valid.
-    for &(a, b) in merged.iter().rev() {
-        let from = l.out.partition_point(|s| s.start() < a);
-        let to = l.out.partition_point(|s| s.start() < b);
+    // What each window keeps, computed first; then `out` is rebuilt in one pass (a
+    // splice per window would move the tail of a long list once per window).
+    let mut kept_per: Vec<Vec<Span>> = Vec::with_capacity(merged.len());
+    // The candidates that can beat one in the window, each asked `remains` once.
+    let mut near: Vec<(Cand, bool)> = Vec::new();
+    for &(a, b) in &merged {
+        near.clear();
+        near.extend(
+            l.raw
+                .range(lo(a.saturating_sub(max_len))..lo(b))
+                .map(|c| (*c, remains(c))),
+        );
         let mut kept: Vec<Span> = Vec::new();
-        for c in l.raw.range(lo(a)..lo(b)) {
-            if !remains(c) {
+        let first = near.partition_point(|(c, _)| c.0 < a);
+        for (k, &(c, ok)) in near.iter().enumerate().skip(first) {
+            if !ok {
                 continue;
             }
             let len = c.1 - c.0;
-            let beaten = l
-                .raw
-                .range(lo(c.0.saturating_sub(max_len))..lo(c.1))
-                .any(|o| o.1 > c.0 && o.1 - o.0 > len && remains(o));
+            // Only candidates starting within `max_len` before `c`, up to its end, can
+            // overlap it.
+            let lo_k = near[..k].partition_point(|(o, _)| o.0 + max_len < c.0);
+            let beaten = near[lo_k..]
+                .iter()
+                .take_while(|(o, _)| o.0 < c.1)
+                .any(|&(o, ok)| ok && o.1 > c.0 && o.1 - o.0 > len);
             if !beaten && let Ok(span) = Span::new(c.0, c.1, c.2) {
                 kept.push(span);
             }
         }
         kept.sort_unstable();
-        if l.out[from..to] != kept[..] {
-            l.out.splice(from..to, kept);
-            changed = true;
-        }
+        kept_per.push(kept);
     }
-    if changed {
-        l.generation = Stamp::fresh().get();
+    let unchanged = merged.iter().zip(&kept_per).all(|(&(a, b), kept)| {
+        let from = l.out.partition_point(|s| s.start() < a);
+        let to = l.out.partition_point(|s| s.start() < b);
+        l.out[from..to] == kept[..]
+    });
+    l.touched = merged.clone();
+    if unchanged {
+        return;
     }
+    let mut out = Vec::with_capacity(l.out.len());
+    let mut at = 0;
+    for (&(a, b), kept) in merged.iter().zip(kept_per) {
+        let from = at + l.out[at..].partition_point(|s| s.start() < a);
+        let to = from + l.out[from..].partition_point(|s| s.start() < b);
+        out.extend_from_slice(&l.out[at..from]);
+        out.extend(kept);
+        at = to;
+    }
+    out.extend_from_slice(&l.out[at..]);
+    l.out = out;
+    l.generation = Stamp::fresh().get();
 }
 
 /// The learned source computed the plain way, as the definition: every labeled string's

@@ -140,6 +140,9 @@ struct DocOut {
     text_id: u64,
     stamp: u64,
     learned_gen: u64,
+    /// The document's spans and rejections as of `stamp`, to tell what changed.
+    spans: Vec<Span>,
+    rejected: std::collections::BTreeSet<Span>,
     list: Vec<Suggestion>,
 }
 
@@ -208,24 +211,83 @@ impl SuggestEngine {
         }
         let n = project.documents().len();
         let mut old: HashMap<u64, DocOut> = self.docs.drain(..).map(|d| (d.text_id, d)).collect();
+        let mut docs = Vec::with_capacity(n);
         for (i, d) in project.documents().iter().enumerate() {
             let learned_gen = self.learned.generation(i);
-            let keep = old
-                .remove(&d.text().id())
-                .filter(|o| !reset && o.stamp == d.stamp() && o.learned_gen == learned_gen);
-            let out = match keep {
-                Some(o) => o,
+            let out = match old.remove(&d.text().id()).filter(|_| !reset) {
+                Some(o) if o.stamp == d.stamp() && o.learned_gen == learned_gen => o,
+                // Only what changed: the learned source's recomputed windows, and where
+                // a span or a rejection came or went.
+                Some(mut o) => {
+                    let mut windows: Vec<(usize, usize)> = self.learned.touched(i).to_vec();
+                    if o.stamp != d.stamp() {
+                        let now = d.spans().as_slice();
+                        let (added, removed) = learned::diff(&o.spans, now);
+                        windows.extend(
+                            added
+                                .iter()
+                                .chain(&removed)
+                                .map(|s| (s.start(), s.start() + 1)),
+                        );
+                        windows.extend(
+                            o.rejected
+                                .symmetric_difference(d.rejected())
+                                .map(|s| (s.start(), s.start() + 1)),
+                        );
+                        o.spans = now.to_vec();
+                        o.rejected = d.rejected().clone();
+                        o.stamp = d.stamp();
+                    }
+                    o.learned_gen = learned_gen;
+                    o.list = self.patch(project, i, std::mem::take(&mut o.list), windows);
+                    o
+                }
                 None => DocOut {
                     text_id: d.text().id(),
                     stamp: d.stamp(),
                     learned_gen,
-                    list: self.merge(project, i),
+                    spans: d.spans().as_slice().to_vec(),
+                    rejected: d.rejected().clone(),
+                    list: self.merge(project, i, 0, usize::MAX),
                 },
             };
-            self.docs.push(out);
+            docs.push(out);
         }
-        debug_assert_eq!(self.docs.len(), n);
+        self.docs = docs;
         self.total = self.docs.iter().map(|d| d.list.len()).sum();
+    }
+
+    /// `list` (document `doc`'s suggestions before) with the suggestions starting in
+    /// `windows` recomputed, in one pass.
+    fn patch(
+        &self,
+        project: &Project,
+        doc: usize,
+        list: Vec<Suggestion>,
+        mut windows: Vec<(usize, usize)>,
+    ) -> Vec<Suggestion> {
+        if windows.is_empty() {
+            return list;
+        }
+        windows.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+        for (a, b) in windows {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let mut out = Vec::with_capacity(list.len());
+        let mut at = 0;
+        for (a, b) in merged {
+            let from = at + list[at..].partition_point(|s| s.span.start() < a);
+            let to = from + list[from..].partition_point(|s| s.span.start() < b);
+            out.extend_from_slice(&list[at..from]);
+            out.extend(self.merge(project, doc, a, b));
+            at = to;
+        }
+        out.extend_from_slice(&list[at..]);
+        out
     }
 
     /// Compiles the enabled rule sets against the project's labels.
@@ -253,19 +315,29 @@ impl SuggestEngine {
         }
     }
 
-    /// Document `doc`'s suggestions from every source, merged: sorted, without spans of
-    /// the document, rejections, or a (range, label) twice.
-    fn merge(&self, project: &Project, doc: usize) -> Vec<Suggestion> {
+    /// Document `doc`'s suggestions from every source that start in `a..b`, merged:
+    /// sorted, without spans of the document, rejections, or a (range, label) twice.
+    fn merge(&self, project: &Project, doc: usize, a: usize, b: usize) -> Vec<Suggestion> {
         let Some(d) = project.document(doc) else {
             return Vec::new();
         };
+        /// The items of a list sorted by start whose start is in `a..b`.
+        fn window<T>(list: &[T], start: impl Fn(&T) -> usize, a: usize, b: usize) -> &[T] {
+            let from = list.partition_point(|x| start(x) < a);
+            let to = from + list[from..].partition_point(|x| start(x) < b);
+            &list[from..to]
+        }
         let mut all: Vec<Suggestion> = Vec::new();
-        all.extend(self.learned.for_doc(doc).iter().map(|&span| Suggestion {
+        let learned = window(self.learned.for_doc(doc), Span::start, a, b);
+        all.extend(learned.iter().map(|&span| Suggestion {
             span,
             source: SourceId::LEARNED,
         }));
+        let mut sorted = true;
         for (i, slot) in self.rules.iter().enumerate() {
             if let Some(m) = slot.matches.get(&d.text().id()) {
+                let m = window(m, |x| x.0.start(), a, b);
+                sorted &= m.is_empty();
                 all.extend(m.iter().map(|&(span, _)| Suggestion {
                     span,
                     source: SourceId::rule_set(i),
@@ -276,14 +348,19 @@ impl SuggestEngine {
             && c.text_ids.get(doc) == Some(&d.text().id())
             && let Some(results) = c.per_doc.get(doc)
         {
-            all.extend(results.iter().map(|&(span, _)| Suggestion {
+            let r = window(results, |x| x.0.start(), a, b);
+            sorted &= r.is_empty();
+            all.extend(r.iter().map(|&(span, _)| Suggestion {
                 span,
                 source: SourceId::COMMAND,
             }));
         }
-        all.sort_unstable();
-        // Sorted by (span, source): the first of equal spans has the first source.
-        all.dedup_by_key(|s| s.span);
+        // The learned list alone is sorted and free of duplicates already.
+        if !sorted {
+            all.sort_unstable();
+            // Sorted by (span, source): the first of equal spans has the first source.
+            all.dedup_by_key(|s| s.span);
+        }
         all.retain(|s| !d.spans().contains(&s.span) && !d.rejected().contains(&s.span));
         all
     }

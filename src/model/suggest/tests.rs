@@ -120,17 +120,38 @@ fn naive_suggestions(p: &Project) -> Vec<Vec<Suggestion>> {
     } else {
         vec![Vec::new(); p.documents().len()]
     };
+    let rules: Vec<RuleSetRules> = s
+        .rule_sets
+        .iter()
+        .map(|set| RuleSetRules::compile(set, p).map_or_else(|_| RuleSetRules::empty(set), |r| r.0))
+        .collect();
     learned
         .into_iter()
         .zip(p.documents())
         .map(|(v, d)| {
-            v.into_iter()
-                .filter(|s| !d.rejected().contains(s) && !d.spans().contains(s))
+            let mut all: Vec<Suggestion> = v
+                .into_iter()
                 .map(|span| Suggestion {
                     span,
                     source: SourceId::LEARNED,
                 })
-                .collect()
+                .collect();
+            for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.enabled) {
+                all.extend(r.find(d.text()).into_iter().map(|(span, _)| Suggestion {
+                    span,
+                    source: SourceId::rule_set(i),
+                }));
+            }
+            // Keep the first source of a (range, label); never a span or a rejection.
+            let mut out: Vec<Suggestion> = Vec::new();
+            for x in all {
+                let dup = out.iter().any(|o| o.span == x.span);
+                if !dup && !d.rejected().contains(&x.span) && !d.spans().contains(&x.span) {
+                    out.push(x);
+                }
+            }
+            out.sort();
+            out
         })
         .collect()
 }
@@ -154,6 +175,8 @@ enum Step {
     RemoveDoc(usize),
     /// Delete label l.
     DeleteLabel(u16),
+    /// Switch a dictionary on or off, and the learned source.
+    Rules(bool, bool),
 }
 
 fn arb_step() -> impl Strategy<Value = Step> {
@@ -166,6 +189,7 @@ fn arb_step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Case),
         1 => (0usize..3).prop_map(Step::RemoveDoc),
         1 => (0u16..3).prop_map(Step::DeleteLabel),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(d, l)| Step::Rules(d, l)),
     ]
 }
 
@@ -225,6 +249,21 @@ fn run(w: &mut Workspace, e: &SuggestEngine, step: &Step) {
         Step::RemoveDoc(d) if d < docs.len() => vec![Edit::RemoveDocuments { at: d, count: 1 }],
         Step::RemoveDoc(_) => vec![],
         Step::DeleteLabel(l) => p.delete_label_edits(LabelId(l)),
+        Step::Rules(dict, learned) => {
+            let mut s = p.suggest_settings().clone();
+            s.learned = learned;
+            s.rule_sets = if dict {
+                vec![rule_set(
+                    "d.tsv",
+                    RuleKind::Dictionary,
+                    "ab\tPERSON\nb\tPLACE\nab b\tORG\n",
+                    None,
+                )]
+            } else {
+                Vec::new()
+            };
+            vec![Edit::SetSuggestSettings(s)]
+        }
     };
     let _ = w.apply("step", edits);
 }
