@@ -150,6 +150,8 @@ struct LDoc {
     raw: BTreeSet<Cand>,
     /// The kept candidates, sorted by (start, end, label).
     out: Vec<Span>,
+    /// The list before `out`, kept as a buffer for the next rebuild.
+    spare: Vec<Span>,
     /// Windows `[a, b)` of candidate starts recomputed by the last update.
     touched: Vec<(usize, usize)>,
     /// Fresh whenever `out` changes.
@@ -306,6 +308,7 @@ impl Learned {
                         spans: Vec::new(),
                         raw: BTreeSet::new(),
                         out: Vec::new(),
+                        spare: Vec::new(),
                         touched: Vec::new(),
                         generation: Stamp::fresh().get(),
                     });
@@ -347,7 +350,9 @@ impl Learned {
             if l.stamp == 0 {
                 fresh[i] = true;
             }
-            l.spans = now.to_vec();
+            // Into the old buffer: a fresh one would be paged in again.
+            l.spans.clear();
+            l.spans.extend_from_slice(now);
             l.stamp = d.stamp();
             changed.push((i, regions));
         }
@@ -514,39 +519,72 @@ fn refilter(
             _ => merged.push((s, e)),
         }
     }
-    let remains = |c: &Cand| !doc.spans().overlapping(c.0, c.1).any(|s| s.label() == c.2);
+    let remains_in = |spans: Option<&[Span]>, c: &Cand| match spans {
+        // A small window: its spans, gathered once.
+        Some(spans) => !spans
+            .iter()
+            .any(|s| s.label() == c.2 && s.start() < c.1 && s.end() > c.0),
+        None => !doc.spans().overlapping(c.0, c.1).any(|s| s.label() == c.2),
+    };
     let lo = |x: usize| (x, 0, LabelId(0));
     // What each window keeps, computed first; then `out` is rebuilt in one pass (a
     // splice per window would move the tail of a long list once per window).
     let mut kept_per: Vec<Vec<Span>> = Vec::with_capacity(merged.len());
-    // The candidates that can beat one in the window, each asked `remains` once.
-    let mut near: Vec<(Cand, bool)> = Vec::new();
+    // The candidates that can beat one in the window; `remains` is asked at most once
+    // each, and only of those that matter.
+    let mut near: Vec<Cand> = Vec::new();
+    let mut ok: Vec<Option<bool>> = Vec::new();
+    let mut local: Vec<Span> = Vec::new();
     for &(a, b) in &merged {
+        // Every span that can overlap a candidate of the window (they start at most
+        // `max_len` before it and are at most `max_len` long).
+        let small = b - a <= if cfg!(test) { 40 } else { 1 << 14 };
+        if small {
+            local.clear();
+            local.extend(
+                doc.spans()
+                    .overlapping(a.saturating_sub(max_len), b + max_len)
+                    .copied(),
+            );
+        }
+        let spans = small.then_some(local.as_slice());
+        let remains = |c: &Cand| remains_in(spans, c);
         near.clear();
-        near.extend(
-            l.raw
-                .range(lo(a.saturating_sub(max_len))..lo(b))
-                .map(|c| (*c, remains(c))),
-        );
+        near.extend(l.raw.range(lo(a.saturating_sub(max_len))..lo(b)).copied());
+        ok.clear();
+        ok.resize(near.len(), None);
+        let mut remains_at =
+            |k: usize, near: &[Cand]| -> bool { *ok[k].get_or_insert_with(|| remains(&near[k])) };
         let mut kept: Vec<Span> = Vec::new();
-        let first = near.partition_point(|(c, _)| c.0 < a);
-        for (k, &(c, ok)) in near.iter().enumerate().skip(first) {
-            if !ok {
+        let first = near.partition_point(|c| c.0 < a);
+        // Only candidates starting within `max_len` before `c`, up to its end, can
+        // overlap it: `lo_k` follows `c` (starts only grow).
+        let mut lo_k = 0;
+        for k in first..near.len() {
+            let c = near[k];
+            if !remains_at(k, &near) {
                 continue;
             }
             let len = c.1 - c.0;
-            // Only candidates starting within `max_len` before `c`, up to its end, can
-            // overlap it.
-            let lo_k = near[..k].partition_point(|(o, _)| o.0 + max_len < c.0);
-            let beaten = near[lo_k..]
-                .iter()
-                .take_while(|(o, _)| o.0 < c.1)
-                .any(|&(o, ok)| ok && o.1 > c.0 && o.1 - o.0 > len);
+            while near[lo_k].0 + max_len < c.0 {
+                lo_k += 1;
+            }
+            let mut beaten = false;
+            for j in lo_k..near.len() {
+                let o = near[j];
+                if o.0 >= c.1 {
+                    break;
+                }
+                if o.1 > c.0 && o.1 - o.0 > len && remains_at(j, &near) {
+                    beaten = true;
+                    break;
+                }
+            }
             if !beaten && let Ok(span) = Span::new(c.0, c.1, c.2) {
                 kept.push(span);
             }
         }
-        kept.sort_unstable();
+        // `near` is in (start, end, label) order, so `kept` is sorted.
         kept_per.push(kept);
     }
     let unchanged = merged.iter().zip(&kept_per).all(|(&(a, b), kept)| {
@@ -558,7 +596,9 @@ fn refilter(
     if unchanged {
         return;
     }
-    let mut out = Vec::with_capacity(l.out.len());
+    // Into the spare buffer (the list before last): a fresh one would be paged in again.
+    let mut out = std::mem::take(&mut l.spare);
+    out.clear();
     let mut at = 0;
     for (&(a, b), kept) in merged.iter().zip(kept_per) {
         let from = at + l.out[at..].partition_point(|s| s.start() < a);
@@ -568,7 +608,7 @@ fn refilter(
         at = to;
     }
     out.extend_from_slice(&l.out[at..]);
-    l.out = out;
+    l.spare = std::mem::replace(&mut l.out, out);
     l.generation = Stamp::fresh().get();
 }
 

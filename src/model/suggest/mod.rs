@@ -143,6 +143,8 @@ struct DocOut {
     /// The document's spans and rejections as of `stamp`, to tell what changed.
     spans: Vec<Span>,
     rejected: std::collections::BTreeSet<Span>,
+    /// The list before `list`, kept as a buffer for the next patch.
+    spare: Vec<Suggestion>,
     list: Vec<Suggestion>,
 }
 
@@ -234,12 +236,16 @@ impl SuggestEngine {
                                 .symmetric_difference(d.rejected())
                                 .map(|s| (s.start(), s.start() + 1)),
                         );
-                        o.spans = now.to_vec();
+                        o.spans.clear();
+                        o.spans.extend_from_slice(now);
                         o.rejected = d.rejected().clone();
                         o.stamp = d.stamp();
                     }
                     o.learned_gen = learned_gen;
-                    o.list = self.patch(project, i, std::mem::take(&mut o.list), windows);
+                    let spare = std::mem::take(&mut o.spare);
+                    let (list, spare) =
+                        self.patch(project, i, std::mem::take(&mut o.list), spare, windows);
+                    (o.list, o.spare) = (list, spare);
                     o
                 }
                 None => DocOut {
@@ -248,6 +254,7 @@ impl SuggestEngine {
                     learned_gen,
                     spans: d.spans().as_slice().to_vec(),
                     rejected: d.rejected().clone(),
+                    spare: Vec::new(),
                     list: self.merge(project, i, 0, usize::MAX),
                 },
             };
@@ -258,16 +265,18 @@ impl SuggestEngine {
     }
 
     /// `list` (document `doc`'s suggestions before) with the suggestions starting in
-    /// `windows` recomputed, in one pass.
+    /// `windows` recomputed, in one pass into `out`; returns the new list and the old one
+    /// (the next call's `out`).
     fn patch(
         &self,
         project: &Project,
         doc: usize,
         list: Vec<Suggestion>,
+        mut out: Vec<Suggestion>,
         mut windows: Vec<(usize, usize)>,
-    ) -> Vec<Suggestion> {
+    ) -> (Vec<Suggestion>, Vec<Suggestion>) {
         if windows.is_empty() {
-            return list;
+            return (list, out);
         }
         windows.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
@@ -277,7 +286,8 @@ impl SuggestEngine {
                 _ => merged.push((a, b)),
             }
         }
-        let mut out = Vec::with_capacity(list.len());
+        // Into the spare buffer (the list before last): a fresh one would be paged in.
+        out.clear();
         let mut at = 0;
         for (a, b) in merged {
             let from = at + list[at..].partition_point(|s| s.span.start() < a);
@@ -287,7 +297,7 @@ impl SuggestEngine {
             at = to;
         }
         out.extend_from_slice(&list[at..]);
-        out
+        (out, list)
     }
 
     /// Compiles the enabled rule sets against the project's labels.
