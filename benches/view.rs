@@ -5,6 +5,7 @@
 //! 2. a cold jump to a random place in the 1M document
 //! 3. mouse drag + key `1`: the frame that adds the span and draws it
 //! 4. find in the 1M document, ignoring case or not
+//! 5. 50k suggestions against 50k spans: steady scrolling frames in the 1M document
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -13,8 +14,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use eframe::App as _;
 use eframe::egui::{self, Event, Key, Modifiers, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
 use spanmark::app::{SpanmarkApp, Startup};
-use spanmark::model::Project;
 use spanmark::model::search::{find_all, find_in, fold};
+use spanmark::model::{Document, Project};
 
 struct Bench {
     ctx: egui::Context,
@@ -200,5 +201,57 @@ fn find(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, scrolling, cold_jump, label_a_span, find);
+/// 5. A frame with 50k suggestions (dashed outlines, found per visible unit through the
+///    view's index) against one with the same 50k ranges as spans: the same text, the same
+///    scrolling.
+fn suggestions(c: &mut Criterion) {
+    let mut g = c.benchmark_group("suggestions_frame");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    let with_spans = spanmark::synth::project(1_000_000, 50_000, 3);
+    let doc = &with_spans.documents()[0];
+    let results: Vec<_> = doc.spans().iter().map(|s| (0, *s, None)).collect();
+    let bare = Project::new(
+        with_spans.labels().to_vec(),
+        vec![Document::new(doc.name.clone(), doc.text().as_str())],
+    )
+    .expect("the same labels");
+    for (name, project, suggested) in [
+        ("1M_50k_spans", with_spans.clone(), None),
+        ("1M_50k_suggestions", bare, Some(results)),
+    ] {
+        let mut b = Bench::new(project);
+        if let Some(results) = suggested {
+            b.app
+                .suggestions_mut()
+                .set_command_results("bench", results);
+            b.frame(vec![]);
+            assert_eq!(b.app.suggestions().total(), 50_000);
+        }
+        let mid = b.app.workspace().project().documents()[0].text().char_len() / 2;
+        b.app.view_mut().scroll_to(mid);
+        b.frame(vec![]);
+        let mut n = 0u64;
+        g.bench_function(name, |bench| {
+            bench.iter(|| {
+                n += 1;
+                let dy = if (n / 100).is_multiple_of(2) {
+                    -60.0
+                } else {
+                    60.0
+                };
+                b.frame(wheel(dy));
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    scrolling,
+    cold_jump,
+    label_a_span,
+    find,
+    suggestions
+);
 criterion_main!(benches);

@@ -225,6 +225,12 @@ fn tab_and_shift_tab_step_through_spans() {
         .map(|s| doc.span_text(s).to_string())
         .collect();
     assert!(texts.len() >= 3);
+    // Tab steps spans while no suggestion is pending (tests/suggestions.rs: otherwise it
+    // steps suggestions).
+    common::menu_item(&mut h, "Suggestions", "Learned from labels");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().suggestions().total(), 0);
     // Click a toolbar button first: Tab must still step spans, not move button focus.
     h.get_by_label("Snap to words").click();
     h.run();
@@ -437,20 +443,6 @@ fn sample_project_harness() -> Harness<'static, SpanmarkApp> {
     h
 }
 
-fn right_click(h: &mut Harness<'_, SpanmarkApp>, p: eframe::egui::Pos2) {
-    h.hover_at(p);
-    h.run();
-    for pressed in [true, false] {
-        h.event(eframe::egui::Event::PointerButton {
-            pos: p,
-            button: eframe::egui::PointerButton::Secondary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run();
-    }
-}
-
 #[test]
 fn right_click_on_a_span_relabels_and_deletes_it() {
     let mut h = sample_project_harness();
@@ -466,7 +458,7 @@ fn right_click_on_a_span_relabels_and_deletes_it() {
     };
     assert_eq!(label_at(&h).as_deref(), Some("PERSON"));
     let p = h.state().view().char_screen_pos(start + 3).unwrap();
-    right_click(&mut h, p);
+    common::right_click(&mut h, p);
     h.get_by_label_contains("PERSON “Zabihullah").hover();
     h.run();
     h.get_by_label("Relabel as").hover();
@@ -475,7 +467,7 @@ fn right_click_on_a_span_relabels_and_deletes_it() {
     h.run();
     assert_eq!(label_at(&h).as_deref(), Some("ORG"));
 
-    right_click(&mut h, p);
+    common::right_click(&mut h, p);
     h.get_by_label_contains("ORG “Zabihullah").hover();
     h.run();
     h.get_by_label("Delete").click();

@@ -233,6 +233,19 @@ impl SpanmarkApp {
                     self.status = format!("Deleted label {name} (Ctrl+Z brings it back).");
                 }
             }
+            Action::SelectSuggestion { .. }
+            | Action::AcceptSuggestion
+            | Action::RejectSuggestion
+            | Action::StepSuggestion { .. }
+            | Action::AcceptAllSuggestions { .. }
+            | Action::AcceptAllConfirmed { .. }
+            | Action::SetSuggestSettings { .. }
+            | Action::AddRuleFile(_)
+            | Action::AddRuleFileFrom { .. }
+            | Action::AddRuleSet(_)
+            | Action::AskCommand
+            | Action::RunCommand(_)
+            | Action::CancelCommand => self.perform_suggestion(ctx, action),
         }
     }
 
@@ -399,7 +412,7 @@ impl SpanmarkApp {
 
     /// Where a search (find, the next span) starts: the selection, or the top of what is
     /// on screen.
-    fn search_from(&self) -> usize {
+    pub(super) fn search_from(&self) -> usize {
         self.view
             .selection
             .map(|s| s.range().0)
@@ -424,7 +437,7 @@ impl SpanmarkApp {
         }
     }
 
-    fn label_name(&self, span: &Span) -> String {
+    pub(super) fn label_name(&self, span: &Span) -> String {
         self.ws
             .project()
             .label(span.label())

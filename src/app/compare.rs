@@ -158,7 +158,7 @@ impl SpanmarkApp {
         );
         self.compare.annotators = Some(Annotators::new(names, projects, report));
         // The first disagreement, wherever it is.
-        if let Some((doc, i)) = self.neighbour(0, None, true) {
+        if let Some((doc, i)) = self.next_disagreement(0, None, true) {
             self.show_disagreement(doc, i);
         }
         self.status = status;
@@ -250,7 +250,12 @@ impl SpanmarkApp {
 
     /// The next (or previous) disagreement after `(doc, i)`, across documents, wrapping.
     /// `i == None`: from the start of `doc` (forward) or its end (backward).
-    fn neighbour(&self, doc: usize, i: Option<usize>, forward: bool) -> Option<(usize, usize)> {
+    fn next_disagreement(
+        &self,
+        doc: usize,
+        i: Option<usize>,
+        forward: bool,
+    ) -> Option<(usize, usize)> {
         let docs = self.ws.project().documents();
         let n = docs.len();
         let len = |d: usize| docs.get(d).map_or(0, |x| x.disagreements().len());
@@ -286,8 +291,8 @@ impl SpanmarkApp {
             return;
         }
         let from = match self.current_disagreement() {
-            Some((d, i)) => self.neighbour(d, Some(i), forward),
-            None => self.neighbour(self.current, None, forward),
+            Some((d, i)) => self.next_disagreement(d, Some(i), forward),
+            None => self.next_disagreement(self.current, None, forward),
         };
         match from {
             Some((doc, i)) => self.show_disagreement(doc, i),
@@ -345,7 +350,7 @@ impl SpanmarkApp {
             Some((doc, index))
         } else {
             // Past this document's last: the following documents, then round to this one.
-            self.neighbour(doc, Some(index), true)
+            self.next_disagreement(doc, Some(index), true)
         };
         match next {
             Some((d, i)) => {

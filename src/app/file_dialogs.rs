@@ -76,6 +76,21 @@ pub(super) fn label_set() -> Option<PathBuf> {
         .pick_file()
 }
 
+/// Asks for a patterns file (JSONL) or a dictionary (TSV or text) for suggestions.
+pub(super) fn rule_file(kind: crate::model::suggest::RuleKind) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new().set_directory(saves_dir());
+    match kind {
+        crate::model::suggest::RuleKind::Patterns => dialog
+            .set_title("Add a patterns file")
+            .add_filter("patterns (JSONL)", &["jsonl", "json"]),
+        crate::model::suggest::RuleKind::Dictionary => dialog
+            .set_title("Add a dictionary")
+            .add_filter("dictionary", &["tsv", "txt", "dic"]),
+    }
+    .add_filter("any file", &["*"])
+    .pick_file()
+}
+
 /// Asks where an export goes: a folder for brat, a file otherwise.
 pub(super) fn export_target(format: Format) -> Option<PathBuf> {
     let dialog = rfd::FileDialog::new()

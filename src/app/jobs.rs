@@ -99,6 +99,11 @@ impl Jobs {
         self.threaded = threaded;
     }
 
+    /// Whether work runs on background threads (the window) or inline (headless).
+    pub fn is_threaded(&self) -> bool {
+        self.threaded
+    }
+
     /// Keeps (`true`) or releases finished results.
     pub fn hold(&mut self, held: bool) {
         self.held = held;

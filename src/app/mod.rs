@@ -3,11 +3,13 @@
 //! One job per file: `actions` carries out actions, `files` starts file work and applies
 //! its results, `jobs` runs work off the UI thread,
 //! `guard` is the unsaved-changes flow, `modal` the dialogs, `recovery` autosave and
-//! crash recovery, `file_dialogs` the native dialogs, `bench` `--bench-scroll`,
-//! `compare` comparing annotators and adjudicating.
+//! crash recovery, `file_dialogs` the native dialogs, `suggest` the suggestions (accept,
+//! reject, Tab, accept all, settings, rule files), `command` the external suggestion
+//! command, `bench` `--bench-scroll`, `compare` comparing annotators and adjudicating.
 
 mod actions;
 mod bench;
+mod command;
 mod compare;
 mod file_dialogs;
 mod files;
@@ -15,6 +17,7 @@ mod guard;
 mod jobs;
 mod modal;
 mod recovery;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,13 +28,14 @@ use eframe::egui::{self, ViewportCommand};
 pub use file_dialogs::saves_dir;
 
 use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
+use crate::model::suggest::SuggestEngine;
 use crate::model::{Document, Label, LabelId, Project, Rgb, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
 use crate::ui::picker::LabelPicker;
 use crate::ui::shortcuts::{self, KeyState};
 use crate::ui::stats::StatsView;
-use crate::ui::{Action, DocView, panels};
+use crate::ui::{Action, DocView, Suggested, panels};
 use guard::Guard;
 use jobs::{Jobs, Kind};
 use modal::Modal;
@@ -119,6 +123,14 @@ pub struct SpanmarkApp {
     bench_scroll: Option<(usize, Instant)>,
     /// Compared annotators, agreement and the current disagreement.
     compare: compare::CompareState,
+    /// The suggestions: derived from the project, brought up to date every frame.
+    suggest: SuggestEngine,
+    /// How many command runs have delivered results (the view's index keys on it).
+    command_runs: u64,
+    /// The external command running now, if any.
+    command: Option<command::CommandRun>,
+    /// The command line last run (the Run command… field starts with it).
+    last_command: String,
 }
 
 /// The sample article as a project.
@@ -180,6 +192,10 @@ impl SpanmarkApp {
             title: String::new(),
             bench_scroll: None,
             compare: compare::CompareState::default(),
+            suggest: SuggestEngine::new(),
+            command_runs: 0,
+            command: None,
+            last_command: String::new(),
         };
         if let Startup::Paths(paths) = startup {
             app.open_startup_paths(paths);
@@ -233,6 +249,22 @@ impl SpanmarkApp {
     /// The project and its history.
     pub fn workspace(&self) -> &Workspace {
         &self.ws
+    }
+
+    /// The suggestions as of the last frame (pending per document, where each came from).
+    pub fn suggestions(&self) -> &SuggestEngine {
+        &self.suggest
+    }
+
+    /// The suggestions, to hand them command results (benches, tools).
+    pub fn suggestions_mut(&mut self) -> &mut SuggestEngine {
+        self.command_runs += 1;
+        &mut self.suggest
+    }
+
+    /// Whether the external command is running.
+    pub fn is_command_running(&self) -> bool {
+        self.command.is_some()
     }
 
     /// The document view state (selection, layout of the last frame).
@@ -319,6 +351,12 @@ impl SpanmarkApp {
         // or discarded by the user).
         self.drop_recovery();
         self.ws = Workspace::new(project);
+        // Another project: nothing derived from the old one carries over (a running
+        // command's answers would land on the wrong documents).
+        self.suggest = SuggestEngine::new();
+        if let Some(run) = self.command.take() {
+            run.stop_and_wait(Duration::from_millis(500));
+        }
         let (path, stamp) = file.unzip();
         self.disk_stamp = stamp;
         self.path = path;
@@ -363,8 +401,21 @@ impl SpanmarkApp {
         }
     }
 
-    fn status_bar(&self, ui: &mut egui::Ui) {
+    fn status_bar(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
+            self.command_progress(ui, actions);
+            let (here, total) = (
+                self.suggest.for_doc(self.current).len(),
+                self.suggest.total(),
+            );
+            if total > 0 {
+                ui.label(format!("Suggestions: {here} here, {total} in all"))
+                    .on_hover_text(
+                        "Dashed outlines. Tab goes to the next, Enter accepts, X rejects; \
+                         Suggestions › Accept all…",
+                    );
+                ui.separator();
+            }
             if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
                 let (s, e) = sel.range();
                 ui.label(format!("Selection {s}–{e} ({} chars)", e - s));
@@ -388,7 +439,7 @@ impl SpanmarkApp {
             panels::menu_bar(
                 ui,
                 &self.ws,
-                self.current,
+                (self.current, self.pending()),
                 &self.recent,
                 &mut self.snap,
                 self.compare.annotators.is_some(),
@@ -411,7 +462,7 @@ impl SpanmarkApp {
                 ui.add_space(2.0);
             });
         }
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, actions));
         egui::Panel::left("documents")
             .resizable(true)
             .default_size(190.0)
@@ -445,6 +496,11 @@ impl SpanmarkApp {
                     ui,
                     self.ws.project(),
                     doc,
+                    Suggested {
+                        engine: &self.suggest,
+                        doc: self.current,
+                        generation: self.ws.revision() ^ (self.command_runs << 48),
+                    },
                     self.snap,
                     self.find.highlights(),
                     actions,
@@ -474,11 +530,17 @@ impl eframe::App for SpanmarkApp {
         // Results first: a save that finished before this frame's input is settled before
         // that input is applied.
         self.poll_jobs(&ctx);
+        self.poll_command(&ctx);
+        // Suggestions for the project as it is now: a span added last frame has its
+        // suggestions drawn in this one.
+        self.update_suggestions();
         Self::dropped_files(&ctx, &mut actions);
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),
             modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
             find_open: self.find.open,
+            suggestions: !self.suggest.for_doc(self.current).is_empty(),
+            suggestion_selected: self.view.selected_suggestion.is_some(),
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
         // The caret keys belong to the document unless a dialog or a window takes them.
@@ -496,6 +558,7 @@ impl eframe::App for SpanmarkApp {
         for action in actions {
             self.apply(&ctx, action);
         }
+        self.view.settle_selection();
         self.autosave_tick(&ctx);
         self.bench_scroll_step(&ctx);
         let title = self.window_title();
@@ -514,6 +577,10 @@ impl eframe::App for SpanmarkApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // A running command (and whatever it started) must not outlive the window.
+        if let Some(run) = self.command.take() {
+            run.stop_and_wait(Duration::from_secs(2));
+        }
         self.shut_down();
     }
 }

@@ -13,6 +13,7 @@ use crate::io::{
     recovery::{self, Recovery},
 };
 use crate::model::LabelId;
+use crate::model::suggest::{RuleKind, RuleSet};
 use crate::ui::{Action, PathPurpose};
 
 /// One dialog or question.
@@ -42,6 +43,16 @@ pub(super) enum Modal {
         name: String,
         spans: usize,
     },
+    /// "Accept these suggestions?"
+    AcceptAll {
+        everywhere: bool,
+        count: usize,
+        docs: usize,
+    },
+    /// A dictionary with names but no labels: which label do they get?
+    DictionaryLabel { set: RuleSet, label: String },
+    /// The external command to run.
+    Command { text: String },
 }
 
 /// The export dialog's choices.
@@ -69,7 +80,7 @@ fn format_help(format: Format) -> &'static str {
 }
 
 /// Two buttons in a row for a question: `Some(true)` for `yes`, `Some(false)` for `no`.
-fn yes_or_no(ui: &mut egui::Ui, yes: &str, no: &str) -> Option<bool> {
+pub(super) fn yes_or_no(ui: &mut egui::Ui, yes: &str, no: &str) -> Option<bool> {
     ui.horizontal(|ui| {
         let (yes, no) = (ui.button(yes).clicked(), ui.button(no).clicked());
         (yes || no).then_some(yes)
@@ -78,7 +89,7 @@ fn yes_or_no(ui: &mut egui::Ui, yes: &str, no: &str) -> Option<bool> {
 }
 
 /// Whether Escape was pressed this frame (cancels a dialog).
-fn escape(ui: &egui::Ui) -> bool {
+pub(super) fn escape(ui: &egui::Ui) -> bool {
     ui.input(|i| i.key_pressed(Key::Escape))
 }
 
@@ -308,6 +319,27 @@ impl SpanmarkApp {
                 let keep = self.path_dialog(ctx, purpose, &mut text, actions);
                 keep.then_some(Modal::Path { purpose, text })
             }
+            Modal::AcceptAll {
+                everywhere,
+                count,
+                docs,
+            } => {
+                let keep =
+                    super::suggest::accept_all_question(ctx, everywhere, count, docs, actions);
+                keep.then_some(Modal::AcceptAll {
+                    everywhere,
+                    count,
+                    docs,
+                })
+            }
+            Modal::DictionaryLabel { set, mut label } => {
+                let keep = self.dictionary_label(ctx, &set, &mut label, actions);
+                keep.then_some(Modal::DictionaryLabel { set, label })
+            }
+            Modal::Command { mut text } => {
+                let keep = super::command::command_dialog(ctx, &mut text, actions);
+                keep.then_some(Modal::Command { text })
+            }
         }
     }
 
@@ -412,6 +444,8 @@ impl SpanmarkApp {
             PathPurpose::AddDocuments => "Add text files (one path per line)",
             PathPurpose::ImportLabels => "Import labels from a project (.ron) or labels.json",
             PathPurpose::Compare => "Compare annotators: their project files (one path per line)",
+            PathPurpose::Patterns => "Add a patterns file (JSONL) for suggestions",
+            PathPurpose::Dictionary => "Add a dictionary (text<TAB>label lines, or names)",
         };
         // Several paths: a multi-line field, where Enter starts a line.
         let multi = matches!(purpose, PathPurpose::AddDocuments | PathPurpose::Compare);
@@ -445,6 +479,7 @@ impl SpanmarkApp {
                     PathPurpose::AddDocuments => "Add",
                     PathPurpose::ImportLabels => "Import",
                     PathPurpose::Compare => "Compare",
+                    PathPurpose::Patterns | PathPurpose::Dictionary => "Add",
                 });
                 if ui.button(ok).clicked() || enter {
                     let paths: Vec<PathBuf> = text
@@ -460,6 +495,14 @@ impl SpanmarkApp {
                             PathPurpose::AddDocuments => Action::AddDocumentPaths(paths),
                             PathPurpose::ImportLabels => Action::ImportLabelsFrom(first.clone()),
                             PathPurpose::Compare => Action::ComparePaths(paths),
+                            PathPurpose::Patterns => Action::AddRuleFileFrom {
+                                kind: RuleKind::Patterns,
+                                path: first.clone(),
+                            },
+                            PathPurpose::Dictionary => Action::AddRuleFileFrom {
+                                kind: RuleKind::Dictionary,
+                                path: first.clone(),
+                            },
                         });
                         keep = false;
                     }

@@ -9,14 +9,16 @@ pub mod panels;
 pub mod picker;
 pub mod shortcuts;
 pub mod stats;
+pub mod suggestions;
 
 use std::path::PathBuf;
 
 use eframe::egui::{Color32, Key};
 
+use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings, Suggestion};
 use crate::model::{Label, LabelId, Rgb, Span, Status};
 
-pub use doc_view::{DocView, ReadingPrefs, Selection};
+pub use doc_view::{DocView, ReadingPrefs, Selection, Suggested};
 
 /// Something the user asked for. Views produce these; [`crate::app::SpanmarkApp::apply`]
 /// carries them out.
@@ -170,6 +172,62 @@ pub enum Action {
     /// Resolve the current disagreement with this choice (one undo step), then show the
     /// next one.
     Adjudicate(compare::Choice),
+    /// Select a suggestion of the current document (clears the selection and the
+    /// selected span); `scroll` brings it into view.
+    SelectSuggestion {
+        /// The suggestion.
+        suggestion: Suggestion,
+        /// Whether to scroll to it.
+        scroll: bool,
+    },
+    /// Make the selected suggestion a span (one undo step); the next one is selected.
+    AcceptSuggestion,
+    /// Reject the selected suggestion (undoable; remembered in the project, so it is not
+    /// proposed again); the next one is selected.
+    RejectSuggestion,
+    /// Select the next pending suggestion of the document (or the previous one), from
+    /// the selected suggestion or span, the selection, or the top of the screen; wraps.
+    StepSuggestion {
+        /// Next (`true`) or previous.
+        forward: bool,
+    },
+    /// Accept every pending suggestion (asks first, with the count): in this document,
+    /// or in every document.
+    AcceptAllSuggestions {
+        /// Every document, not only this one.
+        everywhere: bool,
+    },
+    /// The same, confirmed: one undo step.
+    AcceptAllConfirmed {
+        /// Every document, not only this one.
+        everywhere: bool,
+    },
+    /// Replace the project's suggestion settings (one undo step), described for the
+    /// undo menu as `what`.
+    SetSuggestSettings {
+        /// The new settings.
+        settings: SuggestSettings,
+        /// What changed, e.g. "turn off learned suggestions".
+        what: String,
+    },
+    /// Choose a patterns file or a dictionary with the native dialog and use it.
+    AddRuleFile(RuleKind),
+    /// Read this patterns file or dictionary and use it (a dictionary without labels
+    /// asks for its label first).
+    AddRuleFileFrom {
+        /// Patterns or dictionary.
+        kind: RuleKind,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Add a rule set read and checked already (one undo step).
+    AddRuleSet(RuleSet),
+    /// Ask for an external command to run as a suggestion source.
+    AskCommand,
+    /// Run this external command over every document in the background.
+    RunCommand(String),
+    /// Stop the running command.
+    CancelCommand,
 }
 
 /// What a typed path is for.
@@ -185,6 +243,10 @@ pub enum PathPurpose {
     ImportLabels,
     /// Annotators' project files to compare (one path per line).
     Compare,
+    /// A patterns file (JSONL) for suggestions.
+    Patterns,
+    /// A dictionary (gazetteer) for suggestions.
+    Dictionary,
 }
 
 /// A label colour as egui colour.

@@ -8,11 +8,11 @@ use super::{Action, PathPurpose, color, shortcuts};
 use crate::model::text::ellipsize;
 use crate::model::{Document, LabelId, Project, Span, Status, Workspace};
 
-/// The File / Edit / View / Help menu bar.
+/// The File / Edit / Suggestions / View / Help menu bar.
 pub fn menu_bar(
     ui: &mut Ui,
     ws: &Workspace,
-    current: usize,
+    (current, pending): (usize, super::suggestions::Pending),
     recent: &[PathBuf],
     snap: &mut bool,
     has_annotators: bool,
@@ -26,6 +26,7 @@ pub fn menu_bar(
         }
         ui.add(b).clicked()
     };
+    let tab_note = "While this document has pending suggestions, the key steps through them";
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             if item(ui, "New", Some(&shortcuts::NEW)) {
@@ -116,10 +117,15 @@ pub fn menu_bar(
             {
                 actions.push(Action::ClearSelection);
             }
-            if item(ui, "Next span", Some(&shortcuts::NEXT_SPAN)) {
+            let step = |ui: &mut Ui, text: &str, shortcut: &egui::KeyboardShortcut| {
+                ui.add(Button::new(text).shortcut_text(ctx.format_shortcut(shortcut)))
+                    .on_hover_text(tab_note)
+                    .clicked()
+            };
+            if step(ui, "Next span", &shortcuts::NEXT_SPAN) {
                 actions.push(Action::StepSpan { forward: true });
             }
-            if item(ui, "Previous span", Some(&shortcuts::PREVIOUS_SPAN)) {
+            if step(ui, "Previous span", &shortcuts::PREVIOUS_SPAN) {
                 actions.push(Action::StepSpan { forward: false });
             }
             if ui
@@ -159,6 +165,7 @@ pub fn menu_bar(
                 actions.push(Action::FindPrevious);
             }
         });
+        super::suggestions::menu(ui, ws.project().suggest_settings(), pending, actions);
         ui.menu_button("View", |ui| {
             if ui.button("Statistics").clicked() {
                 actions.push(Action::OpenStats);
@@ -205,7 +212,8 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("triple-click", "select the sentence"),
     (
         "right-click",
-        "on a span: select, relabel, note, delete; on a selection: label it",
+        "on a span: select, relabel, note, delete; on a suggestion: accept, reject; \
+         on a selection: label it",
     ),
     (
         "←/→, Ctrl+←/→",
@@ -219,6 +227,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("shift+click", "extend the selection"),
     ("click a span", "select it (again: the next nested span)"),
     (
+        "click a suggestion",
+        "(a dashed outline) select it; the buttons beside it accept / reject it",
+    ),
+    (
         "1 … 9, 0, a … z",
         "label the selection / relabel the selected span (each label's key)",
     ),
@@ -228,7 +240,19 @@ pub const KEY_HELP: &[(&str, &str)] = &[
         "in the span panel's note field: save the note (so does clicking away)",
     ),
     ("Esc", "clear the selection"),
-    ("Tab, Shift+Tab", "select the next / previous span"),
+    (
+        "Tab, Shift+Tab",
+        "select the next / previous suggestion while the document has pending ones, \
+         else the next / previous span",
+    ),
+    (
+        "Enter",
+        "accept the selected suggestion (it becomes a span)",
+    ),
+    (
+        "X",
+        "reject the selected suggestion (it is not proposed again)",
+    ),
     (
         "Ctrl+Enter",
         "mark the document done and open the next to-do one",

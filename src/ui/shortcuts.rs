@@ -32,10 +32,20 @@ pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const LABELS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
 /// The searchable label picker.
 pub const PICK_LABEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
-/// Select the next span.
+/// Select the next span; while the document has pending suggestions, the next
+/// suggestion instead ([`NEXT_SUGGESTION`], the same key).
 pub const NEXT_SPAN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Tab);
-/// Select the previous span.
+/// Select the previous span (the previous suggestion while there are pending ones).
 pub const PREVIOUS_SPAN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::Tab);
+/// Select the next suggestion: Tab, while the document has pending suggestions.
+pub const NEXT_SUGGESTION: KeyboardShortcut = NEXT_SPAN;
+/// Select the previous suggestion: Shift+Tab, while the document has pending suggestions.
+pub const PREVIOUS_SUGGESTION: KeyboardShortcut = PREVIOUS_SPAN;
+/// Accept the selected suggestion.
+pub const ACCEPT_SUGGESTION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Enter);
+/// Reject the selected suggestion (takes the key from a label that has it as its key
+/// while a suggestion is selected).
+pub const REJECT_SUGGESTION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::X);
 /// Mark the document done and open the next to-do one.
 pub const DONE_AND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 /// Next match.
@@ -92,6 +102,11 @@ pub struct KeyState {
     pub modal: bool,
     /// The find bar is open (the first Escape closes it).
     pub find_open: bool,
+    /// The document has pending suggestions: Tab / Shift+Tab step through them, not
+    /// through the spans.
+    pub suggestions: bool,
+    /// A suggestion is selected: Enter accepts it, X rejects it.
+    pub suggestion_selected: bool,
 }
 
 /// The adjudication keys: Alt+↓/↑ step, Alt+A/B/1…9/U/N choose.
@@ -175,7 +190,11 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
             None
         };
         if let Some(forward) = span_step {
-            actions.push(Action::StepSpan { forward });
+            actions.push(if state.suggestions {
+                Action::StepSuggestion { forward }
+            } else {
+                Action::StepSpan { forward }
+            });
         }
         // Before the caret keys and the label keys: egui matches a plain arrow or letter
         // even with Alt held.
@@ -190,6 +209,14 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         }
         if i.modifiers.any() {
             return;
+        }
+        if state.suggestion_selected {
+            if i.consume_shortcut(&ACCEPT_SUGGESTION) {
+                actions.push(Action::AcceptSuggestion);
+            }
+            if i.consume_shortcut(&REJECT_SUGGESTION) {
+                actions.push(Action::RejectSuggestion);
+            }
         }
         for (key, ch) in HOTKEYS {
             if i.key_pressed(key)
@@ -215,7 +242,7 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
     // otherwise take it too.
     if actions[before..]
         .iter()
-        .any(|a| matches!(a, Action::StepSpan { .. }))
+        .any(|a| matches!(a, Action::StepSpan { .. } | Action::StepSuggestion { .. }))
     {
         ctx.memory_mut(|m| {
             m.move_focus(egui::FocusDirection::None);

@@ -94,3 +94,27 @@ pub fn path_field(h: &mut Harness<'_, SpanmarkApp>, item: &str, text: &str, mult
     h.get_by_role(role).type_text(text);
     h.run();
 }
+
+/// A right click (press and release of the secondary button) at `p`.
+pub fn right_click(h: &mut Harness<'_, SpanmarkApp>, p: Pos2) {
+    h.hover_at(p);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+    }
+}
+
+/// Clicks menu `menu` in the menu bar, then its item `item`.
+pub fn menu_item(h: &mut Harness<'_, SpanmarkApp>, menu: &str, item: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label(menu).click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+}

@@ -1,9 +1,11 @@
 //! The right-click menu on the document: for each span under the pointer, select it,
-//! relabel it, edit its note or delete it; over a selection, label it.
+//! relabel it, edit its note or delete it; for each suggestion, accept or reject it;
+//! over a selection, label it.
 
 use eframe::egui::{self, Ui};
 
 use super::{DocView, swatch};
+use crate::model::suggest::Suggestion;
 use crate::model::{Document, LabelId, Project, text::ellipsize};
 use crate::ui::{Action, color};
 
@@ -12,7 +14,7 @@ impl DocView {
     pub(super) fn context_menu(
         &mut self,
         response: &egui::Response,
-        project: &Project,
+        (project, suggestions): (&Project, &[Suggestion]),
         doc: &Document,
         actions: &mut Vec<Action>,
     ) {
@@ -23,6 +25,9 @@ impl DocView {
         }
         let at = self.menu_at;
         let selection = self.selection.filter(|s| !s.is_empty());
+        let suggested = at
+            .map(|c| self.suggest_index.at(suggestions, c))
+            .unwrap_or_default();
         response.context_menu(|ui| {
             let here = at.map(|c| doc.spans().at(c)).unwrap_or_default();
             if let Some(sel) = selection {
@@ -38,7 +43,7 @@ impl DocView {
                 );
                 ui.separator();
             }
-            if here.is_empty() && selection.is_none() {
+            if here.is_empty() && selection.is_none() && suggested.is_empty() {
                 ui.weak("No span here. Select text to label it.");
             }
             for span in here {
@@ -88,6 +93,36 @@ impl DocView {
                     if ui.button("Delete").clicked() {
                         actions.push(select.clone());
                         actions.push(Action::DeleteSelectedSpan);
+                        ui.close();
+                    }
+                });
+            }
+            for suggestion in &suggested {
+                let Some(label) = project.label(suggestion.span.label()) else {
+                    continue;
+                };
+                let title = format!(
+                    "Suggested {} “{}”",
+                    label.name,
+                    ellipsize(doc.span_text(&suggestion.span), 30)
+                );
+                ui.menu_button(title, |ui| {
+                    let select = Action::SelectSuggestion {
+                        suggestion: *suggestion,
+                        scroll: false,
+                    };
+                    if ui.button("Accept").clicked() {
+                        actions.push(select.clone());
+                        actions.push(Action::AcceptSuggestion);
+                        ui.close();
+                    }
+                    if ui.button("Reject").clicked() {
+                        actions.push(select.clone());
+                        actions.push(Action::RejectSuggestion);
+                        ui.close();
+                    }
+                    if ui.button("Select").clicked() {
+                        actions.push(select.clone());
                         ui.close();
                     }
                 });

@@ -19,6 +19,7 @@ mod layout;
 mod menu;
 mod paint;
 pub mod prefs;
+mod suggest;
 #[cfg(test)]
 mod tests;
 mod units;
@@ -29,9 +30,11 @@ use std::sync::Arc;
 use eframe::egui::{self, Color32, CursorIcon, FontId, Pos2, Sense, Ui, vec2};
 
 use super::color;
+use crate::model::suggest::Suggestion;
 use crate::model::{Document, Project, Span, text::ellipsize};
 use layout::{Laid, Style};
 pub use prefs::ReadingPrefs;
+pub use suggest::{Suggested, pending};
 use units::{Unit, split_units};
 
 /// Extra row height, split above and below the text; the part below holds the stacked
@@ -126,6 +129,13 @@ pub struct DocView {
     pub revision: u64,
     /// How far the disagreements reach, for finding the visible ones.
     reach: compare::Reach,
+    /// The selected suggestion, if any (never together with a selection or a selected
+    /// span).
+    pub selected_suggestion: Option<Suggestion>,
+    /// The suggestions' index of ends (finds the visible ones).
+    suggest_index: suggest::SuggestIndex,
+    /// The accept / reject buttons' texts, chosen once by what the fonts draw.
+    check_glyphs: Option<(&'static str, &'static str)>,
 }
 
 impl DocView {
@@ -137,6 +147,7 @@ impl DocView {
             has_glyph,
             notice,
             prefs: self.prefs,
+            check_glyphs: self.check_glyphs,
             ..Self::default()
         };
     }
@@ -262,12 +273,23 @@ impl DocView {
         ui.separator();
     }
 
-    /// Draws the document and handles the mouse. Project changes are pushed as actions.
+    /// A suggestion goes unselected when text or a span is selected (by the mouse, the
+    /// caret keys or an action).
+    pub fn settle_selection(&mut self) {
+        if self.selected_span.is_some() || self.selection.is_some() {
+            self.selected_suggestion = None;
+        }
+    }
+
+    /// Draws the document and its suggestions and handles the mouse. Project changes
+    /// are pushed as actions.
+    #[allow(clippy::too_many_arguments)]
     pub fn show(
         &mut self,
         ui: &mut Ui,
         project: &Project,
         doc: &Document,
+        suggested: Suggested<'_>,
         snap_to_words: bool,
         matches: &[(usize, usize)],
         actions: &mut Vec<crate::ui::Action>,
@@ -279,6 +301,13 @@ impl DocView {
             // Same document re-laid out: keep what the user had selected if it still fits.
             self.selection = sel.filter(|s| s.range().1 <= text.char_len());
             self.selected_span = span.filter(|s| doc.spans().contains(s));
+        }
+        let list = suggested.list();
+        self.suggest_index.refresh(&suggested);
+        if let Some(s) = self.selected_suggestion
+            && !pending(list, &s)
+        {
+            self.selected_suggestion = None;
         }
         ReadingPrefs::handle_keys(ui.ctx());
         let prefs = ReadingPrefs::load(ui.ctx());
@@ -394,14 +423,16 @@ impl DocView {
             self.font_height = font_height;
             // Disagreements go under the text: their place is taken first.
             let slot = ui.painter().add(egui::Shape::Noop);
-            self.paint(ui, project, doc, font_height, text_color, matches);
+            self.paint(ui, (project, list), doc, font_height, text_color, matches);
             self.paint_disagreements(ui, project, doc, slot);
             self.paint_caret(ui);
-            self.interact(ui, &response, doc, snap_to_words);
+            self.suggestion_buttons(ui, actions);
+            self.interact(ui, &response, doc, list, snap_to_words);
             self.keyboard(ui, doc);
-            self.context_menu(&response, project, doc, actions);
-            self.hover(&response, project, doc);
+            self.context_menu(&response, (project, list), doc, actions);
+            self.hover(&response, project, doc, &suggested);
             self.disagreement_pointer(&response, project, doc, actions);
+            self.settle_selection();
         });
     }
 
@@ -444,7 +475,14 @@ impl DocView {
         })
     }
 
-    fn interact(&mut self, ui: &Ui, response: &egui::Response, doc: &Document, snap: bool) {
+    fn interact(
+        &mut self,
+        ui: &Ui,
+        response: &egui::Response,
+        doc: &Document,
+        suggestions: &[Suggestion],
+        snap: bool,
+    ) {
         let shift = ui.input(|i| i.modifiers.shift);
         // Not `drag_started_by`: it needs the button still down, and a fast flick can
         // start and end a drag in the same frame.
@@ -498,6 +536,7 @@ impl DocView {
             } else {
                 self.selection = None;
                 self.selected_span = None;
+                self.selected_suggestion = None;
                 if let Some(c) = pos.and_then(|p| self.char_at(p)) {
                     let here = doc.spans().at(c);
                     if !here.is_empty() {
@@ -506,6 +545,18 @@ impl DocView {
                             _ => 0,
                         };
                         self.selected_span = Some(here[k]);
+                        self.last_click = Some((c, k));
+                    } else {
+                        // Outside every span a click takes a suggestion (inside one,
+                        // the span wins: the right-click menu offers the suggestion).
+                        let suggested = self.suggest_index.at(suggestions, c);
+                        let k = match self.last_click {
+                            Some((lc, k)) if lc == c && !suggested.is_empty() => {
+                                (k + 1) % suggested.len()
+                            }
+                            _ => 0,
+                        };
+                        self.selected_suggestion = suggested.get(k).copied();
                         self.last_click = Some((c, k));
                     }
                 }
@@ -542,7 +593,13 @@ impl DocView {
         self.selection = snapped.map(|(s, e)| Selection { anchor: s, head: e });
     }
 
-    fn hover(&self, response: &egui::Response, project: &Project, doc: &Document) {
+    fn hover(
+        &self,
+        response: &egui::Response,
+        project: &Project,
+        doc: &Document,
+        suggested: &Suggested<'_>,
+    ) {
         if self.dragging {
             return;
         }
@@ -550,7 +607,8 @@ impl DocView {
             return;
         };
         let here = doc.spans().at(c);
-        if here.is_empty() {
+        let suggestions = self.suggest_index.at(suggested.list(), c);
+        if here.is_empty() && suggestions.is_empty() {
             return;
         }
         response.clone().on_hover_ui_at_pointer(|ui| {
@@ -571,6 +629,12 @@ impl DocView {
             if here.len() > 1 {
                 ui.weak("Click again to cycle through nested spans");
             }
+            let hint = if here.is_empty() {
+                "Click to select; Enter accepts, X rejects"
+            } else {
+                "Right-click to accept or reject"
+            };
+            self.hover_suggestions(ui, (project, doc), suggested, &suggestions, hint);
         });
     }
 }

@@ -1,9 +1,10 @@
-//! Painting a frame: span fills, the selection, find matches, the text, span underlines
-//! and the selected span.
+//! Painting a frame: span fills, the selection, find matches, the text, span underlines,
+//! the selected span and the suggestions' dashed outlines.
 
-use eframe::egui::{Color32, Rect, Stroke, StrokeKind, Ui};
+use eframe::egui::{Color32, Rect, Shape, Stroke, StrokeKind, Ui};
 
 use super::DocView;
+use crate::model::suggest::Suggestion;
 use crate::model::{Document, Project, Span};
 use crate::ui::color;
 
@@ -17,12 +18,13 @@ const UNDERLINE_WIDTH: f32 = 2.0;
 const MAX_LEVELS: usize = 3;
 
 impl DocView {
-    /// Paints span fills, the selection, find matches, the text, span underlines and the
-    /// selected span. `matches` are sorted char ranges that do not overlap.
+    /// Paints span fills, the selection, find matches, the text, span underlines, the
+    /// selected span and the suggestions (only those over visible units). `matches` are
+    /// sorted char ranges that do not overlap.
     pub(super) fn paint(
         &self,
         ui: &Ui,
-        project: &Project,
+        (project, suggestions): (&Project, &[Suggestion]),
         doc: &Document,
         font_height: f32,
         text_color: Color32,
@@ -35,6 +37,7 @@ impl DocView {
         let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
         // Find matches: an amber outline, apart from every label colour.
         let match_stroke = Stroke::new(1.5, Color32::from_rgb(255, 176, 0));
+        let mut dashes: Vec<Shape> = Vec::new();
         for p in &self.placed {
             let u = self.units[p.unit];
             if u.start == u.end {
@@ -95,6 +98,7 @@ impl DocView {
             for piece in &p.laid.pieces {
                 painter.galley(p.origin + piece.offset, piece.galley.clone(), text_color);
             }
+            self.paint_suggestions(&mut dashes, p, (project, suggestions), &band);
             for (span, level) in &spans {
                 let c = project
                     .label(span.label())
@@ -119,5 +123,6 @@ impl DocView {
                 }
             }
         }
+        painter.extend(dashes);
     }
 }

@@ -1,0 +1,401 @@
+//! Suggestions in the app: the engine brought up to date at the start of each frame,
+//! accepting and rejecting (each one undo step), stepping with Tab, "accept all" after a
+//! question with the count, the settings and rule files (the external command is in
+//! `command`).
+
+use std::path::Path;
+
+use eframe::egui;
+
+use super::SpanmarkApp;
+use super::file_dialogs;
+use super::modal::{Modal, escape, yes_or_no};
+use crate::model::suggest::{
+    RuleKind, RuleSet, RuleSetRules, SuggestSettings, Suggestion, accept_edits,
+};
+use crate::model::{Edit, Span, text::ellipsize};
+use crate::ui::suggestions::{Pending, kind_name};
+use crate::ui::{Action, PathPurpose, doc_view};
+
+impl SpanmarkApp {
+    /// Brings the suggestions up to date with the project (cheap when nothing changed):
+    /// at the start of a frame, so a span added in one frame has its suggestions drawn in
+    /// the next.
+    pub(super) fn update_suggestions(&mut self) {
+        self.suggest.update(self.ws.project());
+    }
+
+    /// The counts and state the Suggestions menu shows.
+    pub(super) fn pending(&self) -> Pending {
+        Pending {
+            here: self.suggest.for_doc(self.current).len(),
+            total: self.suggest.total(),
+            selected: self.view.selected_suggestion.is_some(),
+            command_running: self.command.is_some(),
+        }
+    }
+
+    /// Carries out the suggestion actions.
+    pub(super) fn perform_suggestion(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::SelectSuggestion { suggestion, scroll } => {
+                self.select_suggestion(Some(suggestion), scroll);
+            }
+            Action::AcceptSuggestion => self.accept_suggestion(),
+            Action::RejectSuggestion => self.reject_suggestion(),
+            Action::StepSuggestion { forward } => self.step_suggestion(forward),
+            Action::AcceptAllSuggestions { everywhere } => self.ask_accept_all(everywhere),
+            Action::AcceptAllConfirmed { everywhere } => self.accept_all(everywhere),
+            Action::SetSuggestSettings { settings, what } => self.set_settings(settings, what),
+            Action::AddRuleFile(kind) if !file_dialogs::native() => {
+                self.perform(ctx, Action::PromptPath(rule_purpose(kind)));
+            }
+            Action::AddRuleFile(kind) => match file_dialogs::rule_file(kind) {
+                Some(path) => self.add_rule_file(kind, &path),
+                None => {
+                    self.status = format!(
+                        "No file chosen. (No file dialog on this desktop? Use Suggestions › \
+                         Add {} from path…)",
+                        kind_name(&kind).replace("patterns", "patterns file")
+                    );
+                }
+            },
+            Action::AddRuleFileFrom { kind, path } => self.add_rule_file(kind, &path),
+            Action::AddRuleSet(set) => self.add_rule_set(set),
+            Action::AskCommand => {
+                let text = self.last_command.clone();
+                self.modals.push(Modal::Command { text });
+            }
+            Action::RunCommand(command) => self.run_command(ctx, command),
+            Action::CancelCommand => {
+                if let Some(run) = &self.command {
+                    run.stop();
+                    self.status = format!("Stopping {}…", run.command);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn set_settings(&mut self, settings: SuggestSettings, what: String) {
+        if self
+            .edit(what.clone(), vec![Edit::SetSuggestSettings(settings)])
+            .is_ok()
+        {
+            self.status = format!("Did: {what} (Ctrl+Z takes it back).");
+        }
+    }
+
+    /// Selects a suggestion (or none); scrolls to it when asked and it is not drawn.
+    fn select_suggestion(&mut self, s: Option<Suggestion>, scroll: bool) {
+        self.view.selection = None;
+        self.view.selected_span = None;
+        self.view.selected_suggestion = s;
+        if let Some(s) = s {
+            if scroll && self.view.char_screen_pos(s.span.start()).is_none() {
+                self.view.scroll_to(s.span.start());
+            }
+            let name = self.label_name(&s.span);
+            let text = self.suggestion_text(&s);
+            let source = self.suggest.describe(self.current, &s);
+            self.status = format!(
+                "Suggested {name} “{text}” ({source}): Enter accepts, X rejects, Tab goes on."
+            );
+        }
+    }
+
+    fn suggestion_text(&self, s: &Suggestion) -> String {
+        self.ws
+            .project()
+            .document(self.current)
+            .map(|d| ellipsize(d.span_text(&s.span), 60))
+            .unwrap_or_default()
+    }
+
+    /// The pending suggestion after `s` in document order (before it, going back), if
+    /// any other: where the keyboard goes once `s` is accepted or rejected.
+    fn neighbour(&self, s: &Suggestion) -> Option<Suggestion> {
+        let list = self.suggest.for_doc(self.current);
+        let i = list.partition_point(|x| x < s);
+        list.get(i..)
+            .and_then(|after| after.iter().find(|x| *x != s))
+            .or_else(|| list[..i.min(list.len())].last())
+            .copied()
+    }
+
+    fn accept_suggestion(&mut self) {
+        let Some(s) = self.view.selected_suggestion else {
+            self.status = "Select a suggestion first (click its dashed outline, or Tab).".into();
+            return;
+        };
+        let name = self.label_name(&s.span);
+        let text = self.suggestion_text(&s);
+        let next = self.neighbour(&s);
+        let doc = self.current;
+        if self
+            .edit(
+                format!("accept {name}"),
+                vec![Edit::AddSpan { doc, span: s.span }],
+            )
+            .is_ok()
+        {
+            self.select_suggestion(next, true);
+            self.status = format!("Accepted {name} “{text}” (Ctrl+Z takes it back).");
+        }
+    }
+
+    fn reject_suggestion(&mut self) {
+        let Some(s) = self.view.selected_suggestion else {
+            self.status = "Select a suggestion first (click its dashed outline, or Tab).".into();
+            return;
+        };
+        let name = self.label_name(&s.span);
+        let text = self.suggestion_text(&s);
+        let next = self.neighbour(&s);
+        let doc = self.current;
+        if self
+            .edit(
+                format!("reject {name}"),
+                vec![Edit::Reject { doc, span: s.span }],
+            )
+            .is_ok()
+        {
+            self.select_suggestion(next, true);
+            self.status = format!(
+                "Rejected {name} “{text}”: it is not proposed again (Ctrl+Z takes that back)."
+            );
+        }
+    }
+
+    fn step_suggestion(&mut self, forward: bool) {
+        let list = self.suggest.for_doc(self.current);
+        if list.is_empty() {
+            self.status = "No pending suggestions in this document.".to_string();
+            return;
+        }
+        let n = list.len();
+        let current = self
+            .view
+            .selected_suggestion
+            .filter(|s| doc_view::pending(list, s))
+            .map(|s| list.partition_point(|x| *x < s));
+        let next = match current {
+            Some(i) if forward => (i + 1) % n,
+            Some(i) => (i + n - 1) % n,
+            None => {
+                // From the selected span (a suggestion inside it comes next), the
+                // selection, or the top of the screen.
+                let from = self
+                    .view
+                    .selected_span
+                    .map(|s| s.start())
+                    .unwrap_or_else(|| self.search_from());
+                let at = list.partition_point(|s| s.span.start() < from);
+                if forward { at % n } else { (at + n - 1) % n }
+            }
+        };
+        let s = list[next];
+        self.select_suggestion(Some(s), true);
+    }
+
+    /// Per document, the pending suggestions' spans: this document's or every one's.
+    fn pending_spans(&self, everywhere: bool) -> Vec<(usize, Vec<Span>)> {
+        let docs: Vec<usize> = if everywhere {
+            (0..self.ws.project().documents().len()).collect()
+        } else {
+            vec![self.current]
+        };
+        docs.into_iter()
+            .filter_map(|d| {
+                let mut spans: Vec<Span> = self.suggest.for_doc(d).iter().map(|s| s.span).collect();
+                spans.dedup();
+                (!spans.is_empty()).then_some((d, spans))
+            })
+            .collect()
+    }
+
+    fn ask_accept_all(&mut self, everywhere: bool) {
+        self.update_suggestions();
+        let found = self.pending_spans(everywhere);
+        let count: usize = found.iter().map(|(_, v)| v.len()).sum();
+        if count == 0 {
+            self.status = "No pending suggestions to accept.".to_string();
+            return;
+        }
+        self.modals.push(Modal::AcceptAll {
+            everywhere,
+            count,
+            docs: found.len(),
+        });
+    }
+
+    /// Accepts what is pending now (the project may have changed since the question).
+    fn accept_all(&mut self, everywhere: bool) {
+        self.update_suggestions();
+        let found = self.pending_spans(everywhere);
+        let count: usize = found.iter().map(|(_, v)| v.len()).sum();
+        let edits = accept_edits(self.ws.project(), &found);
+        if edits.is_empty() {
+            return;
+        }
+        if self
+            .edit(format!("accept {count} suggestion(s)"), edits)
+            .is_ok()
+        {
+            self.view.selected_suggestion = None;
+            self.status = format!("Accepted {count} suggestion(s) (Ctrl+Z takes them all back).");
+        }
+    }
+
+    /// Reads a patterns file or dictionary. A dictionary with lines that name no label
+    /// asks for the label first; anything the rules cannot use is an error naming the file
+    /// and line, and nothing is added.
+    fn add_rule_file(&mut self, kind: RuleKind, path: &Path) {
+        let source = match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) => {
+                self.show_error(format!("Could not read {}: {e}", path.display()));
+                return;
+            }
+        };
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let set = RuleSet {
+            name,
+            kind,
+            enabled: true,
+            source,
+            default_label: None,
+        };
+        if kind == RuleKind::Dictionary && needs_label(&set.source) {
+            let label = self
+                .ws
+                .project()
+                .labels()
+                .first()
+                .map(|l| l.name.clone())
+                .unwrap_or_default();
+            self.modals.push(Modal::DictionaryLabel { set, label });
+            return;
+        }
+        self.add_rule_set(set);
+    }
+
+    /// Uses a rule set (one undo step), after checking it compiles.
+    fn add_rule_set(&mut self, set: RuleSet) {
+        let warnings = match RuleSetRules::compile(&set, self.ws.project()) {
+            Ok((_, warnings)) => warnings,
+            Err(e) => {
+                self.show_error(format!("{} was not added. {e}", set.name));
+                return;
+            }
+        };
+        let mut settings: SuggestSettings = self.ws.project().suggest_settings().clone();
+        let what = format!("add {} {}", kind_name(&set.kind), set.name);
+        settings.rule_sets.push(set);
+        if self
+            .edit(what.clone(), vec![Edit::SetSuggestSettings(settings)])
+            .is_ok()
+        {
+            self.status = format!("Did: {what}; its matches are suggested (Ctrl+Z takes it back).");
+            if !warnings.is_empty() {
+                self.modals.push(Modal::Info {
+                    title: "Some rules were skipped".to_string(),
+                    text: warnings.join("\n"),
+                });
+            }
+        }
+    }
+}
+
+/// The path field's purpose for a rule file kind.
+fn rule_purpose(kind: RuleKind) -> PathPurpose {
+    match kind {
+        RuleKind::Patterns => PathPurpose::Patterns,
+        RuleKind::Dictionary => PathPurpose::Dictionary,
+    }
+}
+
+/// Whether a dictionary has a name with no label (no TAB): it needs a default label.
+fn needs_label(source: &str) -> bool {
+    source
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .any(|l| !l.contains('\t'))
+}
+
+/// "Accept N suggestions?"; returns whether it stays open.
+pub(super) fn accept_all_question(
+    ctx: &egui::Context,
+    everywhere: bool,
+    count: usize,
+    docs: usize,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let mut choice = None;
+    egui::Modal::new(egui::Id::unique("accept-all")).show(ctx, |ui| {
+        ui.set_max_width(440.0);
+        ui.heading("Accept all suggestions?");
+        let place = if everywhere {
+            format!("in {docs} document(s)")
+        } else {
+            "in this document".to_string()
+        };
+        ui.label(format!(
+            "{count} suggestion(s) {place} become spans. Ctrl+Z takes them all back."
+        ));
+        ui.add_space(8.0);
+        choice = yes_or_no(ui, "Accept them", "Cancel");
+        if escape(ui) {
+            choice = Some(false);
+        }
+    });
+    if choice == Some(true) {
+        actions.push(Action::AcceptAllConfirmed { everywhere });
+    }
+    choice.is_none()
+}
+
+impl SpanmarkApp {
+    /// Which label a dictionary's bare names get; returns whether it stays open.
+    pub(super) fn dictionary_label(
+        &self,
+        ctx: &egui::Context,
+        set: &RuleSet,
+        label: &mut String,
+        actions: &mut Vec<Action>,
+    ) -> bool {
+        let mut keep = true;
+        egui::Modal::new(egui::Id::unique("dictionary-label")).show(ctx, |ui| {
+            ui.set_min_width(420.0);
+            ui.heading(format!("Label for {}", set.name));
+            ui.label("Its lines name no label. Which label do its names get?");
+            egui::ComboBox::new("dictionary-label", "label")
+                .selected_text(label.as_str())
+                .show_ui(ui, |ui| {
+                    for l in self.ws.project().labels() {
+                        ui.selectable_value(label, l.name.clone(), &l.name);
+                    }
+                });
+            ui.add_space(8.0);
+            match yes_or_no(ui, "Add", "Cancel") {
+                Some(true) if !label.is_empty() => {
+                    actions.push(Action::AddRuleSet(RuleSet {
+                        default_label: Some(label.clone()),
+                        ..set.clone()
+                    }));
+                    keep = false;
+                }
+                Some(false) => keep = false,
+                _ => {}
+            }
+            if escape(ui) {
+                keep = false;
+            }
+        });
+        keep
+    }
+}
