@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use spanmark::model::suggest::{RuleKind, RuleSet, SuggestSettings};
 use spanmark::model::{Document, LabelId, Project, Span, default_labels};
 
 fn spanmark(args: &[&str]) -> Output {
@@ -333,6 +334,64 @@ fn git_keeps_a_conflict_as_a_disagreement() {
     assert_eq!((d[0].start, d[0].end), (0, 12));
     assert_eq!(d[0].version("ours"), Some(&[sp(0, 12, 2)][..]));
     assert_eq!(d[0].version("theirs"), Some(&[sp(0, 12, 1)][..]));
+}
+
+/// Commits, on a new branch from main, document "d" with `spans` and `rejected` and the
+/// project's suggestion settings.
+fn branch_rejecting(
+    root: &Path,
+    name: &str,
+    spans: Vec<Span>,
+    rejected: Vec<Span>,
+    settings: SuggestSettings,
+) {
+    ok(git(root, &["checkout", "-q", "-b", name, "main"]));
+    let d = Document::with_spans("d", TEXT, spans)
+        .unwrap()
+        .with_rejected(rejected)
+        .unwrap();
+    let e = Document::with_spans("e", TEXT, vec![sp(0, 6, 0)]).unwrap();
+    let p = Project::new(default_labels(), vec![d, e])
+        .unwrap()
+        .with_suggest_settings(settings);
+    spanmark::io::save_project_plain(&p, &root.join("p.ron")).unwrap();
+    ok(git(root, &["commit", "-q", "-am", name]));
+}
+
+#[test]
+fn git_keeps_both_sides_rejections_and_settings() {
+    let base = vec![sp(0, 12, 0)];
+    let Some((_dir, root)) = repo(base.clone()) else {
+        return;
+    };
+    // a rejects "Kabul" as PERSON; b rejects "Monday" as PLACE and adds a dictionary.
+    let dict = RuleSet {
+        name: "places.txt".into(),
+        kind: RuleKind::Dictionary,
+        enabled: true,
+        source: "Kabul\tPLACE\n".into(),
+        default_label: None,
+    };
+    let with_dict = SuggestSettings {
+        rule_sets: vec![dict],
+        ..SuggestSettings::default()
+    };
+    branch_rejecting(
+        &root,
+        "a",
+        base.clone(),
+        vec![sp(34, 39, 0)],
+        SuggestSettings::default(),
+    );
+    branch_rejecting(&root, "b", base, vec![sp(43, 49, 1)], with_dict.clone());
+    ok(git(&root, &["checkout", "-q", "a"]));
+    ok(git(&root, &["merge", "-q", "--no-edit", "b"]));
+    let p = load(&root.join("p.ron"));
+    let rejected: Vec<Span> = p.documents()[0].rejected().iter().copied().collect();
+    assert_eq!(rejected, vec![sp(34, 39, 0), sp(43, 49, 1)]);
+    assert_eq!(p.suggest_settings(), &with_dict);
+    assert_eq!(spans(&p, 0), vec![sp(0, 12, 0)]);
+    assert_eq!(ok(git(&root, &["status", "--porcelain"])), "");
 }
 
 #[test]

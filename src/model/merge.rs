@@ -5,9 +5,13 @@
 //! with the k-th of that name in another); their texts must be equal. Labels are matched
 //! by name; the result has the first project's labels, then the names only the others
 //! have (given a free key and a distinct colour where theirs are taken).
+//!
+//! Both keep what the suggestion layer adds: the project's [`SuggestSettings`] and each
+//! document's rejected suggestions (remapped by label name like spans).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use super::suggest::SuggestSettings;
 use super::{Disagreement, Document, Edit, Label, LabelId, ModelError, Project, Span, Status};
 
 /// Which spans go into a merged project.
@@ -119,6 +123,10 @@ fn least_status(statuses: impl Iterator<Item = Status>) -> Status {
 /// back into the whole. The merged document's status is the least advanced of theirs; a
 /// gold span keeps its note, or the distinct notes of its annotators as "name: note"
 /// lines. Disagreements already in the inputs are kept (once each).
+///
+/// Suggestion settings are the first annotator's, plus the rule sets of the others it
+/// does not have (same name and source). A document's rejected suggestions are every
+/// annotator's, except those equal to a gold span (someone accepted it).
 pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Project, MergeError> {
     if annotators.is_empty() {
         return Err(MergeError::NoProjects);
@@ -187,13 +195,43 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
                 }
             }
         }
+        let gold_set: HashSet<Span> = gold.iter().copied().collect();
+        let rejected: BTreeSet<Span> = present
+            .iter()
+            .flat_map(|&(i, d)| d.rejected().iter().map(move |s| (i, s)))
+            .map(|(i, s)| remap(s, &maps[i]))
+            .filter(|s| !gold_set.contains(s))
+            .collect();
         let mut doc = Document::with_spans(name, first.text().as_str(), gold)?
             .with_notes(notes)?
-            .with_disagreements(disagreements)?;
+            .with_disagreements(disagreements)?
+            .with_rejected(rejected)?;
         doc.status = least_status(present.iter().map(|(_, d)| d.status));
         documents.push(doc);
     }
-    Ok(Project::new(labels.labels().to_vec(), documents)?)
+    Ok(Project::new(labels.labels().to_vec(), documents)?
+        .with_suggest_settings(union_settings(&projects)))
+}
+
+/// The first project's suggestion settings, with the rule sets of the others it lacks
+/// (a rule set is known by name and source: the same file edited apart is both kept).
+fn union_settings(projects: &[&Project]) -> SuggestSettings {
+    let mut settings = projects
+        .first()
+        .map(|p| p.suggest_settings().clone())
+        .unwrap_or_default();
+    for p in projects.iter().skip(1) {
+        for set in &p.suggest_settings().rule_sets {
+            let known = settings
+                .rule_sets
+                .iter()
+                .any(|r| r.name == set.name && r.source == set.source);
+            if !known {
+                settings.rule_sets.push(set.clone());
+            }
+        }
+    }
+    settings
 }
 
 fn remap_disagreement(d: &Disagreement, map: &[LabelId]) -> Disagreement {
@@ -334,8 +372,9 @@ pub struct ThreeWay {
     pub project: Project,
     /// How many conflicting span changes it holds as disagreements.
     pub conflicts: usize,
-    /// Things settled by keeping ours (a note or a status changed both ways, a document
-    /// changed on one side and deleted on the other), one readable line each.
+    /// Things settled by keeping ours (a note, a status or a suggestion setting changed
+    /// both ways, a document changed on one side and deleted on the other), one readable
+    /// line each.
     pub warnings: Vec<String>,
 }
 
@@ -348,6 +387,8 @@ struct Side {
     spans: BTreeMap<(usize, usize), BTreeSet<String>>,
     notes: BTreeMap<(usize, usize, String), String>,
     disagreements: Vec<NamedDisagreement>,
+    /// Rejected suggestions, by label name.
+    rejected: BTreeSet<NamedSpan>,
 }
 
 type NamedSpan = (usize, usize, String);
@@ -391,6 +432,11 @@ impl Side {
                     (dis.start, dis.end, versions)
                 })
                 .collect(),
+            rejected: d
+                .rejected()
+                .iter()
+                .map(|s| (s.start(), s.end(), name(s)))
+                .collect(),
         }
     }
 
@@ -403,6 +449,7 @@ impl Side {
             spans: BTreeMap::new(),
             notes: BTreeMap::new(),
             disagreements: Vec::new(),
+            rejected: BTreeSet::new(),
         }
     }
 }
@@ -433,7 +480,10 @@ fn pick<'a, T: PartialEq>(base: &'a T, ours: &'a T, theirs: &'a T) -> Option<&'a
 /// added is merged as if from an empty base. Labels: the union by name (ours, then
 /// theirs' new ones). Notes, statuses and lists of disagreements: the side that changed;
 /// changed both ways, ours is kept with a warning (lists of disagreements: ours plus
-/// theirs' new ones). Texts must match.
+/// theirs' new ones). Rejected suggestions: a rejection added on either side is kept,
+/// one removed on either side goes. Suggestion settings (learned on/off, ignore case,
+/// the list of rule sets, each on its own): the side that changed; changed both ways,
+/// ours with a warning. Texts must match.
 pub fn three_way(base: &Project, ours: &Project, theirs: &Project) -> Result<ThreeWay, MergeError> {
     let labels = union_labels([ours, theirs])?;
     let projects = [base, ours, theirs];
@@ -498,8 +548,61 @@ pub fn three_way(base: &Project, ours: &Project, theirs: &Project) -> Result<Thr
         }
     }
     first.extend(later);
-    out.project = Project::new(labels.labels().to_vec(), first)?;
+    let settings = three_way_settings(
+        base.suggest_settings(),
+        ours.suggest_settings(),
+        theirs.suggest_settings(),
+        &mut out.warnings,
+    );
+    out.project = Project::new(labels.labels().to_vec(), first)?.with_suggest_settings(settings);
     Ok(out)
+}
+
+/// Three-way merge of the suggestion settings, field by field (so switching the learned
+/// source off on one side and adding a dictionary on the other keeps both).
+fn three_way_settings(
+    b: &SuggestSettings,
+    o: &SuggestSettings,
+    t: &SuggestSettings,
+    warnings: &mut Vec<String>,
+) -> SuggestSettings {
+    fn field<T: PartialEq + Clone>(
+        what: &str,
+        b: &T,
+        o: &T,
+        t: &T,
+        warnings: &mut Vec<String>,
+    ) -> T {
+        pick(b, o, t).cloned().unwrap_or_else(|| {
+            warnings.push(format!(
+                "suggestion settings: {what} changed both ways; kept ours"
+            ));
+            o.clone()
+        })
+    }
+    SuggestSettings {
+        learned: field(
+            "the learned source (on/off)",
+            &b.learned,
+            &o.learned,
+            &t.learned,
+            warnings,
+        ),
+        ignore_case: field(
+            "ignore case",
+            &b.ignore_case,
+            &o.ignore_case,
+            &t.ignore_case,
+            warnings,
+        ),
+        rule_sets: field(
+            "the rule sets",
+            &b.rule_sets,
+            &o.rule_sets,
+            &t.rule_sets,
+            warnings,
+        ),
+    }
 }
 
 /// The document a merged side describes, with `labels`' ids.
@@ -532,9 +635,15 @@ fn build(name: String, side: &Side, labels: &Project) -> Result<Document, ModelE
             versions: vs,
         });
     }
+    let rejected = side
+        .rejected
+        .iter()
+        .map(span)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut doc = Document::with_spans(name, side.text.as_str(), spans)?
         .with_notes(notes)?
-        .with_disagreements(disagreements)?;
+        .with_disagreements(disagreements)?
+        .with_rejected(rejected)?;
     doc.status = side.status;
     Ok(doc)
 }
@@ -626,18 +735,33 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
         }
     };
     disagreements.extend(conflicts);
+    // A set merge: each rejection is in or out, and a side that changed that wins (two
+    // sides cannot change one boolean two ways).
+    let rejected = b
+        .rejected
+        .iter()
+        .chain(&o.rejected)
+        .chain(&t.rejected)
+        .filter(|r| {
+            let has = |side: &Side| side.rejected.contains(*r);
+            pick(&has(b), &has(o), &has(t)).is_some_and(|&keep| keep)
+        })
+        .cloned()
+        .collect();
     Side {
         text: o.text.clone(),
         status,
         spans,
         notes,
         disagreements,
+        rejected,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::suggest::{RuleKind, RuleSet};
     use crate::model::{Label, PALETTE, default_labels};
     use proptest::prelude::*;
 
@@ -1018,6 +1142,221 @@ mod tests {
         assert_eq!(m.conflicts, 0);
     }
 
+    // --- suggestion settings and rejections ---
+
+    fn rule_set(name: &str, source: &str) -> RuleSet {
+        RuleSet {
+            name: name.into(),
+            kind: RuleKind::Dictionary,
+            enabled: true,
+            source: source.into(),
+            default_label: None,
+        }
+    }
+
+    fn settings(learned: bool, ignore_case: bool, rule_sets: Vec<RuleSet>) -> SuggestSettings {
+        SuggestSettings {
+            learned,
+            ignore_case,
+            rule_sets,
+        }
+    }
+
+    /// A project of documents (name, spans, rejections) over TEXT with these labels.
+    fn rejecting(labels: Vec<Label>, docs: Vec<(&str, Vec<Span>, Vec<Span>)>) -> Project {
+        let docs = docs
+            .into_iter()
+            .map(|(name, spans, rejected)| {
+                Document::with_spans(name, TEXT, spans)
+                    .unwrap()
+                    .with_rejected(rejected)
+                    .unwrap()
+            })
+            .collect();
+        Project::new(labels, docs).unwrap()
+    }
+
+    fn rejected(p: &Project, doc: usize) -> Vec<Span> {
+        p.documents()[doc].rejected().iter().copied().collect()
+    }
+
+    /// Default labels with PERSON and PLACE swapped: ids 0 PLACE, 1 PERSON.
+    fn swapped() -> Vec<Label> {
+        let mut labels = default_labels();
+        labels.swap(0, 1);
+        labels
+    }
+
+    #[test]
+    fn merge_takes_the_first_settings_plus_the_others_new_rule_sets() {
+        let places = rule_set("places.txt", "Kabul\tPLACE");
+        let a = Project::new(default_labels(), vec![])
+            .unwrap()
+            .with_suggest_settings(settings(
+                false,
+                true,
+                vec![places.clone(), rule_set("p.txt", "one")],
+            ));
+        // b: the same places.txt (skipped), p.txt edited apart (kept too), a new orgs.txt;
+        // its learned/ignore-case choices lose to a's.
+        let b = Project::new(default_labels(), vec![])
+            .unwrap()
+            .with_suggest_settings(settings(
+                true,
+                false,
+                vec![
+                    rule_set("orgs.txt", "UN\tORG"),
+                    places.clone(),
+                    rule_set("p.txt", "two"),
+                ],
+            ));
+        let gold = merge(&[("a".into(), &a), ("b".into(), &b)], Policy::Union).unwrap();
+        assert_eq!(
+            gold.suggest_settings(),
+            &settings(
+                false,
+                true,
+                vec![
+                    places,
+                    rule_set("p.txt", "one"),
+                    rule_set("orgs.txt", "UN\tORG"),
+                    rule_set("p.txt", "two"),
+                ]
+            )
+        );
+        // One annotator with the defaults: the defaults.
+        let plain = project(vec![]);
+        let g = merge(&[("p".into(), &plain)], Policy::Agreed).unwrap();
+        assert_eq!(g.suggest_settings(), &SuggestSettings::default());
+    }
+
+    #[test]
+    fn merge_unites_rejections_by_label_name_minus_gold_spans() {
+        // a (default ids): spans Ashraf Ghani PERSON, Kabul PLACE; rejects Amrullah Saleh
+        // ORG and Monday PERSON.
+        let a = rejecting(
+            default_labels(),
+            vec![(
+                "d",
+                vec![sp(0, 12, 0), sp(34, 39, 1)],
+                vec![sp(17, 30, 2), sp(43, 49, 0)],
+            )],
+        );
+        // b (0 PLACE, 1 PERSON): span Ashraf Ghani PERSON; rejects Amrullah Saleh ORG (as
+        // a does), Kabul PLACE (a's span), Amrullah PERSON; and a document a lacks.
+        let b = rejecting(
+            swapped(),
+            vec![
+                (
+                    "d",
+                    vec![sp(0, 12, 1)],
+                    vec![sp(17, 30, 2), sp(34, 39, 0), sp(17, 25, 1)],
+                ),
+                ("only-b", vec![], vec![sp(0, 6, 0)]),
+            ],
+        );
+        let all = [("a".to_string(), &a), ("b".to_string(), &b)];
+        // Agreed: Kabul PLACE is not gold (only a has it), so b's rejection of it stays.
+        let agreed = merge(&all, Policy::Agreed).unwrap();
+        assert_eq!(spans(&agreed, 0), vec![sp(0, 12, 0)]);
+        assert_eq!(
+            rejected(&agreed, 0),
+            vec![sp(17, 25, 0), sp(17, 30, 2), sp(34, 39, 1), sp(43, 49, 0)]
+        );
+        // b's PLACE is the gold PLACE (id 1).
+        assert_eq!(rejected(&agreed, 1), vec![sp(0, 6, 1)]);
+        // Union: Kabul PLACE is gold, so its rejection goes.
+        let union = merge(&all, Policy::Union).unwrap();
+        assert_eq!(
+            rejected(&union, 0),
+            vec![sp(17, 25, 0), sp(17, 30, 2), sp(43, 49, 0)]
+        );
+    }
+
+    #[test]
+    fn three_way_rejections_merge_as_sets_by_label_name() {
+        // R1 Ashraf Ghani PERSON, R2 Kabul PLACE, R3 Monday DATE, R4 Amrullah Saleh ORG,
+        // R5 Saleh PERSON (default ids).
+        let (r1, r2, r3, r4, r5) = (
+            sp(0, 12, 0),
+            sp(34, 39, 1),
+            sp(43, 49, 3),
+            sp(17, 30, 2),
+            sp(26, 31, 0),
+        );
+        let base = rejecting(default_labels(), vec![("d", vec![], vec![r1, r2, r5])]);
+        // Ours forgets R1 (unreject) and rejects R3 and R4.
+        let ours = rejecting(default_labels(), vec![("d", vec![], vec![r2, r3, r4, r5])]);
+        // Theirs (0 PLACE, 1 PERSON) forgets R5, keeps R1 and R2, also rejects R4, and
+        // rejects Kabul as PERSON.
+        let theirs = rejecting(
+            swapped(),
+            vec![(
+                "d",
+                vec![],
+                vec![sp(0, 12, 1), sp(34, 39, 0), sp(17, 30, 2), sp(34, 39, 1)],
+            )],
+        );
+        let m = three_way(&base, &ours, &theirs).unwrap();
+        assert_eq!(
+            rejected(&m.project, 0),
+            vec![r4, sp(34, 39, 0), r2, r3],
+            "R1 and R5 go, R2 stays, R3 and R4 (once) and Kabul PERSON come"
+        );
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+        assert_eq!(m.conflicts, 0);
+        // A document deleted here whose rejections changed there is kept, with a warning.
+        let gone = rejecting(default_labels(), vec![]);
+        let m = three_way(&base, &gone, &ours).unwrap();
+        assert_eq!(rejected(&m.project, 0), vec![r4, r5, r2, r3]);
+        assert_eq!(m.warnings.len(), 1, "{:?}", m.warnings);
+        // Unchanged there: the delete wins.
+        let m = three_way(&base, &gone, &base).unwrap();
+        assert!(m.project.documents().is_empty());
+    }
+
+    #[test]
+    fn three_way_settings_take_the_changed_side_field_by_field() {
+        let dict = rule_set("places.txt", "Kabul\tPLACE");
+        let with = |s: SuggestSettings| project(vec![("d", vec![])]).with_suggest_settings(s);
+        let base = with(SuggestSettings::default());
+        let run = |o: &Project, t: &Project| three_way(&base, o, t).unwrap();
+        // Only theirs changed: theirs.
+        let theirs = with(settings(false, true, vec![dict.clone()]));
+        let m = run(&base, &theirs);
+        assert_eq!(m.project.suggest_settings(), theirs.suggest_settings());
+        assert!(m.warnings.is_empty());
+        // Only ours changed: ours.
+        let m = run(&theirs, &base);
+        assert_eq!(m.project.suggest_settings(), theirs.suggest_settings());
+        // Different fields changed on each side: both.
+        let m = run(
+            &with(settings(false, false, vec![])),
+            &with(settings(true, false, vec![dict.clone()])),
+        );
+        assert_eq!(
+            m.project.suggest_settings(),
+            &settings(false, false, vec![dict.clone()])
+        );
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+        // The same change on both sides: taken, no warning.
+        let m = run(&theirs, &theirs);
+        assert_eq!(m.project.suggest_settings(), theirs.suggest_settings());
+        assert!(m.warnings.is_empty());
+        // The rule sets changed two ways: ours, with a warning; theirs' ignore-case
+        // change (ours left it) is still taken.
+        let ours = with(settings(true, false, vec![dict.clone()]));
+        let theirs = with(settings(true, true, vec![rule_set("orgs.txt", "UN\tORG")]));
+        let m = run(&ours, &theirs);
+        assert_eq!(
+            m.project.suggest_settings(),
+            &settings(true, true, vec![dict])
+        );
+        assert_eq!(m.warnings.len(), 1, "{:?}", m.warnings);
+        assert!(m.warnings[0].contains("rule sets"), "{:?}", m.warnings);
+        assert_eq!(m.conflicts, 0);
+    }
+
     // --- properties ---
 
     /// Up to four annotators' span lists over one 40-char document, labels 0..3.
@@ -1041,6 +1380,40 @@ mod tests {
 
     fn set(p: &Project) -> HashSet<Span> {
         p.documents()[0].spans().iter().copied().collect()
+    }
+
+    /// Up to five rejections over the 40-char document, labels 0..3.
+    fn arb_rejections() -> impl Strategy<Value = Vec<Span>> {
+        proptest::collection::vec((0usize..35, 1usize..6, 0u16..3), 0..6)
+            .prop_map(|v| v.into_iter().map(|(s, l, lab)| sp(s, s + l, lab)).collect())
+    }
+
+    /// One of 16 suggestion settings: the bits of `v` pick learned, ignore case and two
+    /// rule sets.
+    fn settings_variant(v: u8) -> SuggestSettings {
+        let mut rule_sets = Vec::new();
+        if v & 4 != 0 {
+            rule_sets.push(rule_set("a.txt", "x\tPERSON"));
+        }
+        if v & 8 != 0 {
+            rule_sets.push(rule_set("b.txt", "y\tPLACE"));
+        }
+        settings(v & 1 != 0, v & 2 != 0, rule_sets)
+    }
+
+    /// `p` (one document) with these rejections, except those equal to one of its spans,
+    /// and settings variant `v`.
+    fn dress(p: &Project, rejected: &[Span], v: u8) -> Project {
+        let d = &p.documents()[0];
+        let keep = rejected.iter().filter(|s| !d.spans().contains(s)).copied();
+        let d = d.clone().with_rejected(keep).unwrap();
+        Project::new(p.labels().to_vec(), vec![d])
+            .unwrap()
+            .with_suggest_settings(settings_variant(v))
+    }
+
+    fn rejected_set(p: &Project) -> BTreeSet<Span> {
+        p.documents()[0].rejected().clone()
     }
 
     proptest! {
@@ -1085,10 +1458,16 @@ mod tests {
             }
         }
 
-        /// Identical inputs: every policy gives that input and no disagreements.
+        /// Identical inputs: every policy gives that input (its rejections and suggestion
+        /// settings too) and no disagreements.
         #[test]
-        fn identical_inputs_merge_to_themselves(lists in arb_annotators(), k in 1usize..4) {
-            let projects = projects_of(&lists[..1]);
+        fn identical_inputs_merge_to_themselves(
+            lists in arb_annotators(),
+            k in 1usize..4,
+            rejected in arb_rejections(),
+            v in 0u8..16,
+        ) {
+            let projects = [dress(&projects_of(&lists[..1])[0], &rejected, v)];
             let named: Vec<(String, &Project)> = (0..k).map(|i| (format!("a{i}"), &projects[0])).collect();
             for policy in [Policy::Agreed, Policy::Union, Policy::Majority] {
                 let m = merge(&named, policy).unwrap();
@@ -1096,16 +1475,22 @@ mod tests {
             }
         }
 
-        /// Three-way: a side that did not change gives the other side; the same change on
-        /// both sides gives it; and swapping ours/theirs gives the same spans and the same
-        /// number of conflicts.
+        /// Three-way: a side that did not change gives the other side (rejections and
+        /// settings included); the same change on both sides gives it; and swapping
+        /// ours/theirs gives the same spans, rejections and number of conflicts.
+        /// Rejections: exactly those both sides have or one side added (the oracle).
         #[test]
         fn three_way_properties(lists in proptest::collection::vec(
             proptest::collection::vec((0usize..35, 1usize..6, 0u16..3), 0..10)
                 .prop_map(|v| v.into_iter().map(|(s, l, lab)| sp(s, s + l, lab)).collect::<Vec<_>>()),
             3..=3,
-        )) {
-            let p = projects_of(&lists);
+        ), rejections in proptest::collection::vec(arb_rejections(), 3..=3),
+           variants in proptest::collection::vec(0u8..16, 3..=3)) {
+            let p: Vec<Project> = projects_of(&lists)
+                .iter()
+                .enumerate()
+                .map(|(i, p)| dress(p, &rejections[i], variants[i]))
+                .collect();
             let (b, o, t) = (&p[0], &p[1], &p[2]);
             prop_assert_eq!(&three_way(b, b, t).unwrap().project, t);
             prop_assert_eq!(&three_way(b, o, b).unwrap().project, o);
@@ -1113,6 +1498,15 @@ mod tests {
             let x = three_way(b, o, t).unwrap();
             let y = three_way(b, t, o).unwrap();
             prop_assert_eq!(set(&x.project), set(&y.project));
+            prop_assert_eq!(rejected_set(&x.project), rejected_set(&y.project));
+            let (rb, ro, rt) = (rejected_set(b), rejected_set(o), rejected_set(t));
+            let oracle: BTreeSet<Span> = ro
+                .iter()
+                .chain(&rt)
+                .filter(|r| (ro.contains(r) && rt.contains(r)) || !rb.contains(r))
+                .copied()
+                .collect();
+            prop_assert_eq!(rejected_set(&x.project), oracle);
             prop_assert_eq!(x.conflicts, y.conflicts);
             prop_assert_eq!(x.conflicts, x.project.documents()[0].disagreements().len());
             // Spans both sides have are in the result; spans neither has are not.
