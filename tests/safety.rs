@@ -74,7 +74,7 @@ fn crash_then_restore_an_unsaved_project() {
 
     let mut h = app(Startup::Sample, &data);
     assert!(h.state().is_offering_recovery());
-    assert!(h.query_by_label_contains("1 span(s)").is_some());
+    assert!(h.query_by_label_contains("1 document, 1 span.").is_some());
     h.get_by_label("Restore").click();
     h.run();
     assert_eq!(span_count(&h), 1);

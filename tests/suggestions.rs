@@ -89,7 +89,7 @@ fn label_one_taliban_accept_all_in_the_project_then_undo() {
     // Accept all in project: the count first, then one undo step.
     common::menu_item(&mut h, "Suggestions", "Accept all in project…");
     assert!(
-        h.query_by_label_contains(&format!("{others} suggestion(s) in 1 document(s)"))
+        h.query_by_label_contains(&format!("{others} suggestions in 1 document"))
             .is_some()
     );
     assert_eq!(spans(&h).len(), 1, "nothing accepted before the answer");

@@ -333,10 +333,11 @@ impl SpanmarkApp {
                     Edit::AddLabels { labels } => labels.len(),
                     _ => 0,
                 };
-                let what = format!("import {n} label(s)");
+                let what = format!("import {}", crate::ui::count(n, "label"));
                 if self.edit(what, vec![edit]).is_ok() {
                     self.status = format!(
-                        "Imported {n} label(s) from {} (Ctrl+Z takes them out).",
+                        "Imported {} from {} (Ctrl+Z takes them out).",
+                        crate::ui::count(n, "label"),
                         path.display()
                     );
                 }
@@ -403,10 +404,16 @@ impl SpanmarkApp {
         let count: usize = found.iter().map(|(_, v)| v.len()).sum();
         let edits = occurrences::label_all_edits(project, found);
         if self
-            .edit(format!("label {count} occurrence(s)"), edits)
+            .edit(
+                format!("label {}", crate::ui::count(count, "occurrence")),
+                edits,
+            )
             .is_ok()
         {
-            self.status = format!("Labelled {count} occurrence(s) (Ctrl+Z takes them back).");
+            self.status = format!(
+                "Labelled {} (Ctrl+Z takes them back).",
+                crate::ui::count(count, "occurrence")
+            );
         }
     }
 

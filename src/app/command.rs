@@ -156,11 +156,12 @@ impl SpanmarkApp {
                     notes.push(format!("{} outside their text", output.skipped));
                 }
                 self.status = if notes.is_empty() {
-                    format!("{}: {n} span(s) proposed.", run.command)
+                    format!("{}: {} proposed.", run.command, crate::ui::count(n, "span"))
                 } else {
                     format!(
-                        "{}: {n} span(s) proposed; skipped {}.",
+                        "{}: {} proposed; skipped {}.",
                         run.command,
+                        crate::ui::count(n, "span"),
                         notes.join(", ")
                     )
                 };

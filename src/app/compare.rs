@@ -152,9 +152,10 @@ impl SpanmarkApp {
         self.replace_project(gold, None);
         let left = self.compare.total;
         let status = format!(
-            "Compared {}: {left} disagreement(s) to resolve (Alt+A / Alt+B takes a version, \
-             Alt+Down shows the next).",
-            names.join(", ")
+            "Compared {}: {} to resolve (Alt+A / Alt+B takes a version, Alt+Down shows \
+             the next).",
+            names.join(", "),
+            crate::ui::count(left, "disagreement")
         );
         self.compare.annotators = Some(Annotators::new(names, projects, report));
         // The first disagreement, wherever it is.

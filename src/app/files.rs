@@ -192,7 +192,10 @@ impl SpanmarkApp {
         if self.edit(description, edits).is_ok() {
             self.current = at;
             self.view.reset();
-            self.status = format!("Added {n} document(s) (Ctrl+Z takes them out again).");
+            self.status = format!(
+                "Added {} (Ctrl+Z takes them out again).",
+                crate::ui::count(n, "document")
+            );
             if !imported.notes.is_empty() {
                 self.modals.push(Modal::Info {
                     title: "Imported".to_string(),

@@ -287,13 +287,14 @@ impl SpanmarkApp {
                     ui.set_max_width(440.0);
                     ui.heading("Label all occurrences?");
                     let place = if everywhere {
-                        format!("in {docs} document(s)")
+                        format!("in {}", crate::ui::count(docs, "document"))
                     } else {
                         "in this document".to_string()
                     };
                     ui.label(format!(
-                        "{count} more occurrence(s) of {what} {place} get the same label. \
-                         Ctrl+Z takes them all back."
+                        "{} of {what} {place} get the same label. \
+                         Ctrl+Z takes them all back.",
+                        crate::ui::count(count, "more occurrence")
                     ));
                     ui.add_space(8.0);
                     choice = yes_or_no(ui, "Label them", "Cancel");
@@ -361,8 +362,10 @@ impl SpanmarkApp {
             ui.heading("Restore unsaved work?");
             ui.label(format!(
                 "spanmark did not close cleanly. Autosave kept a copy of {name}, \
-                 written {}: {docs} document(s), {spans} span(s).",
-                recovery::age(offer.written)
+                 written {}: {}, {}.",
+                recovery::age(offer.written),
+                crate::ui::count(docs, "document"),
+                crate::ui::count(spans, "span")
             ));
             ui.weak(offer.path.display().to_string());
             ui.add_space(8.0);

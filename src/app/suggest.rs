@@ -239,11 +239,17 @@ impl SpanmarkApp {
             return;
         }
         if self
-            .edit(format!("accept {count} suggestion(s)"), edits)
+            .edit(
+                format!("accept {}", crate::ui::count(count, "suggestion")),
+                edits,
+            )
             .is_ok()
         {
             self.view.selected_suggestion = None;
-            self.status = format!("Accepted {count} suggestion(s) (Ctrl+Z takes them all back).");
+            self.status = format!(
+                "Accepted {} (Ctrl+Z takes them all back).",
+                crate::ui::count(count, "suggestion")
+            );
         }
     }
 
@@ -340,12 +346,13 @@ pub(super) fn accept_all_question(
         ui.set_max_width(440.0);
         ui.heading("Accept all suggestions?");
         let place = if everywhere {
-            format!("in {docs} document(s)")
+            format!("in {}", crate::ui::count(docs, "document"))
         } else {
             "in this document".to_string()
         };
         ui.label(format!(
-            "{count} suggestion(s) {place} become spans. Ctrl+Z takes them all back."
+            "{} {place} become spans. Ctrl+Z takes them all back.",
+            crate::ui::count(count, "suggestion")
         ));
         ui.add_space(8.0);
         choice = yes_or_no(ui, "Accept them", "Cancel");

@@ -249,6 +249,15 @@ pub enum PathPurpose {
     Dictionary,
 }
 
+/// A count with its noun for messages: "1 span", "3 spans".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A label colour as egui colour.
 pub fn color(rgb: Rgb) -> Color32 {
     let [r, g, b] = rgb.0;

@@ -72,8 +72,9 @@ impl StatsView {
         let total: usize = per_label.iter().sum();
         let done = per_doc.iter().filter(|d| d.1 == Status::Done).count();
         ui.label(format!(
-            "{total} span(s) in {} document(s); {done} done.",
-            per_doc.len()
+            "{} in {}; {done} done.",
+            super::count(total, "span"),
+            super::count(per_doc.len(), "document")
         ));
         let bars: Vec<Bar> = labels
             .iter()
