@@ -88,6 +88,21 @@ fn bench_patterns(c: &mut Criterion) {
     g.bench_function("10k_phrases_50_regexes_1m_chars", |b| {
         b.iter(|| black_box(rules.find(&text)));
     });
+    // A realistic document: the bundled article (English news, one line with a dash)
+    // repeated to 1M chars. Most of its lines are pure ASCII, where the regexes' ASCII
+    // twins run; every line of the synthetic text has non-ASCII words.
+    let article = include_str!("../assets/bagram.txt");
+    let mut real = String::new();
+    while real.chars().count() < 1_000_000 {
+        real.push_str(article);
+        real.push('\n');
+    }
+    let real = Text::new(real);
+    eprintln!(
+        "article x{}: {} matches",
+        real.char_len() / article.len(),
+        rules.find(&real).len()
+    );
     // The two halves apart, to see where the time goes.
     let (phrases, regexes): (Vec<&str>, Vec<&str>) =
         set.source.lines().partition(|l| l.contains("\"pattern\""));
@@ -109,7 +124,15 @@ fn bench_patterns(c: &mut Criterion) {
         };
         let (rules, _) = RuleSetRules::compile(&part, &project).expect("compiles");
         g.bench_function(name, |b| b.iter(|| black_box(rules.find(&text))));
+        if name == "50_regexes_only" {
+            g.bench_function("50_regexes_only_article", |b| {
+                b.iter(|| black_box(rules.find(&real)))
+            });
+        }
     }
+    g.bench_function("10k_phrases_50_regexes_1m_chars_article", |b| {
+        b.iter(|| black_box(rules.find(&real)));
+    });
     g.bench_function("compile_10k_phrases_50_regexes", |b| {
         b.iter(|| black_box(RuleSetRules::compile(&set, &project).map(|r| r.0.len())));
     });
