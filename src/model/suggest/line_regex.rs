@@ -4,19 +4,27 @@
 //! restriction: a match never spans a line break (`\n`), as entities never do. The text
 //! is one haystack, so look-arounds see across lines: `^` and `$` are the text's start
 //! and end, `(?m)^` and `(?m)$` a line's, and `\b` at a line's edge sees the `\n` (not a
-//! word char). The oracle ([`naive_find`]) is exactly that: the plain regex searched line
+//! word char). The oracle (`naive_find`) is exactly that: the plain regex searched line
 //! by line, each search confined to its line but seeing the whole text.
 //!
 //! **Why a twin.** The regex crate's fast engines (the lazy DFA) give up on Unicode word
 //! boundaries (`\b`, `\B`, `\b{start}`, ...) as soon as they meet a non-ASCII byte and
-//! fall back to a much slower engine. Where a position's neighbours are both ASCII, a
-//! Unicode word boundary holds exactly when the ASCII one does (Unicode `\w` on ASCII is
-//! `[0-9A-Za-z_]`). So each rule is compiled twice from its parsed HIR: as written, and a
-//! twin whose word boundaries are ASCII (every class, literal and case folding stays as
-//! written: only the assertions differ). Lines are grouped into runs of consecutive
-//! pure-ASCII or other lines; the twin searches the ASCII runs, the regex as written the
-//! rest. Inside an ASCII run every position's neighbours are ASCII (a run ends at a `\n`
-//! or the text's end), so both give the same matches.
+//! fall back to a much slower engine. A word assertion only asks whether the chars on
+//! either side are word chars. The ASCII form reads a non-ASCII char's bytes as non-word;
+//! Unicode `\w` on ASCII is `[0-9A-Za-z_]`. So the two agree at every position whose
+//! neighbours are ASCII or non-ASCII non-word chars (a dash, a curly quote, an emoji).
+//! Each rule is compiled twice from its parsed HIR: as written, and a twin whose word
+//! assertions are ASCII (every class, literal and case folding stays as written: only
+//! the assertions differ, so what a match may consume is the same). Then, per regex:
+//!
+//! - if the regex can consume none of the text's non-ASCII word chars (`\b\d{4}\b`
+//!   next to "東京", say) and some ASCII word byte `w` neither (`_` mostly), the twin
+//!   searches the whole text with each non-ASCII word char replaced by as many `w`s as
+//!   it has bytes: offsets are unchanged, no match can consume a replaced char before or
+//!   a `w` after, and every position sees word chars exactly where it did;
+//! - otherwise lines are grouped into runs with and without non-ASCII word chars; the
+//!   twin searches the latter (a run ends at a `\n` or the text's end), the regex as
+//!   written the former.
 //!
 //! **One search per run, not per line.** Both regexes are compiled with `\n` taken out of
 //! every class and literal, so no match can cross a line; searching a run of lines at

@@ -14,7 +14,7 @@
 //!   meaning, with one restriction: a match never spans a line break (`^`/`$` stay the
 //!   text's ends; `(?m)` makes them the lines'). Offsets come out in chars. Pure-ASCII
 //!   lines are searched with an ASCII-word-boundary twin of the regex, which the crate's
-//!   fast engines can run ([`super::line_regex`] says why that is exact); a regex several
+//!   fast engines can run (`line_regex.rs` says why that is exact); a regex several
 //!   rules share is searched once.
 //!
 //! A large text is searched on all cores: phrases and token patterns in one task, each
