@@ -158,11 +158,16 @@ impl LineRegex {
             .map_err(|e| e.to_string())?;
         let hir = without_newline(hir);
         let full = build(&hir)?;
-        let matchable = matchable(&hir);
+        // Masking changes what the regex's own ASCII word assertions see: none allowed.
+        let matchable = if has_word_look(&hir, true) {
+            None
+        } else {
+            matchable(&hir)
+        };
         let mask = matchable
             .as_ref()
             .and_then(|m| WORD_BYTES.iter().position(|&b| !contains(m, char::from(b))));
-        let ascii = if has_unicode_word_look(&hir) {
+        let ascii = if has_word_look(&hir, false) {
             Some(build(&ascii_word_looks(hir))?)
         } else {
             None
@@ -305,12 +310,26 @@ fn ascii_look(look: Look) -> Look {
     }
 }
 
-fn has_unicode_word_look(hir: &Hir) -> bool {
+/// Whether `hir` has a word assertion, an ASCII one if `ascii`, else a Unicode one.
+fn has_word_look(hir: &Hir, ascii: bool) -> bool {
     match hir.kind() {
-        HirKind::Look(l) => ascii_look(*l) != *l,
-        HirKind::Repetition(r) => has_unicode_word_look(&r.sub),
-        HirKind::Capture(c) => has_unicode_word_look(&c.sub),
-        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(has_unicode_word_look),
+        HirKind::Look(l) => {
+            let is_word = matches!(
+                l,
+                Look::WordAscii
+                    | Look::WordAsciiNegate
+                    | Look::WordStartAscii
+                    | Look::WordEndAscii
+                    | Look::WordStartHalfAscii
+                    | Look::WordEndHalfAscii
+            ) || ascii_look(*l) != *l;
+            is_word && (ascii_look(*l) == *l) == ascii
+        }
+        HirKind::Repetition(r) => has_word_look(&r.sub, ascii),
+        HirKind::Capture(c) => has_word_look(&c.sub, ascii),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => {
+            hs.iter().any(|h| has_word_look(h, ascii))
+        }
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => false,
     }
 }
@@ -408,6 +427,10 @@ mod tests {
         );
         assert_eq!(strs(t, &found(r"\b\d{4}\b", t)), ["2025", "2025"]);
         assert_eq!(found(r"\bé", "café"), []);
+        // A masked "東" must not change what the regex's own ASCII `\b` sees.
+        let t = "東1 x";
+        assert_eq!(strs(t, &found(r"(?-u:\b)\d\b", t)), ["1"]);
+        assert_eq!(naive_find(r"(?-u:\b)\d\b", t), found(r"(?-u:\b)\d\b", t));
     }
 
     #[test]
@@ -430,7 +453,12 @@ mod tests {
             "ab", "Ab", "k", "K", "\u{212A}", "s", "ſ", "12", "٣", "x_y", "é", "café", "東京", ".",
             "—", "\r", "", " ", "Zürich", "👍🏽", "_", "x",
         ]);
-        let line = prop::collection::vec(word, 0..6).prop_map(|w| w.join(" "));
+        // Words apart or run together ("東京2025", "x_yé").
+        let line = prop::collection::vec((word, any::<bool>()), 0..6).prop_map(|w| {
+            w.iter()
+                .map(|(w, space)| format!("{w}{}", if *space { " " } else { "" }))
+                .collect::<String>()
+        });
         prop::collection::vec(line, 1..6).prop_map(|l| l.join("\n"))
     }
 
@@ -481,10 +509,41 @@ mod tests {
         prop::collection::vec(atom, 1..5).prop_map(|a| a.concat())
     }
 
+    /// Few chars and word assertions only, so that they meet often.
+    fn dense() -> impl Strategy<Value = (String, String)> {
+        let chars = prop::sample::select(vec!["東", "1", "é", "a", " ", "\u{212A}", "—", "\n"]);
+        let atoms = prop::sample::select(vec![
+            r"\b",
+            r"\B",
+            r"(?-u:\b)",
+            r"(?-u:\B)",
+            r"\d",
+            r"\w",
+            r"[a-z]",
+            r"\d+",
+            r"\w+",
+            "é",
+            "東",
+            r"(?i:k)",
+            r"\b{start}",
+            r"\b{end}",
+            r"\W",
+        ]);
+        (
+            prop::collection::vec(chars, 0..12).prop_map(|c| c.concat()),
+            prop::collection::vec(atoms, 1..4).prop_map(|a| a.concat()),
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn finds_what_the_plain_regex_finds_line_by_line(t in text(), p in pattern()) {
+            prop_assert_eq!(found(&p, &t), naive_find(&p, &t));
+        }
+
+        #[test]
+        fn word_assertions_next_to_non_ascii((t, p) in dense()) {
             prop_assert_eq!(found(&p, &t), naive_find(&p, &t));
         }
     }
