@@ -88,6 +88,21 @@ fn bench_patterns(c: &mut Criterion) {
     g.bench_function("10k_phrases_50_regexes_1m_chars", |b| {
         b.iter(|| black_box(rules.find(&text)));
     });
+    // A realistic document: the bundled article (English news, one line with a dash)
+    // repeated to 1M chars. Most of its lines are pure ASCII, where the regexes' ASCII
+    // twins run; every line of the synthetic text has non-ASCII words.
+    let article = include_str!("../assets/bagram.txt");
+    let mut real = String::new();
+    while real.chars().count() < 1_000_000 {
+        real.push_str(article);
+        real.push('\n');
+    }
+    let real = Text::new(real);
+    eprintln!(
+        "article x{}: {} matches",
+        real.char_len() / article.len(),
+        rules.find(&real).len()
+    );
     // The two halves apart, to see where the time goes.
     let (phrases, regexes): (Vec<&str>, Vec<&str>) =
         set.source.lines().partition(|l| l.contains("\"pattern\""));
@@ -98,10 +113,19 @@ fn bench_patterns(c: &mut Criterion) {
         .map(|l| l.replace("\\\\b", "(?-u:\\\\b)"))
         .collect();
     let ascii: Vec<&str> = ascii.iter().map(String::as_str).collect();
+    // Identical regexes are searched once (27 of the 50 repeat another): the same 50
+    // made distinct by a no-op group, to see what the sharing saves.
+    let distinct: Vec<String> = regexes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.replace("\"}", &format!("{}\"}}", "(?:)".repeat(i))))
+        .collect();
+    let distinct: Vec<&str> = distinct.iter().map(String::as_str).collect();
     for (name, lines) in [
         ("10k_phrases_only", phrases),
         ("50_regexes_only", regexes),
         ("50_regexes_ascii_word_boundaries", ascii),
+        ("50_distinct_regexes", distinct),
     ] {
         let part = RuleSet {
             source: lines.join("\n"),
@@ -109,7 +133,15 @@ fn bench_patterns(c: &mut Criterion) {
         };
         let (rules, _) = RuleSetRules::compile(&part, &project).expect("compiles");
         g.bench_function(name, |b| b.iter(|| black_box(rules.find(&text))));
+        if name == "50_regexes_only" {
+            g.bench_function("50_regexes_only_article", |b| {
+                b.iter(|| black_box(rules.find(&real)))
+            });
+        }
     }
+    g.bench_function("10k_phrases_50_regexes_1m_chars_article", |b| {
+        b.iter(|| black_box(rules.find(&real)));
+    });
     g.bench_function("compile_10k_phrases_50_regexes", |b| {
         b.iter(|| black_box(RuleSetRules::compile(&set, &project).map(|r| r.0.len())));
     });

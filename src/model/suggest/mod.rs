@@ -8,6 +8,7 @@
 //! per document stamp, so calling it every frame costs nothing when nothing changed.
 
 mod learned;
+mod line_regex;
 pub mod rules;
 
 use std::collections::HashMap;

@@ -10,19 +10,26 @@
 //! - Token patterns (`{"label", "pattern": [{"LOWER": "kabul"}, ...]}`) run over the same
 //!   tokens; from each token the longest match is kept (spaCy's Matcher also reports the
 //!   shorter ones, which its EntityRuler then drops).
-//! - Regex lines (`{"label", "regex": "..."}`) use the `regex` crate; offsets come out in
-//!   chars. Its fast engines give up on Unicode `\b` next to non-ASCII text (the regex
-//!   crate's documented limit), so `(?-u:\b)` runs about ten times faster on mixed
-//!   scripts (benches/suggest.rs).
+//! - Regex lines (`{"label", "regex": "..."}`) use the `regex` crate's syntax and
+//!   meaning, with one restriction: a match never spans a line break (`^`/`$` stay the
+//!   text's ends; `(?m)` makes them the lines'). Offsets come out in chars. Pure-ASCII
+//!   lines are searched with an ASCII-word-boundary twin of the regex, which the crate's
+//!   fast engines can run (`line_regex.rs` says why that is exact); a regex several
+//!   rules share is searched once.
+//!
+//! A large text is searched on all cores: phrases and token patterns in one task, each
+//! regex in another; the merged result is sorted, so it does not depend on the threads.
 //!
 //! Every match is kept, overlapping ones too: suggestions are proposals, and the
 //! annotator picks. Rules naming a label the project lacks are skipped, with a warning.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 
+use super::line_regex::{self, LineRegex};
 use super::{RuleKind, RuleSet, label_lookup};
 use crate::model::tokens::Token;
 use crate::model::{LabelId, Project, Span, Text};
@@ -46,8 +53,8 @@ enum Rule {
     Phrase(String),
     /// A sequence of token specs.
     Tokens(Vec<TokenSpec>),
-    /// A regular expression.
-    Regex(regex::Regex),
+    /// A regular expression (its syntax checked).
+    Regex(String),
 }
 
 /// How often a token spec may match (spaCy's `OP`).
@@ -121,8 +128,8 @@ pub struct RuleSetRules {
     phrase_chars: Vec<usize>,
     /// Token patterns with their label and line.
     token_rules: Vec<(Vec<TokenSpec>, LabelId, u32)>,
-    /// Regexes with their label and line.
-    regexes: Vec<(regex::Regex, LabelId, u32)>,
+    /// Distinct regexes, each with its (label, line) rules.
+    regexes: Vec<(LineRegex, Vec<(LabelId, u32)>)>,
 }
 
 impl RuleSetRules {
@@ -136,7 +143,9 @@ impl RuleSetRules {
         let mut missing: Vec<(String, usize, usize)> = Vec::new();
         let mut phrase_ix: HashMap<String, usize> = HashMap::new();
         let mut phrase_texts: Vec<String> = Vec::new();
-        for (line, label, rule) in parsed {
+        let mut regex_ix: HashMap<String, usize> = HashMap::new();
+        for (line_no, label, rule) in parsed {
+            let line = line_no;
             let Some(&id) = labels.get(label.as_str()) else {
                 match missing.iter_mut().find(|m| m.0 == label) {
                     Some(m) => m.2 += 1,
@@ -157,7 +166,25 @@ impl RuleSetRules {
                     }
                 }
                 Rule::Tokens(specs) => out.token_rules.push((specs, id, line)),
-                Rule::Regex(r) => out.regexes.push((r, id, line)),
+                Rule::Regex(r) => {
+                    // A regex several rules share is searched once.
+                    let k = match regex_ix.get(&r) {
+                        Some(&k) => k,
+                        None => {
+                            let re = LineRegex::new(&r).map_err(|m| RuleError {
+                                name: set.name.clone(),
+                                line: line_no,
+                                message: format!("bad regex: {m}"),
+                            })?;
+                            out.regexes.push((re, Vec::new()));
+                            regex_ix.insert(r, out.regexes.len() - 1);
+                            out.regexes.len() - 1
+                        }
+                    };
+                    if !out.regexes[k].1.iter().any(|(l, _)| *l == id) {
+                        out.regexes[k].1.push((id, line));
+                    }
+                }
             }
         }
         out.phrase_chars = phrase_texts.iter().map(|p| p.chars().count()).collect();
@@ -203,7 +230,7 @@ impl RuleSetRules {
     pub fn len(&self) -> usize {
         self.phrases.iter().map(Vec::len).sum::<usize>()
             + self.token_rules.len()
-            + self.regexes.len()
+            + self.regexes.iter().map(|r| r.1.len()).sum::<usize>()
     }
 
     /// Whether no rule was compiled.
@@ -212,10 +239,66 @@ impl RuleSetRules {
     }
 
     /// Every match in `text`, as (span, line of the rule), sorted by span; a span two
-    /// rules find is listed once, with the first line.
+    /// rules find is listed once, with the first line. A large text is searched on all
+    /// cores (phrases and token patterns in one task, each regex in its own).
     pub fn find(&self, text: &Text) -> Vec<(Span, u32)> {
-        let mut out: Vec<(Span, u32)> = Vec::new();
+        // Below this, threads cost more than they save.
+        const PARALLEL_BYTES: usize = 1 << 16;
+        let threads = if text.as_str().len() < PARALLEL_BYTES {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        };
+        self.find_threads(text, threads)
+    }
+
+    /// [`Self::find`] on `threads` threads; the result does not depend on their number.
+    fn find_threads(&self, text: &Text, threads: usize) -> Vec<(Span, u32)> {
         let s = text.as_str();
+        let prepared = line_regex::Prepared::new(s);
+        // Task 0: phrases and token patterns; task 1 + k: regex k.
+        let tasks = 1 + self.regexes.len();
+        let task = |i: usize| match i {
+            0 => self.find_phrases_and_tokens(s),
+            _ => self.find_regex(i - 1, &prepared),
+        };
+        let mut out: Vec<(Span, u32)> = if threads <= 1 {
+            (0..tasks).flat_map(task).collect()
+        } else {
+            let next = AtomicUsize::new(0);
+            let mut done: Vec<(usize, Vec<(Span, u32)>)> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads.min(tasks))
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                if i >= tasks {
+                                    break mine;
+                                }
+                                mine.push((i, task(i)));
+                            }
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            // Task order, whichever thread ran what (the sort below settles it anyway).
+            done.sort_by_key(|(i, _)| *i);
+            done.into_iter().flat_map(|(_, found)| found).collect()
+        };
+        // Stable: the automaton's matches come nearly in order, which a merge sort uses.
+        out.sort_by_key(|&(span, line)| (span, line));
+        out.dedup_by_key(|(span, _)| *span);
+        out
+    }
+
+    /// Phrase (and dictionary) and token-pattern matches, unsorted.
+    fn find_phrases_and_tokens(&self, s: &str) -> Vec<(Span, u32)> {
+        let mut out: Vec<(Span, u32)> = Vec::new();
         let need_tokens = self.automaton.is_some() || !self.token_rules.is_empty();
         let toks = if need_tokens {
             token_list(s)
@@ -264,24 +347,28 @@ impl RuleSetRules {
                 }
             }
         }
-        for (re, label, line) in &self.regexes {
-            let (mut byte, mut chars) = (0, 0);
-            for m in re.find_iter(s) {
-                if m.is_empty() {
-                    continue;
-                }
-                // Matches come in rising byte order: count chars from one to the next.
-                chars += s[byte..m.start()].chars().count();
-                byte = m.start();
-                let len = m.as_str().chars().count();
-                if let Ok(span) = Span::new(chars, chars + len, *label) {
-                    out.push((span, *line));
+        out
+    }
+
+    /// Regex `k`'s matches, one per rule using it, in rising order.
+    fn find_regex(&self, k: usize, prepared: &line_regex::Prepared<'_>) -> Vec<(Span, u32)> {
+        let (re, rules) = &self.regexes[k];
+        let s = prepared.text();
+        let mut found = Vec::new();
+        re.find(prepared, &mut found);
+        let mut out = Vec::with_capacity(found.len() * rules.len());
+        let (mut byte, mut chars) = (0, 0);
+        for (start, end) in found {
+            // Matches come in rising byte order: count chars from one to the next.
+            chars += s[byte..start].chars().count();
+            byte = start;
+            let len = s[start..end].chars().count();
+            for &(label, line) in rules {
+                if let Ok(span) = Span::new(chars, chars + len, label) {
+                    out.push((span, line));
                 }
             }
         }
-        // Stable: the automaton's matches come nearly in order, which a merge sort uses.
-        out.sort_by_key(|&(span, line)| (span, line));
-        out.dedup_by_key(|(span, _)| *span);
         out
     }
 }
@@ -554,8 +641,12 @@ fn pattern_line(v: &Value) -> Result<(String, Rule), String> {
         (None, None) => Err("no \"pattern\" or \"regex\"".into()),
         (None, Some(r)) => {
             let r = r.as_str().ok_or("\"regex\" must be a string")?;
-            let re = regex::Regex::new(r).map_err(|e| format!("bad regex: {e}"))?;
-            Ok((label, Rule::Regex(re)))
+            // The syntax only: LineRegex compiles it (once per distinct regex).
+            regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(r)
+                .map_err(|e| format!("bad regex: {e}"))?;
+            Ok((label, Rule::Regex(r.to_string())))
         }
         (Some(Value::String(p)), None) => {
             if p.trim().is_empty() {
@@ -772,6 +863,29 @@ mod tests {
             .map(|(s, _)| (s.start(), s.end()))
             .collect();
         assert_eq!(spans, [(9, 13), (18, 22)]);
+    }
+
+    #[test]
+    fn same_result_on_any_number_of_threads_and_regexes_shared() {
+        let src = r#"{"label": "PLACE", "pattern": "Kabul"}
+{"label": "DATE", "regex": "\\b\\d{4}\\b"}
+{"label": "ORG", "regex": "(?i)\\btaliban\\b"}
+{"label": "PLACE", "pattern": [{"LOWER": "bagram"}]}
+{"label": "QUOTE", "regex": "\\b\\d{4}\\b"}
+{"label": "DATE", "regex": "\\b\\d{4}\\b"}
+{"label": "PERSON", "regex": "\\b[A-Z]\\w+ [A-Z]\\w+"}"#;
+        let text = crate::synth::text(20_000, 3);
+        let p = Project::with_documents(vec![Document::new("d", text.as_str())]);
+        let (rules, _) = RuleSetRules::compile(&set(RuleKind::Patterns, src), &p).unwrap();
+        // The duplicate DATE regex (line 6) adds no rule; line 5's QUOTE does.
+        assert_eq!(rules.len(), 6);
+        let t = Text::new(text);
+        let one = rules.find_threads(&t, 1);
+        assert!(one.iter().any(|(_, line)| *line == 5));
+        assert!(!one.iter().any(|(_, line)| *line == 6));
+        for threads in [2, 3, 8] {
+            assert_eq!(rules.find_threads(&t, threads), one, "{threads} threads");
+        }
     }
 
     #[test]
