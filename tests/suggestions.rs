@@ -548,6 +548,10 @@ fn a_large_project_shows_at_once_and_its_suggestions_after_the_background_build(
     );
     h.run();
     assert!(h.query_by_label("Finding suggestions…").is_none());
+    assert!(
+        h.query_by_label_contains("in all").is_some(),
+        "the status bar counts them"
+    );
     let mut fresh = SuggestEngine::new();
     fresh.update(h.state().workspace().project());
     assert!(fresh.total() > 0);

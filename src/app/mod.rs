@@ -128,6 +128,9 @@ pub struct SpanmarkApp {
     suggest: SuggestEngine,
     /// The full build of the suggestions running off the UI thread, if any.
     suggest_build: Option<suggest::Build>,
+    /// How many background builds have landed (the view's index keys on it: a landed
+    /// engine's list may sit where the old one did).
+    suggest_builds: u64,
     /// How many command runs have delivered results (the view's index keys on it).
     command_runs: u64,
     /// The external command running now, if any.
@@ -197,6 +200,7 @@ impl SpanmarkApp {
             compare: compare::CompareState::default(),
             suggest: SuggestEngine::new(),
             suggest_build: None,
+            suggest_builds: 0,
             command_runs: 0,
             command: None,
             last_command: String::new(),
@@ -516,7 +520,9 @@ impl SpanmarkApp {
                     Suggested {
                         engine: &self.suggest,
                         doc: self.current,
-                        generation: self.ws.revision() ^ (self.command_runs << 48),
+                        generation: self.ws.revision()
+                            ^ (self.command_runs << 48)
+                            ^ (self.suggest_builds << 32),
                     },
                     self.snap,
                     self.find.highlights(),

@@ -44,6 +44,7 @@ impl SpanmarkApp {
                     engine.take_pending_from(&mut self.suggest);
                     self.suggest = engine;
                     self.suggest_build = None;
+                    self.suggest_builds += 1;
                 }
                 Err(TryRecvError::Empty) => {
                     ctx.request_repaint_after(Duration::from_millis(100));
