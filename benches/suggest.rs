@@ -174,6 +174,16 @@ fn bench_learned(c: &mut Criterion) {
     );
     let mut k = 0;
     let mut g = c.benchmark_group("suggest_learned");
+    // The full build: what the first frame after opening a project (or a settings or
+    // label change) costs, every text indexed and every key looked up.
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    g.bench_function("first_update_1m_chars_50k_spans", |b| {
+        b.iter(|| {
+            let mut e = SuggestEngine::new();
+            e.update(w.project());
+            black_box(e.total())
+        });
+    });
     g.sample_size(30).measurement_time(Duration::from_secs(6));
     g.bench_function("update_after_one_new_span_1m_chars_50k_spans", |b| {
         b.iter_custom(|iters| {

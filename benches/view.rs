@@ -6,6 +6,8 @@
 //! 3. mouse drag + key `1`: the frame that adds the span and draws it
 //! 4. find in the 1M document, ignoring case or not
 //! 5. 50k suggestions against 50k spans: steady scrolling frames in the 1M document
+//! 6. scrolling frames while the suggestions of a 1M / 50k project are built in the
+//!    background (threaded, as in the window)
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -26,7 +28,10 @@ struct Bench {
 
 impl Bench {
     fn new(project: Project) -> Self {
-        let mut app = SpanmarkApp::headless(Startup::Sample);
+        Self::with_app(SpanmarkApp::headless(Startup::Sample), project)
+    }
+
+    fn with_app(mut app: SpanmarkApp, project: Project) -> Self {
         app.replace_project_for_bench(project);
         let mut b = Self {
             ctx: egui::Context::default(),
@@ -246,12 +251,58 @@ fn suggestions(c: &mut Criterion) {
     g.finish();
 }
 
+/// 6. Frames while the suggestions of a large project are built off the UI thread: the
+///    frame that starts the build (a copy of the project) and scrolling frames after it.
+fn building_suggestions(c: &mut Criterion) {
+    let project = spanmark::synth::project(1_000_000, 50_000, 3);
+    let app = SpanmarkApp::headless(Startup::Sample).with_background_jobs();
+    let mut b = Bench::with_app(app, project.clone());
+    let mut g = c.benchmark_group("suggestions_building");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    let mut starts: Vec<Duration> = Vec::new();
+    let mut n = 0u64;
+    g.bench_function("1M_50k_scroll_frame_while_building", |bench| {
+        bench.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                if !b.app.is_finding_suggestions() {
+                    // Another project: the next frame starts a new build.
+                    b.app.replace_project_for_bench(project.clone());
+                    let t = Instant::now();
+                    b.frame(vec![]);
+                    starts.push(t.elapsed());
+                    assert!(b.app.is_finding_suggestions());
+                }
+                n += 1;
+                let dy = if (n / 100).is_multiple_of(2) {
+                    -60.0
+                } else {
+                    60.0
+                };
+                let t = Instant::now();
+                b.frame(wheel(dy));
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    g.finish();
+    starts.sort();
+    if let Some(median) = starts.get(starts.len() / 2) {
+        eprintln!(
+            "suggestions_building: the frame that starts a build takes {median:?} (median of {})",
+            starts.len()
+        );
+    }
+}
+
 criterion_group!(
     benches,
     scrolling,
     cold_jump,
     label_a_span,
     find,
-    suggestions
+    suggestions,
+    building_suggestions
 );
 criterion_main!(benches);

@@ -479,3 +479,91 @@ fn a_failing_command_is_an_error_and_a_slow_one_can_be_cancelled() {
     );
     assert!(h.state().error().is_none());
 }
+
+/// A large project (300k chars, 15k spans): the window is drawn at once, with "Finding
+/// suggestions…" and none shown; a span added meanwhile is caught up; once the background
+/// build lands, the suggestions are those of a build from scratch.
+#[test]
+fn a_large_project_shows_at_once_and_its_suggestions_after_the_background_build() {
+    use spanmark::model::suggest::SuggestEngine;
+    let project = spanmark::synth::project(300_000, 15_000, 5);
+    let text = project.documents()[0].text().as_str().to_string();
+    // Synthetic text mixes scripts; the harness has no CJK font (the real app uses the
+    // system's), so allow tofu.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .allow_missing_glyphs()
+        .build_eframe(move |_cc| {
+            let mut app = SpanmarkApp::headless(Startup::Sample).with_background_jobs();
+            app.replace_project_for_bench(project);
+            app
+        });
+    // The first frame starts the build and does not wait for it: its result is taken at
+    // the start of a later frame, however fast it is.
+    h.step();
+    assert!(h.state().is_finding_suggestions());
+    assert_eq!(
+        h.state().suggestions().total(),
+        0,
+        "none until the build lands"
+    );
+    assert!(h.query_by_label("Finding suggestions…").is_some());
+    assert!(
+        h.query_by_label_contains("synthetic").is_some(),
+        "the window is drawn"
+    );
+
+    // A span added while the build runs: "Kabul" near the top, as PLACE (key 2).
+    let byte = text.find(" Kabul ").expect("Kabul in the text") + 1;
+    let start = text[..byte].chars().count();
+    let (a, b) = {
+        let view = h.state().view();
+        let a = view.char_screen_pos(start).expect("on screen") - vec2(2.0, 0.0);
+        let b = view.char_screen_pos(start + 4).expect("on screen") + vec2(2.0, 0.0);
+        (a, b)
+    };
+    h.state_mut().set_snap_to_words(false);
+    common::drag(&mut h, a, b);
+    h.key_press(Key::Num2);
+    h.step();
+    let place = h.state().workspace().project().label_id("PLACE").unwrap();
+    let kabul = Span::new(start, start + 5, place).unwrap();
+    assert!(
+        h.state().workspace().project().documents()[0]
+            .spans()
+            .contains(&kabul)
+    );
+
+    // Frames go on until the build lands (bounded: about a minute).
+    for _ in 0..3000 {
+        if !h.state().is_finding_suggestions() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    assert!(
+        !h.state().is_finding_suggestions(),
+        "the build never landed"
+    );
+    h.run();
+    assert!(h.query_by_label("Finding suggestions…").is_none());
+    assert!(
+        h.query_by_label_contains("in all").is_some(),
+        "the status bar counts them"
+    );
+    let mut fresh = SuggestEngine::new();
+    fresh.update(h.state().workspace().project());
+    assert!(fresh.total() > 0);
+    assert_eq!(h.state().suggestions().total(), fresh.total());
+    assert_eq!(h.state().suggestions().for_doc(0), fresh.for_doc(0));
+    // The span added meanwhile counts: other whole-word "Kabul"s are proposed as PLACE.
+    let doc = &h.state().workspace().project().documents()[0];
+    assert!(
+        h.state()
+            .suggestions()
+            .for_doc(0)
+            .iter()
+            .any(|s| s.span.label() == place && doc.span_text(&s.span) == "Kabul")
+    );
+}

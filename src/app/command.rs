@@ -141,7 +141,7 @@ impl SpanmarkApp {
                 self.suggest
                     .set_command_results(&run.command, adapted.results);
                 self.command_runs += 1;
-                self.update_suggestions();
+                self.update_suggestions(ctx);
                 let mut notes = Vec::new();
                 if adapted.unknown_label > 0 {
                     notes.push(format!(

@@ -123,8 +123,14 @@ pub struct SpanmarkApp {
     bench_scroll: Option<(usize, Instant)>,
     /// Compared annotators, agreement and the current disagreement.
     compare: compare::CompareState,
-    /// The suggestions: derived from the project, brought up to date every frame.
+    /// The suggestions: derived from the project, brought up to date every frame (an
+    /// empty stand-in while a full build runs in the background).
     suggest: SuggestEngine,
+    /// The full build of the suggestions running off the UI thread, if any.
+    suggest_build: Option<suggest::Build>,
+    /// How many background builds have landed (the view's index keys on it: a landed
+    /// engine's list may sit where the old one did).
+    suggest_builds: u64,
     /// How many command runs have delivered results (the view's index keys on it).
     command_runs: u64,
     /// The external command running now, if any.
@@ -193,6 +199,8 @@ impl SpanmarkApp {
             bench_scroll: None,
             compare: compare::CompareState::default(),
             suggest: SuggestEngine::new(),
+            suggest_build: None,
+            suggest_builds: 0,
             command_runs: 0,
             command: None,
             last_command: String::new(),
@@ -260,6 +268,12 @@ impl SpanmarkApp {
     pub fn suggestions_mut(&mut self) -> &mut SuggestEngine {
         self.command_runs += 1;
         &mut self.suggest
+    }
+
+    /// Whether the suggestions are being built in the background (none are shown
+    /// meanwhile).
+    pub fn is_finding_suggestions(&self) -> bool {
+        self.suggest_build.is_some()
     }
 
     /// Whether the external command is running.
@@ -352,8 +366,10 @@ impl SpanmarkApp {
         self.drop_recovery();
         self.ws = Workspace::new(project);
         // Another project: nothing derived from the old one carries over (a running
-        // command's answers would land on the wrong documents).
-        self.suggest = SuggestEngine::new();
+        // command's answers would land on the wrong documents, a suggestion build on
+        // the wrong project: its result is dropped).
+        self.suggest_build = None;
+        self.drop_suggestions();
         if let Some(run) = self.command.take() {
             run.stop_and_wait(Duration::from_millis(500));
         }
@@ -404,6 +420,11 @@ impl SpanmarkApp {
     fn status_bar(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
             self.command_progress(ui, actions);
+            if self.suggest_build.is_some() {
+                ui.label("Finding suggestions…")
+                    .on_hover_text("The project is large: they are found in the background.");
+                ui.separator();
+            }
             let (here, total) = (
                 self.suggest.for_doc(self.current).len(),
                 self.suggest.total(),
@@ -499,7 +520,9 @@ impl SpanmarkApp {
                     Suggested {
                         engine: &self.suggest,
                         doc: self.current,
-                        generation: self.ws.revision() ^ (self.command_runs << 48),
+                        generation: self.ws.revision()
+                            ^ (self.command_runs << 48)
+                            ^ (self.suggest_builds << 32),
                     },
                     self.snap,
                     self.find.highlights(),
@@ -533,7 +556,7 @@ impl eframe::App for SpanmarkApp {
         self.poll_command(&ctx);
         // Suggestions for the project as it is now: a span added last frame has its
         // suggestions drawn in this one.
-        self.update_suggestions();
+        self.update_suggestions(&ctx);
         Self::dropped_files(&ctx, &mut actions);
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),

@@ -1,9 +1,11 @@
-//! Suggestions in the app: the engine brought up to date at the start of each frame,
-//! accepting and rejecting (each one undo step), stepping with Tab, "accept all" after a
-//! question with the count, the settings and rule files (the external command is in
-//! `command`).
+//! Suggestions in the app: the engine brought up to date at the start of each frame (a
+//! full build of a large project in the background), accepting and rejecting (each one
+//! undo step), stepping with Tab, "accept all" after a question with the count, the
+//! settings and rule files (the external command is in `command`).
 
 use std::path::Path;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
 
 use eframe::egui;
 
@@ -11,18 +13,91 @@ use super::SpanmarkApp;
 use super::file_dialogs;
 use super::modal::{Modal, escape, yes_or_no};
 use crate::model::suggest::{
-    RuleKind, RuleSet, RuleSetRules, SuggestSettings, Suggestion, accept_edits,
+    RuleKind, RuleSet, RuleSetRules, SuggestEngine, SuggestSettings, Suggestion, accept_edits,
 };
 use crate::model::{Edit, Span, text::ellipsize};
 use crate::ui::suggestions::{Pending, kind_name};
 use crate::ui::{Action, PathPurpose, doc_view};
 
+/// Above this many chars to go through from scratch (about 60 ms of work), the
+/// suggestions are built off the UI thread: the window never waits for them.
+const BACKGROUND_CHARS: usize = 100_000;
+
+/// A full build of the suggestions running off the UI thread: the engine, brought up to
+/// date with a copy of the project, comes back through `rx`.
+pub(super) struct Build {
+    rx: Receiver<SuggestEngine>,
+}
+
 impl SpanmarkApp {
     /// Brings the suggestions up to date with the project (cheap when nothing changed):
     /// at the start of a frame, so a span added in one frame has its suggestions drawn in
-    /// the next.
-    pub(super) fn update_suggestions(&mut self) {
-        self.suggest.update(self.ws.project());
+    /// the next. A full build of a large project (opened, settings or labels changed)
+    /// runs in the background; until it lands none are shown, then edits made meanwhile
+    /// are caught up incrementally. As with jobs, headless the build runs inline but its
+    /// result waits for the next frame.
+    pub(super) fn update_suggestions(&mut self, ctx: &egui::Context) {
+        if let Some(build) = &self.suggest_build {
+            match build.rx.try_recv() {
+                Ok(mut engine) => {
+                    // Command results that came meanwhile went to the stand-in.
+                    engine.take_pending_from(&mut self.suggest);
+                    self.suggest = engine;
+                    self.suggest_build = None;
+                    self.suggest_builds += 1;
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(Duration::from_millis(100));
+                    return;
+                }
+                // The thread died: built here instead, from scratch (not again in the
+                // background, to die again).
+                Err(TryRecvError::Disconnected) => {
+                    self.suggest_build = None;
+                    self.suggest.update(self.ws.project());
+                    return;
+                }
+            }
+        }
+        let project = self.ws.project();
+        if self.suggest.full_build_chars(project) > BACKGROUND_CHARS {
+            self.start_suggest_build(ctx);
+            return;
+        }
+        self.suggest.update(project);
+    }
+
+    /// Starts the full build with the current engine (what it has that still holds is
+    /// reused) and a copy of the project; an empty engine stands in meanwhile.
+    fn start_suggest_build(&mut self, ctx: &egui::Context) {
+        let mut engine = std::mem::take(&mut self.suggest);
+        let project = self.ws.project().clone();
+        let (tx, rx) = mpsc::channel();
+        let work = move || {
+            engine.update(&project);
+            // The app may have dropped the build (another project): then so is this.
+            let _ = tx.send(engine);
+        };
+        if self.jobs.is_threaded() {
+            let repaint = ctx.clone();
+            std::thread::spawn(move || {
+                work();
+                repaint.request_repaint();
+            });
+        } else {
+            work();
+        }
+        self.suggest_build = Some(Build { rx });
+        ctx.request_repaint();
+    }
+
+    /// Forgets the suggestions (another project); a large engine is freed off the UI
+    /// thread, as freeing millions of candidates takes a while.
+    pub(super) fn drop_suggestions(&mut self) {
+        let old = std::mem::take(&mut self.suggest);
+        if self.jobs.is_threaded() {
+            std::thread::spawn(move || drop(old));
+        }
     }
 
     /// The counts and state the Suggestions menu shows.
@@ -44,8 +119,8 @@ impl SpanmarkApp {
             Action::AcceptSuggestion => self.accept_suggestion(),
             Action::RejectSuggestion => self.reject_suggestion(),
             Action::StepSuggestion { forward } => self.step_suggestion(forward),
-            Action::AcceptAllSuggestions { everywhere } => self.ask_accept_all(everywhere),
-            Action::AcceptAllConfirmed { everywhere } => self.accept_all(everywhere),
+            Action::AcceptAllSuggestions { everywhere } => self.ask_accept_all(ctx, everywhere),
+            Action::AcceptAllConfirmed { everywhere } => self.accept_all(ctx, everywhere),
             Action::SetSuggestSettings { settings, what } => self.set_settings(settings, what),
             Action::AddRuleFile(kind) if !file_dialogs::native() => {
                 self.perform(ctx, Action::PromptPath(rule_purpose(kind)));
@@ -170,7 +245,12 @@ impl SpanmarkApp {
     fn step_suggestion(&mut self, forward: bool) {
         let list = self.suggest.for_doc(self.current);
         if list.is_empty() {
-            self.status = "No pending suggestions in this document.".to_string();
+            self.status = if self.suggest_build.is_some() {
+                "Still finding suggestions: try again in a moment."
+            } else {
+                "No pending suggestions in this document."
+            }
+            .to_string();
             return;
         }
         let n = list.len();
@@ -214,8 +294,12 @@ impl SpanmarkApp {
             .collect()
     }
 
-    fn ask_accept_all(&mut self, everywhere: bool) {
-        self.update_suggestions();
+    fn ask_accept_all(&mut self, ctx: &egui::Context, everywhere: bool) {
+        self.update_suggestions(ctx);
+        if self.suggest_build.is_some() {
+            self.status = "Still finding suggestions: try again in a moment.".to_string();
+            return;
+        }
         let found = self.pending_spans(everywhere);
         let count: usize = found.iter().map(|(_, v)| v.len()).sum();
         if count == 0 {
@@ -230,8 +314,8 @@ impl SpanmarkApp {
     }
 
     /// Accepts what is pending now (the project may have changed since the question).
-    fn accept_all(&mut self, everywhere: bool) {
-        self.update_suggestions();
+    fn accept_all(&mut self, ctx: &egui::Context, everywhere: bool) {
+        self.update_suggestions(ctx);
         let found = self.pending_spans(everywhere);
         let count: usize = found.iter().map(|(_, v)| v.len()).sum();
         let edits = accept_edits(self.ws.project(), &found);

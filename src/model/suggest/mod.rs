@@ -276,6 +276,40 @@ impl SuggestEngine {
         self.total = self.docs.iter().map(|d| d.list.len()).sum();
     }
 
+    /// How many chars the next [`Self::update`] goes through from scratch: every
+    /// document's when the settings or labels changed (or nothing was built yet), else
+    /// those of the documents it has not seen; 0 when the update is incremental (cheap).
+    /// Lets the app build in the background when that is large.
+    pub fn full_build_chars(&self, project: &Project) -> usize {
+        // Settings and labels live in the project: they did not change with its stamp.
+        if self.seen == Some(project.stamp()) {
+            return 0;
+        }
+        let same_labels = self.labels.len() == project.labels().len()
+            && self
+                .labels
+                .iter()
+                .zip(project.labels())
+                .all(|(a, b)| *a == b.name);
+        let docs = project.documents();
+        if self.settings.as_ref() != Some(project.suggest_settings()) || !same_labels {
+            return docs.iter().map(|d| d.text().char_len()).sum();
+        }
+        let known: std::collections::HashSet<u64> = self.docs.iter().map(|d| d.text_id).collect();
+        docs.iter()
+            .filter(|d| !known.contains(&d.text().id()))
+            .map(|d| d.text().char_len())
+            .sum()
+    }
+
+    /// Takes over the command results given to `other` and not yet applied: an engine
+    /// that stood in while this one was built elsewhere.
+    pub fn take_pending_from(&mut self, other: &mut SuggestEngine) {
+        if let Some(pending) = other.pending_command.take() {
+            self.pending_command = Some(pending);
+        }
+    }
+
     /// `list` (document `doc`'s suggestions before) with the suggestions starting in
     /// `windows` recomputed, in one pass into `out`; returns the new list and the old one
     /// (the next call's `out`).

@@ -111,6 +111,37 @@ fn reject_accept_and_undo() {
     assert_eq!(e.total(), 2);
 }
 
+/// A synthetic project denser than the property tests' texts (many keys, long ones,
+/// candidates overlapping across window edges): after each added span the incremental
+/// update equals a build from scratch. (A window once left out candidates starting just
+/// past its end, which can beat one starting just before it.)
+#[test]
+fn incremental_equals_fresh_on_a_synthetic_project() {
+    let project = crate::synth::project(20_000, 1_000, 5);
+    let text = project.documents()[0].text().clone();
+    let mut w = Workspace::new(project);
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    let mut rng = crate::synth::Rng(9);
+    for _ in 0..12 {
+        // A word somewhere, labelled: its other occurrences change windows all over.
+        let at = rng.below(text.char_len() - 40);
+        let from = (at..at + 20)
+            .find(|&i| text.slice(i, i + 1) == " ")
+            .unwrap_or(at)
+            + 1;
+        let to = (from..from + 20)
+            .find(|&i| text.slice(i, i + 1) == " ")
+            .unwrap_or(from + 3);
+        let span = sp(from, to.max(from + 1), u16::try_from(rng.below(5)).unwrap());
+        let _ = w.apply("add", vec![Edit::AddSpan { doc: 0, span }]);
+        e.update(w.project());
+        let mut fresh = SuggestEngine::new();
+        fresh.update(w.project());
+        assert_eq!(e.for_doc(0), fresh.for_doc(0), "after adding {span:?}");
+    }
+}
+
 /// Every source off but learned: the engine's suggestions per document as the naive
 /// oracle computes them, minus rejections.
 fn naive_suggestions(p: &Project) -> Vec<Vec<Suggestion>> {
@@ -316,6 +347,36 @@ proptest! {
                 prop_assert!(e.for_doc(d).iter().all(|x| x.span != s), "{:?} came back", s);
             }
         }
+    }
+
+    /// An engine built on an older state of the project and then updated to a state
+    /// several steps on (the app's background build, caught up with the edits made
+    /// meanwhile) equals one built from scratch on the newer state, and the oracle.
+    #[test]
+    fn catching_up_several_steps_equals_a_fresh_build(
+        texts in arb_texts(),
+        steps in proptest::collection::vec(arb_step(), 0..25),
+        every in 1usize..8,
+    ) {
+        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut e = SuggestEngine::new();
+        e.update(w.project());
+        for (i, step) in steps.iter().enumerate() {
+            run(&mut w, &e, step);
+            // Brought up to date only now and then: the rest of the time it lags behind.
+            if i % every == every - 1 {
+                e.update(w.project());
+            }
+        }
+        e.update(w.project());
+        let mut fresh = SuggestEngine::new();
+        fresh.update(w.project());
+        let want = naive_suggestions(w.project());
+        for (i, want) in want.iter().enumerate() {
+            prop_assert_eq!(e.for_doc(i), fresh.for_doc(i), "doc {}", i);
+            prop_assert_eq!(e.for_doc(i), &want[..], "doc {}", i);
+        }
+        prop_assert_eq!(e.total(), fresh.total());
     }
 
     /// Accept all, then undo, gives back the project as it was, and the same suggestions.
