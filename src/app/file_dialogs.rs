@@ -108,6 +108,18 @@ pub(super) fn no_dialog_hint(fallback: &str) -> String {
     format!("No file chosen. (No file dialog on this desktop? Use File › {fallback})")
 }
 
+/// A path typed in the in-app path field. The field starts with a folder; a user who types
+/// an absolute path after it (`saves//home/a/x.ron`) means that absolute path, as in GTK's
+/// file chooser, so the text from the last `//` on is taken (a `//` means nothing else in a
+/// Unix path).
+pub(super) fn typed_path(line: &str) -> PathBuf {
+    let line = line.trim();
+    match line.rfind("//") {
+        Some(i) if cfg!(unix) => PathBuf::from(&line[i + 1..]),
+        _ => PathBuf::from(line),
+    }
+}
+
 /// Whether `p` names a project file (rather than text to import).
 pub(super) fn is_project_path(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"))
@@ -125,4 +137,25 @@ pub(super) fn default_export_path(project_path: Option<&Path>, format: Format) -
         None => format!("{stem}-{}", format.name()),
     };
     saves_dir().join(file).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absolute_path_typed_after_the_folder_wins() {
+        assert_eq!(
+            typed_path(" /w/saves/a.ron "),
+            PathBuf::from("/w/saves/a.ron")
+        );
+        assert_eq!(typed_path("a.ron"), PathBuf::from("a.ron"));
+        if cfg!(unix) {
+            assert_eq!(
+                typed_path("/w/saves//home/u/b.ron"),
+                PathBuf::from("/home/u/b.ron")
+            );
+            assert_eq!(typed_path("/w/saves///x"), PathBuf::from("/x"));
+        }
+    }
 }

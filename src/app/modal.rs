@@ -415,7 +415,7 @@ impl SpanmarkApp {
                     actions.push(Action::ExportTo {
                         format: dialog.format,
                         scheme: dialog.scheme,
-                        path: PathBuf::from(dialog.path.trim()),
+                        path: file_dialogs::typed_path(&dialog.path),
                     });
                     keep = false;
                 }
@@ -489,7 +489,7 @@ impl SpanmarkApp {
                         .lines()
                         .map(str::trim)
                         .filter(|l| !l.is_empty())
-                        .map(PathBuf::from)
+                        .map(file_dialogs::typed_path)
                         .collect();
                     if let Some(first) = paths.first() {
                         actions.push(match purpose {
