@@ -199,27 +199,16 @@ impl SpanmarkApp {
     }
 
     fn accept_suggestion(&mut self) {
-        let Some(s) = self.view.selected_suggestion else {
-            self.status = "Select a suggestion first (click its dashed outline, or Tab).".into();
-            return;
-        };
-        let name = self.label_name(&s.span);
-        let text = self.suggestion_text(&s);
-        let next = self.neighbour(&s);
-        let doc = self.current;
-        if self
-            .edit(
-                format!("accept {name}"),
-                vec![Edit::AddSpan { doc, span: s.span }],
-            )
-            .is_ok()
-        {
-            self.select_suggestion(next, true);
-            self.status = format!("Accepted {name} “{text}” (Ctrl+Z takes it back).");
-        }
+        self.decide_suggestion(true);
     }
 
     fn reject_suggestion(&mut self) {
+        self.decide_suggestion(false);
+    }
+
+    /// Accepts (`AddSpan`) or rejects (`Reject`) the selected suggestion as one undo step,
+    /// then selects the next one.
+    fn decide_suggestion(&mut self, accept: bool) {
         let Some(s) = self.view.selected_suggestion else {
             self.status = "Select a suggestion first (click its dashed outline, or Tab).".into();
             return;
@@ -228,17 +217,20 @@ impl SpanmarkApp {
         let text = self.suggestion_text(&s);
         let next = self.neighbour(&s);
         let doc = self.current;
-        if self
-            .edit(
-                format!("reject {name}"),
-                vec![Edit::Reject { doc, span: s.span }],
-            )
-            .is_ok()
-        {
+        let (what, edit) = if accept {
+            ("accept", Edit::AddSpan { doc, span: s.span })
+        } else {
+            ("reject", Edit::Reject { doc, span: s.span })
+        };
+        if self.edit(format!("{what} {name}"), vec![edit]).is_ok() {
             self.select_suggestion(next, true);
-            self.status = format!(
-                "Rejected {name} “{text}”: it is not proposed again (Ctrl+Z takes that back)."
-            );
+            self.status = if accept {
+                format!("Accepted {name} “{text}” (Ctrl+Z takes it back).")
+            } else {
+                format!(
+                    "Rejected {name} “{text}”: it is not proposed again (Ctrl+Z takes that back)."
+                )
+            };
         }
     }
 

@@ -196,12 +196,13 @@ impl SuggestEngine {
         } else {
             self.learned = Learned::default();
         }
+        // The texts still in the project: computed once, not once per rule set.
+        let live: std::collections::HashSet<u64> =
+            project.documents().iter().map(|d| d.text().id()).collect();
         for slot in &mut self.rules {
             if !slot.rules.enabled {
                 continue;
             }
-            let live: std::collections::HashSet<u64> =
-                project.documents().iter().map(|d| d.text().id()).collect();
             slot.matches.retain(|id, _| live.contains(id));
             for d in project.documents() {
                 slot.matches
