@@ -164,6 +164,7 @@ fn bench_learned(c: &mut Criterion) {
         .collect();
     assert!(starts.len() > 20, "{}", starts.len());
     let mut w = Workspace::new(project);
+    let doc0 = w.project().documents()[0].id();
     let mut engine = SuggestEngine::new();
     let t = Instant::now();
     engine.update(w.project());
@@ -192,7 +193,7 @@ fn bench_learned(c: &mut Criterion) {
                 let s = starts[k % starts.len()];
                 k += 1;
                 let span = Span::new(s, s + needle.len(), LabelId(1)).expect("span");
-                w.apply("add", vec![Edit::AddSpan { doc: 0, span }])
+                w.apply("add", vec![Edit::AddSpan { doc: doc0, span }])
                     .expect("add");
                 let t = Instant::now();
                 engine.update(w.project());
@@ -214,7 +215,7 @@ fn bench_learned(c: &mut Criterion) {
                 let s = starts[k % starts.len()];
                 k += 1;
                 let span = Span::new(s, s + needle.len(), LabelId(1)).expect("span");
-                w.apply("add", vec![Edit::AddSpan { doc: 0, span }])
+                w.apply("add", vec![Edit::AddSpan { doc: doc0, span }])
                     .expect("add");
                 let t = thread_cpu();
                 engine.update(w.project());

@@ -214,7 +214,7 @@ fn suggestions(c: &mut Criterion) {
     g.sample_size(30).measurement_time(Duration::from_secs(6));
     let with_spans = spanmark::synth::project(1_000_000, 50_000, 3);
     let doc = &with_spans.documents()[0];
-    let results: Vec<_> = doc.spans().iter().map(|s| (0, *s, None)).collect();
+    let results: Vec<_> = doc.spans().iter().map(|s| (doc.id(), *s, None)).collect();
     let bare = Project::new(
         with_spans.labels().to_vec(),
         vec![Document::new(doc.name.clone(), doc.text().as_str())],

@@ -167,6 +167,8 @@ pub enum Command {
         ours: PathBuf,
         /// Their version (%B).
         theirs: PathBuf,
+        /// The file's path in the repository (%P), named in messages.
+        path: Option<PathBuf>,
     },
     /// Make git merge project files with spanmark: the .gitattributes line and the
     /// merge.spanmark git config of the repository at DIR (default: here).
@@ -367,7 +369,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             )?;
         }
         Command::Agree { projects, json } => {
-            let names = annotator_names(&projects);
+            let names = crate::model::merge::annotator_names(&projects);
             let loaded = projects
                 .iter()
                 .map(|p| open_input(p))
@@ -499,8 +501,8 @@ fn suggest(
     engine.update(&project);
     match accept_to {
         None => {
-            for (i, d) in project.documents().iter().enumerate() {
-                for s in engine.for_doc(i) {
+            for d in project.documents() {
+                for s in engine.for_doc(d.id()) {
                     let label = project
                         .label(s.span.label())
                         .map_or("", |l| l.name.as_str());
@@ -510,15 +512,22 @@ fn suggest(
                         end: s.span.end(),
                         label,
                         text: d.span_text(&s.span),
-                        source: engine.describe(i, s),
+                        source: engine.describe(d.id(), s),
                     })?;
                     writeln!(out, "{line}")?;
                 }
             }
         }
         Some(to) => {
-            let accepted: Vec<(usize, Vec<crate::model::Span>)> = (0..project.documents().len())
-                .map(|i| (i, engine.for_doc(i).iter().map(|s| s.span).collect()))
+            let accepted: Vec<(crate::model::DocId, Vec<crate::model::Span>)> = project
+                .documents()
+                .iter()
+                .map(|d| {
+                    (
+                        d.id(),
+                        engine.for_doc(d.id()).iter().map(|s| s.span).collect(),
+                    )
+                })
                 .collect();
             // The project as it was, settings included: only spans are added.
             let edits = crate::model::suggest::accept_edits(&original, &accepted);
@@ -535,39 +544,6 @@ fn suggest(
         }
     }
     Ok(())
-}
-
-/// Annotator names: the file stems, made unique by the parent folder (`alice/p`,
-/// `bob/p`) and then by a number (`p#2`).
-fn annotator_names(paths: &[PathBuf]) -> Vec<String> {
-    let stem = |p: &Path| {
-        p.file_stem().map_or_else(
-            || p.display().to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        )
-    };
-    let mut names: Vec<String> = paths.iter().map(|p| stem(p)).collect();
-    let dup = |names: &[String], i: usize| names.iter().filter(|n| **n == names[i]).count() > 1;
-    let with_parent: Vec<String> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| match p.parent().and_then(|d| d.file_name()) {
-            Some(dir) if dup(&names, i) => format!("{}/{}", dir.to_string_lossy(), names[i]),
-            _ => names[i].clone(),
-        })
-        .collect();
-    names = with_parent;
-    for i in 0..names.len() {
-        if names[..i].contains(&names[i]) {
-            let base = names[i].clone();
-            let mut k = 2;
-            while names.contains(&format!("{base}#{k}")) {
-                k += 1;
-            }
-            names[i] = format!("{base}#{k}");
-        }
-    }
-    names
 }
 
 /// The `--json` object of `agree`.
@@ -758,7 +734,9 @@ fn write_stats(p: &Project, path: &Path, out: &mut dyn Write) -> anyhow::Result<
     for doc in p.documents() {
         let spans = doc.spans().as_slice();
         for (i, s) in spans.iter().enumerate() {
-            per_label[usize::from(s.label().0)] += 1;
+            if let Some(i) = p.label_position(s.label()) {
+                per_label[i] += 1;
+            }
             // Sorted by start: only later spans starting before this one ends overlap it.
             for t in spans[i + 1..].iter().take_while(|t| t.start() < s.end()) {
                 overlaps += 1;

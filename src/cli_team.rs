@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 use crate::cli::{Command, Exit, PolicyArg};
+use crate::io::project::looks_like_project;
 use crate::model::Project;
 use crate::model::merge::{self, Policy};
 
@@ -27,32 +28,15 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             overlap,
             output,
         } => split_file(&project, annotators, overlap, &output, out),
-        Command::MergeDriver { base, ours, theirs } => merge_driver(&base, &ours, &theirs, err),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => merge_driver(&base, &ours, &theirs, path.as_deref(), err),
         Command::GitSetup { dir } => git_setup(dir.as_deref().unwrap_or(Path::new(".")), out),
         _ => bail!("not a team command"),
     }
-}
-
-/// Each file's annotator name: its stem, or its whole path where two stems are equal.
-fn annotator_names(paths: &[PathBuf]) -> Vec<String> {
-    let stem = |p: &PathBuf| {
-        p.file_stem().map_or_else(
-            || p.display().to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        )
-    };
-    let stems: Vec<String> = paths.iter().map(stem).collect();
-    paths
-        .iter()
-        .zip(&stems)
-        .map(|(p, s)| {
-            if stems.iter().filter(|t| *t == s).count() > 1 {
-                p.display().to_string()
-            } else {
-                s.clone()
-            }
-        })
-        .collect()
 }
 
 fn merge_files(
@@ -65,7 +49,7 @@ fn merge_files(
         .iter()
         .map(|p| crate::io::load_project(p))
         .collect::<Result<Vec<Project>, _>>()?;
-    let names = annotator_names(paths);
+    let names = crate::model::merge::annotator_names(paths);
     let annotators: Vec<(String, &Project)> = names.into_iter().zip(&projects).collect();
     let policy = match policy {
         PolicyArg::Agreed => Policy::Agreed,
@@ -114,7 +98,7 @@ fn split_file(
         project.documents().len()
     )?;
     for &i in &split.shared {
-        if let Some(d) = project.document(i) {
+        if let Some(d) = project.documents().get(i) {
             writeln!(out, "  {}", d.name)?;
         }
     }
@@ -122,45 +106,148 @@ fn split_file(
 }
 
 /// git's contract: the result goes into `ours`; exit 0 clean, 1 with conflicts, more if
-/// a file cannot be read (then `ours` is left as it was).
+/// a file cannot be read (then `ours` is left as it was). `path` is the file's place in
+/// the repository (%P), which every message names; git's files are temporary copies.
+///
+/// A file both branches added comes with an empty base: it merges from an empty
+/// project. A RON file that is not a spanmark project (see
+/// [`crate::io::project::looks_like_project`]) is merged as git merges text, by
+/// `git merge-file`.
 fn merge_driver(
     base: &Path,
     ours: &Path,
     theirs: &Path,
+    path: Option<&Path>,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let load = |p: &Path| {
-        crate::io::load_project(p).map_err(|e| Exit {
-            code: 2,
-            message: format!(
-                "merge-driver: error: {e}\n(the file is left as it was on this branch; merge it by hand)"
-            ),
+    let shown = path.unwrap_or(ours);
+    let exit = |code: i32, message: String| Exit { code, message };
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| {
+            exit(
+                2,
+                format!(
+                    "merge-driver: error: {}: reading git's copy {}: {e}",
+                    shown.display(),
+                    p.display()
+                ),
+            )
         })
     };
-    let (b, o, t) = (load(base)?, load(ours)?, load(theirs)?);
-    let merged = merge::three_way(&b, &o, &t).map_err(|e| Exit {
-        code: 2,
-        message: format!("merge-driver: error: {}: {e}", ours.display()),
-    })?;
+    let (b, o, t) = (read(base)?, read(ours)?, read(theirs)?);
+    let text = |bytes: &[u8]| std::str::from_utf8(bytes).ok().map(str::to_owned);
+    let is_project = |bytes: &[u8]| text(bytes).is_some_and(|s| looks_like_project(&s));
+    let empty = |bytes: &[u8]| bytes.iter().all(u8::is_ascii_whitespace);
+    // Every side that has something must be a project; else git's text merge.
+    if ![&b, &o, &t].iter().all(|x| empty(x) || is_project(x)) || empty(&o) || empty(&t) {
+        return merge_as_text(base, ours, theirs, shown, err);
+    }
+    let load = |bytes: &[u8], file: &Path, side: &str| {
+        if empty(bytes) {
+            // Both branches added the file: nothing in common to start from.
+            return Ok(Project::new(Vec::new(), Vec::new()).unwrap_or_default());
+        }
+        let source = text(bytes).unwrap_or_default();
+        let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
+        // Named by its path in the repository when git gives it, else by git's copy.
+        crate::io::parse_project(source, path.unwrap_or(file)).map_err(|e| {
+            exit(
+                2,
+                format!(
+                    "merge-driver: error: {e} ({side})\n(the file is left as it was on this branch; merge it by hand)"
+                ),
+            )
+        })
+    };
+    let (b, o, t) = (
+        load(&b, base, "base")?,
+        load(&o, ours, "ours")?,
+        load(&t, theirs, "theirs")?,
+    );
+    let merged = merge::three_way(&b, &o, &t)
+        .map_err(|e| exit(2, format!("merge-driver: error: {}: {e}", shown.display())))?;
     for w in &merged.warnings {
-        writeln!(err, "spanmark merge-driver: {}: {w}", ours.display())?;
+        writeln!(err, "spanmark merge-driver: {}: {w}", shown.display())?;
     }
     // No .bak: git owns this file and its history.
-    crate::io::save_project_plain(&merged.project, ours).map_err(|e| Exit {
-        code: 2,
-        message: format!("merge-driver: error: {e}"),
+    crate::io::save_project_plain(&merged.project, ours).map_err(|e| {
+        exit(
+            2,
+            format!(
+                "merge-driver: error: {}: writing the result: {e}",
+                shown.display()
+            ),
+        )
     })?;
     if merged.conflicts > 0 {
-        return Err(Exit {
-            code: 1,
-            message: format!(
-                "merge-driver: {} conflicting span change(s) kept as disagreements (\"ours\" and \"theirs\"); open the file in spanmark to adjudicate them",
-                merged.conflicts
+        return Err(exit(
+            1,
+            format!(
+                "merge-driver: {}: {} kept as disagreements (\"ours\" and \"theirs\"); open the file in spanmark to adjudicate them",
+                shown.display(),
+                plural(merged.conflicts, "conflicting span change")
             ),
-        }
+        )
         .into());
     }
     Ok(())
+}
+
+/// git's own three-way text merge of a file that is not a spanmark project, into
+/// `ours`, with conflict markers where both sides changed the same lines.
+fn merge_as_text(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    shown: &Path,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let name = shown.display().to_string();
+    let status = std::process::Command::new("git")
+        .arg("merge-file")
+        .args(["-L", &format!("{name} (ours)")])
+        .args(["-L", &format!("{name} (base)")])
+        .args(["-L", &format!("{name} (theirs)")])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .status()
+        .map_err(|e| Exit {
+            code: 2,
+            message: format!("merge-driver: error: {name}: running git merge-file: {e}"),
+        })?;
+    match status.code() {
+        Some(0) => {
+            writeln!(
+                err,
+                "spanmark merge-driver: {name}: not a spanmark project; merged as text"
+            )?;
+            Ok(())
+        }
+        // The number of conflicts (git merge-file's exit code).
+        Some(n) if n > 0 => Err(Exit {
+            code: 1,
+            message: format!(
+                "merge-driver: {name}: not a spanmark project; merged as text, with {} marked",
+                plural(usize::try_from(n).unwrap_or(1), "conflict")
+            ),
+        }
+        .into()),
+        _ => Err(Exit {
+            code: 2,
+            message: format!("merge-driver: error: {name}: git merge-file failed ({status})"),
+        }
+        .into()),
+    }
+}
+
+/// "1 conflict", "3 conflicts".
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// Whether a program of this name is on PATH.
@@ -227,7 +314,7 @@ fn git_setup(dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
         )?;
         shell_quote(&exe.to_string_lossy())
     };
-    let driver = format!("{program} merge-driver %O %A %B");
+    let driver = format!("{program} merge-driver %O %A %B %P");
     git(&["config", "merge.spanmark.name", "spanmark span-level merge"])?;
     git(&["config", "merge.spanmark.driver", &driver])?;
     writeln!(out, "git config merge.spanmark.driver \"{driver}\"")?;
@@ -237,19 +324,6 @@ fn git_setup(dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_stems_unless_two_are_equal() {
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            annotator_names(&[p("a/alice.ron"), p("b/bob.ron")]),
-            ["alice", "bob"]
-        );
-        assert_eq!(
-            annotator_names(&[p("a/x.ron"), p("b/x.ron"), p("c/y.ron")]),
-            ["a/x.ron", "b/x.ron", "y"]
-        );
-    }
 
     #[test]
     fn shell_quoting_survives_quotes_and_spaces() {

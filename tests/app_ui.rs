@@ -449,7 +449,7 @@ fn add_documents_status_and_switch() {
     through_path_field(&mut h, "Add documents from path…", &a, "Add");
     let project = h.state().workspace().project();
     assert_eq!(project.documents().len(), 2);
-    assert_eq!(h.state().current_document(), 1);
+    assert_eq!(h.state().current_place(), Some(1));
     assert_eq!(
         project.documents()[1].text().as_str(),
         "Family 👨‍👩‍👧 visited Kabul.\r\nDone."
@@ -472,7 +472,7 @@ fn add_documents_status_and_switch() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(h.state().workspace().project().documents().len(), 1);
-    assert_eq!(h.state().current_document(), 0);
+    assert_eq!(h.state().current_place(), Some(0));
     // Back on the sample; switch status through the combo box.
     h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "status")
         .click();
@@ -671,9 +671,10 @@ fn open_and_save_run_in_the_background_with_a_progress_bar() {
         15_000
     );
     // Save in the background: a change, Ctrl+S, and the file holds it.
+    let doc = h.state().workspace().project().documents()[0].id();
     h.state_mut().apply(
         &egui::Context::default(),
-        spanmark::ui::Action::SetStatus(0, spanmark::model::Status::Done),
+        spanmark::ui::Action::SetStatus(doc, spanmark::model::Status::Done),
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.step();

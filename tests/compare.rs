@@ -26,7 +26,7 @@ fn span(needle: &str, name: &str) -> Span {
     Span::new(
         start,
         start + needle.chars().count(),
-        LabelId(u16::try_from(label).unwrap()),
+        LabelId(u32::try_from(label).unwrap()),
     )
     .unwrap()
 }

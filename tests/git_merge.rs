@@ -22,7 +22,7 @@ fn text(b: &[u8]) -> String {
 // Default labels: 0 PERSON, 1 PLACE, 2 ORG, 3 DATE, 4 QUOTE.
 const TEXT: &str = "Ashraf Ghani met Amrullah Saleh in Kabul on Monday.";
 
-fn sp(s: usize, e: usize, l: u16) -> Span {
+fn sp(s: usize, e: usize, l: u32) -> Span {
     Span::new(s, e, LabelId(l)).unwrap()
 }
 
@@ -243,7 +243,7 @@ fn repo(base: Vec<Span>) -> Option<(tempfile::TempDir, PathBuf)> {
     );
     let driver = ok(git(&root, &["config", "merge.spanmark.driver"]));
     assert!(
-        driver.trim_end().ends_with(" merge-driver %O %A %B"),
+        driver.trim_end().ends_with(" merge-driver %O %A %B %P"),
         "{driver}"
     );
     write(

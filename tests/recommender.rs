@@ -406,13 +406,14 @@ fn spacy_recommender_example_runs_through_the_command_path() {
     assert_eq!(adapted.stale, 0);
     let place = project.label_id("PLACE").unwrap();
     let org = project.label_id("ORG").unwrap();
+    let d = |i: usize| project.documents()[i].id();
     assert_eq!(
         adapted.results,
         vec![
-            (0, Span::new(2, 7, place).unwrap(), None),
-            (0, Span::new(16, 30, org).unwrap(), None),
-            (0, Span::new(42, 46, place).unwrap(), None),
-            (2, Span::new(26, 31, place).unwrap(), None),
+            (d(0), Span::new(2, 7, place).unwrap(), None),
+            (d(0), Span::new(16, 30, org).unwrap(), None),
+            (d(0), Span::new(42, 46, place).unwrap(), None),
+            (d(2), Span::new(26, 31, place).unwrap(), None),
         ]
     );
 
@@ -443,7 +444,11 @@ fn adapt_skips_documents_replaced_meanwhile() {
     let place = project.label_id("PLACE").unwrap();
     assert_eq!(
         request.adapt(&project, &found).results,
-        vec![(0, Span::new(0, 5, place).unwrap(), Some(0.9))]
+        vec![(
+            project.documents()[0].id(),
+            Span::new(0, 5, place).unwrap(),
+            Some(0.9)
+        )]
     );
     // Same name and text, but another document (it was reopened or replaced).
     let other = Project::with_documents(vec![Document::new("a", "Kabul")]);

@@ -437,7 +437,7 @@ fn version(k: u64) -> Project {
     let spans = (0..2_000)
         .map(|i| {
             let s = i * 40;
-            Span::new(s, s + 4, LabelId((i % 5) as u16)).unwrap()
+            Span::new(s, s + 4, LabelId((i % 5) as u32)).unwrap()
         })
         .collect();
     Project::new(

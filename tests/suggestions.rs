@@ -19,9 +19,14 @@ fn harness() -> Harness<'static, SpanmarkApp> {
     h
 }
 
+/// The id of the first document.
+fn doc0(h: &Harness<'_, SpanmarkApp>) -> spanmark::model::DocId {
+    h.state().workspace().project().documents()[0].id()
+}
+
 /// The pending suggestions of the sample document.
 fn pending(h: &Harness<'_, SpanmarkApp>) -> Vec<Suggestion> {
-    h.state().suggestions().for_doc(0).to_vec()
+    h.state().suggestions().for_doc(doc0(h)).to_vec()
 }
 
 fn spans(h: &Harness<'_, SpanmarkApp>) -> Vec<Span> {
@@ -443,7 +448,7 @@ fn an_external_command_proposes_spans_with_its_score() {
     let p = pending(&h);
     assert_eq!(p.len(), 1, "{}", h.state().status());
     assert_eq!((p[0].span.start(), p[0].span.end()), (0, 7));
-    let described = h.state().suggestions().describe(0, &p[0]);
+    let described = h.state().suggestions().describe(doc0(&h), &p[0]);
     assert!(described.contains("score 0.90"), "{described}");
     assert!(spans(&h).is_empty());
 }
@@ -556,13 +561,16 @@ fn a_large_project_shows_at_once_and_its_suggestions_after_the_background_build(
     fresh.update(h.state().workspace().project());
     assert!(fresh.total() > 0);
     assert_eq!(h.state().suggestions().total(), fresh.total());
-    assert_eq!(h.state().suggestions().for_doc(0), fresh.for_doc(0));
+    assert_eq!(
+        h.state().suggestions().for_doc(doc0(&h)),
+        fresh.for_doc(doc0(&h))
+    );
     // The span added meanwhile counts: other whole-word "Kabul"s are proposed as PLACE.
     let doc = &h.state().workspace().project().documents()[0];
     assert!(
         h.state()
             .suggestions()
-            .for_doc(0)
+            .for_doc(doc.id())
             .iter()
             .any(|s| s.span.label() == place && doc.span_text(&s.span) == "Kabul")
     );

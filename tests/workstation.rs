@@ -122,9 +122,10 @@ fn statistics_and_progress_count_spans_and_done_documents() {
     h.key_press(Key::Num2);
     h.run();
     assert!(h.query_by_label("0 / 1 done").is_some());
+    let doc = h.state().workspace().project().documents()[0].id();
     h.state_mut().apply(
         &eframe::egui::Context::default(),
-        spanmark::ui::Action::SetStatus(0, spanmark::model::Status::Done),
+        spanmark::ui::Action::SetStatus(doc, spanmark::model::Status::Done),
     );
     h.run();
     assert!(h.query_by_label("1 / 1 done").is_some());
@@ -199,7 +200,7 @@ fn double_click_on_a_possessive_selects_the_name_alone() {
 /// The selected span's text.
 fn selected_text(h: &Harness<'_, SpanmarkApp>) -> Option<String> {
     let span = h.state().view().selected_span?;
-    let doc = &h.state().workspace().project().documents()[h.state().current_document()];
+    let doc = &h.state().workspace().project().documents()[h.state().current_place()?];
     Some(doc.span_text(&span).to_string())
 }
 
@@ -258,9 +259,10 @@ fn ctrl_enter_marks_done_and_opens_the_next_todo_document() {
         .with_size(vec2(1280.0, 800.0))
         .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(paths)));
     h.run();
+    let doc = h.state().workspace().project().documents()[1].id();
     h.state_mut().apply(
         &eframe::egui::Context::default(),
-        spanmark::ui::Action::SetStatus(1, spanmark::model::Status::Done),
+        spanmark::ui::Action::SetStatus(doc, spanmark::model::Status::Done),
     );
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
@@ -270,7 +272,7 @@ fn ctrl_enter_marks_done_and_opens_the_next_todo_document() {
     };
     assert_eq!(status(&h, 0), spanmark::model::Status::Done);
     // b is done already: c is next.
-    assert_eq!(h.state().current_document(), 2);
+    assert_eq!(h.state().current_place(), Some(2));
     h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     h.run();
     assert_eq!(status(&h, 2), spanmark::model::Status::Done);

@@ -12,7 +12,7 @@ use crate::io::{
     export::{Format, Scheme},
 };
 use crate::model::{
-    Edit, LabelId, ModelError, Project, Span, Status, occurrences, text::ellipsize,
+    DocId, Edit, LabelId, ModelError, Moved, Project, Span, Status, occurrences, text::ellipsize,
 };
 use crate::ui::{Action, PathPurpose, Selection};
 
@@ -44,13 +44,8 @@ impl SpanmarkApp {
                 }
             }
             Action::SetNote { doc, span, note } => self.set_note(doc, span, note),
-            Action::DeleteDocument(i) => self.delete_document(i),
-            Action::SelectDocument(i) => {
-                if i < self.ws.project().documents().len() && i != self.current {
-                    self.current = i;
-                    self.view.reset();
-                }
-            }
+            Action::DeleteDocument(id) => self.delete_document(id),
+            Action::SelectDocument(id) => self.show_document(id),
             Action::SetStatus(doc, status) => {
                 let _ = self.edit(
                     format!("set status to {}", status.as_str()),
@@ -58,10 +53,8 @@ impl SpanmarkApp {
                 );
             }
             Action::Undo => {
-                let left = self.adjudication_progress().left;
                 let done = self.ws.undo();
                 self.after_history(done, "Undid", "Nothing to undo.");
-                self.after_undo(left);
             }
             Action::Redo => {
                 let done = self.ws.redo();
@@ -187,26 +180,18 @@ impl SpanmarkApp {
             Action::OpenStats => self.stats.open = true,
             Action::AddLabel(label) => {
                 let name = label.name.clone();
-                if self
-                    .edit(
-                        format!("add label {name}"),
-                        vec![Edit::AddLabels {
-                            labels: vec![label],
-                        }],
-                    )
-                    .is_ok()
-                {
+                let (edit, _) = self.ws.project().add_labels_edit(vec![label]);
+                if self.edit(format!("add label {name}"), vec![edit]).is_ok() {
                     self.status = format!("Added label {name}.");
                 }
             }
             Action::SetLabel { id, label } => self.set_label(id, label),
-            Action::MoveLabel { from, to } => {
+            Action::MoveLabel { id, to } => {
+                // Spans name labels by id: the selection stays as it is.
                 let _ = self.edit(
                     "reorder labels".to_string(),
-                    vec![Edit::MoveLabel { from, to }],
+                    vec![Edit::MoveLabel { id, to }],
                 );
-                // The selected span's id moved with its label.
-                self.view.selected_span = None;
             }
             Action::DeleteLabel(id) => {
                 if let Some(label) = self.ws.project().label(id) {
@@ -250,7 +235,7 @@ impl SpanmarkApp {
     }
 
     fn step_span(&mut self, forward: bool) {
-        let Some(doc) = self.ws.project().document(self.current) else {
+        let Some(doc) = self.current_doc() else {
             return;
         };
         let spans = doc.spans().as_slice();
@@ -286,7 +271,9 @@ impl SpanmarkApp {
         if n == 0 {
             return;
         }
-        let doc = self.current;
+        let Some(doc) = self.current else {
+            return;
+        };
         if project
             .document(doc)
             .is_some_and(|d| d.status != Status::Done)
@@ -300,19 +287,15 @@ impl SpanmarkApp {
             );
         }
         let project = self.ws.project();
-        let todo = (1..n).map(|k| (doc + k) % n).find(|&i| {
-            project
-                .document(i)
-                .is_some_and(|d| d.status != Status::Done)
-        });
+        let here = project.position(doc).unwrap_or(0);
+        let docs = project.documents();
+        let todo = (1..n)
+            .map(|k| &docs[(here + k) % n])
+            .find(|d| d.status != Status::Done)
+            .map(|d| (d.id(), d.name.clone()));
         match todo {
-            Some(i) => {
-                self.current = i;
-                self.view.reset();
-                let name = project
-                    .document(i)
-                    .map(|d| d.name.clone())
-                    .unwrap_or_default();
+            Some((id, name)) => {
+                self.show_document(id);
                 self.status = format!("Marked done; now {name}.");
             }
             None => self.status = "Marked done. Every document is done.".to_string(),
@@ -330,7 +313,7 @@ impl SpanmarkApp {
         match self.ws.project().import_labels_edit(&labels) {
             Some(edit) => {
                 let n = match &edit {
-                    Edit::AddLabels { labels } => labels.len(),
+                    Edit::InsertLabels { labels } => labels.len(),
                     _ => 0,
                 };
                 let what = format!("import {}", crate::ui::count(n, "label"));
@@ -375,11 +358,14 @@ impl SpanmarkApp {
             self.status = "Select a span first (click it, or Tab to it).".to_string();
             return;
         };
+        let Some(doc) = self.current else {
+            return;
+        };
         let project = self.ws.project();
-        let found = occurrences::unlabeled_occurrences(project, self.current, span, everywhere);
+        let found = occurrences::unlabeled_occurrences(project, doc, span, everywhere);
         let count: usize = found.iter().map(|(_, v)| v.len()).sum();
         let what = project
-            .document(self.current)
+            .document(doc)
             .map(|d| format!("“{}”", ellipsize(d.span_text(&span), 40)))
             .unwrap_or_default();
         if count == 0 {
@@ -396,11 +382,11 @@ impl SpanmarkApp {
 
     /// Labels the occurrences (found again: the project may have changed meanwhile).
     fn label_all(&mut self, everywhere: bool) {
-        let Some(span) = self.view.selected_span else {
+        let (Some(span), Some(doc)) = (self.view.selected_span, self.current) else {
             return;
         };
         let project = self.ws.project();
-        let found = occurrences::unlabeled_occurrences(project, self.current, span, everywhere);
+        let found = occurrences::unlabeled_occurrences(project, doc, span, everywhere);
         let count: usize = found.iter().map(|(_, v)| v.len()).sum();
         let edits = occurrences::label_all_edits(project, found);
         if self
@@ -428,11 +414,11 @@ impl SpanmarkApp {
     }
 
     fn find_step(&mut self, forward: bool) {
-        let Some(doc) = self.ws.project().document(self.current) else {
+        let Some(doc) = self.current.and_then(|d| self.ws.project().document(d)) else {
             return;
         };
         self.find.open = true;
-        self.find.refresh(self.current, doc);
+        self.find.refresh(doc);
         let from = self.search_from();
         if let Some((start, end)) = self.find.step(from, forward) {
             self.view.selection = Some(Selection {
@@ -468,7 +454,9 @@ impl SpanmarkApp {
         let Some(name) = self.ws.project().label(label).map(|l| l.name.clone()) else {
             return;
         };
-        let doc = self.current;
+        let Some(doc) = self.current else {
+            return;
+        };
         if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
             let (s, e) = sel.range();
             let Ok(span) = Span::new(s, e, label) else {
@@ -505,7 +493,7 @@ impl SpanmarkApp {
     }
 
     /// Sets a span's note as one undo step; nothing happens when it is unchanged.
-    fn set_note(&mut self, doc: usize, span: Span, note: String) {
+    fn set_note(&mut self, doc: DocId, span: Span, note: String) {
         let Some(d) = self.ws.project().document(doc) else {
             return;
         };
@@ -528,38 +516,30 @@ impl SpanmarkApp {
     }
 
     fn delete_selected_span(&mut self) {
-        let Some(span) = self.view.selected_span else {
+        let (Some(span), Some(doc)) = (self.view.selected_span, self.current) else {
             return;
         };
         let d = format!("delete {}", self.label_name(&span));
-        let edit = Edit::RemoveSpan {
-            doc: self.current,
-            span,
-        };
+        let edit = Edit::RemoveSpan { doc, span };
         if self.edit(d, vec![edit]).is_ok() {
             self.view.selected_span = None;
             self.status = "Span deleted (Ctrl+Z brings it back).".to_string();
         }
     }
 
-    fn delete_document(&mut self, i: usize) {
-        let Some(name) = self.ws.project().document(i).map(|d| d.name.clone()) else {
+    fn delete_document(&mut self, id: DocId) {
+        let Some(name) = self.ws.project().document(id).map(|d| d.name.clone()) else {
             return;
         };
-        let edit = Edit::RemoveDocuments { at: i, count: 1 };
+        let edit = Edit::RemoveDocuments { ids: vec![id] };
         if self
             .edit(format!("delete document {name}"), vec![edit])
             .is_err()
         {
             return;
         }
-        let n = self.ws.project().documents().len();
-        if self.current >= n || self.current == i {
-            self.current = i.min(n.saturating_sub(1));
-            self.view.reset();
-        } else if self.current > i {
-            self.current -= 1;
-        }
+        // The one shown went: the one now in its place is shown.
+        self.sync_current();
         self.status = format!("Deleted document {name} (Ctrl+Z brings it back).");
     }
 
@@ -567,13 +547,16 @@ impl SpanmarkApp {
     /// document and selection valid.
     fn after_history(
         &mut self,
-        done: Result<Option<String>, ModelError>,
+        done: Result<Option<Moved>, ModelError>,
         verb: &str,
         nothing: &str,
     ) {
-        self.status = match done {
-            Ok(Some(d)) => format!("{verb} {d}."),
-            Ok(None) => nothing.to_string(),
+        let moved = match done {
+            Ok(Some(moved)) => moved,
+            Ok(None) => {
+                self.status = nothing.to_string();
+                return;
+            }
             Err(e) => {
                 self.show_error(format!(
                     "{verb} failed, so that step was dropped; the project is as it was. {e}"
@@ -581,19 +564,22 @@ impl SpanmarkApp {
                 return;
             }
         };
-        let n = self.ws.project().documents().len();
-        if self.current >= n {
-            self.current = n.saturating_sub(1);
-            self.view.reset();
-        }
+        self.status = format!("{verb} {}.", moved.description);
+        // The document shown stays unless it went (an undone import).
+        self.sync_current();
         if let Some(span) = self.view.selected_span
             && !self
-                .ws
-                .project()
-                .document(self.current)
+                .current_doc()
                 .is_some_and(|d| d.spans().contains(&span))
         {
             self.view.selected_span = None;
+        }
+        // An undone or redone resolve: the disagreement it put back, or the one now in
+        // the resolved one's place, becomes the current one (read from the history).
+        if let (Some(doc), Some(index)) = (moved.doc, moved.disagreement) {
+            let status = std::mem::take(&mut self.status);
+            self.show_disagreement_at(doc, index);
+            self.status = status;
         }
     }
 }

@@ -38,9 +38,7 @@ impl SpanmarkApp {
             return;
         }
         let (chars, spans) = self
-            .ws
-            .project()
-            .document(self.current)
+            .current_doc()
             .map_or((0, 0), |d| (d.text().char_len(), d.spans().len()));
         if step > STEPS {
             let secs = started.elapsed().as_secs_f64();

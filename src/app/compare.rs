@@ -12,7 +12,7 @@ use super::jobs::{Done, Kind, expected_time};
 use crate::io;
 use crate::model::agreement::{self, Report};
 use crate::model::merge::{self, Policy};
-use crate::model::{Edit, Project};
+use crate::model::{DocId, Edit, Project};
 use crate::ui::compare::{AgreementView, Annotators, Choice, Kind as DisagreementKind, Progress};
 use crate::ui::{Action, PathPurpose};
 
@@ -36,10 +36,9 @@ pub(super) struct CompareState {
     total: usize,
     /// Disagreements left, counted at a revision (not every frame).
     left: Option<(u64, usize)>,
-    /// The current disagreement: document and index into its disagreements.
-    cursor: Option<(usize, usize)>,
-    /// Where each choice was made, latest last: an undo shows that disagreement again.
-    resolved: Vec<(usize, usize)>,
+    /// The current disagreement: document and index into its disagreements. Undo and
+    /// redo set it from what they did (the history knows; no stack of our own).
+    cursor: Option<(DocId, usize)>,
 }
 
 /// Disagreements in a project.
@@ -51,35 +50,10 @@ fn count(project: &Project) -> usize {
         .sum()
 }
 
-/// The annotators' names: file stems, numbered where two are the same.
-fn names(paths: &[PathBuf]) -> Vec<String> {
-    let stems: Vec<String> = paths
-        .iter()
-        .map(|p| {
-            p.file_stem().map_or_else(
-                || p.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
-    stems
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            if stems.iter().filter(|t| *t == s).count() > 1 {
-                let nth = stems[..i].iter().filter(|t| *t == s).count() + 1;
-                format!("{s} ({nth})")
-            } else {
-                s.clone()
-            }
-        })
-        .collect()
-}
-
 /// The compare job: read every file, measure agreement, merge the gold project. Errors
 /// name the file or the document.
 fn compare(paths: &[PathBuf]) -> Result<Compared, String> {
-    let names = names(paths);
+    let names = merge::annotator_names(paths);
     let mut projects = Vec::with_capacity(paths.len());
     for path in paths {
         projects.push(io::load_project(path).map_err(|e| e.to_string())?);
@@ -159,7 +133,9 @@ impl SpanmarkApp {
         );
         self.compare.annotators = Some(Annotators::new(names, projects, report));
         // The first disagreement, wherever it is.
-        if let Some((doc, i)) = self.next_disagreement(0, None, true) {
+        if let Some(first) = self.ws.project().id_at(0)
+            && let Some((doc, i)) = self.next_disagreement(first, None, true)
+        {
             self.show_disagreement(doc, i);
         }
         self.status = status;
@@ -197,13 +173,13 @@ impl SpanmarkApp {
     /// Keeps the current disagreement valid for the shown document: the one chosen, else
     /// the first from the top of the screen. O(log n) a frame.
     pub(super) fn sync_disagreement(&mut self) {
-        let Some(doc) = self.ws.project().document(self.current) else {
+        let Some(doc) = self.current_doc() else {
             self.compare.cursor = None;
             return;
         };
         let ds = doc.disagreements();
         if let Some((d, i)) = self.compare.cursor
-            && d == self.current
+            && d == doc.id()
             && i < ds.len()
         {
             return;
@@ -214,20 +190,40 @@ impl SpanmarkApp {
         }
         let from = self.view.first_visible().unwrap_or(0);
         let i = ds.partition_point(|d| d.end <= from).min(ds.len() - 1);
-        self.compare.cursor = Some((self.current, i));
+        self.compare.cursor = Some((doc.id(), i));
     }
 
     /// The current disagreement (document, index), if the shown document has one.
-    pub(super) fn current_disagreement(&self) -> Option<(usize, usize)> {
-        self.compare.cursor.filter(|(d, _)| *d == self.current)
+    pub(super) fn current_disagreement(&self) -> Option<(DocId, usize)> {
+        self.compare
+            .cursor
+            .filter(|(d, _)| Some(*d) == self.current)
+    }
+
+    /// After an undo or redo of a resolve: disagreement `index` of `doc` (the one put
+    /// back, or the one that took the resolved one's place) becomes the current one;
+    /// past the document's last, the next one anywhere.
+    pub(super) fn show_disagreement_at(&mut self, doc: DocId, index: usize) {
+        let Some(len) = self
+            .ws
+            .project()
+            .document(doc)
+            .map(|d| d.disagreements().len())
+        else {
+            return;
+        };
+        if index < len {
+            self.show_disagreement(doc, index);
+        } else if let Some((d, i)) = self.next_disagreement(doc, Some(index), true) {
+            self.show_disagreement(d, i);
+        } else {
+            self.compare.cursor = None;
+        }
     }
 
     /// Shows disagreement `i` of document `doc`: switches document and scrolls to it.
-    fn show_disagreement(&mut self, doc: usize, i: usize) {
-        if doc != self.current {
-            self.current = doc;
-            self.view.reset();
-        }
+    fn show_disagreement(&mut self, doc: DocId, i: usize) {
+        self.show_document(doc);
         self.compare.cursor = Some((doc, i));
         let project = self.ws.project();
         let Some(document) = project.document(doc) else {
@@ -253,13 +249,29 @@ impl SpanmarkApp {
     /// `i == None`: from the start of `doc` (forward) or its end (backward).
     fn next_disagreement(
         &self,
+        doc: DocId,
+        i: Option<usize>,
+        forward: bool,
+    ) -> Option<(DocId, usize)> {
+        let project = self.ws.project();
+        let docs = project.documents();
+        let doc = project.position(doc)?;
+        let n = docs.len();
+        let len = |d: usize| docs.get(d).map_or(0, |x| x.disagreements().len());
+        let id = |(d, i): (usize, usize)| (docs[d].id(), i);
+        let found = self.next_disagreement_at(doc, i, forward, n, len);
+        found.map(id)
+    }
+
+    /// [`Self::next_disagreement`] over places in the list.
+    fn next_disagreement_at(
+        &self,
         doc: usize,
         i: Option<usize>,
         forward: bool,
+        n: usize,
+        len: impl Fn(usize) -> usize,
     ) -> Option<(usize, usize)> {
-        let docs = self.ws.project().documents();
-        let n = docs.len();
-        let len = |d: usize| docs.get(d).map_or(0, |x| x.disagreements().len());
         if forward {
             let next = i.map_or(0, |i| i + 1);
             if next < len(doc) {
@@ -291,9 +303,10 @@ impl SpanmarkApp {
         if self.ws.project().documents().is_empty() {
             return;
         }
-        let from = match self.current_disagreement() {
-            Some((d, i)) => self.next_disagreement(d, Some(i), forward),
-            None => self.next_disagreement(self.current, None, forward),
+        let from = match (self.current_disagreement(), self.current) {
+            (Some((d, i)), _) => self.next_disagreement(d, Some(i), forward),
+            (None, Some(doc)) => self.next_disagreement(doc, None, forward),
+            (None, None) => None,
         };
         match from {
             Some((doc, i)) => self.show_disagreement(doc, i),
@@ -303,13 +316,11 @@ impl SpanmarkApp {
 
     /// Makes disagreement `i` of the shown document the current one (a click on it).
     pub(super) fn select_disagreement(&mut self, i: usize) {
-        let len = self
-            .ws
-            .project()
-            .document(self.current)
-            .map_or(0, |d| d.disagreements().len());
-        if i < len {
-            self.compare.cursor = Some((self.current, i));
+        let Some(doc) = self.current_doc() else {
+            return;
+        };
+        if i < doc.disagreements().len() {
+            self.compare.cursor = Some((doc.id(), i));
         }
     }
 
@@ -338,7 +349,6 @@ impl SpanmarkApp {
         {
             return;
         }
-        self.compare.resolved.push((doc, index));
         let progress = self.adjudication_progress();
         // The resolved one left the list: the next one now has its index.
         let next = if index
@@ -365,27 +375,6 @@ impl SpanmarkApp {
                     progress.text()
                 );
             }
-        }
-    }
-
-    /// After an undo: if it brought a disagreement back (there are more than `left`),
-    /// that one is shown again as the current one.
-    pub(super) fn after_undo(&mut self, left: usize) {
-        if self.adjudication_progress().left <= left {
-            return;
-        }
-        let Some((doc, i)) = self.compare.resolved.pop() else {
-            return;
-        };
-        let back = self
-            .ws
-            .project()
-            .document(doc)
-            .is_some_and(|d| i < d.disagreements().len());
-        if back {
-            let status = std::mem::take(&mut self.status);
-            self.show_disagreement(doc, i);
-            self.status = status;
         }
     }
 

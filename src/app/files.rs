@@ -12,7 +12,6 @@ use crate::io::{
     self, DiskStamp, DiskState,
     export::{self, ExportOptions, Format, Scheme},
 };
-use crate::model::Edit;
 
 impl SpanmarkApp {
     pub(super) fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
@@ -161,7 +160,6 @@ impl SpanmarkApp {
     /// new labels first, then the documents. A bad file imports nothing.
     pub(super) fn add_documents(&mut self, paths: &[PathBuf]) {
         let labels = self.ws.project().labels().to_vec();
-        let known = labels.len();
         let imported = match io::import::import_paths(paths, labels, Default::default()) {
             Ok(i) => i,
             Err(e) => {
@@ -174,24 +172,26 @@ impl SpanmarkApp {
             self.status = "Those files hold no documents.".to_string();
             return;
         }
-        let at = self.ws.project().documents().len();
         let description = if n == 1 {
             format!("add document {}", imported.documents[0].name)
         } else {
             format!("add {n} documents")
         };
-        let mut edits = Vec::new();
-        let new_labels = imported.labels[known..].to_vec();
-        if !new_labels.is_empty() {
-            edits.push(Edit::AddLabels { labels: new_labels });
-        }
-        edits.push(Edit::InsertDocuments {
-            at,
-            docs: imported.documents,
-        });
+        let first = imported.documents[0].id();
+        // Labels matched by name, new ones added; a taken name gets a number.
+        let edits = match self
+            .ws
+            .project()
+            .adopt_edits(&imported.labels, imported.documents)
+        {
+            Ok(edits) => edits,
+            Err(e) => {
+                self.show_error(format!("Nothing was imported. {e}"));
+                return;
+            }
+        };
         if self.edit(description, edits).is_ok() {
-            self.current = at;
-            self.view.reset();
+            self.show_document(first);
             self.status = format!(
                 "Added {} (Ctrl+Z takes them out again).",
                 crate::ui::count(n, "document")

@@ -29,7 +29,7 @@ pub use file_dialogs::saves_dir;
 
 use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
 use crate::model::suggest::SuggestEngine;
-use crate::model::{Document, Label, LabelId, Project, Rgb, Workspace, default_labels};
+use crate::model::{DocId, Document, Label, LabelId, Project, Rgb, Workspace, default_labels};
 use crate::ui::find::FindBar;
 use crate::ui::labels::LabelEditor;
 use crate::ui::picker::LabelPicker;
@@ -86,7 +86,11 @@ impl StoredLabel {
 pub struct SpanmarkApp {
     ws: Workspace,
     path: Option<PathBuf>,
-    current: usize,
+    /// The document shown (`None` only when the project has none).
+    current: Option<DocId>,
+    /// Its place in the list when last seen: if it goes (deleted, an import undone), the
+    /// document that takes that place is shown.
+    current_place: usize,
     view: DocView,
     find: FindBar,
     labels: LabelEditor,
@@ -174,7 +178,8 @@ impl SpanmarkApp {
         let mut app = Self {
             ws: Workspace::new(sample_project()),
             path: None,
-            current: 0,
+            current: None,
+            current_place: 0,
             view: DocView::default(),
             find: FindBar::default(),
             labels: LabelEditor::default(),
@@ -208,6 +213,7 @@ impl SpanmarkApp {
         if let Startup::Paths(paths) = startup {
             app.open_startup_paths(paths);
         }
+        app.sync_current();
         app
     }
 
@@ -291,9 +297,49 @@ impl SpanmarkApp {
         &mut self.view
     }
 
-    /// Index of the document shown.
-    pub fn current_document(&self) -> usize {
+    /// The document shown, if the project has any.
+    pub fn current_document(&self) -> Option<DocId> {
         self.current
+    }
+
+    /// The place in the list of the document shown.
+    pub fn current_place(&self) -> Option<usize> {
+        self.current.and_then(|id| self.ws.project().position(id))
+    }
+
+    /// The document shown.
+    fn current_doc(&self) -> Option<&Document> {
+        self.current.and_then(|id| self.ws.project().document(id))
+    }
+
+    /// Shows document `id` (the view starts over for another document).
+    fn show_document(&mut self, id: DocId) {
+        let Some(place) = self.ws.project().position(id) else {
+            return;
+        };
+        self.current_place = place;
+        if self.current != Some(id) {
+            self.current = Some(id);
+            self.view.reset();
+        }
+    }
+
+    /// Keeps the current document valid after the list changed: it stays shown wherever
+    /// it moved; if it went, the one now in its place (or the last) is shown.
+    fn sync_current(&mut self) {
+        let project = self.ws.project();
+        if let Some(place) = self.current.and_then(|id| project.position(id)) {
+            self.current_place = place;
+            return;
+        }
+        let docs = project.documents();
+        let next = docs
+            .get(self.current_place.min(docs.len().saturating_sub(1)))
+            .map(Document::id);
+        if next != self.current {
+            self.current = next;
+            self.view.reset();
+        }
     }
 
     /// Where the project is saved, if it has been.
@@ -376,8 +422,10 @@ impl SpanmarkApp {
         let (path, stamp) = file.unzip();
         self.disk_stamp = stamp;
         self.path = path;
-        self.current = 0;
+        self.current = None;
+        self.current_place = 0;
         self.view.reset();
+        self.sync_current();
         self.reset_compare();
     }
 
@@ -425,10 +473,8 @@ impl SpanmarkApp {
                     .on_hover_text("The project is large: they are found in the background.");
                 ui.separator();
             }
-            let (here, total) = (
-                self.suggest.for_doc(self.current).len(),
-                self.suggest.total(),
-            );
+            let here = self.current.map_or(0, |d| self.suggest.for_doc(d).len());
+            let total = self.suggest.total();
             if total > 0 {
                 ui.label(format!("Suggestions: {here} here, {total} in all"))
                     .on_hover_text(
@@ -473,9 +519,9 @@ impl SpanmarkApp {
             ui.add_space(2.0);
         });
         if self.find.open {
-            if let Some(doc) = self.ws.project().document(self.current) {
+            if let Some(doc) = self.current.and_then(|d| self.ws.project().document(d)) {
                 // The document may have changed under the bar (switch, undo of an import).
-                self.find.refresh(self.current, doc);
+                self.find.refresh(doc);
             }
             egui::Panel::top("find").show(ui, |ui| {
                 ui.add_space(2.0);
@@ -512,17 +558,14 @@ impl SpanmarkApp {
             });
         self.adjudication_panel(ui, actions);
         egui::CentralPanel::default().show(ui, |ui| {
-            match self.ws.project().document(self.current) {
+            match self.current.and_then(|d| self.ws.project().document(d)) {
                 Some(doc) => self.view.show(
                     ui,
                     self.ws.project(),
                     doc,
                     Suggested {
                         engine: &self.suggest,
-                        doc: self.current,
-                        generation: self.ws.revision()
-                            ^ (self.command_runs << 48)
-                            ^ (self.suggest_builds << 32),
+                        doc: doc.id(),
                     },
                     self.snap,
                     self.find.highlights(),
@@ -554,6 +597,7 @@ impl eframe::App for SpanmarkApp {
         // that input is applied.
         self.poll_jobs(&ctx);
         self.poll_command(&ctx);
+        self.sync_current();
         // Suggestions for the project as it is now: a span added last frame has its
         // suggestions drawn in this one.
         self.update_suggestions(&ctx);
@@ -562,7 +606,9 @@ impl eframe::App for SpanmarkApp {
             busy: self.jobs.has(Kind::Foreground),
             modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
             find_open: self.find.open,
-            suggestions: !self.suggest.for_doc(self.current).is_empty(),
+            suggestions: self
+                .current
+                .is_some_and(|d| !self.suggest.for_doc(d).is_empty()),
             suggestion_selected: self.view.selected_suggestion.is_some(),
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);

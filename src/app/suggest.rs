@@ -15,7 +15,7 @@ use super::modal::{Modal, escape, yes_or_no};
 use crate::model::suggest::{
     RuleKind, RuleSet, RuleSetRules, SuggestEngine, SuggestSettings, Suggestion, accept_edits,
 };
-use crate::model::{Edit, Span, text::ellipsize};
+use crate::model::{DocId, Edit, Span, text::ellipsize};
 use crate::ui::suggestions::{Pending, kind_name};
 use crate::ui::{Action, PathPurpose, doc_view};
 
@@ -100,10 +100,15 @@ impl SpanmarkApp {
         }
     }
 
+    /// The pending suggestions of the document shown.
+    pub(super) fn suggestions_here(&self) -> &[Suggestion] {
+        self.current.map_or(&[], |d| self.suggest.for_doc(d))
+    }
+
     /// The counts and state the Suggestions menu shows.
     pub(super) fn pending(&self) -> Pending {
         Pending {
-            here: self.suggest.for_doc(self.current).len(),
+            here: self.suggestions_here().len(),
             total: self.suggest.total(),
             selected: self.view.selected_suggestion.is_some(),
             command_running: self.command.is_some(),
@@ -172,7 +177,10 @@ impl SpanmarkApp {
             }
             let name = self.label_name(&s.span);
             let text = self.suggestion_text(&s);
-            let source = self.suggest.describe(self.current, &s);
+            let source = self
+                .current
+                .map(|d| self.suggest.describe(d, &s))
+                .unwrap_or_default();
             self.status = format!(
                 "Suggested {name} “{text}” ({source}): Enter accepts, X rejects, Tab goes on."
             );
@@ -180,9 +188,7 @@ impl SpanmarkApp {
     }
 
     fn suggestion_text(&self, s: &Suggestion) -> String {
-        self.ws
-            .project()
-            .document(self.current)
+        self.current_doc()
             .map(|d| ellipsize(d.span_text(&s.span), 60))
             .unwrap_or_default()
     }
@@ -190,7 +196,7 @@ impl SpanmarkApp {
     /// The pending suggestion after `s` in document order (before it, going back), if
     /// any other: where the keyboard goes once `s` is accepted or rejected.
     fn neighbour(&self, s: &Suggestion) -> Option<Suggestion> {
-        let list = self.suggest.for_doc(self.current);
+        let list = self.suggestions_here();
         let i = list.partition_point(|x| x < s);
         list.get(i..)
             .and_then(|after| after.iter().find(|x| *x != s))
@@ -216,7 +222,9 @@ impl SpanmarkApp {
         let name = self.label_name(&s.span);
         let text = self.suggestion_text(&s);
         let next = self.neighbour(&s);
-        let doc = self.current;
+        let Some(doc) = self.current else {
+            return;
+        };
         let (what, edit) = if accept {
             ("accept", Edit::AddSpan { doc, span: s.span })
         } else {
@@ -235,7 +243,7 @@ impl SpanmarkApp {
     }
 
     fn step_suggestion(&mut self, forward: bool) {
-        let list = self.suggest.for_doc(self.current);
+        let list = self.suggestions_here();
         if list.is_empty() {
             self.status = if self.suggest_build.is_some() {
                 "Still finding suggestions: try again in a moment."
@@ -271,11 +279,16 @@ impl SpanmarkApp {
     }
 
     /// Per document, the pending suggestions' spans: this document's or every one's.
-    fn pending_spans(&self, everywhere: bool) -> Vec<(usize, Vec<Span>)> {
-        let docs: Vec<usize> = if everywhere {
-            (0..self.ws.project().documents().len()).collect()
+    fn pending_spans(&self, everywhere: bool) -> Vec<(DocId, Vec<Span>)> {
+        let docs: Vec<DocId> = if everywhere {
+            self.ws
+                .project()
+                .documents()
+                .iter()
+                .map(|d| d.id())
+                .collect()
         } else {
-            vec![self.current]
+            self.current.into_iter().collect()
         };
         docs.into_iter()
             .filter_map(|d| {

@@ -289,9 +289,8 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                 name: &d.name,
                 status: d.status.into(),
                 text: d.text().as_str(),
-                spans: d
-                    .spans()
-                    .iter()
+                spans: in_label_order(project, d.spans().iter())
+                    .into_iter()
                     .map(|s| SpanOut {
                         start: s.start(),
                         end: s.end(),
@@ -299,9 +298,8 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                         note: d.note(s).unwrap_or(""),
                     })
                     .collect(),
-                rejected: d
-                    .rejected()
-                    .iter()
+                rejected: in_label_order(project, d.rejected().iter())
+                    .into_iter()
                     .map(|s| RejectedFile {
                         start: s.start(),
                         end: s.end(),
@@ -324,6 +322,31 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
         .to_io_writer_pretty(&mut *out, &file, pretty)
         .map_err(std::io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// Spans sorted by range as given, with spans of the same range in the order of their
+/// labels in the project: the order the file had when it was read (label ids are list
+/// places then), whatever labels were moved since. Cheap when nothing needs moving.
+fn in_label_order<'a>(project: &Project, spans: impl Iterator<Item = &'a Span>) -> Vec<&'a Span> {
+    let mut out: Vec<&Span> = spans.collect();
+    let place = |s: &Span| project.label_position(s.label()).unwrap_or(usize::MAX);
+    let same_range = |a: &Span, b: &Span| (a.start(), a.end()) == (b.start(), b.end());
+    let misplaced = out
+        .windows(2)
+        .any(|w| same_range(w[0], w[1]) && place(w[0]) > place(w[1]));
+    if misplaced {
+        // Stable: only runs of one range change order.
+        let mut i = 0;
+        while i < out.len() {
+            let j = i + out[i..]
+                .iter()
+                .take_while(|s| same_range(s, out[i]))
+                .count();
+            out[i..j].sort_by_key(|s| place(s));
+            i = j;
+        }
+    }
+    out
 }
 
 /// A document's disagreements as the file writes them (team merge).
@@ -440,6 +463,28 @@ pub fn parse_project(source: &str, path: &Path) -> Result<Project, IoError> {
         return Ok(project);
     }
     parse_project_sequential(source, path)
+}
+
+/// Whether `source` is meant as a spanmark project file: RON whose top level has a
+/// `version` and `labels`. A file that is meant as one but does not load is a broken
+/// project; one that is not is some other RON file (the git merge driver merges those
+/// as text).
+pub fn looks_like_project(source: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(rename = "version")]
+        _version: u32,
+        #[serde(rename = "labels")]
+        _labels: serde::de::IgnoredAny,
+    }
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if ron_options().from_str::<Probe>(source).is_ok() {
+        return true;
+    }
+    // A project cut short or broken further down still starts as one: `(` then its
+    // `version` and `labels` fields.
+    let head: String = source.trim_start().chars().take(300).collect();
+    head.starts_with('(') && head.contains("version") && head.contains("labels")
 }
 
 /// The plain parse: ron reads the whole file, then the documents are checked in order.
@@ -629,8 +674,9 @@ mod tests {
             ),
             Document::new("emoji", "👨‍👩‍👧 in 東京, مرحبا e\u{301}\t\r\nend"),
         ]));
-        let add = |doc, s, e, l| Edit::AddSpan {
-            doc,
+        let ids: Vec<_> = w.project().documents().iter().map(|d| d.id()).collect();
+        let add = |doc: usize, s, e, l| Edit::AddSpan {
+            doc: ids[doc],
             span: Span::new(s, e, LabelId(l)).unwrap(),
         };
         w.apply(
@@ -643,7 +689,7 @@ mod tests {
                 add(1, 0, 5, 0),
                 add(1, 9, 11, 1),
                 Edit::SetStatus {
-                    doc: 1,
+                    doc: ids[1],
                     status: Status::InProgress,
                 },
             ],
@@ -677,6 +723,43 @@ mod tests {
         assert_eq!(to_string(&parse_project(&s, &path()).unwrap()), s);
     }
 
+    /// Labels keep their ids when moved, so spans of one range (and rejections) would sort
+    /// by creation order; the file keeps them in the labels' order, as a file read back
+    /// (ids are places again) writes them: save, load, save is byte-identical.
+    #[test]
+    fn spans_of_one_range_follow_the_label_order_after_a_move() {
+        let mut w = Workspace::new(Project::with_documents(vec![Document::new("d", "Kabul")]));
+        let doc = w.project().documents()[0].id();
+        let span = |l| Span::new(0, 5, LabelId(l)).unwrap();
+        w.apply(
+            "x",
+            vec![
+                Edit::AddSpan { doc, span: span(1) },
+                Edit::AddSpan { doc, span: span(2) },
+                Edit::Reject { doc, span: span(3) },
+                Edit::Reject { doc, span: span(4) },
+                // ORG above PLACE, QUOTE above DATE.
+                Edit::MoveLabel {
+                    id: LabelId(2),
+                    to: 0,
+                },
+                Edit::MoveLabel {
+                    id: LabelId(4),
+                    to: 1,
+                },
+            ],
+        )
+        .unwrap();
+        let s = to_string(w.project());
+        let org = s.find("label: \"ORG\"").unwrap();
+        let place = s.find("label: \"PLACE\"").unwrap();
+        assert!(org < place, "{s}");
+        let quote = s.find("label: \"QUOTE\"").unwrap();
+        let date = s.find("label: \"DATE\"").unwrap();
+        assert!(quote < date, "{s}");
+        assert_eq!(to_string(&parse_project(&s, &path()).unwrap()), s);
+    }
+
     /// Notes with quotes, line breaks, tabs, backslashes and emoji survive a save and
     /// load; a span without a note is written exactly as before notes existed.
     #[test]
@@ -688,12 +771,12 @@ mod tests {
             "notes",
             vec![
                 Edit::SetNote {
-                    doc: 0,
+                    doc: w.project().documents()[0].id(),
                     span: spans[0],
                     note: Some(tricky.to_string()),
                 },
                 Edit::SetNote {
-                    doc: 1,
+                    doc: w.project().documents()[1].id(),
                     span: w.project().documents()[1].spans().as_slice()[1],
                     note: Some("日本語のメモ".to_string()),
                 },
@@ -756,11 +839,11 @@ mod tests {
             "x",
             vec![
                 Edit::Reject {
-                    doc: 0,
+                    doc: w.project().documents()[0].id(),
                     span: Span::new(48, 53, LabelId(0)).unwrap(),
                 },
                 Edit::Reject {
-                    doc: 1,
+                    doc: w.project().documents()[1].id(),
                     span: Span::new(0, 2, LabelId(3)).unwrap(),
                 },
                 Edit::SetSuggestSettings(settings.clone()),
@@ -898,7 +981,7 @@ pub(crate) mod proptests {
             (
                 "\\PC{0,8}",
                 "(\\PC|\\n|\\r\\n|\\t){0,120}",
-                proptest::collection::vec((0usize..200, 1usize..40, 0u16..5), 0..12),
+                proptest::collection::vec((0usize..200, 1usize..40, 0u32..5), 0..12),
                 0usize..3,
                 proptest::collection::vec(
                     proptest::option::of("(\\PC|\\n|\\r|\\t|\\\\|\"){1,20}"),
@@ -917,10 +1000,14 @@ pub(crate) mod proptests {
                     hotkey: char::from_digit(i as u32 + 1, 10),
                 })
                 .collect();
-            let n_labels = labels.len() as u16;
+            let n_labels = labels.len() as u32;
+            let mut names = std::collections::HashSet::new();
             let documents = docs
                 .into_iter()
                 .map(|(name, text, raw, status, notes)| {
+                    // Names are unique within a project.
+                    let name = crate::model::unique_name(&name, |n| names.contains(n));
+                    names.insert(name.clone());
                     let len = text.chars().count();
                     let spans = raw
                         .into_iter()
@@ -964,7 +1051,7 @@ mod disagreement_tests {
     use crate::model::{LabelId, default_labels};
     use proptest::prelude::*;
 
-    fn sp(s: usize, e: usize, l: u16) -> Span {
+    fn sp(s: usize, e: usize, l: u32) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()
     }
 

@@ -59,7 +59,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Project, Span};
+use crate::model::{DocId, Project, Span};
 
 /// How long a command may stay silent before it is killed, unless [`RunOptions`] says
 /// otherwise. Loading a large model can take tens of seconds before its first answer.
@@ -697,12 +697,13 @@ impl Running<'_> {
 }
 
 /// What a project sends to a command: owned copies of its texts, so a background job
-/// can take it to its thread, and each text's [`crate::model::Text::id`], so results are
-/// only applied to the documents they were computed for.
+/// can take it to its thread, and each document's id, so results are only applied to the
+/// documents they were computed for.
 #[derive(Clone, Debug)]
 pub struct Request {
-    /// `(document index, text id, text)` for each document sent.
-    pub docs: Vec<(usize, u64, String)>,
+    /// `(protocol id, document, text)` for each document sent; the protocol id is the
+    /// document's place in the project when it was sent.
+    pub docs: Vec<(usize, DocId, String)>,
     /// The project's label names, in order.
     pub labels: Vec<String>,
 }
@@ -711,11 +712,11 @@ pub struct Request {
 /// `set_command_results`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Adapted {
-    /// `(document index, span, score)`.
-    pub results: Vec<(usize, Span, Option<f32>)>,
+    /// `(document, span, score)`.
+    pub results: Vec<(DocId, Span, Option<f32>)>,
     /// Spans skipped because the project has no label of that name.
     pub unknown_label: usize,
-    /// Spans skipped because their document was removed, moved or replaced meanwhile.
+    /// Spans skipped because their document was removed or replaced meanwhile.
     pub stale: usize,
 }
 
@@ -730,8 +731,8 @@ impl Request {
         let docs = docs
             .into_iter()
             .filter_map(|i| {
-                let text = project.document(i)?.text();
-                Some((i, text.id(), text.as_str().to_string()))
+                let d = project.documents().get(i)?;
+                Some((i, d.id(), d.text().as_str().to_string()))
             })
             .collect();
         let labels = project.labels().iter().map(|l| l.name.clone()).collect();
@@ -755,16 +756,14 @@ impl Request {
     }
 
     /// Turns a run's spans into spans of `project` (labels by name). Spans with a label
-    /// the project lacks, or on a document whose text is no longer the one sent, are
-    /// skipped and counted.
+    /// the project lacks, or on a document no longer in it, are skipped and counted.
     pub fn adapt(&self, project: &Project, spans: &[CommandSpan]) -> Adapted {
-        let sent: HashMap<usize, u64> = self.docs.iter().map(|&(i, id, _)| (i, id)).collect();
+        let sent: HashMap<usize, DocId> = self.docs.iter().map(|&(i, id, _)| (i, id)).collect();
         let mut out = Adapted::default();
         for s in spans {
-            let doc = project
-                .document(s.doc)
-                .filter(|d| sent.get(&s.doc) == Some(&d.text().id()));
-            let Some(doc) = doc else {
+            let id = sent.get(&s.doc).copied();
+            let doc = id.and_then(|id| Some((id, project.document(id)?)));
+            let Some((id, doc)) = doc else {
                 out.stale += 1;
                 continue;
             };
@@ -774,7 +773,7 @@ impl Request {
             };
             match Span::new(s.start, s.end, label) {
                 Ok(span) if s.end <= doc.text().char_len() => {
-                    out.results.push((s.doc, span, s.score));
+                    out.results.push((id, span, s.score));
                 }
                 // run() checked both against the same text; kept safe for hand-made input.
                 _ => out.stale += 1,

@@ -47,15 +47,6 @@ impl Disagreement {
     fn key(&self) -> (usize, usize) {
         (self.start, self.end)
     }
-
-    /// The same disagreement with every span's label mapped.
-    fn map_labels(&mut self, relabel: &impl Fn(LabelId) -> LabelId) {
-        for (_, spans) in &mut self.versions {
-            for s in spans.iter_mut() {
-                *s = s.with_label(relabel(s.label()));
-            }
-        }
-    }
 }
 
 impl Document {
@@ -116,26 +107,9 @@ impl Document {
         self.disagreements.insert(index, d);
         Ok(())
     }
-
-    /// Gives every disagreement span the label `relabel` maps its label to.
-    pub(crate) fn map_disagreement_labels(&mut self, relabel: &impl Fn(LabelId) -> LabelId) {
-        for d in &mut self.disagreements {
-            d.map_labels(relabel);
-        }
-    }
 }
 
 impl Project {
-    /// Whether some disagreement of some document has a span with a label id at or past
-    /// `keep` (labels about to be removed).
-    pub(crate) fn disagreements_use_labels_from(&self, keep: usize) -> bool {
-        self.documents()
-            .iter()
-            .flat_map(|d| d.disagreements())
-            .flat_map(Disagreement::spans)
-            .any(|s| usize::from(s.label().0) >= keep)
-    }
-
     fn check_labels<'a>(
         &self,
         spans: impl IntoIterator<Item = &'a Span>,
@@ -220,15 +194,14 @@ impl Project {
     pub(crate) fn drop_label_from_disagreements(&self, id: LabelId) -> Vec<Edit> {
         self.documents()
             .iter()
-            .enumerate()
-            .filter(|(_, d)| {
+            .filter(|d| {
                 d.disagreements()
                     .iter()
                     .flat_map(Disagreement::spans)
                     .any(|s| s.label() == id)
             })
-            .map(|(doc, d)| Edit::SetDisagreements {
-                doc,
+            .map(|d| Edit::SetDisagreements {
+                doc: d.id(),
                 disagreements: d
                     .disagreements()
                     .iter()
@@ -255,7 +228,7 @@ mod tests {
     use crate::model::{Workspace, default_labels};
     use proptest::prelude::*;
 
-    fn sp(s: usize, e: usize, l: u16) -> Span {
+    fn sp(s: usize, e: usize, l: u32) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()
     }
 
@@ -288,6 +261,7 @@ mod tests {
         let mut w = Workspace::new(project());
         let before = w.project().clone();
         let d = &before.documents()[0];
+        let doc = d.id();
         assert_eq!(d.disagreements().len(), 2);
         assert_eq!(
             (d.disagreements()[0].start, d.disagreements()[0].end),
@@ -297,7 +271,7 @@ mod tests {
         w.apply(
             "take alice",
             vec![Edit::Resolve {
-                doc: 0,
+                doc,
                 index: 0,
                 spans: vec![sp(0, 12, 0), sp(18, 23, 1), sp(0, 12, 0)],
             }],
@@ -317,11 +291,8 @@ mod tests {
     fn bad_resolves_change_nothing() {
         let mut w = Workspace::new(project());
         let before = w.project().clone();
-        let resolve = |index, spans| Edit::Resolve {
-            doc: 0,
-            index,
-            spans,
-        };
+        let doc = before.documents()[0].id();
+        let resolve = |index, spans| Edit::Resolve { doc, index, spans };
         assert_eq!(
             w.apply("x", vec![resolve(2, vec![])]),
             Err(ModelError::NoSuchDisagreement(2))
@@ -341,7 +312,7 @@ mod tests {
             w.apply(
                 "x",
                 vec![Edit::Unresolve {
-                    doc: 0,
+                    doc,
                     index: 0,
                     disagreement: d,
                     spans: vec![]
@@ -390,41 +361,84 @@ mod tests {
     fn label_delete_and_move_keep_versions_on_their_labels() {
         let mut w = Workspace::new(project());
         let before = w.project().clone();
-        // PLACE (1) moves first: bob's PLACE 0..6 follows it.
+        // PLACE moves first: its id, which bob's PLACE 0..6 names, stays.
         w.apply(
             "move",
             vec![Edit::MoveLabel {
-                from: LabelId(1),
-                to: LabelId(0),
+                id: LabelId(1),
+                to: 0,
             }],
         )
         .unwrap();
+        assert_eq!(w.project().labels()[0].name, "PLACE");
         let d = &w.project().documents()[0].disagreements()[0];
-        assert_eq!(d.version("bob"), Some(&[sp(0, 6, 0)][..]));
-        assert_eq!(d.version("alice"), Some(&[sp(0, 12, 1)][..]));
+        assert_eq!(d.version("bob"), Some(&[sp(0, 6, 1)][..]));
+        assert_eq!(d.version("alice"), Some(&[sp(0, 12, 0)][..]));
         // A label a version still uses cannot simply be removed...
-        w.undo().unwrap();
-        let last = LabelId(u16::try_from(w.project().labels().len() - 1).unwrap());
-        w.apply(
-            "move",
-            vec![Edit::MoveLabel {
-                from: LabelId(3),
-                to: last,
-            }],
-        )
-        .unwrap();
         assert_eq!(
-            w.apply("rm", vec![Edit::RemoveLabels { count: 1 }]),
+            w.apply(
+                "rm",
+                vec![Edit::RemoveLabels {
+                    ids: vec![LabelId(3)]
+                }]
+            ),
             Err(ModelError::LabelInUse)
         );
-        w.undo().unwrap();
         // ...but deleting it drops it from versions too, in one undo step.
         let edits = w.project().delete_label_edits(LabelId(3));
         w.apply("delete ORG", edits).unwrap();
         let d = &w.project().documents()[0].disagreements()[1];
         assert_eq!(d.version("bob"), Some(&[][..]));
         w.undo().unwrap();
+        w.undo().unwrap();
         assert_eq!(w.project(), &before);
+    }
+
+    /// Issue 17, bug 1: a document that holds only disagreements (a gold file) used to
+    /// keep old label ids when labels were reordered; "take A" then added the wrong
+    /// label, and a later label delete failed with `LabelInUse`.
+    #[test]
+    fn a_label_move_keeps_a_gold_documents_disagreements_right() {
+        let doc = Document::new("gold", "Ashraf Ghani left Kabul.")
+            .with_disagreements(vec![
+                Disagreement::covering(vec![
+                    ("alice".into(), vec![sp(0, 12, 0)]),
+                    ("bob".into(), vec![sp(0, 6, 1)]),
+                ])
+                .unwrap(),
+            ])
+            .unwrap();
+        let mut w = Workspace::new(Project::new(default_labels(), vec![doc]).unwrap());
+        let id = w.project().documents()[0].id();
+        // DATE to the top, then ORG to the bottom.
+        let date = w.project().label_id("DATE").unwrap();
+        let org = w.project().label_id("ORG").unwrap();
+        w.apply("m", vec![Edit::MoveLabel { id: date, to: 0 }])
+            .unwrap();
+        w.apply("m", vec![Edit::MoveLabel { id: org, to: 4 }])
+            .unwrap();
+        let name = |w: &Workspace, s: &Span| w.project().label(s.label()).unwrap().name.clone();
+        let alice = w.project().documents()[0].disagreements()[0]
+            .version("alice")
+            .unwrap()
+            .to_vec();
+        assert_eq!(name(&w, &alice[0]), "PERSON");
+        w.apply(
+            "take alice",
+            vec![Edit::Resolve {
+                doc: id,
+                index: 0,
+                spans: alice,
+            }],
+        )
+        .unwrap();
+        let span = w.project().documents()[0].spans().as_slice()[0];
+        assert_eq!(name(&w, &span), "PERSON");
+        // No disagreement holds QUOTE: it can go.
+        let quote = w.project().label_id("QUOTE").unwrap();
+        let edits = w.project().delete_label_edits(quote);
+        w.apply("delete QUOTE", edits).unwrap();
+        assert_eq!(w.project().label_id("QUOTE"), None);
     }
 
     /// Every disagreement is non-empty, inside its text, sorted, and names defined labels.
@@ -448,12 +462,12 @@ mod tests {
     enum Act {
         /// Resolve disagreement `k % len` of the document, taking version `v % n`.
         Resolve(usize, usize),
-        /// Delete label `l`.
-        DeleteLabel(u16),
-        /// Move label `from` to `to`.
-        Move(u16, u16),
-        /// Add a span.
-        Add(usize, usize, u16),
+        /// Delete the label at place `l`.
+        DeleteLabel(usize),
+        /// Move the label at place `from` to place `to`.
+        Move(usize, usize),
+        /// Add a span with the label at a place.
+        Add(usize, usize, usize),
     }
 
     proptest! {
@@ -461,12 +475,12 @@ mod tests {
         /// all / redo all give back the first and last project.
         #[test]
         fn resolves_and_label_edits_undo_exactly(
-            raw in proptest::collection::vec((0usize..30, 1usize..8, 0u16..5, 0usize..3), 0..12),
+            raw in proptest::collection::vec((0usize..30, 1usize..8, 0u32..5, 0usize..3), 0..12),
             acts in proptest::collection::vec(prop_oneof![
                 3 => (any::<usize>(), any::<usize>()).prop_map(|(k, v)| Act::Resolve(k, v)),
-                1 => (0u16..5).prop_map(Act::DeleteLabel),
-                1 => (0u16..5, 0u16..5).prop_map(|(f, t)| Act::Move(f, t)),
-                1 => (0usize..30, 1usize..8, 0u16..5).prop_map(|(s, l, lab)| Act::Add(s, l, lab)),
+                1 => (0usize..5).prop_map(Act::DeleteLabel),
+                1 => (0usize..5, 0usize..5).prop_map(|(f, t)| Act::Move(f, t)),
+                1 => (0usize..30, 1usize..8, 0usize..5).prop_map(|(s, l, lab)| Act::Add(s, l, lab)),
             ], 0..12),
         ) {
             // Disagreements built from random spans, each version one of three people.
@@ -485,18 +499,20 @@ mod tests {
             for act in acts {
                 let p = w.project().clone();
                 let d = &p.documents()[0];
-                let n = p.labels().len() as u16;
+                let doc = d.id();
+                let label = |i: usize| p.label_ids().get(i).copied();
                 let edits = match act {
                     Act::Resolve(k, v) if !d.disagreements().is_empty() => {
                         let index = k % d.disagreements().len();
                         let versions = &d.disagreements()[index].versions;
-                        vec![Edit::Resolve { doc: 0, index, spans: versions[v % versions.len()].1.clone() }]
+                        vec![Edit::Resolve { doc, index, spans: versions[v % versions.len()].1.clone() }]
                     }
                     Act::Resolve(..) => vec![],
-                    Act::DeleteLabel(l) if l < n => p.delete_label_edits(LabelId(l)),
-                    Act::DeleteLabel(_) => vec![],
-                    Act::Move(f, t) => vec![Edit::MoveLabel { from: LabelId(f), to: LabelId(t) }],
-                    Act::Add(s, l, lab) => vec![Edit::AddSpan { doc: 0, span: sp(s, s + l, lab) }],
+                    Act::DeleteLabel(l) => label(l).map(|id| p.delete_label_edits(id)).unwrap_or_default(),
+                    Act::Move(f, to) => label(f).map(|id| vec![Edit::MoveLabel { id, to }]).unwrap_or_default(),
+                    Act::Add(s, l, lab) => label(lab)
+                        .map(|id| vec![Edit::AddSpan { doc, span: Span::new(s, s + l, id).unwrap() }])
+                        .unwrap_or_default(),
                 };
                 if w.apply("x", edits).is_err() {
                     prop_assert_eq!(w.project(), &p);

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{LabelId, ModelError, Span, SpanSet, Stamp, Text};
+use super::{ModelError, Span, SpanSet, Stamp, Text};
 
 /// Where the annotator is with a document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -30,10 +30,37 @@ impl Status {
     }
 }
 
+/// A document's identity: unique in the process, kept by clones (a background copy of
+/// the project names the same documents) and by undo, never a place in a list. Ids live
+/// in memory only: across files and projects, documents are matched by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(u64);
+
+static DOC_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl DocId {
+    fn fresh() -> Self {
+        Self(DOC_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// A document's id as a field: never part of equality, which compares content.
+#[derive(Clone, Copy, Debug)]
+struct Identity(DocId);
+
+impl PartialEq for Identity {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Identity {}
+
 /// One text to annotate. Its spans always lie inside its text; every note belongs to one
 /// of its spans and is never blank.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
+    id: Identity,
     /// Identifier shown in the UI and written by exporters (e.g. the file stem).
     pub name: String,
     /// Review status.
@@ -64,6 +91,7 @@ impl Document {
     /// A document with no spans.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
+            id: Identity(DocId::fresh()),
             name: name.into(),
             status: Status::Todo,
             text: Text::new(text.into()),
@@ -73,6 +101,16 @@ impl Document {
             stamp: Stamp::fresh(),
             disagreements: Vec::new(),
         }
+    }
+
+    /// The document's identity (see [`DocId`]).
+    pub fn id(&self) -> DocId {
+        self.id.0
+    }
+
+    /// Gives the document a new id (a clone that joins the project of its original).
+    pub(super) fn renew_id(&mut self) {
+        self.id = Identity(DocId::fresh());
     }
 
     /// The same document with these rejected suggestions; fails for one past the text.
@@ -258,25 +296,33 @@ impl Document {
         Ok((old.as_slice().to_vec(), old_notes))
     }
 
-    /// Gives every span (and its note) and every rejection the label `relabel` maps its
-    /// label to; `relabel` must be one to one, so no two spans become one.
-    pub(crate) fn map_labels(&mut self, relabel: impl Fn(LabelId) -> LabelId) {
-        let spans = self
-            .spans
-            .iter()
-            .map(|s| s.with_label(relabel(s.label())))
-            .collect();
+    /// The same document (and id) with every label mapped through `relabel` (labels from
+    /// another project's list to this one's); fails if two spans become one.
+    pub(crate) fn relabelled(
+        mut self,
+        relabel: &impl Fn(super::LabelId) -> super::LabelId,
+    ) -> Result<Self, ModelError> {
+        let map = |s: &Span| s.with_label(relabel(s.label()));
+        let spans: Vec<Span> = self.spans.iter().map(map).collect();
+        let count = spans.len();
         self.spans = SpanSet::from_spans(spans);
-        self.rejected = std::mem::take(&mut self.rejected)
-            .into_iter()
-            .map(|s| s.with_label(relabel(s.label())))
-            .collect();
-        self.stamp = Stamp::fresh();
+        if self.spans.len() != count {
+            return Err(ModelError::DuplicateSpan { start: 0, end: 0 });
+        }
+        self.rejected = std::mem::take(&mut self.rejected).iter().map(map).collect();
         self.notes = std::mem::take(&mut self.notes)
             .into_iter()
-            .map(|(s, n)| (s.with_label(relabel(s.label())), n))
+            .map(|(s, n)| (map(&s), n))
             .collect();
-        self.map_disagreement_labels(&relabel);
+        for d in &mut self.disagreements {
+            for (_, spans) in &mut d.versions {
+                for s in spans.iter_mut() {
+                    *s = map(s);
+                }
+            }
+        }
+        self.stamp = Stamp::fresh();
+        Ok(self)
     }
 
     /// Removes a span and returns its note, if it had one; fails if absent.

@@ -61,29 +61,28 @@ fn union_labels<'a>(
         .map_or_else(Vec::new, |p| p.labels().to_vec());
     let mut acc = Project::new(first, Vec::new())?;
     for p in projects {
-        if let Some(Edit::AddLabels { labels }) = acc.import_labels_edit(p.labels()) {
+        if let Some(Edit::InsertLabels { labels }) = acc.import_labels_edit(p.labels()) {
             let mut all: Vec<Label> = acc.labels().to_vec();
-            all.extend(labels);
+            all.extend(labels.into_iter().map(|(_, _, l)| l));
             acc = Project::new(all, Vec::new())?;
         }
     }
     Ok(acc)
 }
 
-/// For each label id of `from`, the id of the label of that name in `to`.
-fn label_map(from: &Project, to: &Project) -> Vec<LabelId> {
-    from.labels()
-        .iter()
-        .map(|l| to.label_id(&l.name).unwrap_or(LabelId(0)))
+/// Label ids of one project mapped to the ids of the labels of the same names in another.
+type LabelMap = HashMap<LabelId, LabelId>;
+
+/// For each label of `from`, the id of the label of that name in `to` (which has them all).
+fn label_map(from: &Project, to: &Project) -> LabelMap {
+    from.label_entries()
+        .filter_map(|(id, l)| Some((id, to.label_id(&l.name)?)))
         .collect()
 }
 
-fn remap(span: &Span, map: &[LabelId]) -> Span {
-    span.with_label(
-        map.get(usize::from(span.label().0))
-            .copied()
-            .unwrap_or(LabelId(0)),
-    )
+fn remap(span: &Span, map: &LabelMap) -> Span {
+    // Every label of `from` is in `to` (a union of the two), so the fallback never runs.
+    span.with_label(map.get(&span.label()).copied().unwrap_or(span.label()))
 }
 
 /// A document key (name, occurrence of that name) and each project's document of it.
@@ -133,7 +132,7 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
     }
     let projects: Vec<&Project> = annotators.iter().map(|(_, p)| *p).collect();
     let labels = union_labels(projects.iter().copied())?;
-    let maps: Vec<Vec<LabelId>> = projects.iter().map(|p| label_map(p, &labels)).collect();
+    let maps: Vec<LabelMap> = projects.iter().map(|p| label_map(p, &labels)).collect();
     let mut documents = Vec::new();
     for ((name, _), docs) in match_documents(&projects) {
         let present: Vec<(usize, &Document)> = docs
@@ -234,7 +233,7 @@ fn union_settings(projects: &[&Project]) -> SuggestSettings {
     settings
 }
 
-fn remap_disagreement(d: &Disagreement, map: &[LabelId]) -> Disagreement {
+fn remap_disagreement(d: &Disagreement, map: &LabelMap) -> Disagreement {
     Disagreement {
         versions: d
             .versions
@@ -249,7 +248,7 @@ fn remap_disagreement(d: &Disagreement, map: &[LabelId]) -> Disagreement {
 fn gold_notes(
     gold: &[Span],
     present: &[(usize, &Document)],
-    maps: &[Vec<LabelId>],
+    maps: &[LabelMap],
     annotators: &[(String, &Project)],
 ) -> Vec<(Span, String)> {
     let gold: HashSet<Span> = gold.iter().copied().collect();
@@ -316,6 +315,38 @@ fn regions(named: &[(String, Vec<Span>)]) -> Vec<Disagreement> {
         .collect()
 }
 
+/// Annotators' names for their project files, the one rule every command and the window
+/// use: the file stem; where two stems are equal, with the parent folder (`alice/p`,
+/// `bob/p`); where still equal, numbered (`p#2`). Always unique, one per path.
+pub fn annotator_names(paths: &[std::path::PathBuf]) -> Vec<String> {
+    let stem = |p: &std::path::Path| {
+        p.file_stem().map_or_else(
+            || p.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    };
+    let stems: Vec<String> = paths.iter().map(|p| stem(p)).collect();
+    let shared = |i: usize| stems.iter().filter(|n| **n == stems[i]).count() > 1;
+    let mut names: Vec<String> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match p.parent().and_then(|d| d.file_name()) {
+            Some(dir) if shared(i) => format!("{}/{}", dir.to_string_lossy(), stems[i]),
+            _ => stems[i].clone(),
+        })
+        .collect();
+    for i in 0..names.len() {
+        if names[..i].contains(&names[i]) {
+            let base = names[i].clone();
+            names[i] = (2..)
+                .map(|k| format!("{base}#{k}"))
+                .find(|n| !names.contains(n))
+                .unwrap_or_default();
+        }
+    }
+    names
+}
+
 /// The projects [`split`] makes: one per annotator, and which documents all of them have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
@@ -358,7 +389,9 @@ pub fn split(project: &Project, annotators: usize, overlap_percent: f64) -> Spli
     let projects = docs
         .into_iter()
         .map(|documents| {
-            Project::new(project.labels().to_vec(), documents).unwrap_or_else(|_| project.clone())
+            project
+                .with_same_labels(documents)
+                .unwrap_or_else(|_| project.clone())
         })
         .collect();
     Split { projects, shared }
@@ -478,10 +511,10 @@ fn pick<'a, T: PartialEq>(base: &'a T, ours: &'a T, theirs: &'a T) -> Option<&'a
 /// Documents added or removed on one side are added or removed (a document changed on
 /// one side and removed on the other is kept, with a warning); a document both sides
 /// added is merged as if from an empty base. Labels: the union by name (ours, then
-/// theirs' new ones). Notes, statuses and lists of disagreements: the side that changed;
-/// changed both ways, ours is kept with a warning (lists of disagreements: ours plus
-/// theirs' new ones). Rejected suggestions: a rejection added on either side is kept,
-/// one removed on either side goes. Suggestion settings (learned on/off, ignore case,
+/// theirs' new ones). Notes and statuses: the side that changed; changed both ways, ours
+/// is kept with a warning. Disagreements and rejected suggestions, item by item against
+/// the base: one added on either side is kept, one removed (resolved) on either side
+/// goes, so resolving different disagreements on the two sides leaves neither open. Suggestion settings (learned on/off, ignore case,
 /// the list of rule sets, each on its own): the side that changed; changed both ways,
 /// ours with a warning. Texts must match.
 pub fn three_way(base: &Project, ours: &Project, theirs: &Project) -> Result<ThreeWay, MergeError> {
@@ -607,7 +640,7 @@ fn three_way_settings(
 
 /// The document a merged side describes, with `labels`' ids.
 fn build(name: String, side: &Side, labels: &Project) -> Result<Document, ModelError> {
-    let id = |l: &str| labels.label_id(l).ok_or(ModelError::UnknownLabel(u16::MAX));
+    let id = |l: &str| labels.label_id(l).ok_or(ModelError::UnknownLabel(u32::MAX));
     let span = |(s, e, l): &NamedSpan| Span::new(*s, *e, id(l)?);
     let mut spans = Vec::new();
     for (&(s, e), names) in &side.spans {
@@ -722,18 +755,19 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
             o.status
         }
     };
-    let mut disagreements = match pick(&b.disagreements, &o.disagreements, &t.disagreements) {
-        Some(list) => list.clone(),
-        None => {
-            let mut list = o.disagreements.clone();
-            for d in &t.disagreements {
-                if !list.contains(d) {
-                    list.push(d.clone());
-                }
-            }
-            list
+    // Item by item against the base, as rejections below: a disagreement resolved on
+    // either side is gone, one added on either side stays (resolving different ones on
+    // the two sides leaves neither open).
+    let sets: [HashSet<&NamedDisagreement>; 3] =
+        [b, o, t].map(|side| side.disagreements.iter().collect());
+    let mut seen: HashSet<&NamedDisagreement> = HashSet::new();
+    let mut disagreements: Vec<NamedDisagreement> = Vec::new();
+    for d in o.disagreements.iter().chain(&t.disagreements) {
+        let [hb, ho, ht] = [0, 1, 2].map(|i| sets[i].contains(d));
+        if seen.insert(d) && pick(&hb, &ho, &ht).is_some_and(|&keep| keep) {
+            disagreements.push(d.clone());
         }
-    };
+    }
     disagreements.extend(conflicts);
     // A set merge: each rejection is in or out, and a side that changed that wins (two
     // sides cannot change one boolean two ways).
@@ -761,6 +795,25 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn annotators_are_named_by_one_rule_always_unique() {
+        let p = |s: &str| std::path::PathBuf::from(s);
+        assert_eq!(
+            annotator_names(&[p("a/alice.ron"), p("b/bob.ron")]),
+            ["alice", "bob"]
+        );
+        assert_eq!(
+            annotator_names(&[p("a/x.ron"), p("b/x.ron"), p("c/y.ron")]),
+            ["a/x", "b/x", "y"]
+        );
+        // The same file twice (`merge a.ron a.ron`) still gives two names.
+        assert_eq!(annotator_names(&[p("a.ron"), p("a.ron")]), ["a", "a#2"]);
+        assert_eq!(
+            annotator_names(&[p("d/a.ron"), p("d/a.ron"), p("d/a.ron")]),
+            ["d/a", "d/a#2", "d/a#3"]
+        );
+    }
     use crate::model::suggest::{RuleKind, RuleSet};
     use crate::model::{Label, PALETTE, default_labels};
     use proptest::prelude::*;
@@ -768,7 +821,7 @@ mod tests {
     // Default labels: 0 PERSON, 1 PLACE, 2 ORG, 3 DATE, 4 QUOTE (by name below).
     const TEXT: &str = "Ashraf Ghani met Amrullah Saleh in Kabul on Monday.";
 
-    fn sp(s: usize, e: usize, l: u16) -> Span {
+    fn sp(s: usize, e: usize, l: u32) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()
     }
 
@@ -1362,7 +1415,7 @@ mod tests {
     /// Up to four annotators' span lists over one 40-char document, labels 0..3.
     fn arb_annotators() -> impl Strategy<Value = Vec<Vec<Span>>> {
         proptest::collection::vec(
-            proptest::collection::vec((0usize..35, 1usize..6, 0u16..3), 0..10)
+            proptest::collection::vec((0usize..35, 1usize..6, 0u32..3), 0..10)
                 .prop_map(|v| v.into_iter().map(|(s, l, lab)| sp(s, s + l, lab)).collect()),
             1..5,
         )
@@ -1384,7 +1437,7 @@ mod tests {
 
     /// Up to five rejections over the 40-char document, labels 0..3.
     fn arb_rejections() -> impl Strategy<Value = Vec<Span>> {
-        proptest::collection::vec((0usize..35, 1usize..6, 0u16..3), 0..6)
+        proptest::collection::vec((0usize..35, 1usize..6, 0u32..3), 0..6)
             .prop_map(|v| v.into_iter().map(|(s, l, lab)| sp(s, s + l, lab)).collect())
     }
 
@@ -1481,7 +1534,7 @@ mod tests {
         /// Rejections: exactly those both sides have or one side added (the oracle).
         #[test]
         fn three_way_properties(lists in proptest::collection::vec(
-            proptest::collection::vec((0usize..35, 1usize..6, 0u16..3), 0..10)
+            proptest::collection::vec((0usize..35, 1usize..6, 0u32..3), 0..10)
                 .prop_map(|v| v.into_iter().map(|(s, l, lab)| sp(s, s + l, lab)).collect::<Vec<_>>()),
             3..=3,
         ), rejections in proptest::collection::vec(arb_rejections(), 3..=3),

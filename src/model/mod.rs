@@ -18,10 +18,10 @@ pub mod text;
 pub mod tokens;
 
 pub use disagreement::Disagreement;
-pub use document::{Document, Status};
-pub use history::Workspace;
+pub use document::{DocId, Document, Status};
+pub use history::{Moved, Workspace};
 pub use label::{Label, PALETTE, Rgb, default_labels};
-pub use project::{Edit, Project};
+pub use project::{Edit, Project, unique_name};
 pub use span::{LabelId, Span, SpanSet};
 pub use text::Text;
 
@@ -93,7 +93,7 @@ pub enum ModelError {
     },
     /// A label id does not name a label of the project.
     #[error("label #{0} is not defined")]
-    UnknownLabel(u16),
+    UnknownLabel(u32),
     /// Two labels share a name.
     #[error("label {0:?} is defined twice")]
     DuplicateLabel(String),
@@ -103,9 +103,15 @@ pub enum ModelError {
     /// More labels than ids.
     #[error("too many labels (at most {} are possible)", u16::MAX)]
     TooManyLabels,
-    /// A document index is out of range.
-    #[error("no document #{0}")]
-    NoSuchDocument(usize),
+    /// The document is not in the project (deleted meanwhile).
+    #[error("that document is not in the project")]
+    NoSuchDocument,
+    /// Two documents would share a name (or an id).
+    #[error("a document named {0:?} is already in the project")]
+    DuplicateDocument(String),
+    /// A place past the end of a list (documents or labels).
+    #[error("no place #{0} in the list")]
+    NoSuchPlace(usize),
     /// The suggestion is already rejected.
     #[error("suggestion {start}..{end} is already rejected")]
     AlreadyRejected {

@@ -2,17 +2,17 @@
 //! span of the same label, as one undoable action.
 
 use super::search::find_in;
-use super::{Document, Edit, Project, Span};
+use super::{DocId, Document, Edit, Project, Span};
 
 /// Where the text of `span` (in document `doc`) recurs as whole words, unlabeled with its
 /// label: in that document, or in every document (`everywhere`). Per document, the new
 /// spans as `(document, spans)`.
 pub fn unlabeled_occurrences(
     project: &Project,
-    doc: usize,
+    doc: DocId,
     span: Span,
     everywhere: bool,
-) -> Vec<(usize, Vec<Span>)> {
+) -> Vec<(DocId, Vec<Span>)> {
     let Some(source) = project.document(doc) else {
         return Vec::new();
     };
@@ -20,16 +20,15 @@ pub fn unlabeled_occurrences(
     if needle.trim().is_empty() {
         return Vec::new();
     }
-    let docs: Vec<usize> = if everywhere {
-        (0..project.documents().len()).collect()
+    let docs: Vec<&Document> = if everywhere {
+        project.documents().iter().collect()
     } else {
-        vec![doc]
+        vec![source]
     };
     docs.into_iter()
-        .filter_map(|i| {
-            let d = project.document(i)?;
+        .filter_map(|d| {
             let found = new_spans(d, needle, span);
-            (!found.is_empty()).then_some((i, found))
+            (!found.is_empty()).then_some((d.id(), found))
         })
         .collect()
 }
@@ -64,7 +63,7 @@ pub(crate) fn at_word_edges(text: &super::Text, s: usize, e: usize, needle: &str
 
 /// The edits that add the occurrences found by [`unlabeled_occurrences`]: one bulk edit
 /// per document, so thousands of occurrences are one cheap undo step.
-pub fn label_all_edits(project: &Project, found: Vec<(usize, Vec<Span>)>) -> Vec<Edit> {
+pub fn label_all_edits(project: &Project, found: Vec<(DocId, Vec<Span>)>) -> Vec<Edit> {
     found
         .into_iter()
         .filter_map(|(doc, new)| {
@@ -101,13 +100,14 @@ mod tests {
         let mut p = project(&["Taliban and Taliban's Talibani Taliban", "The Taliban said"]);
         let span = Span::new(0, 7, LabelId(2)).unwrap();
         let mut w = Workspace::new(p.clone());
-        w.apply("a", vec![Edit::AddSpan { doc: 0, span }]).unwrap();
+        let d0 = p.documents()[0].id();
+        w.apply("a", vec![Edit::AddSpan { doc: d0, span }]).unwrap();
         p = w.project().clone();
-        let here = unlabeled_occurrences(&p, 0, span, false);
+        let here = unlabeled_occurrences(&p, d0, span, false);
         let starts: Vec<usize> = here[0].1.iter().map(|s| s.start()).collect();
         // Not inside "Talibani"; the possessive's stem counts.
         assert_eq!(starts, [12, 31]);
-        let all = unlabeled_occurrences(&p, 0, span, true);
+        let all = unlabeled_occurrences(&p, d0, span, true);
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].1[0].start(), 4);
         let before = w.project().clone();
@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(w.project().documents()[1].spans().len(), 1);
         // Nothing left to label; undo is one step.
         let p = w.project().clone();
-        assert!(unlabeled_occurrences(&p, 0, span, true).is_empty());
+        assert!(unlabeled_occurrences(&p, d0, span, true).is_empty());
         w.undo().unwrap();
         assert_eq!(w.project(), &before);
     }
@@ -159,7 +159,7 @@ mod tests {
             let p = Project::with_documents(vec![doc]);
             let needle: String = text.chars().skip(start).take(len).collect();
             prop_assume!(!needle.trim().is_empty());
-            let got: Vec<(usize, usize)> = unlabeled_occurrences(&p, 0, span, false)
+            let got: Vec<(usize, usize)> = unlabeled_occurrences(&p, p.documents()[0].id(), span, false)
                 .into_iter()
                 .flat_map(|(_, v)| v)
                 .map(|s| (s.start(), s.end()))

@@ -1,34 +1,63 @@
 //! A project: labels and documents.
 
+use std::collections::{HashMap, HashSet};
+
 use super::suggest::SuggestSettings;
-use super::{Document, Label, LabelId, ModelError, Span, Stamp, Status, label::default_labels};
+use super::{
+    DocId, Document, Label, LabelId, ModelError, Span, Stamp, Status, label::default_labels,
+};
 
 /// Everything a project file holds. Every span's and every rejection's label is one of
-/// `labels`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `labels`; document names are unique, and so are document ids.
+///
+/// Labels and documents are known by ids that never change (see [`LabelId`] and
+/// [`DocId`]); their places in the lists are only the order they are shown and written
+/// in. Equality compares content and label ids, not document ids or bookkeeping.
+#[derive(Clone, Debug)]
 pub struct Project {
+    /// In display order.
     labels: Vec<Label>,
+    /// `label_ids[i]` is the id of `labels[i]`.
+    label_ids: Vec<LabelId>,
+    /// For each id value, the label's place in `labels` (`NONE` for an id not in use).
+    label_at: Vec<u32>,
+    /// The id the next new label gets: ids are never reused within a project.
+    next_label: u32,
     documents: Vec<Document>,
+    /// Each document's place in `documents`, by id.
+    doc_at: HashMap<DocId, usize>,
     /// Suggestion sources in use (saved with the project).
     suggest: SuggestSettings,
     /// Fresh after every applied edit: lets derived data skip a frame with no change.
     stamp: Stamp,
 }
 
+/// `label_at` entry of an id no label has.
+const NONE: u32 = u32::MAX;
+
+impl PartialEq for Project {
+    fn eq(&self, other: &Self) -> bool {
+        self.labels == other.labels
+            && self.label_ids == other.label_ids
+            && self.documents == other.documents
+            && self.suggest == other.suggest
+    }
+}
+
+impl Eq for Project {}
+
 impl Default for Project {
     fn default() -> Self {
-        Self::new(default_labels(), Vec::new()).unwrap_or_else(|_| Self {
-            labels: Vec::new(),
-            documents: Vec::new(),
-            suggest: SuggestSettings::default(),
-            stamp: Stamp::fresh(),
-        })
+        Self::with_documents(Vec::new())
     }
 }
 
 impl Project {
-    /// A project from labels and documents; checks that label names are unique and
-    /// that every span names an existing label.
+    /// A project from labels and documents. The labels get the ids `LabelId(0)`,
+    /// `LabelId(1)`, … in the order given, which is what the documents' spans refer to.
+    /// Checks that label names are unique, that every span, rejection and disagreement
+    /// names one of the labels, and that document names are unique. A document whose id
+    /// an earlier one has (a clone) gets a fresh one.
     pub fn new(labels: Vec<Label>, documents: Vec<Document>) -> Result<Self, ModelError> {
         if labels.len() > usize::from(u16::MAX) {
             return Err(ModelError::TooManyLabels);
@@ -38,37 +67,82 @@ impl Project {
                 return Err(ModelError::DuplicateLabel(label.name.clone()));
             }
         }
+        let known = |l: LabelId| (l.0 as usize) < labels.len();
+        let mut names: HashSet<&str> = HashSet::with_capacity(documents.len());
         for doc in &documents {
-            if let Some(span) = doc
-                .spans()
-                .iter()
-                .chain(doc.rejected())
-                .find(|s| usize::from(s.label().0) >= labels.len())
-            {
+            if !names.insert(doc.name.as_str()) {
+                return Err(ModelError::DuplicateDocument(doc.name.clone()));
+            }
+            let mut used = doc.spans().iter().chain(doc.rejected());
+            if let Some(span) = used.find(|s| !known(s.label())) {
                 return Err(ModelError::UnknownLabel(span.label().0));
             }
             // Disagreements (team merge) name labels too.
             let mut disagreeing = doc.disagreements().iter().flat_map(|d| d.spans());
-            if let Some(span) = disagreeing.find(|s| usize::from(s.label().0) >= labels.len()) {
+            if let Some(span) = disagreeing.find(|s| !known(s.label())) {
                 return Err(ModelError::UnknownLabel(span.label().0));
             }
         }
-        Ok(Self {
-            labels,
-            documents,
-            suggest: SuggestSettings::default(),
-            stamp: Stamp::fresh(),
-        })
+        Ok(Self::build(labels, documents))
     }
 
-    /// A project with the default labels and the given documents.
-    pub fn with_documents(documents: Vec<Document>) -> Self {
-        Self {
-            labels: default_labels(),
+    /// A project with the default labels and the given documents (spans must use those
+    /// labels); a name an earlier document has gets a number: "d (2)".
+    pub fn with_documents(mut documents: Vec<Document>) -> Self {
+        let mut names: HashSet<String> = HashSet::with_capacity(documents.len());
+        for doc in &mut documents {
+            if names.contains(&doc.name) {
+                doc.name = unique_name(&doc.name, |n| names.contains(n));
+            }
+            names.insert(doc.name.clone());
+        }
+        Self::build(default_labels(), documents)
+    }
+
+    /// The project, with ids given in list order; the caller checked the rest.
+    fn build(labels: Vec<Label>, mut documents: Vec<Document>) -> Self {
+        let n = u32::try_from(labels.len()).unwrap_or(u32::MAX);
+        let mut seen = HashSet::with_capacity(documents.len());
+        for doc in &mut documents {
+            if !seen.insert(doc.id()) {
+                doc.renew_id();
+                seen.insert(doc.id());
+            }
+        }
+        let mut p = Self {
+            labels,
+            label_ids: (0..n).map(LabelId).collect(),
+            label_at: Vec::new(),
+            next_label: n,
             documents,
+            doc_at: HashMap::new(),
             suggest: SuggestSettings::default(),
             stamp: Stamp::fresh(),
+        };
+        p.reindex_labels();
+        p.reindex_documents();
+        p
+    }
+
+    fn reindex_labels(&mut self) {
+        let len = self
+            .label_ids
+            .iter()
+            .map(|l| l.0 as usize + 1)
+            .max()
+            .unwrap_or(0);
+        self.label_at.clear();
+        self.label_at.resize(len, NONE);
+        for (i, id) in self.label_ids.iter().enumerate() {
+            // Below the label count, which `new` keeps within u16.
+            self.label_at[id.0 as usize] = u32::try_from(i).unwrap_or(NONE);
         }
+    }
+
+    fn reindex_documents(&mut self) {
+        self.doc_at.clear();
+        self.doc_at
+            .extend(self.documents.iter().enumerate().map(|(i, d)| (d.id(), i)));
     }
 
     /// The same project with these suggestion settings.
@@ -88,40 +162,92 @@ impl Project {
         self.stamp.get()
     }
 
-    /// The labels, indexed by [`LabelId`].
+    /// The labels, in display order (their ids are [`Self::label_ids`]).
     pub fn labels(&self) -> &[Label] {
         &self.labels
     }
 
+    /// The labels' ids, in display order.
+    pub fn label_ids(&self) -> &[LabelId] {
+        &self.label_ids
+    }
+
+    /// Each label with its id, in display order.
+    pub fn label_entries(&self) -> impl ExactSizeIterator<Item = (LabelId, &Label)> + Clone {
+        self.label_ids.iter().copied().zip(&self.labels)
+    }
+
     /// A label by id.
     pub fn label(&self, id: LabelId) -> Option<&Label> {
-        self.labels.get(usize::from(id.0))
+        self.label_position(id).map(|i| &self.labels[i])
+    }
+
+    /// The place of label `id` in the display order.
+    pub fn label_position(&self, id: LabelId) -> Option<usize> {
+        match self.label_at.get(id.0 as usize) {
+            Some(&i) if i != NONE => Some(i as usize),
+            _ => None,
+        }
     }
 
     /// The id of the label with this name.
     pub fn label_id(&self, name: &str) -> Option<LabelId> {
-        self.labels
-            .iter()
-            .position(|l| l.name == name)
-            .and_then(|i| LabelId::from_index(i).ok())
+        self.label_entries()
+            .find(|(_, l)| l.name == name)
+            .map(|(id, _)| id)
     }
 
     /// The label bound to a hotkey.
     pub fn label_for_key(&self, key: char) -> Option<LabelId> {
-        self.labels
-            .iter()
-            .position(|l| l.hotkey == Some(key))
-            .and_then(|i| LabelId::from_index(i).ok())
+        self.label_entries()
+            .find(|(_, l)| l.hotkey == Some(key))
+            .map(|(id, _)| id)
     }
 
-    /// The documents.
+    /// The documents, in display order.
     pub fn documents(&self) -> &[Document] {
         &self.documents
     }
 
-    /// A document by index.
-    pub fn document(&self, index: usize) -> Option<&Document> {
-        self.documents.get(index)
+    /// A document by id.
+    pub fn document(&self, id: DocId) -> Option<&Document> {
+        self.position(id).map(|i| &self.documents[i])
+    }
+
+    /// The place of document `id` in the list.
+    pub fn position(&self, id: DocId) -> Option<usize> {
+        self.doc_at.get(&id).copied()
+    }
+
+    /// The id of the document at place `index` in the list.
+    pub fn id_at(&self, index: usize) -> Option<DocId> {
+        self.documents.get(index).map(Document::id)
+    }
+
+    /// The document named `name`.
+    pub fn document_named(&self, name: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.name == name)
+    }
+
+    /// `documents` renamed where a name is taken (here or by an earlier one of them), so
+    /// they can be added: "d" becomes "d (2)".
+    pub fn with_unique_names(&self, mut documents: Vec<Document>) -> Vec<Document> {
+        let mut names: HashSet<String> = self.documents.iter().map(|d| d.name.clone()).collect();
+        for doc in &mut documents {
+            if names.contains(&doc.name) {
+                doc.name = unique_name(&doc.name, |n| names.contains(n));
+            }
+            names.insert(doc.name.clone());
+        }
+        documents
+    }
+
+    /// The edit that appends documents at the end of the list.
+    pub fn append_documents_edit(&self, docs: Vec<Document>) -> Edit {
+        let at = self.documents.len();
+        Edit::InsertDocuments {
+            docs: (at..).zip(docs).collect(),
+        }
     }
 
     /// Applies one edit and returns its inverse. On error nothing changed.
@@ -138,9 +264,7 @@ impl Project {
                 settings,
             ))),
             Edit::Reject { doc, span } => {
-                if self.label(span.label()).is_none() {
-                    return Err(ModelError::UnknownLabel(span.label().0));
-                }
+                self.check_label(span.label())?;
                 self.doc_mut(doc)?.reject(span)?;
                 Ok(Edit::Unreject { doc, span })
             }
@@ -149,9 +273,7 @@ impl Project {
                 Ok(Edit::Reject { doc, span })
             }
             Edit::AddSpan { doc, span } => {
-                if self.label(span.label()).is_none() {
-                    return Err(ModelError::UnknownLabel(span.label().0));
-                }
+                self.check_label(span.label())?;
                 self.doc_mut(doc)?.add_span(span)?;
                 Ok(Edit::RemoveSpan { doc, span })
             }
@@ -163,9 +285,7 @@ impl Project {
                 })
             }
             Edit::AddSpanWithNote { doc, span, note } => {
-                if self.label(span.label()).is_none() {
-                    return Err(ModelError::UnknownLabel(span.label().0));
-                }
+                self.check_label(span.label())?;
                 let d = self.doc_mut(doc)?;
                 d.add_span(span)?;
                 // A new span has no note yet, so this cannot fail.
@@ -185,50 +305,14 @@ impl Project {
                 let old = std::mem::replace(&mut d.status, status);
                 Ok(Edit::SetStatus { doc, status: old })
             }
-            Edit::InsertDocuments { at, docs } => {
-                if at > self.documents.len() {
-                    return Err(ModelError::NoSuchDocument(at));
-                }
-                let count = docs.len();
-                self.documents.splice(at..at, docs);
-                Ok(Edit::RemoveDocuments { at, count })
-            }
-            Edit::AddLabels { labels } => {
-                let mut all = self.labels.clone();
-                all.extend(labels);
-                // Reuse the constructor's checks (unique names, id range).
-                let checked = Project::new(all, Vec::new())?;
-                let count = checked.labels.len() - self.labels.len();
-                self.labels = checked.labels;
-                Ok(Edit::RemoveLabels { count })
-            }
-            Edit::RemoveLabels { count } => {
-                let keep = self.labels.len().saturating_sub(count);
-                // Rejections count as uses: removing their label would leave them dangling.
-                let in_use = self.documents.iter().any(|d| {
-                    d.spans()
-                        .iter()
-                        .chain(d.rejected())
-                        .any(|s| usize::from(s.label().0) >= keep)
-                });
-                if in_use || self.disagreements_use_labels_from(keep) {
-                    return Err(ModelError::LabelInUse);
-                }
-                let labels = self.labels.split_off(keep);
-                Ok(Edit::AddLabels { labels })
-            }
-            Edit::RemoveDocuments { at, count } => {
-                if at + count > self.documents.len() {
-                    return Err(ModelError::NoSuchDocument(at + count));
-                }
-                let docs = self.documents.drain(at..at + count).collect();
-                Ok(Edit::InsertDocuments { at, docs })
-            }
+            Edit::InsertDocuments { docs } => self.insert_documents(docs),
+            Edit::RemoveDocuments { ids } => self.remove_documents(&ids),
+            Edit::InsertLabels { labels } => self.insert_labels(labels),
+            Edit::RemoveLabels { ids } => self.remove_labels(&ids),
             Edit::SetLabel { id, label } => {
-                let i = usize::from(id.0);
-                if i >= self.labels.len() {
-                    return Err(ModelError::UnknownLabel(id.0));
-                }
+                let i = self
+                    .label_position(id)
+                    .ok_or(ModelError::UnknownLabel(id.0))?;
                 let label = Label {
                     name: label.name.trim().to_string(),
                     ..label
@@ -253,34 +337,20 @@ impl Project {
                 let old = std::mem::replace(&mut self.labels[i], label);
                 Ok(Edit::SetLabel { id, label: old })
             }
-            Edit::MoveLabel { from, to } => {
-                let (f, t) = (usize::from(from.0), usize::from(to.0));
-                let n = self.labels.len();
-                if f >= n || t >= n {
-                    return Err(ModelError::UnknownLabel(from.0.max(to.0)));
+            Edit::MoveLabel { id, to } => {
+                let from = self
+                    .label_position(id)
+                    .ok_or(ModelError::UnknownLabel(id.0))?;
+                if to >= self.labels.len() {
+                    return Err(ModelError::NoSuchPlace(to));
                 }
-                let label = self.labels.remove(f);
-                self.labels.insert(t, label);
-                // Position of each old id after the move.
-                let moved = |old: usize| -> u16 {
-                    let new = if old == f {
-                        t
-                    } else if f < t && old > f && old <= t {
-                        old - 1
-                    } else if t < f && old >= t && old < f {
-                        old + 1
-                    } else {
-                        old
-                    };
-                    // Below the label count, which `Project::new` keeps within u16.
-                    u16::try_from(new).unwrap_or(u16::MAX)
-                };
-                for doc in &mut self.documents {
-                    if !doc.spans().is_empty() || !doc.rejected().is_empty() {
-                        doc.map_labels(|l| LabelId(moved(usize::from(l.0))));
-                    }
-                }
-                Ok(Edit::MoveLabel { from: to, to: from })
+                // Spans name labels by id: only the order changes.
+                let label = self.labels.remove(from);
+                self.labels.insert(to, label);
+                let id = self.label_ids.remove(from);
+                self.label_ids.insert(to, id);
+                self.reindex_labels();
+                Ok(Edit::MoveLabel { id, to: from })
             }
             Edit::SetSpans { doc, spans, notes } => {
                 if let Some(s) = spans.iter().find(|s| self.label(s.label()).is_none()) {
@@ -300,17 +370,143 @@ impl Project {
         }
     }
 
+    fn check_label(&self, id: LabelId) -> Result<(), ModelError> {
+        match self.label(id) {
+            Some(_) => Ok(()),
+            None => Err(ModelError::UnknownLabel(id.0)),
+        }
+    }
+
+    /// Inserts documents, each at its place in the result (places ascending); refuses a
+    /// name or an id the project has. Returns the inverse.
+    fn insert_documents(&mut self, docs: Vec<(usize, Document)>) -> Result<Edit, ModelError> {
+        let mut names: HashSet<&str> = self.documents.iter().map(|d| d.name.as_str()).collect();
+        let mut last = None;
+        let mut total = self.documents.len();
+        for (at, doc) in &docs {
+            if !names.insert(doc.name.as_str()) {
+                return Err(ModelError::DuplicateDocument(doc.name.clone()));
+            }
+            if self.doc_at.contains_key(&doc.id()) {
+                return Err(ModelError::DuplicateDocument(doc.name.clone()));
+            }
+            total += 1;
+            if *at >= total || last.is_some_and(|l| *at <= l) {
+                return Err(ModelError::NoSuchPlace(*at));
+            }
+            last = Some(*at);
+        }
+        let ids = docs.iter().map(|(_, d)| d.id()).collect();
+        for (at, doc) in docs {
+            self.documents.insert(at, doc);
+        }
+        self.reindex_documents();
+        Ok(Edit::RemoveDocuments { ids })
+    }
+
+    /// Removes documents by id; returns the inverse (each at the place it had).
+    fn remove_documents(&mut self, ids: &[DocId]) -> Result<Edit, ModelError> {
+        let mut places = Vec::with_capacity(ids.len());
+        for id in ids {
+            let at = self.position(*id).ok_or(ModelError::NoSuchDocument)?;
+            if places.contains(&at) {
+                return Err(ModelError::NoSuchDocument);
+            }
+            places.push(at);
+        }
+        places.sort_unstable();
+        // From the back, so the places ahead stay valid.
+        let mut removed: Vec<(usize, Document)> = places
+            .iter()
+            .rev()
+            .map(|&at| (at, self.documents.remove(at)))
+            .collect();
+        removed.reverse();
+        self.reindex_documents();
+        Ok(Edit::InsertDocuments { docs: removed })
+    }
+
+    /// Inserts labels with their ids, each at its place in the result (places
+    /// ascending); checks names, keys are left to the label editor. Returns the inverse.
+    fn insert_labels(&mut self, labels: Vec<(usize, LabelId, Label)>) -> Result<Edit, ModelError> {
+        if self.labels.len() + labels.len() > usize::from(u16::MAX) {
+            return Err(ModelError::TooManyLabels);
+        }
+        let mut names: HashSet<&str> = self.labels.iter().map(|l| l.name.as_str()).collect();
+        let mut total = self.labels.len();
+        let mut last = None;
+        for (at, id, label) in &labels {
+            if !names.insert(label.name.as_str()) {
+                return Err(ModelError::DuplicateLabel(label.name.clone()));
+            }
+            if self.label_position(*id).is_some() || id.0 == NONE {
+                return Err(ModelError::DuplicateLabel(label.name.clone()));
+            }
+            total += 1;
+            if *at >= total || last.is_some_and(|l| *at <= l) {
+                return Err(ModelError::NoSuchPlace(*at));
+            }
+            last = Some(*at);
+        }
+        let ids: Vec<LabelId> = labels.iter().map(|(_, id, _)| *id).collect();
+        if ids.iter().enumerate().any(|(i, id)| ids[..i].contains(id)) {
+            return Err(ModelError::TooManyLabels);
+        }
+        for (at, id, label) in labels {
+            self.labels.insert(at, label);
+            self.label_ids.insert(at, id);
+            self.next_label = self.next_label.max(id.0.saturating_add(1));
+        }
+        self.reindex_labels();
+        Ok(Edit::RemoveLabels { ids })
+    }
+
+    /// Removes labels by id; refuses one a span, a rejection or a disagreement uses.
+    /// Returns the inverse (each at the place it had, with its id).
+    fn remove_labels(&mut self, ids: &[LabelId]) -> Result<Edit, ModelError> {
+        let mut places = Vec::with_capacity(ids.len());
+        for id in ids {
+            let at = self
+                .label_position(*id)
+                .ok_or(ModelError::UnknownLabel(id.0))?;
+            if places.contains(&at) {
+                return Err(ModelError::UnknownLabel(id.0));
+            }
+            places.push(at);
+        }
+        let gone: HashSet<LabelId> = ids.iter().copied().collect();
+        // Rejections count as uses: removing their label would leave them dangling.
+        let in_use = self.documents.iter().any(|d| {
+            d.spans()
+                .iter()
+                .chain(d.rejected())
+                .chain(d.disagreements().iter().flat_map(|x| x.spans()))
+                .any(|s| gone.contains(&s.label()))
+        });
+        if in_use {
+            return Err(ModelError::LabelInUse);
+        }
+        places.sort_unstable();
+        let mut removed: Vec<(usize, LabelId, Label)> = places
+            .iter()
+            .rev()
+            .map(|&at| (at, self.label_ids.remove(at), self.labels.remove(at)))
+            .collect();
+        removed.reverse();
+        self.reindex_labels();
+        Ok(Edit::InsertLabels { labels: removed })
+    }
+
     /// The edits that delete label `id` and every span and rejection that carries it, as
-    /// one undoable action: the spans and rejections go, the label moves last, and then it
-    /// is removed.
+    /// one undoable action: the spans, rejections and disagreement spans go, then the
+    /// label.
     pub fn delete_label_edits(&self, id: LabelId) -> Vec<Edit> {
         let mut edits: Vec<Edit> = self
             .documents
             .iter()
-            .enumerate()
-            .filter(|(_, d)| d.spans().iter().any(|s| s.label() == id))
-            .map(|(doc, d)| Edit::SetSpans {
-                doc,
+            .filter(|d| d.spans().iter().any(|s| s.label() == id))
+            .map(|d| Edit::SetSpans {
+                doc: d.id(),
                 spans: d
                     .spans()
                     .iter()
@@ -322,22 +518,17 @@ impl Project {
             })
             .collect();
         // Rejections of the label go too (undo brings them back).
-        for (doc, d) in self.documents.iter().enumerate() {
+        for d in &self.documents {
             edits.extend(
                 d.rejected()
                     .iter()
                     .filter(|s| s.label() == id)
-                    .map(|&span| Edit::Unreject { doc, span }),
+                    .map(|&span| Edit::Unreject { doc: d.id(), span }),
             );
         }
         // Disagreement versions lose the label's spans too (team merge).
         edits.extend(self.drop_label_from_disagreements(id));
-        let last = self.labels.len().saturating_sub(1);
-        edits.push(Edit::MoveLabel {
-            from: id,
-            to: LabelId(u16::try_from(last).unwrap_or(u16::MAX)),
-        });
-        edits.push(Edit::RemoveLabels { count: 1 });
+        edits.push(Edit::RemoveLabels { ids: vec![id] });
         edits
     }
 
@@ -369,12 +560,106 @@ impl Project {
             });
         }
         let added = all.split_off(known);
-        (!added.is_empty()).then_some(Edit::AddLabels { labels: added })
+        (!added.is_empty()).then(|| self.add_labels_edit(added).0)
+    }
+
+    /// `n` ids no label of this project has had: the ids of labels about to be added.
+    pub fn fresh_label_ids(&self, n: usize) -> Vec<LabelId> {
+        (0..n)
+            .map(|k| LabelId(self.next_label.saturating_add(k as u32)))
+            .collect()
+    }
+
+    /// The edit that appends `labels` (names must be new), and the ids they get.
+    pub fn add_labels_edit(&self, labels: Vec<Label>) -> (Edit, Vec<LabelId>) {
+        let ids = self.fresh_label_ids(labels.len());
+        let at = self.labels.len();
+        let labels = labels
+            .into_iter()
+            .zip(&ids)
+            .enumerate()
+            .map(|(k, (label, id))| (at + k, *id, label))
+            .collect();
+        (Edit::InsertLabels { labels }, ids)
+    }
+
+    /// A project with this one's labels (and ids) and other documents, whose spans use
+    /// those ids; checked as [`Self::new`] checks.
+    pub fn with_same_labels(&self, documents: Vec<Document>) -> Result<Project, ModelError> {
+        let mut names: HashSet<&str> = HashSet::with_capacity(documents.len());
+        for doc in &documents {
+            if !names.insert(doc.name.as_str()) {
+                return Err(ModelError::DuplicateDocument(doc.name.clone()));
+            }
+            let mut used = doc
+                .spans()
+                .iter()
+                .chain(doc.rejected())
+                .chain(doc.disagreements().iter().flat_map(|d| d.spans()));
+            if let Some(span) = used.find(|s| self.label(s.label()).is_none()) {
+                return Err(ModelError::UnknownLabel(span.label().0));
+            }
+        }
+        let mut p = Self::build(Vec::new(), documents);
+        p.labels = self.labels.clone();
+        p.label_ids = self.label_ids.clone();
+        p.next_label = self.next_label;
+        p.reindex_labels();
+        Ok(p)
+    }
+
+    /// The edits that bring documents from elsewhere into this project as one undoable
+    /// action: `labels` are the labels their spans refer to (`LabelId(i)` is
+    /// `labels[i]`), matched here by name; names this project lacks are added (with a
+    /// free key and a distinct colour where theirs are taken), and documents whose name
+    /// is taken are renamed ("d (2)"). The documents go at the end.
+    pub fn adopt_edits(
+        &self,
+        labels: &[Label],
+        documents: Vec<Document>,
+    ) -> Result<Vec<Edit>, ModelError> {
+        let mut edits = Vec::new();
+        let mut map: Vec<LabelId> = Vec::with_capacity(labels.len());
+        let new: Vec<Label> = labels
+            .iter()
+            .filter(|l| self.label_id(&l.name).is_none())
+            .cloned()
+            .collect();
+        let mut fresh = Vec::new();
+        if let Some(Edit::InsertLabels { labels: added }) = self.import_labels_edit(&new) {
+            fresh = added
+                .iter()
+                .map(|(_, id, l)| (l.name.clone(), *id))
+                .collect();
+            edits.push(Edit::InsertLabels { labels: added });
+        }
+        for label in labels {
+            let id = self
+                .label_id(&label.name)
+                .or_else(|| {
+                    fresh
+                        .iter()
+                        .find(|(n, _)| *n == label.name)
+                        .map(|(_, id)| *id)
+                })
+                .ok_or_else(|| ModelError::DuplicateLabel(label.name.clone()))?;
+            map.push(id);
+        }
+        let relabel = |l: LabelId| map.get(l.0 as usize).copied().unwrap_or(LabelId(u32::MAX));
+        let docs: Vec<Document> = documents
+            .into_iter()
+            .map(|d| d.relabelled(&relabel))
+            .collect::<Result<_, _>>()?;
+        let docs = self.with_unique_names(docs);
+        if !docs.is_empty() {
+            edits.push(self.append_documents_edit(docs));
+        }
+        Ok(edits)
     }
 
     /// The edits that give span `old` of document `doc` the label `label`, keeping its
     /// note on the relabelled span, as one undoable action.
-    pub fn relabel_edits(&self, doc: usize, old: Span, label: LabelId) -> Vec<Edit> {
+    pub fn relabel_edits(&self, doc: DocId, old: Span, label: LabelId) -> Vec<Edit> {
         let new = old.with_label(label);
         let mut edits = vec![
             Edit::RemoveSpan { doc, span: old },
@@ -398,10 +683,46 @@ impl Project {
             .sum()
     }
 
-    pub(super) fn doc_mut(&mut self, index: usize) -> Result<&mut Document, ModelError> {
-        self.documents
-            .get_mut(index)
-            .ok_or(ModelError::NoSuchDocument(index))
+    pub(super) fn doc_mut(&mut self, id: DocId) -> Result<&mut Document, ModelError> {
+        let at = self.position(id).ok_or(ModelError::NoSuchDocument)?;
+        Ok(&mut self.documents[at])
+    }
+}
+
+/// `name` with the first number that makes it free: "d (2)", "d (3)", ….
+pub fn unique_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(name) {
+        return name.to_string();
+    }
+    (2..)
+        .map(|k| format!("{name} ({k})"))
+        .find(|n| !taken(n))
+        .unwrap_or_default()
+}
+
+impl Edit {
+    /// The document this edit changes, if it changes one.
+    pub fn document(&self) -> Option<DocId> {
+        match self {
+            Edit::AddSpan { doc, .. }
+            | Edit::RemoveSpan { doc, .. }
+            | Edit::AddSpanWithNote { doc, .. }
+            | Edit::SetNote { doc, .. }
+            | Edit::SetStatus { doc, .. }
+            | Edit::SetSpans { doc, .. }
+            | Edit::Reject { doc, .. }
+            | Edit::Unreject { doc, .. }
+            | Edit::Resolve { doc, .. }
+            | Edit::Unresolve { doc, .. }
+            | Edit::SetDisagreements { doc, .. } => Some(*doc),
+            Edit::InsertDocuments { docs } => docs.last().map(|(_, d)| d.id()),
+            Edit::RemoveDocuments { .. }
+            | Edit::InsertLabels { .. }
+            | Edit::RemoveLabels { .. }
+            | Edit::SetLabel { .. }
+            | Edit::MoveLabel { .. }
+            | Edit::SetSuggestSettings(_) => None,
+        }
     }
 }
 
@@ -411,23 +732,23 @@ impl Project {
 pub enum Edit {
     /// Add a span to document `doc`.
     AddSpan {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The span.
         span: Span,
     },
     /// Remove a span from document `doc`, and its note (the inverse restores both).
     RemoveSpan {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The span.
         span: Span,
     },
     /// Add a span with its note to document `doc`: the inverse of removing a span that
     /// had a note.
     AddSpanWithNote {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The span.
         span: Span,
         /// Its note.
@@ -436,8 +757,8 @@ pub enum Edit {
     /// Set, change or (with `None` or a blank note) remove the note on a span of
     /// document `doc`; the span must be there.
     SetNote {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The span.
         span: Span,
         /// The note; `None` or blank removes it.
@@ -445,34 +766,34 @@ pub enum Edit {
     },
     /// Set a document's status.
     SetStatus {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The new status.
         status: Status,
     },
-    /// Insert documents before index `at`.
+    /// Insert documents, each at its place in the result (places ascending). Names and
+    /// ids must be new to the project.
     InsertDocuments {
-        /// Insertion index.
-        at: usize,
-        /// The documents.
-        docs: Vec<Document>,
+        /// (place, document).
+        docs: Vec<(usize, Document)>,
     },
-    /// Append labels (names must be new).
-    AddLabels {
-        /// The labels.
-        labels: Vec<Label>,
-    },
-    /// Remove the last `count` labels (no span may use them).
-    RemoveLabels {
-        /// How many.
-        count: usize,
-    },
-    /// Remove `count` documents starting at index `at`.
+    /// Remove documents.
     RemoveDocuments {
-        /// First index removed.
-        at: usize,
-        /// How many.
-        count: usize,
+        /// Which.
+        ids: Vec<DocId>,
+    },
+    /// Insert labels with their ids, each at its place in the result (places ascending).
+    /// Names and ids must be new to the project; a new label takes an id from
+    /// [`Project::fresh_label_ids`] (see [`Project::add_labels_edit`]), an undone delete
+    /// the id it had.
+    InsertLabels {
+        /// (place, id, label).
+        labels: Vec<(usize, LabelId, Label)>,
+    },
+    /// Remove labels (no span, rejection or disagreement may use them).
+    RemoveLabels {
+        /// Which.
+        ids: Vec<LabelId>,
     },
     /// Replace a label's name, colour and hotkey (spans keep pointing at it).
     SetLabel {
@@ -481,18 +802,19 @@ pub enum Edit {
         /// What it becomes; the name must stay unique and non-empty, the hotkey unused.
         label: Label,
     },
-    /// Move the label at `from` to position `to`; every span follows its label.
+    /// Move label `id` to place `to` in the display order; spans are untouched (they
+    /// name labels by id).
     MoveLabel {
-        /// Where it is.
-        from: LabelId,
-        /// Where it goes.
-        to: LabelId,
+        /// Which label.
+        id: LabelId,
+        /// Its new place.
+        to: usize,
     },
     /// Replace all of document `doc`'s spans at once (bulk changes such as deleting
     /// every span of a label, in one edit instead of one per span).
     SetSpans {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The new spans.
         spans: Vec<Span>,
         /// `None`: spans that stay keep their notes, the notes of the others go.
@@ -504,15 +826,15 @@ pub enum Edit {
     SetSuggestSettings(SuggestSettings),
     /// Remember a suggestion (range + label) of document `doc` as rejected.
     Reject {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The rejected suggestion.
         span: Span,
     },
     /// Forget a rejection (the inverse of [`Edit::Reject`]).
     Unreject {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The rejection to forget.
         span: Span,
     },
@@ -520,8 +842,8 @@ pub enum Edit {
     /// Adjudicate disagreement `index` of document `doc`: it goes, and `spans` (the
     /// chosen ones) are added, except those the document already has.
     Resolve {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// Which disagreement, in [`super::Document::disagreements`].
         index: usize,
         /// The spans chosen.
@@ -530,8 +852,8 @@ pub enum Edit {
     /// The inverse of [`Edit::Resolve`]: `spans` go (they must be there) and the
     /// disagreement comes back at `index`.
     Unresolve {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// Where the disagreement goes back (its place in the sorted list).
         index: usize,
         /// The disagreement.
@@ -542,8 +864,8 @@ pub enum Edit {
     /// Replace all of document `doc`'s disagreements (a label delete drops its spans
     /// from them).
     SetDisagreements {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The new list (sorted by start when applied).
         disagreements: Vec<super::Disagreement>,
     },

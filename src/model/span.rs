@@ -4,18 +4,23 @@ use std::cmp::Reverse;
 
 use super::ModelError;
 
-/// Index of a label in [`super::Project::labels`]. Labels are never reordered, so an id
-/// stays valid for the life of the project.
+/// A label's identity within its project. It does not change when labels are reordered,
+/// renamed, recoloured or when a delete is undone, and it is never reused for another
+/// label of the same project. When a project is built ([`super::Project::new`]) the ids
+/// are the labels' places in the list given (`LabelId(0)` is the first); from then on
+/// they are independent of the order. Across files and projects labels are matched by
+/// name, never by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LabelId(pub u16);
+pub struct LabelId(pub u32);
 
 impl LabelId {
-    /// The id of the label at `index` in a project's label list; fails with
-    /// [`ModelError::TooManyLabels`] past what an id can hold, rather than wrapping round
-    /// to another label. Ids stop below `u16::MAX` so the label count fits a `u16` too.
+    /// The id that label `index` of the list given to [`super::Project::new`] gets: ids
+    /// are places only when a project is built, for data made to build one (importers,
+    /// file loading). A live project's ids come from [`super::Project::label_ids`].
+    /// Fails past the number of labels a project can have.
     pub fn from_index(index: usize) -> Result<Self, ModelError> {
-        match u16::try_from(index) {
-            Ok(i) if i < u16::MAX => Ok(Self(i)),
+        match u32::try_from(index) {
+            Ok(i) if index < usize::from(u16::MAX) => Ok(Self(i)),
             _ => Err(ModelError::TooManyLabels),
         }
     }
@@ -193,15 +198,14 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn label_ids_are_checked_not_truncated() {
+    fn label_ids_of_new_projects_are_checked_not_truncated() {
         assert_eq!(LabelId::from_index(0), Ok(LabelId(0)));
         assert_eq!(LabelId::from_index(65_534), Ok(LabelId(65_534)));
         assert_eq!(LabelId::from_index(65_535), Err(ModelError::TooManyLabels));
-        // `65_536 as u16` would be label 0.
-        assert_eq!(LabelId::from_index(65_536), Err(ModelError::TooManyLabels));
+        assert_eq!(LabelId::from_index(1 << 40), Err(ModelError::TooManyLabels));
     }
 
-    fn sp(s: usize, e: usize, l: u16) -> Span {
+    fn sp(s: usize, e: usize, l: u32) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()
     }
 
@@ -229,7 +233,7 @@ mod tests {
     proptest! {
         #[test]
         fn overlapping_matches_scan(
-            raw in proptest::collection::vec((0usize..300, 1usize..80, 0u16..3), 0..60),
+            raw in proptest::collection::vec((0usize..300, 1usize..80, 0u32..3), 0..60),
             queries in proptest::collection::vec((0usize..400, 0usize..50), 1..20),
         ) {
             let spans: Vec<Span> = raw.iter().map(|&(s, l, lab)| sp(s, s + l, lab)).collect();

@@ -13,7 +13,7 @@ use egui_plot::{Bar, BarChart, Plot};
 use super::{Action, color, shortcuts};
 use crate::model::agreement::Report;
 use crate::model::text::ellipsize;
-use crate::model::{Disagreement, Document, Project, Span};
+use crate::model::{Disagreement, DocId, Document, Project, Span};
 
 /// How a disagreement differs, which decides how it is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -287,7 +287,7 @@ pub fn bar(
     ui: &mut Ui,
     project: &Project,
     progress: Progress,
-    current: Option<(usize, usize)>,
+    current: Option<(DocId, usize)>,
     actions: &mut Vec<Action>,
 ) {
     ui.horizontal_wrapped(|ui| {
@@ -624,7 +624,7 @@ mod tests {
     use super::*;
     use crate::model::LabelId;
 
-    fn span(s: usize, e: usize, l: u16) -> Span {
+    fn span(s: usize, e: usize, l: u32) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()
     }
 

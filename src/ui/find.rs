@@ -32,10 +32,9 @@ pub struct FindBar {
     folded: Option<(DocKey, String)>,
 }
 
-/// A document's index and its text's id: document text never changes, so this tells
-/// whether cached results still belong to it. (Not the text's address: a freed text's
-/// address can be reused by the next project's.)
-type DocKey = (usize, u64);
+/// The document the cached results belong to: its text never changes, and an id is
+/// never reused (unlike a text's address, or a place in the list).
+type DocKey = crate::model::DocId;
 
 impl FindBar {
     /// Shows the bar and puts the field in focus with its text selected.
@@ -56,9 +55,10 @@ impl FindBar {
     }
 
     /// Recomputes the matches if the document, the query or the case option changed.
-    pub fn refresh(&mut self, index: usize, doc: &Document) {
+    pub fn refresh(&mut self, doc: &Document) {
         let text = doc.text();
-        let doc_key = (index, text.id());
+        // A document's text never changes: its id names the text.
+        let doc_key = doc.id();
         // Compared in place: this runs every frame the bar is open.
         if self
             .key
@@ -191,7 +191,7 @@ mod tests {
             query: query.to_string(),
             ..Default::default()
         };
-        f.refresh(0, &Document::new("d", text));
+        f.refresh(&Document::new("d", text));
         f
     }
 
@@ -218,9 +218,9 @@ mod tests {
         let mut f = bar("ab ab", "ab");
         f.step(0, true);
         f.query = "b".into();
-        f.refresh(0, &Document::new("d", "ab ab"));
+        f.refresh(&Document::new("d", "ab ab"));
         assert_eq!(f.count_text(), "2 matches");
-        f.refresh(1, &Document::new("e", "b"));
+        f.refresh(&Document::new("e", "b"));
         assert_eq!(f.count_text(), "1 match");
     }
 
@@ -232,11 +232,11 @@ mod tests {
         assert_eq!(f.count_text(), "1 match");
         for _ in 0..20 {
             let doc = Document::new("d", "other tex");
-            f.refresh(0, &doc);
+            f.refresh(&doc);
             assert_eq!(f.count_text(), "No matches");
             drop(doc);
             let doc = Document::new("d", "needle in");
-            f.refresh(0, &doc);
+            f.refresh(&doc);
             assert_eq!(f.count_text(), "1 match");
         }
     }

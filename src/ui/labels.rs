@@ -5,7 +5,7 @@ use eframe::egui::{self, Key, RichText, Ui};
 
 use super::Action;
 use crate::model::label::HOTKEY_CHARS;
-use crate::model::{Label, LabelId, Project, Rgb, Workspace};
+use crate::model::{Label, Project, Rgb, Workspace};
 
 /// The editor window's state: whether it is open, and names being typed.
 #[derive(Default)]
@@ -29,9 +29,10 @@ impl LabelEditor {
         }
         let project = ws.project();
         if self.uses.0 != Some(ws.revision()) {
-            let counts = (0..project.labels().len())
-                .filter_map(|i| LabelId::from_index(i).ok())
-                .map(|id| project.label_use(id))
+            let counts = project
+                .label_ids()
+                .iter()
+                .map(|&id| project.label_use(id))
                 .collect();
             self.uses = (Some(ws.revision()), counts);
         }
@@ -63,8 +64,7 @@ impl LabelEditor {
                 ui.label("");
                 ui.label("");
                 ui.end_row();
-                for (i, label) in project.labels().iter().enumerate() {
-                    let id = LabelId(u16::try_from(i).unwrap_or(u16::MAX));
+                for (i, (id, label)) in project.label_entries().enumerate() {
                     let set = |label: Label| Action::SetLabel { id, label };
 
                     let mut rgb = label.color.0;
@@ -134,17 +134,11 @@ impl LabelEditor {
                     ui.horizontal(|ui| {
                         let up = ui.add_enabled(i > 0, egui::Button::new("Up"));
                         if up.on_hover_text("Move up").clicked() {
-                            actions.push(Action::MoveLabel {
-                                from: id,
-                                to: LabelId(id.0 - 1),
-                            });
+                            actions.push(Action::MoveLabel { id, to: i - 1 });
                         }
                         let down = ui.add_enabled(i + 1 < n, egui::Button::new("Down"));
                         if down.on_hover_text("Move down").clicked() {
-                            actions.push(Action::MoveLabel {
-                                from: id,
-                                to: LabelId(id.0 + 1),
-                            });
+                            actions.push(Action::MoveLabel { id, to: i + 1 });
                         }
                     });
                     if ui

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use eframe::egui::{Color32, Key};
 
 use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings, Suggestion};
-use crate::model::{Label, LabelId, Rgb, Span, Status};
+use crate::model::{DocId, Label, LabelId, Rgb, Span, Status};
 
 pub use doc_view::{DocView, ReadingPrefs, Selection, Suggested};
 
@@ -41,19 +41,19 @@ pub enum Action {
     /// one undo step. The document is named because the note field commits when it loses
     /// focus, which can be in the frame that switches to another document.
     SetNote {
-        /// Document index.
-        doc: usize,
+        /// The document.
+        doc: DocId,
         /// The span.
         span: Span,
         /// The note.
         note: String,
     },
-    /// Delete document `index` (undoable).
-    DeleteDocument(usize),
-    /// Show document `index`.
-    SelectDocument(usize),
+    /// Delete a document (undoable).
+    DeleteDocument(DocId),
+    /// Show a document.
+    SelectDocument(DocId),
     /// Set a document's status.
-    SetStatus(usize, Status),
+    SetStatus(DocId, Status),
     /// Undo the last step.
     Undo,
     /// Redo the last undone step.
@@ -145,10 +145,10 @@ pub enum Action {
     },
     /// Move a label to another place in the list.
     MoveLabel {
-        /// Where it is.
-        from: LabelId,
-        /// Where it goes.
-        to: LabelId,
+        /// Which label.
+        id: LabelId,
+        /// Its new place.
+        to: usize,
     },
     /// Delete a label and its spans (asks first, naming how many spans go).
     DeleteLabel(LabelId),

@@ -6,13 +6,13 @@ use eframe::egui::{self, Button, Color32, RichText, Ui};
 
 use super::{Action, PathPurpose, color, shortcuts};
 use crate::model::text::ellipsize;
-use crate::model::{Document, LabelId, Project, Span, Status, Workspace};
+use crate::model::{DocId, Document, LabelId, Project, Span, Status, Workspace};
 
 /// The File / Edit / Suggestions / View / Help menu bar.
 pub fn menu_bar(
     ui: &mut Ui,
     ws: &Workspace,
-    (current, pending): (usize, super::suggestions::Pending),
+    (current, pending): (Option<DocId>, super::suggestions::Pending),
     recent: &[PathBuf],
     snap: &mut bool,
     has_annotators: bool,
@@ -102,8 +102,12 @@ pub fn menu_bar(
                 }
             });
             ui.separator();
-            if ui.button("Delete document").clicked() {
-                actions.push(Action::DeleteDocument(current));
+            if ui
+                .add_enabled(current.is_some(), Button::new("Delete document"))
+                .clicked()
+                && let Some(doc) = current
+            {
+                actions.push(Action::DeleteDocument(doc));
             }
             if ui
                 .add(Button::new("Delete span").shortcut_text("Del"))
@@ -287,7 +291,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
 /// Label buttons (which double as the colour legend) and the snap toggle.
 pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
-        for (i, label) in project.labels().iter().enumerate() {
+        for (id, label) in project.label_entries() {
             let key = label.hotkey.map(|k| format!("{k} ")).unwrap_or_default();
             let text = RichText::new(format!("{key}{}", label.name)).strong();
             let button = Button::new(text)
@@ -297,9 +301,7 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
                 Some(k) => format!("Label the selection as {} (key {k})", label.name),
                 None => format!("Label the selection as {}", label.name),
             };
-            if ui.add(button).on_hover_text(hint).clicked()
-                && let Ok(id) = LabelId::from_index(i)
-            {
+            if ui.add(button).on_hover_text(hint).clicked() {
                 actions.push(Action::ApplyLabel(id));
             }
         }
@@ -321,7 +323,7 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
 pub fn documents(
     ui: &mut Ui,
     project: &Project,
-    current: usize,
+    current: Option<DocId>,
     annotators: Option<&super::compare::Annotators>,
     actions: &mut Vec<Action>,
 ) {
@@ -345,13 +347,13 @@ pub fn documents(
             for (i, doc) in project.documents().iter().enumerate() {
                 ui.horizontal(|ui| {
                     let text = format!("{}  ({})", doc.name, doc.spans().len());
-                    let r = ui.selectable_label(i == current, text);
+                    let r = ui.selectable_label(Some(doc.id()) == current, text);
                     if r.clicked() {
-                        actions.push(Action::SelectDocument(i));
+                        actions.push(Action::SelectDocument(doc.id()));
                     }
                     r.context_menu(|ui| {
                         if ui.button("Delete document").clicked() {
-                            actions.push(Action::DeleteDocument(i));
+                            actions.push(Action::DeleteDocument(doc.id()));
                         }
                     });
                 });
@@ -370,7 +372,7 @@ pub fn documents(
                         }
                     });
                 if status != doc.status {
-                    actions.push(Action::SetStatus(i, status));
+                    actions.push(Action::SetStatus(doc.id(), status));
                 }
                 ui.add_space(4.0);
             }
@@ -382,7 +384,7 @@ pub fn documents(
 /// 50,000 spans costs nothing per frame.
 #[derive(Default)]
 pub struct SpanList {
-    key: Option<(u64, usize, Vec<LabelId>)>,
+    key: Option<(u64, DocId, Vec<LabelId>)>,
     counts: Vec<usize>,
     visible: Vec<Span>,
     /// The note being edited in the note field.
@@ -392,14 +394,14 @@ pub struct SpanList {
 /// What the note field holds for one span: the text as typed, and the note it started
 /// from (or was last committed as), so that only a change is committed.
 struct NoteDraft {
-    doc: usize,
+    doc: DocId,
     span: Span,
     text: String,
     base: String,
 }
 
 impl NoteDraft {
-    fn new(doc: usize, span: Span, note: &str) -> Self {
+    fn new(doc: DocId, span: Span, note: &str) -> Self {
         Self {
             doc,
             span,
@@ -430,7 +432,7 @@ const NOTE_MARK: &str = "†";
 fn note_editor(
     ui: &mut Ui,
     project: &Project,
-    (doc_index, doc): (usize, &Document),
+    doc: &Document,
     selected: Option<Span>,
     draft: &mut Option<NoteDraft>,
     actions: &mut Vec<Action>,
@@ -438,7 +440,7 @@ fn note_editor(
     let selected = selected.filter(|s| doc.spans().contains(s));
     // Another span (or none) is selected: what was typed for the last one is kept.
     if let Some(d) = draft.as_mut()
-        && (Some(d.span) != selected || d.doc != doc_index)
+        && (Some(d.span) != selected || d.doc != doc.id())
     {
         d.commit(actions);
         *draft = None;
@@ -447,14 +449,14 @@ fn note_editor(
         return;
     };
     let stored = doc.note(&span).unwrap_or("");
-    let d = draft.get_or_insert_with(|| NoteDraft::new(doc_index, span, stored));
+    let d = draft.get_or_insert_with(|| NoteDraft::new(doc.id(), span, stored));
     let name = project.label(span.label()).map_or("?", |l| l.name.as_str());
     ui.label(RichText::new(format!("Note on {name} {}–{}", span.start(), span.end())).strong());
     let id = ui.make_persistent_id("span note");
     // Not being edited: show the stored note (an undo or redo may have changed it).
     let focused = ui.memory(|m| m.has_focus(id));
     if !focused && d.text == d.base && d.base != stored {
-        *d = NoteDraft::new(doc_index, span, stored);
+        *d = NoteDraft::new(doc.id(), span, stored);
     }
     let r = ui.add(
         egui::TextEdit::multiline(&mut d.text)
@@ -474,16 +476,20 @@ fn note_editor(
 }
 
 impl SpanList {
-    fn refresh(&mut self, revision: u64, project: &Project, doc: usize, hidden: &[LabelId]) {
+    fn refresh(&mut self, revision: u64, project: &Project, doc: DocId, hidden: &[LabelId]) {
         let key = (revision, doc, hidden.to_vec());
         if self.key.as_ref() == Some(&key) {
             return;
         }
+        // Counts in display order.
         self.counts = vec![0; project.labels().len()];
         self.visible.clear();
         if let Some(d) = project.document(doc) {
             for s in d.spans().iter() {
-                if let Some(c) = self.counts.get_mut(usize::from(s.label().0)) {
+                if let Some(c) = project
+                    .label_position(s.label())
+                    .and_then(|i| self.counts.get_mut(i))
+                {
                     *c += 1;
                 }
                 if !hidden.contains(&s.label()) {
@@ -500,26 +506,21 @@ impl SpanList {
 pub fn spans(
     ui: &mut Ui,
     ws: &Workspace,
-    doc: usize,
+    doc: Option<DocId>,
     hidden: &mut Vec<LabelId>,
     list: &mut SpanList,
     selected: Option<Span>,
     actions: &mut Vec<Action>,
 ) {
     let project = ws.project();
-    let doc_index = doc;
-    let Some(doc) = project.document(doc) else {
+    let Some(doc) = doc.and_then(|d| project.document(d)) else {
         return;
     };
     ui.heading("Spans");
-    list.refresh(ws.revision(), project, doc_index, hidden);
+    list.refresh(ws.revision(), project, doc.id(), hidden);
     let counts = &list.counts;
     ui.horizontal_wrapped(|ui| {
-        for (i, label) in project.labels().iter().enumerate() {
-            // A project holds at most as many labels as ids (`Project::new` checks).
-            let Ok(id) = LabelId::from_index(i) else {
-                break;
-            };
+        for (i, (id, label)) in project.label_entries().enumerate() {
             let shown = !hidden.contains(&id);
             let text = RichText::new(format!("{} {}", label.name, counts[i])).color(if shown {
                 ui.visuals().text_color()
@@ -548,14 +549,7 @@ pub fn spans(
         }
     });
     ui.separator();
-    note_editor(
-        ui,
-        project,
-        (doc_index, doc),
-        selected,
-        &mut list.note,
-        actions,
-    );
+    note_editor(ui, project, doc, selected, &mut list.note, actions);
     let visible = &list.visible;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical()

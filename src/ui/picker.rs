@@ -28,11 +28,9 @@ impl LabelPicker {
     fn matches(&self, project: &Project) -> Vec<LabelId> {
         let q = self.query.trim().to_lowercase();
         project
-            .labels()
-            .iter()
-            .enumerate()
+            .label_entries()
             .filter(|(_, l)| l.name.to_lowercase().contains(&q))
-            .filter_map(|(i, _)| LabelId::from_index(i).ok())
+            .map(|(id, _)| id)
             .collect()
     }
 

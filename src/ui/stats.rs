@@ -39,8 +39,8 @@ impl StatsView {
             .map(|d| {
                 let mut counts = vec![0; n];
                 for s in d.spans().iter() {
-                    let l = usize::from(s.label().0);
-                    if l < n {
+                    // Counted in display order.
+                    if let Some(l) = project.label_position(s.label()) {
                         counts[l] += 1;
                         per_label[l] += 1;
                     }

@@ -38,7 +38,7 @@ impl Tag {
             Tag::L(l) => (3, l),
             Tag::U(l) => (4, l),
         };
-        offset + 4 * usize::from(id.0)
+        offset + 4 * id.0 as usize
     }
 }
 
@@ -48,12 +48,15 @@ impl Tag {
 pub struct TagNames(Vec<String>);
 
 impl TagNames {
-    /// The tags of the project's labels, whatever the scheme.
+    /// The tags of the project's labels, whatever the scheme (by label id: an id no
+    /// label has any more keeps blank slots).
     pub fn new(project: &Project) -> Self {
-        let mut names = vec!["O".to_string()];
-        for label in project.labels() {
-            for prefix in ["B", "I", "L", "U"] {
-                names.push(format!("{prefix}-{}", label.name));
+        let slots = project.label_ids().iter().map(|l| l.0 as usize + 1).max();
+        let mut names = vec![String::new(); 1 + 4 * slots.unwrap_or(0)];
+        names[0] = "O".to_string();
+        for (id, label) in project.label_entries() {
+            for (k, prefix) in ["B", "I", "L", "U"].into_iter().enumerate() {
+                names[1 + 4 * id.0 as usize + k] = format!("{prefix}-{}", label.name);
             }
         }
         Self(names)
@@ -494,12 +497,8 @@ pub fn tag_set(project: &Project, opts: &ExportOptions) -> Vec<String> {
         Scheme::Bilou => &["B", "I", "L", "U"],
     };
     let mut tags = vec!["O".to_string()];
-    for (i, label) in project.labels().iter().enumerate() {
-        if opts
-            .labels
-            .as_ref()
-            .is_some_and(|sel| LabelId::from_index(i).is_ok_and(|id| !sel.contains(&id)))
-        {
+    for (id, label) in project.label_entries() {
+        if opts.labels.as_ref().is_some_and(|sel| !sel.contains(&id)) {
             continue;
         }
         for p in prefixes {

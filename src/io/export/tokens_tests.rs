@@ -4,7 +4,7 @@ use crate::model::{Document, Project, Span};
 use proptest::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
 
-fn project(text: &str, spans: &[(usize, usize, u16)]) -> Project {
+fn project(text: &str, spans: &[(usize, usize, u32)]) -> Project {
     let spans = spans
         .iter()
         .map(|&(s, e, l)| Span::new(s, e, LabelId(l)).unwrap())
@@ -126,7 +126,7 @@ fn batches_threads_and_streaming_give_the_same_output() {
             let text = "Kabul is calm. Bagram, too.\n".repeat(if i == 8 { 4000 } else { i * i });
             let n = text.chars().count();
             let spans = (0..n / 10)
-                .filter_map(|k| Span::new(k * 10, k * 10 + 5 + k % 9, LabelId((k % 5) as u16)).ok())
+                .filter_map(|k| Span::new(k * 10, k * 10 + 5 + k % 9, LabelId((k % 5) as u32)).ok())
                 .filter(|s| s.end() <= n)
                 .collect();
             Document::with_spans(format!("d{i}"), text, spans).unwrap()
@@ -191,9 +191,9 @@ proptest! {
     /// overlap clashes with a kept span at least as long; nothing is lost unreported.
     #[test]
     fn flatten_keeps_the_longest(
-        raw in proptest::collection::vec((0usize..70, 1usize..15, 0u16..5), 0..30),
+        raw in proptest::collection::vec((0usize..70, 1usize..15, 0u32..5), 0..30),
     ) {
-        let spans: Vec<(usize, usize, u16)> =
+        let spans: Vec<(usize, usize, u32)> =
             raw.into_iter().map(|(s, l, lab)| (s, (s + l).min(80), lab)).collect();
         let p = project(&"abc".repeat(27), &spans);
         let doc = &p.documents()[0];
@@ -215,10 +215,10 @@ proptest! {
     #[test]
     fn tags_decode_to_spans(
         text in "[a-zA-Z .,'\\n\\t東京👍🏽é\u{301}]{1,80}",
-        raw in proptest::collection::vec((0usize..80, 1usize..20, 0u16..5), 0..8),
+        raw in proptest::collection::vec((0usize..80, 1usize..20, 0u32..5), 0..8),
     ) {
         let n = text.chars().count();
-        let spans: Vec<(usize, usize, u16)> = raw
+        let spans: Vec<(usize, usize, u32)> = raw
             .into_iter()
             .filter(|&(s, _, _)| s < n)
             .map(|(s, l, lab)| (s, (s + l).min(n), lab))
@@ -253,10 +253,10 @@ proptest! {
     #[test]
     fn agreement_sees_the_exported_tokens(
         text in "[a-zA-Z .,'\\n\\t東京👍🏽é\u{301}\u{3000}]{1,80}",
-        raw in proptest::collection::vec((0usize..80, 1usize..20, 0u16..5), 0..8),
+        raw in proptest::collection::vec((0usize..80, 1usize..20, 0u32..5), 0..8),
     ) {
         let n = text.chars().count();
-        let spans: Vec<(usize, usize, u16)> = raw
+        let spans: Vec<(usize, usize, u32)> = raw
             .into_iter()
             .filter(|&(s, _, _)| s < n)
             .map(|(s, l, lab)| (s, (s + l).min(n), lab))

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap, hash_map::Entry};
 
 use super::super::occurrences::at_word_edges;
 use super::super::search::fold;
-use super::super::{Document, LabelId, Project, Span, Stamp, Text};
+use super::super::{DocId, Document, LabelId, Project, Span, Stamp, Text};
 
 /// A labeled string and its label.
 type Key = (Box<str>, LabelId);
@@ -186,7 +186,7 @@ enum Plan<'a> {
 
 /// The learned source's state for one document.
 struct LDoc {
-    text_id: u64,
+    doc: DocId,
     /// The document's text (its spans' strings are needed after it is removed).
     text: Text,
     /// The document stamp the state matches (0: none yet).
@@ -360,40 +360,30 @@ impl Learned {
             };
         }
         let docs = project.documents();
-        // 1. Documents: keep each one's state (by text id), forget removed ones.
+        // 1. Documents: keep each one's state (by document id), forget removed ones.
         let same_order = self.docs.len() == docs.len()
-            && self
-                .docs
-                .iter()
-                .zip(docs)
-                .all(|(l, d)| l.text_id == d.text().id());
+            && self.docs.iter().zip(docs).all(|(l, d)| l.doc == d.id());
         let mut delta: HashMap<Key, i64> = HashMap::new();
         if !same_order {
-            let mut old: HashMap<u64, Vec<LDoc>> = HashMap::new();
-            for l in self.docs.drain(..) {
-                old.entry(l.text_id).or_default().push(l);
-            }
+            let mut old: HashMap<DocId, LDoc> = self.docs.drain(..).map(|l| (l.doc, l)).collect();
             for d in docs {
-                let l = old
-                    .get_mut(&d.text().id())
-                    .and_then(Vec::pop)
-                    .unwrap_or_else(|| LDoc {
-                        text_id: d.text().id(),
-                        text: d.text().clone(),
-                        stamp: 0,
-                        index: TextIndex::new(d.text(), ignore_case),
-                        spans: Vec::new(),
-                        raw: BTreeSet::new(),
-                        out: Vec::new(),
-                        spare: Vec::new(),
-                        span_changes: Vec::new(),
-                        touched: Vec::new(),
-                        generation: Stamp::fresh().get(),
-                    });
+                let l = old.remove(&d.id()).unwrap_or_else(|| LDoc {
+                    doc: d.id(),
+                    text: d.text().clone(),
+                    stamp: 0,
+                    index: TextIndex::new(d.text(), ignore_case),
+                    spans: Vec::new(),
+                    raw: BTreeSet::new(),
+                    out: Vec::new(),
+                    spare: Vec::new(),
+                    span_changes: Vec::new(),
+                    touched: Vec::new(),
+                    generation: Stamp::fresh().get(),
+                });
                 self.docs.push(l);
             }
             // Spans of removed documents no longer count.
-            for l in old.into_values().flatten() {
+            for l in old.into_values() {
                 for sp in &l.spans {
                     if let Some(k) = key_in(&l.text, sp, ignore_case) {
                         *delta.entry((k, sp.label())).or_default() -= 1;
@@ -735,7 +725,7 @@ fn remains_sweep(doc: &Document, near: &[Cand], ok: &mut Vec<Option<bool>>) {
     }
     let mut lanes: Vec<Lane> = Vec::new();
     for s in doc.spans().overlapping(first.0, hi) {
-        let i = usize::from(s.label().0);
+        let i = s.label().0 as usize;
         if lanes.len() <= i {
             lanes.resize_with(i + 1, Lane::default);
         }
@@ -745,7 +735,7 @@ fn remains_sweep(doc: &Document, near: &[Cand], ok: &mut Vec<Option<bool>>) {
         lane.reach.push(reach);
     }
     ok.extend(near.iter().map(|c| {
-        let Some(lane) = lanes.get_mut(usize::from(c.2.0)) else {
+        let Some(lane) = lanes.get_mut(c.2.0 as usize) else {
             return Some(true);
         };
         // Candidates come by start: the place only moves on.

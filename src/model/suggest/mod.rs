@@ -13,7 +13,7 @@ pub mod rules;
 
 use std::collections::HashMap;
 
-use super::{Edit, LabelId, Project, Span};
+use super::{DocId, Edit, LabelId, Project, Span};
 use learned::Learned;
 pub use learned::naive_learned;
 pub use rules::{RuleError, RuleSetRules};
@@ -99,46 +99,51 @@ impl Default for SuggestSettings {
     }
 }
 
-/// One span an external command proposed: (document index, span, score).
-pub type CommandResult = (usize, Span, Option<f32>);
+/// One span an external command proposed: (document, span, score).
+pub type CommandResult = (DocId, Span, Option<f32>);
 
 /// One external command's results.
 #[derive(Clone, Debug, Default)]
 struct CommandResults {
     command: String,
-    /// Per document, sorted by span, each with its score.
-    per_doc: Vec<Vec<(Span, Option<f32>)>>,
-    /// Text ids the results were made for: results for a document whose text changed
-    /// (another project, documents removed) are dropped.
-    text_ids: Vec<u64>,
+    /// Per document, sorted by span, each with its score. A document removed since has
+    /// none (ids are never reused); a label deleted since is filtered when merging.
+    per_doc: HashMap<DocId, Vec<(Span, Option<f32>)>>,
 }
 
-/// A compiled rule set and its matches per text.
+/// A compiled rule set and its matches per document (a document's text never changes).
 struct RuleSlot {
     rules: RuleSetRules,
-    /// Matches (span, line) per text id, sorted by span.
-    matches: HashMap<u64, Vec<(Span, u32)>>,
+    /// Matches (span, line) per document, sorted by span.
+    matches: HashMap<DocId, Vec<(Span, u32)>>,
 }
 
 /// Derived state: computes and caches suggestions for a project. Cheap to call every frame.
 pub struct SuggestEngine {
+    /// Fresh whenever the suggestions may have changed (unique across engines, so an
+    /// engine built elsewhere and swapped in has one of its own): views key on it.
+    generation: u64,
     /// Project stamp last seen: nothing to do when it did not change.
     seen: Option<u64>,
     settings: Option<SuggestSettings>,
-    labels: Vec<String>,
+    /// The label names by id, sorted by id: rules are compiled against them (a reorder
+    /// changes nothing, a rename does).
+    labels: Vec<(LabelId, String)>,
     learned: Learned,
     rules: Vec<RuleSlot>,
     warnings: Vec<String>,
     command: Option<CommandResults>,
     /// Results given to `set_command_results`, checked at the next update.
     pending_command: Option<(String, Vec<CommandResult>)>,
-    /// Per document: (text id, document stamp, merged suggestions).
+    /// Per document, in the project's order: its stamp and merged suggestions.
     docs: Vec<DocOut>,
+    /// Each document's place in `docs`.
+    at: HashMap<DocId, usize>,
     total: usize,
 }
 
 struct DocOut {
-    text_id: u64,
+    doc: DocId,
     stamp: u64,
     learned_gen: u64,
     /// The document's spans and rejections as of `stamp`, to tell what changed (the
@@ -160,6 +165,7 @@ impl SuggestEngine {
     /// An engine with nothing computed yet.
     pub fn new() -> Self {
         Self {
+            generation: super::Stamp::fresh().get(),
             seen: None,
             settings: None,
             labels: Vec::new(),
@@ -169,6 +175,7 @@ impl SuggestEngine {
             command: None,
             pending_command: None,
             docs: Vec::new(),
+            at: HashMap::new(),
             total: 0,
         }
     }
@@ -181,8 +188,9 @@ impl SuggestEngine {
             return;
         }
         self.seen = Some(project.stamp());
+        self.generation = super::Stamp::fresh().get();
         let settings = project.suggest_settings();
-        let labels: Vec<String> = project.labels().iter().map(|l| l.name.clone()).collect();
+        let labels = label_names(project);
         let mut reset = false;
         if self.settings.as_ref() != Some(settings) || self.labels != labels {
             self.labels = labels;
@@ -196,17 +204,14 @@ impl SuggestEngine {
         } else {
             self.learned = Learned::default();
         }
-        // The texts still in the project: computed once, not once per rule set.
-        let live: std::collections::HashSet<u64> =
-            project.documents().iter().map(|d| d.text().id()).collect();
         for slot in &mut self.rules {
             if !slot.rules.enabled {
                 continue;
             }
-            slot.matches.retain(|id, _| live.contains(id));
+            slot.matches.retain(|id, _| project.position(*id).is_some());
             for d in project.documents() {
                 slot.matches
-                    .entry(d.text().id())
+                    .entry(d.id())
                     .or_insert_with(|| slot.rules.find(d.text()));
             }
         }
@@ -215,11 +220,11 @@ impl SuggestEngine {
             reset = true;
         }
         let n = project.documents().len();
-        let mut old: HashMap<u64, DocOut> = self.docs.drain(..).map(|d| (d.text_id, d)).collect();
+        let mut old: HashMap<DocId, DocOut> = self.docs.drain(..).map(|d| (d.doc, d)).collect();
         let mut docs = Vec::with_capacity(n);
         for (i, d) in project.documents().iter().enumerate() {
             let learned_gen = self.learned.generation(i);
-            let out = match old.remove(&d.text().id()).filter(|_| !reset) {
+            let out = match old.remove(&d.id()).filter(|_| !reset) {
                 Some(o) if o.stamp == d.stamp() && o.learned_gen == learned_gen => o,
                 // Only what changed: the learned source's recomputed windows, and where
                 // a span or a rejection came or went.
@@ -258,7 +263,7 @@ impl SuggestEngine {
                     o
                 }
                 None => DocOut {
-                    text_id: d.text().id(),
+                    doc: d.id(),
                     stamp: d.stamp(),
                     learned_gen,
                     spans: if settings.learned {
@@ -274,6 +279,12 @@ impl SuggestEngine {
             docs.push(out);
         }
         self.docs = docs;
+        self.at = self
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.doc, i))
+            .collect();
         self.total = self.docs.iter().map(|d| d.list.len()).sum();
     }
 
@@ -286,19 +297,14 @@ impl SuggestEngine {
         if self.seen == Some(project.stamp()) {
             return 0;
         }
-        let same_labels = self.labels.len() == project.labels().len()
-            && self
-                .labels
-                .iter()
-                .zip(project.labels())
-                .all(|(a, b)| *a == b.name);
         let docs = project.documents();
-        if self.settings.as_ref() != Some(project.suggest_settings()) || !same_labels {
+        if self.settings.as_ref() != Some(project.suggest_settings())
+            || self.labels != label_names(project)
+        {
             return docs.iter().map(|d| d.text().char_len()).sum();
         }
-        let known: std::collections::HashSet<u64> = self.docs.iter().map(|d| d.text_id).collect();
         docs.iter()
-            .filter(|d| !known.contains(&d.text().id()))
+            .filter(|d| !self.at.contains_key(&d.id()))
             .map(|d| d.text().char_len())
             .sum()
     }
@@ -375,7 +381,9 @@ impl SuggestEngine {
     /// Document `doc`'s suggestions from every source that start in `a..b`, merged:
     /// sorted, without spans of the document, rejections, or a (range, label) twice.
     fn merge(&self, project: &Project, doc: usize, a: usize, b: usize) -> Vec<Suggestion> {
-        let Some(d) = project.document(doc) else {
+        // `doc` is a place in the project's list as of this update (the learned source is
+        // kept in the same order).
+        let Some(d) = project.documents().get(doc) else {
             return Vec::new();
         };
         /// The items of a list sorted by start whose start is in `a..b`.
@@ -392,7 +400,7 @@ impl SuggestEngine {
         }));
         let mut sorted = true;
         for (i, slot) in self.rules.iter().enumerate() {
-            if let Some(m) = slot.matches.get(&d.text().id()) {
+            if let Some(m) = slot.matches.get(&d.id()) {
                 let m = window(m, |x| x.0.start(), a, b);
                 sorted &= m.is_empty();
                 all.extend(m.iter().map(|&(span, _)| Suggestion {
@@ -402,8 +410,7 @@ impl SuggestEngine {
             }
         }
         if let Some(c) = &self.command
-            && c.text_ids.get(doc) == Some(&d.text().id())
-            && let Some(results) = c.per_doc.get(doc)
+            && let Some(results) = c.per_doc.get(&d.id())
         {
             let r = window(results, |x| x.0.start(), a, b);
             sorted &= r.is_empty();
@@ -418,14 +425,26 @@ impl SuggestEngine {
             // Sorted by (span, source): the first of equal spans has the first source.
             all.dedup_by_key(|s| s.span);
         }
-        all.retain(|s| !d.spans().contains(&s.span) && !d.rejected().contains(&s.span));
+        // A label deleted since the command ran (or since rules were compiled) is gone.
+        all.retain(|s| {
+            !d.spans().contains(&s.span)
+                && !d.rejected().contains(&s.span)
+                && project.label(s.span.label()).is_some()
+        });
         all
     }
 
     /// The document's pending suggestions, sorted by (start, end, label); none equals a
     /// span of the document (same range and label) and none was rejected.
-    pub fn for_doc(&self, doc: usize) -> &[Suggestion] {
-        self.docs.get(doc).map_or(&[], |d| d.list.as_slice())
+    pub fn for_doc(&self, doc: DocId) -> &[Suggestion] {
+        self.at
+            .get(&doc)
+            .map_or(&[], |&i| self.docs[i].list.as_slice())
+    }
+
+    /// Changes whenever the suggestions may have changed, unique across engines.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Total pending suggestions in the project.
@@ -441,9 +460,12 @@ impl SuggestEngine {
 
     /// What to show on hover: "learned from 3 spans", "patterns: orgs.jsonl line 4",
     /// "dictionary: places.tsv", "command: python recommender.py (score 0.93)".
-    pub fn describe(&self, doc: usize, s: &Suggestion) -> String {
+    pub fn describe(&self, doc: DocId, s: &Suggestion) -> String {
         if s.source == SourceId::LEARNED {
-            let n = self.learned.count(doc, &s.span);
+            let n = self
+                .at
+                .get(&doc)
+                .map_or(0, |&i| self.learned.count(i, &s.span));
             return format!("learned from {n} span{}", if n == 1 { "" } else { "s" });
         }
         if s.source == SourceId::COMMAND {
@@ -452,7 +474,7 @@ impl SuggestEngine {
             };
             let score = c
                 .per_doc
-                .get(doc)
+                .get(&doc)
                 .and_then(|r| r.iter().find(|(sp, _)| *sp == s.span))
                 .and_then(|(_, score)| *score);
             return match score {
@@ -467,15 +489,11 @@ impl SuggestEngine {
         match slot.rules.kind {
             RuleKind::Dictionary => format!("dictionary: {name}"),
             RuleKind::Patterns => {
-                let line = self
-                    .docs
-                    .get(doc)
-                    .and_then(|d| slot.matches.get(&d.text_id))
-                    .and_then(|m| {
-                        m.binary_search_by(|(sp, _)| sp.cmp(&s.span))
-                            .ok()
-                            .map(|k| m[k].1)
-                    });
+                let line = slot.matches.get(&doc).and_then(|m| {
+                    m.binary_search_by(|(sp, _)| sp.cmp(&s.span))
+                        .ok()
+                        .map(|k| m[k].1)
+                });
                 match line {
                     Some(line) => format!("patterns: {name} line {line}"),
                     None => format!("patterns: {name}"),
@@ -488,7 +506,7 @@ impl SuggestEngine {
     /// previous results. Spans are checked against the documents: one past its text, on a
     /// missing document or with an unknown label is dropped. Applied at the next
     /// [`Self::update`].
-    pub fn set_command_results(&mut self, command: &str, results: Vec<(usize, Span, Option<f32>)>) {
+    pub fn set_command_results(&mut self, command: &str, results: Vec<CommandResult>) {
         self.pending_command = Some((command.to_string(), results));
     }
 }
@@ -498,34 +516,39 @@ impl SuggestEngine {
 fn check_command_results(
     project: &Project,
     command: String,
-    results: Vec<(usize, Span, Option<f32>)>,
+    results: Vec<CommandResult>,
 ) -> CommandResults {
-    let docs = project.documents();
-    let mut per_doc: Vec<Vec<(Span, Option<f32>)>> = vec![Vec::new(); docs.len()];
+    let mut per_doc: HashMap<DocId, Vec<(Span, Option<f32>)>> = HashMap::new();
     for (doc, span, score) in results {
-        let fits = docs
-            .get(doc)
+        let fits = project
+            .document(doc)
             .is_some_and(|d| span.end() <= d.text().char_len())
             && project.label(span.label()).is_some();
         if fits {
-            per_doc[doc].push((span, score));
+            per_doc.entry(doc).or_default().push((span, score));
         }
     }
-    for list in &mut per_doc {
+    for list in per_doc.values_mut() {
         list.sort_by_key(|(s, _)| *s);
         list.dedup_by_key(|(s, _)| *s);
     }
-    CommandResults {
-        command,
-        per_doc,
-        text_ids: docs.iter().map(|d| d.text().id()).collect(),
-    }
+    CommandResults { command, per_doc }
+}
+
+/// The project's label names by id, sorted by id.
+fn label_names(project: &Project) -> Vec<(LabelId, String)> {
+    let mut names: Vec<(LabelId, String)> = project
+        .label_entries()
+        .map(|(id, l)| (id, l.name.clone()))
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 /// The edits that accept suggestions: one `SetSpans` per document (so "accept all" is one
 /// undo step), the document's spans plus the accepted ones. Spans already there are not
 /// added twice. Accepting a single suggestion is better an `Edit::AddSpan`.
-pub fn accept_edits(project: &Project, accepted: &[(usize, Vec<Span>)]) -> Vec<Edit> {
+pub fn accept_edits(project: &Project, accepted: &[(DocId, Vec<Span>)]) -> Vec<Edit> {
     accepted
         .iter()
         .filter(|(_, spans)| !spans.is_empty())
@@ -545,10 +568,8 @@ pub fn accept_edits(project: &Project, accepted: &[(usize, Vec<Span>)]) -> Vec<E
 /// Labels by name, for rules that name labels.
 pub(crate) fn label_lookup(project: &Project) -> HashMap<&str, LabelId> {
     project
-        .labels()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| Some((l.name.as_str(), LabelId::from_index(i).ok()?)))
+        .label_entries()
+        .map(|(id, l)| (l.name.as_str(), id))
         .collect()
 }
 

@@ -799,7 +799,7 @@ mod tests {
             .map(|(s, line)| {
                 (
                     t.slice(s.start(), s.end()).to_string(),
-                    names[usize::from(s.label().0)],
+                    names[s.label().0 as usize],
                     line,
                 )
             })

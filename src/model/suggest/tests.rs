@@ -1,10 +1,10 @@
 //! Tests of the suggestion layer: examples, and properties against naive oracles.
 
 use super::*;
-use crate::model::{Document, Workspace};
+use crate::model::{DocId, Document, Workspace};
 use proptest::prelude::*;
 
-fn sp(s: usize, e: usize, l: u16) -> Span {
+fn sp(s: usize, e: usize, l: u32) -> Span {
     Span::new(s, e, LabelId(l)).unwrap()
 }
 
@@ -18,11 +18,17 @@ fn ws(texts: &[&str]) -> Workspace {
     ))
 }
 
+/// The id of the document at place `i`.
+fn id(w: &Workspace, i: usize) -> DocId {
+    w.project().id_at(i).unwrap()
+}
+
 fn add(w: &mut Workspace, doc: usize, span: Span) {
+    let doc = id(w, doc);
     w.apply("add", vec![Edit::AddSpan { doc, span }]).unwrap();
 }
 
-fn spans_of(e: &SuggestEngine, doc: usize) -> Vec<(usize, usize, u16)> {
+fn spans_of(e: &SuggestEngine, doc: DocId) -> Vec<(usize, usize, u32)> {
     e.for_doc(doc)
         .iter()
         .map(|s| (s.span.start(), s.span.end(), s.span.label().0))
@@ -40,24 +46,30 @@ fn learned_whole_words_everywhere_longest_wins_and_nests() {
     assert_eq!(e.total(), 0);
     add(&mut w, 0, sp(0, 7, 2)); // Taliban ORG
     e.update(w.project());
-    assert_eq!(spans_of(&e, 0), [(12, 19, 2)]);
-    assert_eq!(spans_of(&e, 1), [(4, 11, 2)]);
-    assert_eq!(e.describe(0, &e.for_doc(0)[0]), "learned from 1 span");
+    assert_eq!(spans_of(&e, id(&w, 0)), [(12, 19, 2)]);
+    assert_eq!(spans_of(&e, id(&w, 1)), [(4, 11, 2)]);
+    assert_eq!(
+        e.describe(id(&w, 0), &e.for_doc(id(&w, 0))[0]),
+        "learned from 1 span"
+    );
     // "Mujahid" alone, then the full name: the longest match wins.
     add(&mut w, 0, sp(55, 62, 0));
     e.update(w.project());
-    assert_eq!(spans_of(&e, 0), [(12, 19, 2), (43, 50, 0)]);
+    assert_eq!(spans_of(&e, id(&w, 0)), [(12, 19, 2), (43, 50, 0)]);
     add(&mut w, 0, sp(32, 50, 0));
     e.update(w.project());
-    assert_eq!(spans_of(&e, 0), [(12, 19, 2)]);
-    assert_eq!(spans_of(&e, 1), [(4, 11, 2), (35, 53, 0)]);
+    assert_eq!(spans_of(&e, id(&w, 0)), [(12, 19, 2)]);
+    assert_eq!(spans_of(&e, id(&w, 1)), [(4, 11, 2), (35, 53, 0)]);
     // A QUOTE over the quote; "Kabul" as PLACE nests inside it.
     add(&mut w, 1, sp(18, 33, 4));
     add(&mut w, 1, sp(62, 67, 1));
     e.update(w.project());
-    assert_eq!(spans_of(&e, 1), [(4, 11, 2), (19, 24, 1), (35, 53, 0)]);
+    assert_eq!(
+        spans_of(&e, id(&w, 1)),
+        [(4, 11, 2), (19, 24, 1), (35, 53, 0)]
+    );
     assert_eq!(e.total(), 4);
-    assert_eq!(e.for_doc(1), &naive_suggestions(w.project())[1][..]);
+    assert_eq!(e.for_doc(id(&w, 1)), &naive_suggestions(w.project())[1][..]);
 }
 
 #[test]
@@ -66,7 +78,7 @@ fn ignore_case_folds_keys_and_text() {
     add(&mut w, 0, sp(10, 15, 1));
     let mut e = SuggestEngine::new();
     e.update(w.project());
-    assert!(e.for_doc(0).is_empty());
+    assert!(e.for_doc(id(&w, 0)).is_empty());
     let settings = SuggestSettings {
         ignore_case: true,
         ..SuggestSettings::default()
@@ -74,8 +86,11 @@ fn ignore_case_folds_keys_and_text() {
     w.apply("s", vec![Edit::SetSuggestSettings(settings)])
         .unwrap();
     e.update(w.project());
-    assert_eq!(spans_of(&e, 0), [(0, 5, 1), (20, 25, 1)]);
-    assert_eq!(e.describe(0, &e.for_doc(0)[0]), "learned from 1 span");
+    assert_eq!(spans_of(&e, id(&w, 0)), [(0, 5, 1), (20, 25, 1)]);
+    assert_eq!(
+        e.describe(id(&w, 0), &e.for_doc(id(&w, 0))[0]),
+        "learned from 1 span"
+    );
 }
 
 #[test]
@@ -88,16 +103,16 @@ fn reject_accept_and_undo() {
     w.apply(
         "reject",
         vec![Edit::Reject {
-            doc: 0,
+            doc: id(&w, 0),
             span: sp(7, 12, 1),
         }],
     )
     .unwrap();
     e.update(w.project());
-    assert_eq!(spans_of(&e, 0), [(14, 19, 1)]);
+    assert_eq!(spans_of(&e, id(&w, 0)), [(14, 19, 1)]);
     let before = w.project().clone();
-    let all: Vec<Span> = e.for_doc(0).iter().map(|s| s.span).collect();
-    w.apply("accept all", accept_edits(w.project(), &[(0, all)]))
+    let all: Vec<Span> = e.for_doc(id(&w, 0)).iter().map(|s| s.span).collect();
+    w.apply("accept all", accept_edits(w.project(), &[(id(&w, 0), all)]))
         .unwrap();
     e.update(w.project());
     assert_eq!(e.total(), 0);
@@ -133,18 +148,28 @@ fn incremental_equals_fresh_on_a_synthetic_project() {
         let to = (from..from + 20)
             .find(|&i| text.slice(i, i + 1) == " ")
             .unwrap_or(from + 3);
-        let span = sp(from, to.max(from + 1), u16::try_from(rng.below(5)).unwrap());
-        let _ = w.apply("add", vec![Edit::AddSpan { doc: 0, span }]);
+        let span = sp(from, to.max(from + 1), u32::try_from(rng.below(5)).unwrap());
+        let doc = id(&w, 0);
+        let _ = w.apply("add", vec![Edit::AddSpan { doc, span }]);
         e.update(w.project());
         let mut fresh = SuggestEngine::new();
         fresh.update(w.project());
-        assert_eq!(e.for_doc(0), fresh.for_doc(0), "after adding {span:?}");
+        assert_eq!(
+            e.for_doc(id(&w, 0)),
+            fresh.for_doc(id(&w, 0)),
+            "after adding {span:?}"
+        );
     }
 }
 
 /// Every source off but learned: the engine's suggestions per document as the naive
-/// oracle computes them, minus rejections.
+/// oracle computes them, minus rejections; `command` is the last command run's results
+/// as the engine took them (on documents and labels the project had then).
 fn naive_suggestions(p: &Project) -> Vec<Vec<Suggestion>> {
+    naive_with_command(p, &[])
+}
+
+fn naive_with_command(p: &Project, command: &[(DocId, Span)]) -> Vec<Vec<Suggestion>> {
     let s = p.suggest_settings();
     let learned = if s.learned {
         naive_learned(p, s.ignore_case)
@@ -173,11 +198,25 @@ fn naive_suggestions(p: &Project) -> Vec<Vec<Suggestion>> {
                     source: SourceId::rule_set(i),
                 }));
             }
-            // Keep the first source of a (range, label); never a span or a rejection.
+            all.extend(
+                command
+                    .iter()
+                    .filter(|(doc, _)| *doc == d.id())
+                    .map(|&(_, span)| Suggestion {
+                        span,
+                        source: SourceId::COMMAND,
+                    }),
+            );
+            // Keep the first source of a (range, label); never a span, a rejection or
+            // a label the project no longer has.
             let mut out: Vec<Suggestion> = Vec::new();
             for x in all {
                 let dup = out.iter().any(|o| o.span == x.span);
-                if !dup && !d.rejected().contains(&x.span) && !d.spans().contains(&x.span) {
+                if !dup
+                    && !d.rejected().contains(&x.span)
+                    && !d.spans().contains(&x.span)
+                    && p.label(x.span.label()).is_some()
+                {
                     out.push(x);
                 }
             }
@@ -187,11 +226,13 @@ fn naive_suggestions(p: &Project) -> Vec<Vec<Suggestion>> {
         .collect()
 }
 
-/// A random session step.
+/// A random session step. Documents and labels are named by their place when the step
+/// runs.
 #[derive(Clone, Debug)]
 enum Step {
-    /// Add a span over chars s..s+len of document d with label l (if it fits).
-    Add(usize, usize, usize, u16),
+    /// Add a span over chars s..s+len of document d with the label at place l (if it
+    /// fits).
+    Add(usize, usize, usize, usize),
     /// Remove span k of document d.
     Remove(usize, usize),
     /// Reject suggestion k of document d.
@@ -204,23 +245,32 @@ enum Step {
     Case,
     /// Remove document d.
     RemoveDoc(usize),
-    /// Delete label l.
-    DeleteLabel(u16),
+    /// Delete the label at a place.
+    DeleteLabel(usize),
+    /// Move the label at a place to another.
+    MoveLabel(usize, usize),
+    /// Rename the label at a place.
+    RenameLabel(usize),
     /// Switch a dictionary on or off, and the learned source.
     Rules(bool, bool),
+    /// An external command's results: spans (document, start, len, label place).
+    Command(Vec<(usize, usize, usize, usize)>),
 }
 
 fn arb_step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        6 => (0usize..3, 0usize..40, 1usize..12, 0u16..3).prop_map(|(d, s, l, lab)| Step::Add(d, s, l, lab)),
+        6 => (0usize..3, 0usize..40, 1usize..12, 0usize..3).prop_map(|(d, s, l, lab)| Step::Add(d, s, l, lab)),
         2 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Step::Remove(d, k)),
         2 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Step::Reject(d, k)),
         1 => (0usize..3).prop_map(Step::AcceptAll),
         2 => Just(Step::Undo),
         1 => Just(Step::Case),
         1 => (0usize..3).prop_map(Step::RemoveDoc),
-        1 => (0u16..3).prop_map(Step::DeleteLabel),
+        1 => (0usize..3).prop_map(Step::DeleteLabel),
+        2 => (0usize..5, 0usize..5).prop_map(|(f, t)| Step::MoveLabel(f, t)),
+        1 => (0usize..3).prop_map(Step::RenameLabel),
         1 => (any::<bool>(), any::<bool>()).prop_map(|(d, l)| Step::Rules(d, l)),
+        2 => proptest::collection::vec((0usize..3, 0usize..40, 1usize..6, 0usize..5), 0..6).prop_map(Step::Command),
     ]
 }
 
@@ -228,96 +278,159 @@ fn arb_texts() -> impl Strategy<Value = Vec<String>> {
     proptest::collection::vec("((ab|a|b|Ab|AB|c)( |, |\\. |'s )){0,14}", 1..4)
 }
 
-/// Runs a step; returns what it did to the rejections asked for.
-fn run(w: &mut Workspace, e: &SuggestEngine, step: &Step) {
-    let p = w.project().clone();
-    let docs = p.documents();
-    let edits = match *step {
-        Step::Add(d, s, len, l) => match docs.get(d) {
-            Some(doc) if s + len <= doc.text().char_len() => {
-                vec![Edit::AddSpan {
-                    doc: d,
-                    span: sp(s, s + len, l),
-                }]
+/// A session: the workspace, and the last command results the engine was given (as
+/// it keeps them: on documents and labels the project had then).
+struct Session {
+    w: Workspace,
+    command: Vec<(DocId, Span)>,
+}
+
+impl Session {
+    fn new(texts: &[String]) -> Self {
+        Self {
+            w: ws(&texts.iter().map(String::as_str).collect::<Vec<_>>()),
+            command: Vec::new(),
+        }
+    }
+
+    fn naive(&self) -> Vec<Vec<Suggestion>> {
+        naive_with_command(self.w.project(), &self.command)
+    }
+
+    /// Runs a step (command results go to `e`).
+    fn run(&mut self, e: &mut SuggestEngine, step: &Step) {
+        let w = &mut self.w;
+        let p = w.project().clone();
+        let docs = p.documents();
+        let doc_id = |d: usize| docs.get(d).map(Document::id);
+        let label = |l: usize| p.label_ids().get(l).copied().unwrap_or(LabelId(77));
+        let edits = match step {
+            &Step::Add(d, s, len, l) => match docs.get(d) {
+                Some(doc) if s + len <= doc.text().char_len() => {
+                    vec![Edit::AddSpan {
+                        doc: doc.id(),
+                        span: Span::new(s, s + len, label(l)).unwrap(),
+                    }]
+                }
+                _ => vec![],
+            },
+            &Step::Remove(d, k) => docs
+                .get(d)
+                .filter(|doc| !doc.spans().is_empty())
+                .map(|doc| {
+                    let spans = doc.spans().as_slice();
+                    vec![Edit::RemoveSpan {
+                        doc: doc.id(),
+                        span: spans[k % spans.len()],
+                    }]
+                })
+                .unwrap_or_default(),
+            &Step::Reject(d, k) => match doc_id(d) {
+                Some(doc) if !e.for_doc(doc).is_empty() => {
+                    let list = e.for_doc(doc);
+                    vec![Edit::Reject {
+                        doc,
+                        span: list[k % list.len()].span,
+                    }]
+                }
+                _ => vec![],
+            },
+            &Step::AcceptAll(d) => match doc_id(d) {
+                Some(doc) => {
+                    let all: Vec<Span> = e.for_doc(doc).iter().map(|s| s.span).collect();
+                    accept_edits(&p, &[(doc, all)])
+                }
+                None => vec![],
+            },
+            Step::Undo => {
+                let _ = w.undo();
+                return;
             }
-            _ => vec![],
-        },
-        Step::Remove(d, k) => docs
-            .get(d)
-            .filter(|doc| !doc.spans().is_empty())
-            .map(|doc| {
-                let spans = doc.spans().as_slice();
-                vec![Edit::RemoveSpan {
-                    doc: d,
-                    span: spans[k % spans.len()],
-                }]
-            })
-            .unwrap_or_default(),
-        Step::Reject(d, k) => {
-            let list = e.for_doc(d);
-            if list.is_empty() {
-                vec![]
-            } else {
-                vec![Edit::Reject {
-                    doc: d,
-                    span: list[k % list.len()].span,
-                }]
+            Step::Case => {
+                let mut s = p.suggest_settings().clone();
+                s.ignore_case = !s.ignore_case;
+                vec![Edit::SetSuggestSettings(s)]
             }
-        }
-        Step::AcceptAll(d) => {
-            let all: Vec<Span> = e.for_doc(d).iter().map(|s| s.span).collect();
-            accept_edits(&p, &[(d, all)])
-        }
-        Step::Undo => {
-            let _ = w.undo();
-            return;
-        }
-        Step::Case => {
-            let mut s = p.suggest_settings().clone();
-            s.ignore_case = !s.ignore_case;
-            vec![Edit::SetSuggestSettings(s)]
-        }
-        Step::RemoveDoc(d) if d < docs.len() => vec![Edit::RemoveDocuments { at: d, count: 1 }],
-        Step::RemoveDoc(_) => vec![],
-        Step::DeleteLabel(l) => p.delete_label_edits(LabelId(l)),
-        Step::Rules(dict, learned) => {
-            let mut s = p.suggest_settings().clone();
-            s.learned = learned;
-            s.rule_sets = if dict {
-                vec![rule_set(
-                    "d.tsv",
-                    RuleKind::Dictionary,
-                    "ab\tPERSON\nb\tPLACE\nab b\tORG\n",
-                    None,
-                )]
-            } else {
-                Vec::new()
-            };
-            vec![Edit::SetSuggestSettings(s)]
-        }
-    };
-    let _ = w.apply("step", edits);
+            &Step::RemoveDoc(d) => doc_id(d)
+                .map(|id| vec![Edit::RemoveDocuments { ids: vec![id] }])
+                .unwrap_or_default(),
+            &Step::DeleteLabel(l) => p.delete_label_edits(label(l)),
+            &Step::MoveLabel(l, to) => vec![Edit::MoveLabel { id: label(l), to }],
+            &Step::RenameLabel(l) => match p.label(label(l)) {
+                Some(old) => vec![Edit::SetLabel {
+                    id: label(l),
+                    label: crate::model::Label {
+                        name: format!("{}X", old.name),
+                        ..old.clone()
+                    },
+                }],
+                None => vec![],
+            },
+            &Step::Rules(dict, learned) => {
+                let mut s = p.suggest_settings().clone();
+                s.learned = learned;
+                s.rule_sets = if dict {
+                    vec![rule_set(
+                        "d.tsv",
+                        RuleKind::Dictionary,
+                        "ab\tPERSON\nb\tPLACE\nab b\tORG\n",
+                        None,
+                    )]
+                } else {
+                    Vec::new()
+                };
+                vec![Edit::SetSuggestSettings(s)]
+            }
+            Step::Command(raw) => {
+                let results: Vec<CommandResult> = raw
+                    .iter()
+                    .filter_map(|&(d, s, len, l)| {
+                        Some((doc_id(d)?, Span::new(s, s + len, label(l)).ok()?, None))
+                    })
+                    .collect();
+                // As the engine keeps them: on a document the project has, inside its
+                // text, with a label it has.
+                let mut kept: Vec<(DocId, Span)> = results
+                    .iter()
+                    .filter(|(d, span, _)| {
+                        p.document(*d)
+                            .is_some_and(|doc| span.end() <= doc.text().char_len())
+                            && p.label(span.label()).is_some()
+                    })
+                    .map(|&(d, span, _)| (d, span))
+                    .collect();
+                kept.sort();
+                kept.dedup();
+                self.command = kept;
+                e.set_command_results("cmd", results);
+                return;
+            }
+        };
+        let _ = w.apply("step", edits);
+    }
 }
 
 proptest! {
-    /// After any session, the incrementally updated engine equals the naive oracle;
+    /// After any session (label moves, renames and deletes, command results, undo,
+    /// removed documents), the incrementally updated engine equals the naive oracle;
     /// suggestions never equal a span or a rejection.
     #[test]
     fn incremental_equals_naive(texts in arb_texts(), steps in proptest::collection::vec(arb_step(), 0..25)) {
-        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut session = Session::new(&texts);
         let mut e = SuggestEngine::new();
-        e.update(w.project());
+        e.update(session.w.project());
         for step in &steps {
-            run(&mut w, &e, step);
-            e.update(w.project());
-            let p = w.project();
-            let want = naive_suggestions(p);
+            session.run(&mut e, step);
+            e.update(session.w.project());
+            let p = session.w.project();
+            let want = session.naive();
             for (i, d) in p.documents().iter().enumerate() {
-                for s in e.for_doc(i) {
+                for s in e.for_doc(d.id()) {
                     prop_assert!(!d.spans().contains(&s.span), "{:?} is a span", s);
                     prop_assert!(!d.rejected().contains(&s.span), "{:?} was rejected", s);
+                    prop_assert!(p.label(s.span.label()).is_some(), "{:?} has no label", s);
                 }
-                prop_assert_eq!(e.for_doc(i), &want[i][..], "doc {} after {:?}", i, step);
+                prop_assert_eq!(e.for_doc(d.id()), &want[i][..], "doc {} after {:?}", i, step);
             }
             prop_assert_eq!(e.total(), want.iter().map(Vec::len).sum::<usize>());
         }
@@ -326,23 +439,25 @@ proptest! {
     /// A rejected suggestion never comes back, whatever spans are added or removed later.
     #[test]
     fn rejected_never_comes_back(texts in arb_texts(), steps in proptest::collection::vec(arb_step(), 0..25)) {
-        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut session = Session::new(&texts);
         let mut e = SuggestEngine::new();
-        e.update(w.project());
-        let mut rejected: Vec<(usize, Span)> = Vec::new();
+        e.update(session.w.project());
+        let mut rejected: Vec<(DocId, Span)> = Vec::new();
         for step in &steps {
-            // Undo and document removal may take a rejection back or shift documents.
-            if matches!(step, Step::Undo | Step::RemoveDoc(_) | Step::DeleteLabel(_)) {
+            // Undo may take a rejection back, a label delete drops its rejections.
+            if matches!(step, Step::Undo | Step::DeleteLabel(_)) {
                 continue;
             }
-            if let Step::Reject(d, k) = *step {
-                let list = e.for_doc(d);
+            if let Step::Reject(d, k) = *step
+                && let Some(doc) = session.w.project().id_at(d)
+            {
+                let list = e.for_doc(doc);
                 if !list.is_empty() {
-                    rejected.push((d, list[k % list.len()].span));
+                    rejected.push((doc, list[k % list.len()].span));
                 }
             }
-            run(&mut w, &e, step);
-            e.update(w.project());
+            session.run(&mut e, step);
+            e.update(session.w.project());
             for &(d, s) in &rejected {
                 prop_assert!(e.for_doc(d).iter().all(|x| x.span != s), "{:?} came back", s);
             }
@@ -358,23 +473,28 @@ proptest! {
         steps in proptest::collection::vec(arb_step(), 0..25),
         every in 1usize..8,
     ) {
-        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut session = Session::new(&texts);
         let mut e = SuggestEngine::new();
-        e.update(w.project());
+        e.update(session.w.project());
         for (i, step) in steps.iter().enumerate() {
-            run(&mut w, &e, step);
+            session.run(&mut e, step);
             // Brought up to date only now and then: the rest of the time it lags behind.
-            if i % every == every - 1 {
-                e.update(w.project());
+            // Command results are taken at once, as the app does when they arrive (they
+            // are checked against the project then).
+            if i % every == every - 1 || matches!(step, Step::Command(_)) {
+                e.update(session.w.project());
             }
         }
-        e.update(w.project());
+        e.update(session.w.project());
+        // The fresh engine gets the same command results as the last run gave.
         let mut fresh = SuggestEngine::new();
-        fresh.update(w.project());
-        let want = naive_suggestions(w.project());
-        for (i, want) in want.iter().enumerate() {
-            prop_assert_eq!(e.for_doc(i), fresh.for_doc(i), "doc {}", i);
-            prop_assert_eq!(e.for_doc(i), &want[..], "doc {}", i);
+        let command = session.command.iter().map(|&(d, s)| (d, s, None)).collect();
+        fresh.set_command_results("cmd", command);
+        fresh.update(session.w.project());
+        let want = session.naive();
+        for (d, want) in session.w.project().documents().iter().zip(&want) {
+            prop_assert_eq!(e.for_doc(d.id()), fresh.for_doc(d.id()), "doc {}", d.name);
+            prop_assert_eq!(e.for_doc(d.id()), &want[..], "doc {}", d.name);
         }
         prop_assert_eq!(e.total(), fresh.total());
     }
@@ -382,30 +502,34 @@ proptest! {
     /// Accept all, then undo, gives back the project as it was, and the same suggestions.
     #[test]
     fn accept_then_undo_is_identity(texts in arb_texts(), steps in proptest::collection::vec(arb_step(), 0..12), d in 0usize..3) {
-        let mut w = ws(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut session = Session::new(&texts);
         let mut e = SuggestEngine::new();
-        e.update(w.project());
+        e.update(session.w.project());
         for step in &steps {
-            run(&mut w, &e, step);
-            e.update(w.project());
+            session.run(&mut e, step);
+            e.update(session.w.project());
         }
+        let w = &mut session.w;
+        let Some(doc) = w.project().id_at(d) else {
+            return Ok(());
+        };
         let before = w.project().clone();
-        let suggested: Vec<Suggestion> = e.for_doc(d).to_vec();
+        let suggested: Vec<Suggestion> = e.for_doc(doc).to_vec();
         let all: Vec<Span> = suggested.iter().map(|s| s.span).collect();
-        let edits = accept_edits(w.project(), &[(d, all.clone())]);
+        let edits = accept_edits(w.project(), &[(doc, all.clone())]);
         if edits.is_empty() {
             return Ok(());
         }
         w.apply("accept all", edits).map_err(|x| TestCaseError::fail(x.to_string()))?;
         e.update(w.project());
         for s in &all {
-            prop_assert!(w.project().documents()[d].spans().contains(s));
+            prop_assert!(w.project().document(doc).unwrap().spans().contains(s));
         }
-        prop_assert!(e.for_doc(d).iter().all(|s| !all.contains(&s.span)));
+        prop_assert!(e.for_doc(doc).iter().all(|s| !all.contains(&s.span)));
         w.undo().map_err(|x| TestCaseError::fail(x.to_string()))?;
         prop_assert_eq!(w.project(), &before);
         e.update(w.project());
-        prop_assert_eq!(e.for_doc(d), &suggested[..]);
+        prop_assert_eq!(e.for_doc(doc), &suggested[..]);
     }
 }
 
@@ -444,8 +568,8 @@ fn sources_merge_first_source_wins_and_describe() {
         .unwrap();
     let mut e = SuggestEngine::new();
     e.update(w.project());
-    let got: Vec<(usize, usize, u16, SourceId)> = e
-        .for_doc(0)
+    let got: Vec<(usize, usize, u32, SourceId)> = e
+        .for_doc(id(&w, 0))
         .iter()
         .map(|s| (s.span.start(), s.span.end(), s.span.label().0, s.source))
         .collect();
@@ -457,7 +581,8 @@ fn sources_merge_first_source_wins_and_describe() {
             (32, 36, 3, SourceId::rule_set(0)),
         ]
     );
-    let describe: Vec<String> = e.for_doc(0).iter().map(|s| e.describe(0, s)).collect();
+    let d0 = id(&w, 0);
+    let describe: Vec<String> = e.for_doc(d0).iter().map(|s| e.describe(d0, s)).collect();
     assert_eq!(
         describe,
         [
@@ -505,17 +630,17 @@ fn command_results_are_checked_and_described() {
     e.set_command_results(
         "python rec.py",
         vec![
-            (0, sp(10, 14, 1), Some(0.93)),
-            (0, sp(0, 5, 1), None),   // a span already: never suggested
-            (0, sp(10, 99, 1), None), // past the text: dropped
-            (7, sp(0, 1, 1), None),   // no such document: dropped
-            (1, sp(0, 1, 40), None),  // no such label: dropped
+            (id(&w, 0), sp(10, 14, 1), Some(0.93)),
+            (id(&w, 0), sp(0, 5, 1), None), // a span already: never suggested
+            (id(&w, 0), sp(10, 99, 1), None), // past the text: dropped
+            (Document::new("x", "").id(), sp(0, 1, 1), None), // no such document: dropped
+            (id(&w, 1), sp(0, 1, 40), None), // no such label: dropped
         ],
     );
     e.update(w.project());
-    assert_eq!(spans_of(&e, 0), [(10, 14, 1)]);
+    assert_eq!(spans_of(&e, id(&w, 0)), [(10, 14, 1)]);
     assert_eq!(
-        e.describe(0, &e.for_doc(0)[0]),
+        e.describe(id(&w, 0), &e.for_doc(id(&w, 0))[0]),
         "command: python rec.py (score 0.93)"
     );
     assert_eq!(e.total(), 1);

@@ -134,7 +134,7 @@ impl DocView {
 /// The labels as menu items; the one clicked.
 fn label_list(ui: &mut Ui, project: &Project) -> Option<LabelId> {
     let mut chosen = None;
-    for (i, label) in project.labels().iter().enumerate() {
+    for (id, label) in project.label_entries() {
         let key = label.hotkey.map(|k| format!("  {k}")).unwrap_or_default();
         let clicked = ui
             .horizontal(|ui| {
@@ -143,7 +143,7 @@ fn label_list(ui: &mut Ui, project: &Project) -> Option<LabelId> {
             })
             .inner;
         if clicked {
-            chosen = LabelId::from_index(i).ok();
+            chosen = Some(id);
         }
     }
     chosen

@@ -7,7 +7,7 @@ use eframe::egui::{self, Button, Color32, Rect, Shape, Stroke, Ui, vec2};
 
 use super::{DocView, Placed, swatch};
 use crate::model::suggest::{SuggestEngine, Suggestion};
-use crate::model::{Document, Project, text::ellipsize};
+use crate::model::{DocId, Document, Project, text::ellipsize};
 use crate::ui::{Action, color};
 
 /// Dash and gap of a suggestion's outline, in points.
@@ -27,10 +27,7 @@ pub struct Suggested<'a> {
     /// The engine (pending suggestions, and where each came from for the tooltip).
     pub engine: &'a SuggestEngine,
     /// The document shown.
-    pub doc: usize,
-    /// Changes whenever the engine's suggestions may have changed (the project's
-    /// revision and the command runs); the view's index is rebuilt then.
-    pub generation: u64,
+    pub doc: DocId,
 }
 
 impl Suggested<'_> {
@@ -44,20 +41,19 @@ impl Suggested<'_> {
 /// an offset is found by binary search: O(log n + k) per visible unit, never a scan.
 #[derive(Default)]
 pub(super) struct SuggestIndex {
-    /// What the index was built for: (generation, document, list address, length).
-    key: Option<(u64, usize, usize, usize)>,
+    /// What the index was built for: (the engine's generation, document).
+    key: Option<(u64, DocId)>,
     max_end: Vec<usize>,
 }
 
 impl SuggestIndex {
     /// Rebuilds the index when the suggestions changed.
     pub(super) fn refresh(&mut self, s: &Suggested<'_>) {
-        self.refresh_list((s.generation, s.doc), s.list());
+        self.refresh_list((s.engine.generation(), s.doc), s.list());
     }
 
     /// Rebuilds the index for `list` unless it was built for the same list under `key`.
-    fn refresh_list(&mut self, (generation, doc): (u64, usize), list: &[Suggestion]) {
-        let key = (generation, doc, list.as_ptr() as usize, list.len());
+    fn refresh_list(&mut self, key: (u64, DocId), list: &[Suggestion]) {
         if self.key == Some(key) {
             return;
         }
@@ -250,7 +246,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn suggestions() -> impl Strategy<Value = Vec<Suggestion>> {
-        prop::collection::vec((0usize..200, 1usize..40, 0u16..3, 0u16..2), 0..60).prop_map(|raw| {
+        prop::collection::vec((0usize..200, 1usize..40, 0u32..3, 0u16..2), 0..60).prop_map(|raw| {
             let mut list: Vec<Suggestion> = raw
                 .into_iter()
                 .filter_map(|(start, len, label, source)| {
@@ -276,7 +272,7 @@ mod tests {
             len in 1usize..50,
         ) {
             let mut index = SuggestIndex::default();
-            index.refresh_list((0, 0), &list);
+            index.refresh_list((0, Document::new("d", "").id()), &list);
             let end = start + len;
             let found: Vec<Suggestion> = index.overlapping(&list, start, end).copied().collect();
             let naive: Vec<Suggestion> = list
