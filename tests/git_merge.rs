@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use spanmark::model::suggest::{RuleKind, RuleSet, SuggestSettings};
-use spanmark::model::{Document, LabelId, Project, Span, default_labels};
+use spanmark::model::{Disagreement, Document, LabelId, Project, Span, default_labels};
 
 fn spanmark(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_spanmark"))
@@ -428,4 +428,140 @@ fn the_driver_alone_exit_codes() {
     let o = run("o.ron", "a.ron", "b.ron");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert_eq!(load(&f("a.ron")).documents()[0].disagreements().len(), 1);
+}
+
+/// `p.ron` on a new branch from main: "d" with `spans` and these disagreements, "e" as
+/// in the base.
+fn branch_gold(root: &Path, name: &str, spans: Vec<Span>, open: Vec<Disagreement>) {
+    ok(git(root, &["checkout", "-q", "-b", name, "main"]));
+    write_gold(root, spans, open);
+    ok(git(root, &["commit", "-q", "-am", name]));
+}
+
+fn write_gold(root: &Path, spans: Vec<Span>, open: Vec<Disagreement>) {
+    let d = Document::with_spans("d", TEXT, spans)
+        .unwrap()
+        .with_disagreements(open)
+        .unwrap();
+    let e = Document::with_spans("e", TEXT, vec![sp(0, 6, 0)]).unwrap();
+    let p = Project::new(default_labels(), vec![d, e]).unwrap();
+    spanmark::io::save_project_plain(&p, &root.join("p.ron")).unwrap();
+}
+
+/// Issue 17: a gold project with two disagreements; branch a resolves the first, b the
+/// second. The merge used to reopen both beside both resolutions, with no conflict.
+#[test]
+fn git_merges_two_resolutions_to_none_open() {
+    let Some((_dir, root)) = repo(vec![]) else {
+        return;
+    };
+    let first = Disagreement::covering(vec![
+        ("alice".into(), vec![sp(0, 12, 0)]),
+        ("bob".into(), vec![sp(0, 6, 1)]),
+    ])
+    .unwrap();
+    let second = Disagreement::covering(vec![
+        ("alice".into(), vec![sp(34, 39, 1)]),
+        ("bob".into(), vec![]),
+    ])
+    .unwrap();
+    // The gold file on main, as `merge` or the window writes it.
+    write_gold(&root, vec![], vec![first.clone(), second.clone()]);
+    ok(git(&root, &["commit", "-q", "-am", "gold"]));
+    branch_gold(&root, "a", vec![sp(0, 12, 0)], vec![second]);
+    branch_gold(&root, "b", vec![sp(34, 39, 1)], vec![first]);
+    ok(git(&root, &["checkout", "-q", "a"]));
+    let o = git(&root, &["merge", "--no-edit", "b"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let p = load(&root.join("p.ron"));
+    assert!(p.documents()[0].disagreements().is_empty(), "{p:?}");
+    assert_eq!(spans(&p, 0), vec![sp(0, 12, 0), sp(34, 39, 1)]);
+    assert_eq!(ok(git(&root, &["status", "--porcelain"])), "");
+}
+
+/// Both branches add the same new project file: git hands the driver an empty base,
+/// which merges as an empty project (it used to exit 2 and leave an add/add conflict).
+#[test]
+fn git_merges_a_project_both_branches_added() {
+    let Some((_dir, root)) = repo(vec![]) else {
+        return;
+    };
+    let add = |name: &str, spans: Vec<Span>| {
+        ok(git(&root, &["checkout", "-q", "-b", name, "main"]));
+        let d = Document::with_spans("d", TEXT, spans).unwrap();
+        let p = Project::new(default_labels(), vec![d]).unwrap();
+        spanmark::io::save_project_plain(&p, &root.join("new.ron")).unwrap();
+        ok(git(&root, &["add", "new.ron"]));
+        ok(git(&root, &["commit", "-q", "-m", name]));
+    };
+    add("a", vec![sp(0, 12, 0)]);
+    add("b", vec![sp(0, 12, 0), sp(34, 39, 1)]);
+    ok(git(&root, &["checkout", "-q", "a"]));
+    let o = git(&root, &["merge", "--no-edit", "b"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let p = load(&root.join("new.ron"));
+    assert_eq!(spans(&p, 0), vec![sp(0, 12, 0), sp(34, 39, 1)]);
+    assert_eq!(ok(git(&root, &["status", "--porcelain"])), "");
+    // Added both ways with different labels on one range: a conflict to adjudicate,
+    // named by the file's path in the repository, not git's temporary copy.
+    add("c", vec![sp(0, 12, 2)]);
+    add("d", vec![sp(0, 12, 1)]);
+    ok(git(&root, &["checkout", "-q", "c"]));
+    let o = git(&root, &["merge", "--no-edit", "d"]);
+    assert!(!o.status.success());
+    let said = text(&o.stdout) + &text(&o.stderr);
+    assert!(
+        said.contains("merge-driver: new.ron: 1 conflicting span change"),
+        "{said}"
+    );
+    assert!(!said.contains(".merge_file"), "{said}");
+    let p = load(&root.join("new.ron"));
+    assert_eq!(p.documents()[0].disagreements().len(), 1);
+}
+
+/// After `git-setup`, every *.ron goes through the driver; one that is not a spanmark
+/// project merges as git's own text merge would: edits in two places merge cleanly,
+/// edits to one line conflict with markers.
+#[test]
+fn git_merges_other_ron_files_as_text() {
+    let Some((_dir, root)) = repo(vec![]) else {
+        return;
+    };
+    let lines: Vec<String> = (0..12).map(|i| format!("    key{i}: {i},")).collect();
+    let config = |lines: &[String]| format!("(\n{}\n)\n", lines.join("\n"));
+    std::fs::write(root.join("settings.ron"), config(&lines)).unwrap();
+    ok(git(&root, &["add", "settings.ron"]));
+    ok(git(&root, &["commit", "-q", "-m", "settings"]));
+    let edit = |name: &str, at: usize, value: &str| {
+        ok(git(&root, &["checkout", "-q", "-b", name, "main"]));
+        let mut l = lines.clone();
+        l[at] = format!("    key{at}: {value},");
+        std::fs::write(root.join("settings.ron"), config(&l)).unwrap();
+        ok(git(&root, &["commit", "-q", "-am", name]));
+    };
+    edit("a", 1, "100");
+    edit("b", 10, "200");
+    ok(git(&root, &["checkout", "-q", "a"]));
+    let o = git(&root, &["merge", "--no-edit", "b"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let mut want = lines.clone();
+    want[1] = "    key1: 100,".into();
+    want[10] = "    key10: 200,".into();
+    assert_eq!(
+        std::fs::read_to_string(root.join("settings.ron")).unwrap(),
+        config(&want)
+    );
+    // The same line both ways: git's conflict markers, naming the real path.
+    edit("c", 5, "1");
+    edit("d", 5, "2");
+    ok(git(&root, &["checkout", "-q", "c"]));
+    let o = git(&root, &["merge", "--no-edit", "d"]);
+    assert!(!o.status.success());
+    let merged = std::fs::read_to_string(root.join("settings.ron")).unwrap();
+    assert!(merged.contains("<<<<<<< settings.ron (ours)"), "{merged}");
+    assert!(merged.contains(">>>>>>> settings.ron (theirs)"), "{merged}");
+    assert!(
+        merged.contains("key5: 1,") && merged.contains("key5: 2,"),
+        "{merged}"
+    );
 }

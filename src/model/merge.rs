@@ -1568,5 +1568,57 @@ mod tests {
             prop_assert!(so.intersection(&st).all(|s| r.contains(s)));
             prop_assert!(r.iter().all(|s| so.contains(s) || st.contains(s)));
         }
+
+        /// Three-way of a gold project whose disagreements each side resolved in part
+        /// (issue 17: resolutions on two branches came back open): a disagreement
+        /// resolved on either side is gone, one resolved on neither stays, and every
+        /// other disagreement in the result is a conflict the merge counted. Swapping
+        /// the sides changes none of that.
+        #[test]
+        fn three_way_keeps_every_resolution(
+            lists in arb_annotators(),
+            ours_picks in proptest::collection::vec(proptest::option::of(0usize..4), 0..12),
+            theirs_picks in proptest::collection::vec(proptest::option::of(0usize..4), 0..12),
+        ) {
+            let projects = projects_of(&lists);
+            let named: Vec<(String, &Project)> =
+                projects.iter().enumerate().map(|(i, p)| (format!("a{i}"), p)).collect();
+            let base = merge(&named, Policy::Agreed).unwrap();
+            let open = base.documents()[0].disagreements().to_vec();
+            // A side resolves disagreement i with version `pick` where it has a pick.
+            let resolve = |picks: &[Option<usize>]| {
+                let mut w = crate::model::Workspace::new(base.clone());
+                let doc = base.documents()[0].id();
+                // From the last, so the earlier ones keep their indices.
+                for (i, d) in open.iter().enumerate().rev() {
+                    if let Some(Some(v)) = picks.get(i) {
+                        let spans = d.versions[v % d.versions.len()].1.clone();
+                        w.apply("take", vec![Edit::Resolve { doc, index: i, spans }]).unwrap();
+                    }
+                }
+                w.project().clone()
+            };
+            let (o, t) = (resolve(&ours_picks), resolve(&theirs_picks));
+            let resolved = |picks: &[Option<usize>], i: usize| matches!(picks.get(i), Some(Some(_)));
+            let left: Vec<&Disagreement> = open
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !resolved(&ours_picks, *i) && !resolved(&theirs_picks, *i))
+                .map(|(_, d)| d)
+                .collect();
+            for (x, y) in [(&o, &t), (&t, &o)] {
+                let m = three_way(&base, x, y).unwrap();
+                let got = m.project.documents()[0].disagreements();
+                for d in &left {
+                    prop_assert!(got.contains(d), "{:?} was resolved on neither side", d);
+                }
+                for (i, d) in open.iter().enumerate() {
+                    if resolved(&ours_picks, i) || resolved(&theirs_picks, i) {
+                        prop_assert!(!got.contains(d), "{:?} was resolved, yet is open", d);
+                    }
+                }
+                prop_assert_eq!(got.len(), left.len() + m.conflicts);
+            }
+        }
     }
 }
