@@ -298,3 +298,76 @@ fn three_annotators_take_the_third_and_a_click_picks_a_disagreement() {
     assert!(spans_of(&h).contains(&span("Taliban", "PERSON")));
     assert!(!spans_of(&h).contains(&span("Taliban", "ORG")));
 }
+
+/// Issue 17, bug 5: adjudication kept its own undo stack, which redo never pushed on;
+/// resolve, resolve, undo, redo, undo showed the wrong disagreement. The current one now
+/// follows what undo and redo did. A label reorder midway changes nothing: spans name
+/// labels by id.
+#[test]
+fn undo_and_redo_of_resolves_show_the_disagreement_they_touch() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_annotators(dir.path());
+    let mut h = common::sample_harness();
+    compare(&mut h, &paths);
+    let bar = |h: &Harness<'_, SpanmarkApp>, what: &str| h.query_by_label_contains(what).is_some();
+    let key = |h: &mut Harness<'_, SpanmarkApp>, k: Key| {
+        h.key_press_modifiers(Modifiers::COMMAND, k);
+        h.run();
+    };
+    assert!(bar(&h, "bounds differ, 24–35"));
+    // The last one first: take B on the date; the first is current (wrapped round).
+    alt(&mut h, Key::ArrowUp);
+    assert!(bar(&h, "one-sided, 60–66"));
+    alt(&mut h, Key::B);
+    assert!(bar(&h, "bounds differ, 24–35"));
+    key(&mut h, Key::Z);
+    assert!(bar(&h, "one-sided, 60–66"), "undo shows the date again");
+    key(&mut h, Key::Y);
+    assert!(spans_of(&h).contains(&span("Monday", "DATE")));
+    assert!(bar(&h, "bounds differ, 24–35"), "redo goes on past it");
+    // Elsewhere, then undo: the date once more (redo pushed nothing before).
+    alt(&mut h, Key::ArrowDown);
+    assert!(bar(&h, "label differs, 41–56"));
+    key(&mut h, Key::Z);
+    assert!(bar(&h, "one-sided, 60–66"));
+    alt(&mut h, Key::ArrowDown);
+    assert!(bar(&h, "bounds differ, 24–35"));
+    // Take A twice: alice's "Taliban", then (after moving ORG and DATE to the top)
+    // alice's PLACE on the base.
+    alt(&mut h, Key::A);
+    assert!(bar(&h, "label differs, 41–56"));
+    let project = h.state().workspace().project();
+    let (org, date) = (
+        project.label_id("ORG").unwrap(),
+        project.label_id("DATE").unwrap(),
+    );
+    for (id, to) in [(org, 0), (date, 0)] {
+        h.state_mut().apply(
+            &eframe::egui::Context::default(),
+            spanmark::ui::Action::MoveLabel { id, to },
+        );
+        h.run();
+    }
+    assert_eq!(h.state().workspace().project().labels()[0].name, "DATE");
+    alt(&mut h, Key::A);
+    assert!(spans_of(&h).contains(&span("Bagram Air Base", "PLACE")));
+    assert!(bar(&h, "one-sided, 60–66"));
+    // Undo: the base is open again, and current.
+    key(&mut h, Key::Z);
+    assert_eq!(news(&h).disagreements().len(), 2);
+    assert!(bar(&h, "label differs, 41–56"));
+    // Redo: resolved again; the one after it is current.
+    key(&mut h, Key::Y);
+    assert_eq!(news(&h).disagreements().len(), 1);
+    assert!(spans_of(&h).contains(&span("Bagram Air Base", "PLACE")));
+    assert!(bar(&h, "one-sided, 60–66"));
+    // Undo again: the base once more (not the bounds, resolved first).
+    key(&mut h, Key::Z);
+    assert!(bar(&h, "label differs, 41–56"));
+    // The label moves are steps of their own; then the first resolve.
+    key(&mut h, Key::Z);
+    key(&mut h, Key::Z);
+    key(&mut h, Key::Z);
+    assert_eq!(news(&h).disagreements().len(), 3);
+    assert!(bar(&h, "bounds differ, 24–35"));
+}

@@ -516,3 +516,63 @@ fn label_all_occurrences_asks_with_the_count_and_is_one_undo_step() {
         1
     );
 }
+
+/// Issue 17, bug 4: the document shown was an index. Undoing the delete of a document
+/// before the one shown switched the view to its neighbour but kept the selection, so a
+/// label key labelled the wrong document.
+#[test]
+fn undoing_a_delete_before_the_shown_document_keeps_it_and_its_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|n| {
+            let p = dir.path().join(format!("{n}.txt"));
+            std::fs::write(&p, format!("Document {n} is here.")).unwrap();
+            p
+        })
+        .collect();
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| SpanmarkApp::headless(Startup::Paths(paths)));
+    h.run();
+    h.get_by_label("c  (0)").click();
+    h.run();
+    assert_eq!(h.state().current_place(), Some(2));
+    // Select "Document" in c (snap off: exact chars).
+    h.state_mut().set_snap_to_words(false);
+    let from = h.state().view().char_screen_pos(0).unwrap() - vec2(2.0, 0.0);
+    let to = h.state().view().char_screen_pos(7).unwrap() + vec2(2.0, 0.0);
+    common::drag(&mut h, from, to);
+    assert!(h.state().view().selection.is_some());
+    // Delete a (before c), then undo: c stays shown, with its selection.
+    let a = h.state().workspace().project().documents()[0].id();
+    h.state_mut().apply(
+        &eframe::egui::Context::default(),
+        spanmark::ui::Action::DeleteDocument(a),
+    );
+    h.run();
+    assert_eq!(h.state().current_place(), Some(1));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().workspace().project().documents().len(), 3);
+    assert_eq!(h.state().current_place(), Some(2));
+    let sel = h.state().view().selection.expect("the selection is kept");
+    assert_eq!(sel.range(), (0, 8));
+    // The label key labels c, and only c.
+    h.key_press(Key::Num1);
+    h.run();
+    let docs = h.state().workspace().project().documents();
+    let counts: Vec<usize> = docs.iter().map(|d| d.spans().len()).collect();
+    assert_eq!(counts, [0, 0, 1]);
+    assert_eq!(docs[2].name, "c");
+    // Deleting the shown document shows the one that took its place.
+    let c = docs[2].id();
+    let b = docs[1].id();
+    h.state_mut().apply(
+        &eframe::egui::Context::default(),
+        spanmark::ui::Action::DeleteDocument(c),
+    );
+    h.run();
+    assert_eq!(h.state().current_document(), Some(b));
+    assert_eq!(h.state().view().selection, None);
+}

@@ -645,3 +645,54 @@ fn command_results_are_checked_and_described() {
     );
     assert_eq!(e.total(), 1);
 }
+
+/// Issue 17, bug 2: command results stored label places; after a label edit they carried
+/// another label, and accepting one wrote it into the project. Ids stay with their
+/// labels; a deleted label's results are not shown (and come back with an undo).
+#[test]
+fn command_results_keep_their_labels_through_label_edits() {
+    let mut w = ws(&["Kabul and Doha"]);
+    let d0 = id(&w, 0);
+    let place = w.project().label_id("PLACE").unwrap();
+    let mut e = SuggestEngine::new();
+    e.set_command_results("rec", vec![(d0, Span::new(10, 14, place).unwrap(), None)]);
+    e.update(w.project());
+    let name =
+        |w: &Workspace, s: &Suggestion| w.project().label(s.span.label()).unwrap().name.clone();
+    assert_eq!(name(&w, &e.for_doc(d0)[0]), "PLACE");
+    // PLACE to the bottom, QUOTE to the top: still PLACE.
+    let quote = w.project().label_id("QUOTE").unwrap();
+    w.apply("m", vec![Edit::MoveLabel { id: place, to: 4 }])
+        .unwrap();
+    w.apply("m", vec![Edit::MoveLabel { id: quote, to: 0 }])
+        .unwrap();
+    e.update(w.project());
+    assert_eq!(e.for_doc(d0).len(), 1);
+    assert_eq!(name(&w, &e.for_doc(d0)[0]), "PLACE");
+    // Accepting writes PLACE.
+    let s = e.for_doc(d0)[0].span;
+    w.apply("accept", vec![Edit::AddSpan { doc: d0, span: s }])
+        .unwrap();
+    let added = w.project().documents()[0].spans().as_slice()[0];
+    assert_eq!(w.project().label(added.label()).unwrap().name, "PLACE");
+    w.undo().unwrap();
+    // PLACE deleted: its suggestion goes; undo brings both back.
+    let edits = w.project().delete_label_edits(place);
+    w.apply("delete PLACE", edits).unwrap();
+    e.update(w.project());
+    assert!(e.for_doc(d0).is_empty());
+    // A new label never takes the deleted one's id.
+    let (add, ids) = w.project().add_labels_edit(vec![crate::model::Label {
+        name: "GPE".into(),
+        color: crate::model::PALETTE[0],
+        hotkey: None,
+    }]);
+    assert_ne!(ids[0], place);
+    w.apply("add", vec![add]).unwrap();
+    e.update(w.project());
+    assert!(e.for_doc(d0).is_empty());
+    w.undo().unwrap();
+    w.undo().unwrap();
+    e.update(w.project());
+    assert_eq!(name(&w, &e.for_doc(d0)[0]), "PLACE");
+}
