@@ -6,6 +6,7 @@ use eframe::egui::{self, ViewportCommand};
 use super::SpanmarkApp;
 use super::file_dialogs::{self, no_dialog_hint};
 use super::guard::Guard;
+use super::jobs::{Done, Expected, Kind};
 use super::modal::{ExportDialog, Modal};
 use crate::io::{
     self,
@@ -105,11 +106,11 @@ impl SpanmarkApp {
                     file_dialogs::text_files()
                 };
                 match chosen {
-                    Some(paths) => self.add_documents(&paths),
+                    Some(paths) => self.add_documents(ctx, paths),
                     None => self.status = no_dialog_hint("Add documents from path…"),
                 }
             }
-            Action::AddDocumentPaths(paths) => self.add_documents(&paths),
+            Action::AddDocumentPaths(paths) => self.add_documents(ctx, paths),
             Action::Export => {
                 let format = self
                     .modals
@@ -162,10 +163,10 @@ impl SpanmarkApp {
                 self.perform(ctx, Action::PromptPath(PathPurpose::ImportLabels));
             }
             Action::ImportLabels => match file_dialogs::label_set() {
-                Some(path) => self.import_labels(&path),
+                Some(path) => self.import_labels(ctx, path),
                 None => self.status = no_dialog_hint("Edit › Labels… › Import from path…"),
             },
-            Action::ImportLabelsFrom(path) => self.import_labels(&path),
+            Action::ImportLabelsFrom(path) => self.import_labels(ctx, path),
             Action::UseLabelsForNewProjects => {
                 self.default_labels = self.ws.project().labels().to_vec();
                 self.status = format!(
@@ -302,8 +303,24 @@ impl SpanmarkApp {
         }
     }
 
-    fn import_labels(&mut self, path: &std::path::Path) {
-        let labels = match io::labels::read_label_set(path) {
+    /// Reads a label set in the job queue; see [`Self::finish_import_labels`].
+    fn import_labels(&mut self, ctx: &egui::Context, path: std::path::PathBuf) {
+        let title = format!("Reading {}", path.display());
+        let expected = Expected::OfFiles(vec![path.clone()]);
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                let labels = io::labels::read_label_set(&path).map_err(|e| e.to_string());
+                Done::LabelsRead(path, labels)
+            });
+    }
+
+    /// Adds the labels of a label set that are new here (one undo step).
+    pub(super) fn finish_import_labels(
+        &mut self,
+        path: &std::path::Path,
+        labels: Result<Vec<crate::model::Label>, String>,
+    ) {
+        let labels = match labels {
             Ok(l) => l,
             Err(e) => {
                 self.show_error(format!("No labels were imported. {e}"));

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use super::SpanmarkApp;
-use super::modal::escape;
 use crate::io::recommender::{self, RecommenderError, Request, RunOptions};
 use crate::ui::Action;
 
@@ -58,10 +57,10 @@ impl SpanmarkApp {
     /// (inline headless, its result still arriving at the next frame's poll, as jobs do).
     pub(super) fn run_command(&mut self, ctx: &egui::Context, command: String) {
         let command = command.trim().to_string();
-        if command.is_empty() || self.command.is_some() {
+        if command.is_empty() || self.suggestions.command.is_some() {
             return;
         }
-        self.last_command = command.clone();
+        self.suggestions.last_command = command.clone();
         let request = Request::from_project(self.ws.project());
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(request.docs.len()));
@@ -97,7 +96,7 @@ impl SpanmarkApp {
             work();
         }
         self.status = format!("Running {command}…");
-        self.command = Some(CommandRun {
+        self.suggestions.command = Some(CommandRun {
             command,
             request,
             started: Instant::now(),
@@ -112,7 +111,7 @@ impl SpanmarkApp {
     /// Takes the command's result when it has finished: its spans become the command
     /// source's suggestions (replacing the last run's).
     pub(super) fn poll_command(&mut self, ctx: &egui::Context) {
-        let Some(run) = &self.command else {
+        let Some(run) = &self.suggestions.command else {
             return;
         };
         let result = match run.rx.try_recv() {
@@ -124,7 +123,7 @@ impl SpanmarkApp {
             // The thread died without a result.
             Err(TryRecvError::Disconnected) => None,
         };
-        let Some(run) = self.command.take() else {
+        let Some(run) = self.suggestions.command.take() else {
             return;
         };
         let Some(result) = result else {
@@ -138,9 +137,9 @@ impl SpanmarkApp {
             Ok(output) => {
                 let adapted = run.request.adapt(self.ws.project(), &output.spans);
                 let n = adapted.results.len();
-                self.suggest
+                self.suggestions
+                    .engine
                     .set_command_results(&run.command, adapted.results);
-                self.command_runs += 1;
                 self.update_suggestions(ctx);
                 let mut notes = Vec::new();
                 if adapted.unknown_label > 0 {
@@ -176,7 +175,7 @@ impl SpanmarkApp {
     /// The command's progress bar and Cancel button (in the status bar; the window stays
     /// usable meanwhile).
     pub(super) fn command_progress(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        let Some(run) = &self.command else {
+        let Some(run) = &self.suggestions.command else {
             return;
         };
         let (done, total, secs) = run.progress();
@@ -200,38 +199,4 @@ impl SpanmarkApp {
         }
         ui.separator();
     }
-}
-
-/// The command line field; returns whether it stays open.
-pub(super) fn command_dialog(
-    ctx: &egui::Context,
-    text: &mut String,
-    actions: &mut Vec<Action>,
-) -> bool {
-    let mut keep = true;
-    egui::Modal::new(egui::Id::unique("command")).show(ctx, |ui| {
-        ui.set_min_width(520.0);
-        let heading = ui.heading("Run a command for suggestions");
-        ui.label(
-            "It reads one JSON line per document on stdin ({\"id\", \"text\", \"labels\"}) \
-             and prints {\"id\", \"spans\": [{\"start\", \"end\", \"label\", \"score\"}]} \
-             lines, in char offsets. Its spans replace the last run's suggestions.",
-        );
-        ui.weak("e.g. python examples/spacy_recommender.py en_core_web_sm");
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let r = ui
-            .add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY))
-            .labelled_by(heading.id);
-        r.request_focus();
-        ui.horizontal(|ui| {
-            if (ui.button("Run").clicked() || enter) && !text.trim().is_empty() {
-                actions.push(Action::RunCommand(text.trim().to_string()));
-                keep = false;
-            }
-            if ui.button("Cancel").clicked() || escape(ui) {
-                keep = false;
-            }
-        });
-    });
-    keep
 }

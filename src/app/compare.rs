@@ -8,7 +8,7 @@ use eframe::egui;
 
 use super::SpanmarkApp;
 use super::file_dialogs::{self, no_dialog_hint};
-use super::jobs::{Done, Kind, expected_time};
+use super::jobs::{Done, Expected, Kind};
 use crate::io;
 use crate::model::agreement::{self, Report};
 use crate::model::merge::{self, Policy};
@@ -94,18 +94,12 @@ impl SpanmarkApp {
             ));
             return;
         }
-        let bytes = paths
-            .iter()
-            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-            .sum();
         let title = format!("Comparing {} annotators", paths.len());
-        self.jobs.submit(
-            ctx,
-            Kind::Foreground,
-            title,
-            expected_time(bytes) * 2,
-            move || Done::Compared(compare(&paths).map(Box::new)),
-        );
+        let expected = Expected::OfFiles(paths.clone());
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                Done::Compared(compare(&paths).map(Box::new))
+            });
     }
 
     /// The compare job's result: the gold project becomes the workspace, untitled.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use super::SpanmarkApp;
-use super::jobs::{Done, Kind, expected_time, project_size};
+use super::jobs::{Done, Expected, Kind, expected_time, project_size};
 use super::modal::Modal;
 use crate::io::{
     self, DiskStamp, DiskState,
@@ -15,7 +15,7 @@ use crate::io::{
 
 impl SpanmarkApp {
     pub(super) fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let expected = expected_time(std::fs::metadata(&path).map_or(0, |m| m.len()));
+        let expected = Expected::OfFiles(vec![path.clone()]);
         let title = format!("Opening {}", path.display());
         self.jobs
             .submit(ctx, Kind::Foreground, title, expected, move || {
@@ -153,14 +153,32 @@ impl SpanmarkApp {
             Done::Exported(_, _, Err(e)) => self.show_error(format!("Could not export. {e}")),
             Done::Autosaved(result) => self.autosaved(result),
             Done::Compared(result) => self.finish_compare(result),
+            Done::Imported(result) => self.finish_import(result),
+            Done::RuleFileRead(result) => self.finish_rule_file(result),
+            Done::LabelsRead(path, result) => self.finish_import_labels(&path, result),
         }
     }
 
-    /// Imports files (.txt, .jsonl, brat .ann) into the open project as one undo step:
-    /// new labels first, then the documents. A bad file imports nothing.
-    pub(super) fn add_documents(&mut self, paths: &[PathBuf]) {
+    /// Imports files (.txt, .jsonl, brat .ann) into the open project, read in the job
+    /// queue; see [`Self::finish_import`].
+    pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
         let labels = self.ws.project().labels().to_vec();
-        let imported = match io::import::import_paths(paths, labels, Default::default()) {
+        let title = match paths.as_slice() {
+            [one] => format!("Reading {}", one.display()),
+            many => format!("Reading {} files", many.len()),
+        };
+        let expected = Expected::OfFiles(paths.clone());
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                let imported = io::import::import_paths(&paths, labels, Default::default());
+                Done::Imported(imported.map_err(|e| e.to_string()))
+            });
+    }
+
+    /// The imported files join the project as one undo step: new labels first, then the
+    /// documents (renamed where a name is taken). A bad file imports nothing.
+    fn finish_import(&mut self, imported: Result<io::import::Imported, String>) {
+        let imported = match imported {
             Ok(i) => i,
             Err(e) => {
                 self.show_error(format!("Nothing was imported. {e}"));

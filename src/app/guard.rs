@@ -57,14 +57,6 @@ impl Guard {
     }
 }
 
-/// The user's answer to the question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Answer {
-    Save,
-    Discard,
-    Cancel,
-}
-
 /// How the question names what is about to happen.
 pub(super) fn doing(action: &Action) -> &'static str {
     match action {

@@ -1,4 +1,5 @@
-//! One queue for the work that runs off the UI thread: open, save, export, autosave.
+//! One queue for the work that runs off the UI thread: every file the app reads or
+//! writes (open, save, export, autosave, import, compare, rule files, label sets).
 //!
 //! Jobs run one at a time, in the order they were asked for, so a save never races an
 //! autosave or an open. Their results reach the app only through [`Jobs::poll`], at the
@@ -8,6 +9,8 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
@@ -38,6 +41,22 @@ pub(super) enum Done {
     Autosaved(Result<PathBuf, io::IoError>),
     /// Annotators' projects were read, compared and merged into a gold project.
     Compared(Result<Box<super::compare::Compared>, String>),
+    /// Files were imported (for the open project): the labels their spans use and the
+    /// documents, or why nothing was.
+    Imported(Result<io::import::Imported, String>),
+    /// A patterns file or dictionary was read.
+    RuleFileRead(Result<crate::model::suggest::RuleSet, String>),
+    /// A label set (a project or labels.json) was read from `path`.
+    LabelsRead(PathBuf, Result<Vec<crate::model::Label>, String>),
+}
+
+/// How long a job is expected to take, to pace its progress bar.
+pub(super) enum Expected {
+    /// Known when it is asked for.
+    Time(Duration),
+    /// From the size of these files, looked up by the job itself (a slow disk or a
+    /// network mount may take a while to answer even that).
+    OfFiles(Vec<PathBuf>),
 }
 
 /// Whether the user waits for a job (a progress dialog, keys off) or it runs unseen.
@@ -54,7 +73,7 @@ type Work = Box<dyn FnOnce() -> Done + Send + 'static>;
 struct Queued {
     kind: Kind,
     title: String,
-    expected: Duration,
+    expected: Expected,
     work: Work,
 }
 
@@ -62,9 +81,13 @@ struct Running {
     kind: Kind,
     title: String,
     started: Instant,
-    expected: Duration,
+    /// Microseconds; set by the job when it looks its files up.
+    expected: Arc<AtomicU64>,
     rx: Receiver<Done>,
 }
+
+/// What a queued job shows until it starts.
+const UNKNOWN: Duration = Duration::from_millis(50);
 
 /// The job queue.
 pub(super) struct Jobs {
@@ -115,13 +138,13 @@ impl Jobs {
         ctx: &egui::Context,
         kind: Kind,
         title: String,
-        expected: Duration,
+        expected: impl Into<Expected>,
         work: impl FnOnce() -> Done + Send + 'static,
     ) {
         self.queue.push_back(Queued {
             kind,
             title,
-            expected,
+            expected: expected.into(),
             work: Box::new(work),
         });
         self.start_next(ctx);
@@ -135,21 +158,36 @@ impl Jobs {
             return;
         };
         let (tx, rx) = mpsc::channel();
+        let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        let (expected, files) = match job.expected {
+            Expected::Time(d) => (Arc::new(AtomicU64::new(micros(d))), None),
+            Expected::OfFiles(paths) => (Arc::new(AtomicU64::new(micros(UNKNOWN))), Some(paths)),
+        };
+        let pace = expected.clone();
+        let work = move || {
+            if let Some(paths) = files {
+                let bytes = paths
+                    .iter()
+                    .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+                    .sum();
+                pace.store(micros(expected_time(bytes)), Ordering::Relaxed);
+            }
+            (job.work)()
+        };
         if self.threaded {
             let repaint = ctx.clone();
-            let work = job.work;
             std::thread::spawn(move || {
                 let _ = tx.send(work());
                 repaint.request_repaint();
             });
         } else {
-            let _ = tx.send((job.work)());
+            let _ = tx.send(work());
         }
         self.running = Some(Running {
             kind: job.kind,
             title: job.title,
             started: Instant::now(),
-            expected: job.expected,
+            expected,
             rx,
         });
         ctx.request_repaint();
@@ -219,10 +257,17 @@ impl Jobs {
     /// queued one when an autosave runs ahead of it.
     pub fn progress(&self) -> Option<Progress<'_>> {
         let (title, started, expected) = match &self.running {
-            Some(r) if r.kind == Kind::Foreground => (r.title.as_str(), r.started, r.expected),
+            Some(r) if r.kind == Kind::Foreground => {
+                let us = r.expected.load(Ordering::Relaxed);
+                (r.title.as_str(), r.started, Duration::from_micros(us))
+            }
             _ => {
                 let q = self.queue.iter().find(|q| q.kind == Kind::Foreground)?;
-                (q.title.as_str(), Instant::now(), q.expected)
+                let expected = match &q.expected {
+                    Expected::Time(d) => *d,
+                    Expected::OfFiles(_) => UNKNOWN,
+                };
+                (q.title.as_str(), Instant::now(), expected)
             }
         };
         let elapsed = started.elapsed().as_secs_f32();
@@ -232,6 +277,12 @@ impl Jobs {
             elapsed,
             fraction: fraction * 0.95,
         })
+    }
+}
+
+impl From<Duration> for Expected {
+    fn from(d: Duration) -> Self {
+        Self::Time(d)
     }
 }
 

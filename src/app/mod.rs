@@ -127,20 +127,8 @@ pub struct SpanmarkApp {
     bench_scroll: Option<(usize, Instant)>,
     /// Compared annotators, agreement and the current disagreement.
     compare: compare::CompareState,
-    /// The suggestions: derived from the project, brought up to date every frame (an
-    /// empty stand-in while a full build runs in the background).
-    suggest: SuggestEngine,
-    /// The full build of the suggestions running off the UI thread, if any.
-    suggest_build: Option<suggest::Build>,
-    /// How many background builds have landed (the view's index keys on it: a landed
-    /// engine's list may sit where the old one did).
-    suggest_builds: u64,
-    /// How many command runs have delivered results (the view's index keys on it).
-    command_runs: u64,
-    /// The external command running now, if any.
-    command: Option<command::CommandRun>,
-    /// The command line last run (the Run command… field starts with it).
-    last_command: String,
+    /// The suggestions: the engine, its background build and the external command.
+    suggestions: suggest::Suggestions,
 }
 
 /// The sample article as a project.
@@ -203,12 +191,7 @@ impl SpanmarkApp {
             title: String::new(),
             bench_scroll: None,
             compare: compare::CompareState::default(),
-            suggest: SuggestEngine::new(),
-            suggest_build: None,
-            suggest_builds: 0,
-            command_runs: 0,
-            command: None,
-            last_command: String::new(),
+            suggestions: suggest::Suggestions::default(),
         };
         if let Startup::Paths(paths) = startup {
             app.open_startup_paths(paths);
@@ -267,24 +250,23 @@ impl SpanmarkApp {
 
     /// The suggestions as of the last frame (pending per document, where each came from).
     pub fn suggestions(&self) -> &SuggestEngine {
-        &self.suggest
+        &self.suggestions.engine
     }
 
     /// The suggestions, to hand them command results (benches, tools).
     pub fn suggestions_mut(&mut self) -> &mut SuggestEngine {
-        self.command_runs += 1;
-        &mut self.suggest
+        &mut self.suggestions.engine
     }
 
     /// Whether the suggestions are being built in the background (none are shown
     /// meanwhile).
     pub fn is_finding_suggestions(&self) -> bool {
-        self.suggest_build.is_some()
+        self.suggestions.build.is_some()
     }
 
     /// Whether the external command is running.
     pub fn is_command_running(&self) -> bool {
-        self.command.is_some()
+        self.suggestions.command.is_some()
     }
 
     /// The document view state (selection, layout of the last frame).
@@ -414,11 +396,7 @@ impl SpanmarkApp {
         // Another project: nothing derived from the old one carries over (a running
         // command's answers would land on the wrong documents, a suggestion build on
         // the wrong project: its result is dropped).
-        self.suggest_build = None;
-        self.drop_suggestions();
-        if let Some(run) = self.command.take() {
-            run.stop_and_wait(Duration::from_millis(500));
-        }
+        self.suggestions.start_over(self.jobs.is_threaded());
         let (path, stamp) = file.unzip();
         self.disk_stamp = stamp;
         self.path = path;
@@ -468,13 +446,15 @@ impl SpanmarkApp {
     fn status_bar(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
             self.command_progress(ui, actions);
-            if self.suggest_build.is_some() {
+            if self.suggestions.build.is_some() {
                 ui.label("Finding suggestions…")
                     .on_hover_text("The project is large: they are found in the background.");
                 ui.separator();
             }
-            let here = self.current.map_or(0, |d| self.suggest.for_doc(d).len());
-            let total = self.suggest.total();
+            let here = self
+                .current
+                .map_or(0, |d| self.suggestions.engine.for_doc(d).len());
+            let total = self.suggestions.engine.total();
             if total > 0 {
                 ui.label(format!("Suggestions: {here} here, {total} in all"))
                     .on_hover_text(
@@ -564,7 +544,7 @@ impl SpanmarkApp {
                     self.ws.project(),
                     doc,
                     Suggested {
-                        engine: &self.suggest,
+                        engine: &self.suggestions.engine,
                         doc: doc.id(),
                     },
                     self.snap,
@@ -608,7 +588,7 @@ impl eframe::App for SpanmarkApp {
             find_open: self.find.open,
             suggestions: self
                 .current
-                .is_some_and(|d| !self.suggest.for_doc(d).is_empty()),
+                .is_some_and(|d| !self.suggestions.engine.for_doc(d).is_empty()),
             suggestion_selected: self.view.selected_suggestion.is_some(),
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
@@ -647,9 +627,7 @@ impl eframe::App for SpanmarkApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // A running command (and whatever it started) must not outlive the window.
-        if let Some(run) = self.command.take() {
-            run.stop_and_wait(Duration::from_secs(2));
-        }
+        self.suggestions.stop_command(Duration::from_secs(2));
         self.shut_down();
     }
 }

@@ -1,19 +1,21 @@
-//! Dialogs and questions. They form a stack: the top one is shown, and one that opens
-//! over another (an error over the export dialog) gives it back when it closes.
+//! Dialogs and questions as a stack: the top one is shown (drawn by `ui::dialogs`), and
+//! one that opens over another (an error over the export dialog) gives it back when it
+//! closes. What each choice does is carried out here.
 
 use std::path::PathBuf;
 
-use eframe::egui::{self, Key, RichText};
+use eframe::egui;
 
-use super::guard::{self, Answer, Guard};
+use super::guard::{self, Guard};
 use super::{SpanmarkApp, file_dialogs};
 use crate::io::{
     self,
-    export::{Format, Scheme},
     recovery::{self, Recovery},
 };
 use crate::model::LabelId;
 use crate::model::suggest::{RuleKind, RuleSet};
+pub(super) use crate::ui::dialogs::ExportDialog;
+use crate::ui::dialogs::{self, ExportChoice, PathChoice, Question, SaveAnswer};
 use crate::ui::{Action, PathPurpose};
 
 /// One dialog or question.
@@ -55,57 +57,11 @@ pub(super) enum Modal {
     Command { text: String },
 }
 
-/// The export dialog's choices.
-#[derive(Clone, Debug)]
-pub(super) struct ExportDialog {
-    pub format: Format,
-    pub scheme: Scheme,
-    pub path: String,
-}
-
-/// One line on what a format holds, for the export dialog.
-fn format_help(format: Format) -> &'static str {
-    match format {
-        Format::Jsonl => "doccano JSONL: one line per document, all spans, char offsets.",
-        Format::Conll => {
-            "CoNLL-2003 tokens and tags (spaCy convert, seqeval). Overlaps: longer span wins."
-        }
-        Format::Hf => {
-            "Hugging Face JSONL rows of tokens and ner_tags, plus labels.json. Overlaps: longer span wins."
-        }
-        Format::Brat => "brat standoff folder: NAME.txt and NAME.ann per document.",
-        Format::LabelStudio => "Label Studio JSON tasks with annotations.",
-        Format::Csv => "CSV: document, start, end, label, text; one row per span.",
-    }
-}
-
-/// Two buttons in a row for a question: `Some(true)` for `yes`, `Some(false)` for `no`.
-pub(super) fn yes_or_no(ui: &mut egui::Ui, yes: &str, no: &str) -> Option<bool> {
-    ui.horizontal(|ui| {
-        let (yes, no) = (ui.button(yes).clicked(), ui.button(no).clicked());
-        (yes || no).then_some(yes)
-    })
-    .inner
-}
-
-/// Whether Escape was pressed this frame (cancels a dialog).
-pub(super) fn escape(ui: &egui::Ui) -> bool {
-    ui.input(|i| i.key_pressed(Key::Escape))
-}
-
 impl SpanmarkApp {
     /// Shows the progress dialog, the top modal or the unsaved-changes question.
     pub(super) fn dialogs(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         if let Some(p) = self.jobs.progress() {
-            egui::Modal::new(egui::Id::unique("job")).show(ctx, |ui| {
-                ui.set_min_width(360.0);
-                ui.label(format!("{}…", p.title));
-                ui.add(
-                    egui::ProgressBar::new(p.fraction)
-                        .animate(true)
-                        .text(format!("{:.1} s", p.elapsed)),
-                );
-            });
+            dialogs::progress(ctx, &p.title, p.fraction, p.elapsed);
             return;
         }
         if let Some(modal) = self.modals.pop() {
@@ -124,41 +80,21 @@ impl SpanmarkApp {
                 actions.push(pending);
                 return;
             }
-            let mut answer = None;
-            egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
-                ui.set_max_width(420.0);
-                ui.heading("Unsaved changes");
-                ui.label(format!(
-                    "Save the changes to “{}” before {}?",
-                    self.project_name(),
-                    guard::doing(&pending)
-                ));
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() {
-                        answer = Some(Answer::Save);
-                    }
-                    if ui.button("Discard").clicked() {
-                        answer = Some(Answer::Discard);
-                    }
-                    if ui.button("Cancel").clicked() || escape(ui) {
-                        answer = Some(Answer::Cancel);
-                    }
-                });
-            });
+            let answer =
+                dialogs::unsaved_changes(ctx, &self.project_name(), guard::doing(&pending));
             match answer {
-                Some(Answer::Save) => {
+                Some(SaveAnswer::Save) => {
                     // The pending action goes on when the save succeeds, possibly only
                     // after a path was typed or an overwrite confirmed.
                     self.guard = Guard::AfterSave(pending);
                     self.perform(ctx, Action::Save);
                 }
-                Some(Answer::Discard) => {
+                Some(SaveAnswer::Discard) => {
                     self.guard = Guard::Idle;
                     self.drop_recovery();
                     self.perform(ctx, pending);
                 }
-                Some(Answer::Cancel) => self.guard = Guard::Idle,
+                Some(SaveAnswer::Cancel) => self.guard = Guard::Idle,
                 None => {}
             }
         }
@@ -173,68 +109,52 @@ impl SpanmarkApp {
     ) -> Option<Modal> {
         match modal {
             Modal::Error(message) => {
-                let mut ok = false;
-                egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
-                    ui.set_max_width(520.0);
-                    ui.heading("Something went wrong");
-                    ui.label(&message);
-                    ui.add_space(8.0);
-                    ok = ui.button("OK").clicked() || ui.input(|i| i.key_pressed(Key::Enter));
-                });
+                let ok = dialogs::message(ctx, "Something went wrong", &message);
                 (!ok).then_some(Modal::Error(message))
             }
             Modal::Info { title, text } => {
-                let mut ok = false;
-                egui::Modal::new(egui::Id::unique("info")).show(ctx, |ui| {
-                    ui.set_max_width(560.0);
-                    ui.heading(&title);
-                    ui.label(&text);
-                    ui.add_space(8.0);
-                    ok = ui.button("OK").clicked() || ui.input(|i| i.key_pressed(Key::Enter));
-                });
+                let ok = dialogs::message(ctx, &title, &text);
                 (!ok).then_some(Modal::Info { title, text })
             }
-            Modal::Recovery(offer) => {
-                let choice = self.recovery_question(ctx, &offer);
-                match choice {
-                    Some(true) => {
-                        self.restore(offer);
-                        None
-                    }
-                    Some(false) => {
-                        recovery::remove(&offer.path);
-                        None
-                    }
-                    None => Some(Modal::Recovery(offer)),
+            Modal::Recovery(offer) => match self.recovery_question(ctx, &offer) {
+                Some(true) => {
+                    self.restore(offer);
+                    None
                 }
-            }
+                Some(false) => {
+                    recovery::remove(&offer.path);
+                    None
+                }
+                None => Some(Modal::Recovery(offer)),
+            },
             Modal::Overwrite { path, deleted } => {
-                let mut choice = None;
-                egui::Modal::new(egui::Id::unique("overwrite")).show(ctx, |ui| {
-                    ui.set_max_width(480.0);
-                    if deleted {
-                        ui.heading("The file was deleted on disk");
-                        ui.label(format!(
-                            "{} was deleted by another program since spanmark opened it. \
-                             Save your version there again?",
-                            path.display()
-                        ));
-                        ui.add_space(8.0);
-                        choice = yes_or_no(ui, "Save", "Cancel");
+                let text = if deleted {
+                    format!(
+                        "{} was deleted by another program since spanmark opened it. \
+                         Save your version there again?",
+                        path.display()
+                    )
+                } else {
+                    format!(
+                        "{} was changed by another program since spanmark opened it. \
+                         Overwrite it with your version? (The version on disk is kept \
+                         as {}.)",
+                        path.display(),
+                        io::backup_path(&path).display()
+                    )
+                };
+                let q = Question {
+                    heading: if deleted {
+                        "The file was deleted on disk"
                     } else {
-                        ui.heading("The file changed on disk");
-                        ui.label(format!(
-                            "{} was changed by another program since spanmark opened it. \
-                             Overwrite it with your version? (The version on disk is kept \
-                             as {}.)",
-                            path.display(),
-                            io::backup_path(&path).display()
-                        ));
-                        ui.add_space(8.0);
-                        choice = yes_or_no(ui, "Overwrite", "Cancel");
-                    }
-                });
-                match choice {
+                        "The file changed on disk"
+                    },
+                    text: &text,
+                    yes: if deleted { "Save" } else { "Overwrite" },
+                    no: "Cancel",
+                    escape_says_no: false,
+                };
+                match dialogs::question(ctx, &q) {
                     Some(true) => {
                         self.write_to(ctx, path, None);
                         None
@@ -252,22 +172,20 @@ impl SpanmarkApp {
                 keep.then_some(Modal::Export(dialog))
             }
             Modal::DeleteLabel { id, name, spans } => {
-                let mut choice = None;
-                egui::Modal::new(egui::Id::unique("delete-label")).show(ctx, |ui| {
-                    ui.set_max_width(420.0);
-                    ui.heading(format!("Delete label {name}?"));
-                    ui.label(match spans {
-                        0 => "No span uses it.".to_string(),
-                        1 => "Its 1 span goes with it. Ctrl+Z brings both back.".to_string(),
-                        n => format!("Its {n} spans go with it. Ctrl+Z brings them all back."),
-                    });
-                    ui.add_space(8.0);
-                    choice = yes_or_no(ui, "Delete", "Cancel");
-                    if escape(ui) {
-                        choice = Some(false);
-                    }
-                });
-                match choice {
+                let text = match spans {
+                    0 => "No span uses it.".to_string(),
+                    1 => "Its 1 span goes with it. Ctrl+Z brings both back.".to_string(),
+                    n => format!("Its {n} spans go with it. Ctrl+Z brings them all back."),
+                };
+                let heading = format!("Delete label {name}?");
+                let q = Question {
+                    heading: &heading,
+                    text: &text,
+                    yes: "Delete",
+                    no: "Cancel",
+                    escape_says_no: true,
+                };
+                match dialogs::question(ctx, &q) {
                     Some(true) => {
                         actions.push(Action::DeleteLabelConfirmed(id));
                         None
@@ -282,27 +200,19 @@ impl SpanmarkApp {
                 docs,
                 what,
             } => {
-                let mut choice = None;
-                egui::Modal::new(egui::Id::unique("label-all")).show(ctx, |ui| {
-                    ui.set_max_width(440.0);
-                    ui.heading("Label all occurrences?");
-                    let place = if everywhere {
-                        format!("in {}", crate::ui::count(docs, "document"))
-                    } else {
-                        "in this document".to_string()
-                    };
-                    ui.label(format!(
-                        "{} of {what} {place} get the same label. \
-                         Ctrl+Z takes them all back.",
-                        crate::ui::count(count, "more occurrence")
-                    ));
-                    ui.add_space(8.0);
-                    choice = yes_or_no(ui, "Label them", "Cancel");
-                    if escape(ui) {
-                        choice = Some(false);
-                    }
-                });
-                match choice {
+                let text = format!(
+                    "{} of {what} {} get the same label. Ctrl+Z takes them all back.",
+                    crate::ui::count(count, "more occurrence"),
+                    place(everywhere, docs)
+                );
+                let q = Question {
+                    heading: "Label all occurrences?",
+                    text: &text,
+                    yes: "Label them",
+                    no: "Cancel",
+                    escape_says_no: true,
+                };
+                match dialogs::question(ctx, &q) {
                     Some(true) => {
                         actions.push(Action::LabelAllConfirmed { everywhere });
                         None
@@ -316,31 +226,74 @@ impl SpanmarkApp {
                     }),
                 }
             }
-            Modal::Path { purpose, mut text } => {
-                let keep = self.path_dialog(ctx, purpose, &mut text, actions);
-                keep.then_some(Modal::Path { purpose, text })
-            }
+            Modal::Path { purpose, mut text } => match dialogs::path_field(ctx, purpose, &mut text)
+            {
+                Some(PathChoice::Paths(lines)) => {
+                    let paths: Vec<PathBuf> =
+                        lines.iter().map(|l| file_dialogs::typed_path(l)).collect();
+                    actions.push(path_action(purpose, paths));
+                    None
+                }
+                Some(PathChoice::Cancel) => {
+                    if purpose == PathPurpose::Save {
+                        self.guard.save_abandoned();
+                    }
+                    None
+                }
+                None => Some(Modal::Path { purpose, text }),
+            },
             Modal::AcceptAll {
                 everywhere,
                 count,
                 docs,
             } => {
-                let keep =
-                    super::suggest::accept_all_question(ctx, everywhere, count, docs, actions);
-                keep.then_some(Modal::AcceptAll {
-                    everywhere,
-                    count,
-                    docs,
-                })
+                let text = format!(
+                    "{} {} become spans. Ctrl+Z takes them all back.",
+                    crate::ui::count(count, "suggestion"),
+                    place(everywhere, docs)
+                );
+                let q = Question {
+                    heading: "Accept all suggestions?",
+                    text: &text,
+                    yes: "Accept them",
+                    no: "Cancel",
+                    escape_says_no: true,
+                };
+                match dialogs::question(ctx, &q) {
+                    Some(true) => {
+                        actions.push(Action::AcceptAllConfirmed { everywhere });
+                        None
+                    }
+                    Some(false) => None,
+                    None => Some(Modal::AcceptAll {
+                        everywhere,
+                        count,
+                        docs,
+                    }),
+                }
             }
             Modal::DictionaryLabel { set, mut label } => {
-                let keep = self.dictionary_label(ctx, &set, &mut label, actions);
-                keep.then_some(Modal::DictionaryLabel { set, label })
+                let labels = self.ws.project().labels();
+                match dialogs::dictionary_label(ctx, &set.name, labels, &mut label) {
+                    Some(true) => {
+                        actions.push(Action::AddRuleSet(RuleSet {
+                            default_label: Some(label),
+                            ..set
+                        }));
+                        None
+                    }
+                    Some(false) => None,
+                    None => Some(Modal::DictionaryLabel { set, label }),
+                }
             }
-            Modal::Command { mut text } => {
-                let keep = super::command::command_dialog(ctx, &mut text, actions);
-                keep.then_some(Modal::Command { text })
-            }
+            Modal::Command { mut text } => match dialogs::command_line(ctx, &mut text) {
+                Some(Some(command)) => {
+                    actions.push(Action::RunCommand(command));
+                    None
+                }
+                Some(None) => None,
+                None => Some(Modal::Command { text }),
+            },
         }
     }
 
@@ -356,22 +309,22 @@ impl SpanmarkApp {
             Some(_) => format!("“{}”", self.project_name()),
             None => "an unsaved project".to_string(),
         };
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
-            ui.set_max_width(480.0);
-            ui.heading("Restore unsaved work?");
-            ui.label(format!(
-                "spanmark did not close cleanly. Autosave kept a copy of {name}, \
-                 written {}: {}, {}.",
-                recovery::age(offer.written),
-                crate::ui::count(docs, "document"),
-                crate::ui::count(spans, "span")
-            ));
-            ui.weak(offer.path.display().to_string());
-            ui.add_space(8.0);
-            choice = yes_or_no(ui, "Restore", "Discard copy");
-        });
-        choice
+        let text = format!(
+            "spanmark did not close cleanly. Autosave kept a copy of {name}, written {}: \
+             {}, {}.\n{}",
+            recovery::age(offer.written),
+            crate::ui::count(docs, "document"),
+            crate::ui::count(spans, "span"),
+            offer.path.display()
+        );
+        let q = Question {
+            heading: "Restore unsaved work?",
+            text: &text,
+            yes: "Restore",
+            no: "Discard copy",
+            escape_says_no: false,
+        };
+        dialogs::question(ctx, &q)
     }
 
     /// The export dialog; returns whether it stays open.
@@ -381,144 +334,57 @@ impl SpanmarkApp {
         dialog: &mut ExportDialog,
         actions: &mut Vec<Action>,
     ) -> bool {
-        let mut keep = true;
-        egui::Modal::new(egui::Id::unique("export")).show(ctx, |ui| {
-            ui.set_min_width(520.0);
-            ui.heading("Export dataset");
-            let before = dialog.format;
-            egui::ComboBox::new("export-format", "format")
-                .selected_text(dialog.format.name())
-                .show_ui(ui, |ui| {
-                    for f in Format::ALL {
-                        ui.selectable_value(&mut dialog.format, f, f.name());
-                    }
+        let before = dialog.format;
+        let choice = dialogs::export(ctx, dialog, file_dialogs::native());
+        if dialog.format != before {
+            dialog.path = file_dialogs::default_export_path(self.path(), dialog.format);
+        }
+        match choice {
+            Some(ExportChoice::Export) => {
+                actions.push(Action::ExportTo {
+                    format: dialog.format,
+                    scheme: dialog.scheme,
+                    path: file_dialogs::typed_path(&dialog.path),
                 });
-            if dialog.format != before {
-                dialog.path = file_dialogs::default_export_path(self.path(), dialog.format);
+                false
             }
-            ui.label(format_help(dialog.format));
-            if dialog.format.is_flat() {
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut dialog.scheme, Scheme::Iob2, "IOB2");
-                    ui.radio_value(&mut dialog.scheme, Scheme::Bilou, "BILOU");
-                });
-            }
-            let label = ui.label(if dialog.format == Format::Brat {
-                "Folder"
-            } else {
-                "File"
-            });
-            ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(f32::INFINITY))
-                .labelled_by(label.id);
-            ui.horizontal(|ui| {
-                if ui.button("Export").clicked() {
-                    actions.push(Action::ExportTo {
-                        format: dialog.format,
-                        scheme: dialog.scheme,
-                        path: file_dialogs::typed_path(&dialog.path),
-                    });
-                    keep = false;
-                }
-                if file_dialogs::native()
-                    && ui.button("Browse…").clicked()
-                    && let Some(p) = file_dialogs::export_target(dialog.format)
-                {
+            Some(ExportChoice::Browse) => {
+                if let Some(p) = file_dialogs::export_target(dialog.format) {
                     dialog.path = p.display().to_string();
                 }
-                if ui.button("Cancel").clicked() || escape(ui) {
-                    keep = false;
-                }
-            });
-        });
-        keep
-    }
-
-    /// The in-app path field; returns whether it stays open.
-    fn path_dialog(
-        &mut self,
-        ctx: &egui::Context,
-        purpose: PathPurpose,
-        text: &mut String,
-        actions: &mut Vec<Action>,
-    ) -> bool {
-        let title = match purpose {
-            PathPurpose::Open => "Open project from path",
-            PathPurpose::Save => "Save project to path",
-            PathPurpose::AddDocuments => "Add text files (one path per line)",
-            PathPurpose::ImportLabels => "Import labels from a project (.ron) or labels.json",
-            PathPurpose::Compare => "Compare annotators: their project files (one path per line)",
-            PathPurpose::Patterns => "Add a patterns file (JSONL) for suggestions",
-            PathPurpose::Dictionary => "Add a dictionary (text<TAB>label lines, or names)",
-        };
-        // Several paths: a multi-line field, where Enter starts a line.
-        let multi = matches!(purpose, PathPurpose::AddDocuments | PathPurpose::Compare);
-        let mut keep = true;
-        let mut cancelled = false;
-        egui::Modal::new(egui::Id::unique("path")).show(ctx, |ui| {
-            ui.set_min_width(480.0);
-            let heading = ui.heading(title);
-            // Enter is the default button (Ctrl+Enter in the multi-line field, where Enter
-            // starts a line). Read before the field, which takes the key for itself.
-            let enter = ui.input_mut(|i| {
-                if multi {
-                    i.consume_key(egui::Modifiers::COMMAND, Key::Enter)
-                } else {
-                    i.key_pressed(Key::Enter)
-                }
-            });
-            let edit = if multi {
-                egui::TextEdit::multiline(text)
-            } else {
-                egui::TextEdit::singleline(text)
-            };
-            let r = ui
-                .add(edit.desired_width(f32::INFINITY))
-                .labelled_by(heading.id);
-            r.request_focus();
-            ui.horizontal(|ui| {
-                let ok = RichText::new(match purpose {
-                    PathPurpose::Save => "Save",
-                    PathPurpose::Open => "Open",
-                    PathPurpose::AddDocuments => "Add",
-                    PathPurpose::ImportLabels => "Import",
-                    PathPurpose::Compare => "Compare",
-                    PathPurpose::Patterns | PathPurpose::Dictionary => "Add",
-                });
-                if ui.button(ok).clicked() || enter {
-                    let paths: Vec<PathBuf> = text
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .map(file_dialogs::typed_path)
-                        .collect();
-                    if let Some(first) = paths.first() {
-                        actions.push(match purpose {
-                            PathPurpose::Open => Action::OpenPath(first.clone()),
-                            PathPurpose::Save => Action::SaveToPath(first.clone()),
-                            PathPurpose::AddDocuments => Action::AddDocumentPaths(paths),
-                            PathPurpose::ImportLabels => Action::ImportLabelsFrom(first.clone()),
-                            PathPurpose::Compare => Action::ComparePaths(paths),
-                            PathPurpose::Patterns => Action::AddRuleFileFrom {
-                                kind: RuleKind::Patterns,
-                                path: first.clone(),
-                            },
-                            PathPurpose::Dictionary => Action::AddRuleFileFrom {
-                                kind: RuleKind::Dictionary,
-                                path: first.clone(),
-                            },
-                        });
-                        keep = false;
-                    }
-                }
-                if ui.button("Cancel").clicked() || escape(ui) {
-                    keep = false;
-                    cancelled = true;
-                }
-            });
-        });
-        if cancelled && purpose == PathPurpose::Save {
-            self.guard.save_abandoned();
+                true
+            }
+            Some(ExportChoice::Cancel) => false,
+            None => true,
         }
-        keep
+    }
+}
+
+/// "in this document" or "in 3 documents".
+fn place(everywhere: bool, docs: usize) -> String {
+    if everywhere {
+        format!("in {}", crate::ui::count(docs, "document"))
+    } else {
+        "in this document".to_string()
+    }
+}
+
+/// What the path field's paths are for.
+fn path_action(purpose: PathPurpose, mut paths: Vec<PathBuf>) -> Action {
+    let first = paths.first().cloned().unwrap_or_default();
+    match purpose {
+        PathPurpose::Open => Action::OpenPath(first),
+        PathPurpose::Save => Action::SaveToPath(first),
+        PathPurpose::AddDocuments => Action::AddDocumentPaths(std::mem::take(&mut paths)),
+        PathPurpose::ImportLabels => Action::ImportLabelsFrom(first),
+        PathPurpose::Compare => Action::ComparePaths(paths),
+        PathPurpose::Patterns => Action::AddRuleFileFrom {
+            kind: RuleKind::Patterns,
+            path: first,
+        },
+        PathPurpose::Dictionary => Action::AddRuleFileFrom {
+            kind: RuleKind::Dictionary,
+            path: first,
+        },
     }
 }

@@ -3,7 +3,7 @@
 //! undo step), stepping with Tab, "accept all" after a question with the count, the
 //! settings and rule files (the external command is in `command`).
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
@@ -11,7 +11,8 @@ use eframe::egui;
 
 use super::SpanmarkApp;
 use super::file_dialogs;
-use super::modal::{Modal, escape, yes_or_no};
+use super::jobs::{Done, Expected, Kind};
+use super::modal::Modal;
 use crate::model::suggest::{
     RuleKind, RuleSet, RuleSetRules, SuggestEngine, SuggestSettings, Suggestion, accept_edits,
 };
@@ -29,6 +30,44 @@ pub(super) struct Build {
     rx: Receiver<SuggestEngine>,
 }
 
+/// Everything about suggestions the app holds, in one place: the engine (derived from the
+/// project), its full build running off the UI thread, and the external command running
+/// now. Views key on the engine's generation, which changes with every update, landed
+/// build and command result, so nothing else is counted.
+#[derive(Default)]
+pub(super) struct Suggestions {
+    /// Brought up to date every frame (an empty stand-in while a build runs).
+    pub engine: SuggestEngine,
+    /// The full build running off the UI thread, if any.
+    pub build: Option<Build>,
+    /// The external command running now, if any.
+    pub command: Option<super::command::CommandRun>,
+    /// The command line last run (the Run command… field starts with it).
+    pub last_command: String,
+}
+
+impl Suggestions {
+    /// Another project: nothing derived from the old one carries over. A running
+    /// command's answers would land on the wrong documents, a build on the wrong
+    /// project: both are dropped (the command stopped). A large engine is freed off the
+    /// UI thread (`threaded`), as freeing millions of candidates takes a while.
+    pub fn start_over(&mut self, threaded: bool) {
+        self.build = None;
+        self.stop_command(Duration::from_millis(500));
+        let old = std::mem::take(&mut self.engine);
+        if threaded {
+            std::thread::spawn(move || drop(old));
+        }
+    }
+
+    /// Stops the external command, if one runs, waiting up to `limit` for it to end.
+    pub fn stop_command(&mut self, limit: Duration) {
+        if let Some(run) = self.command.take() {
+            run.stop_and_wait(limit);
+        }
+    }
+}
+
 impl SpanmarkApp {
     /// Brings the suggestions up to date with the project (cheap when nothing changed):
     /// at the start of a frame, so a span added in one frame has its suggestions drawn in
@@ -37,14 +76,13 @@ impl SpanmarkApp {
     /// are caught up incrementally. As with jobs, headless the build runs inline but its
     /// result waits for the next frame.
     pub(super) fn update_suggestions(&mut self, ctx: &egui::Context) {
-        if let Some(build) = &self.suggest_build {
+        if let Some(build) = &self.suggestions.build {
             match build.rx.try_recv() {
                 Ok(mut engine) => {
                     // Command results that came meanwhile went to the stand-in.
-                    engine.take_pending_from(&mut self.suggest);
-                    self.suggest = engine;
-                    self.suggest_build = None;
-                    self.suggest_builds += 1;
+                    engine.take_pending_from(&mut self.suggestions.engine);
+                    self.suggestions.engine = engine;
+                    self.suggestions.build = None;
                 }
                 Err(TryRecvError::Empty) => {
                     ctx.request_repaint_after(Duration::from_millis(100));
@@ -53,24 +91,24 @@ impl SpanmarkApp {
                 // The thread died: built here instead, from scratch (not again in the
                 // background, to die again).
                 Err(TryRecvError::Disconnected) => {
-                    self.suggest_build = None;
-                    self.suggest.update(self.ws.project());
+                    self.suggestions.build = None;
+                    self.suggestions.engine.update(self.ws.project());
                     return;
                 }
             }
         }
         let project = self.ws.project();
-        if self.suggest.full_build_chars(project) > BACKGROUND_CHARS {
+        if self.suggestions.engine.full_build_chars(project) > BACKGROUND_CHARS {
             self.start_suggest_build(ctx);
             return;
         }
-        self.suggest.update(project);
+        self.suggestions.engine.update(project);
     }
 
     /// Starts the full build with the current engine (what it has that still holds is
     /// reused) and a copy of the project; an empty engine stands in meanwhile.
     fn start_suggest_build(&mut self, ctx: &egui::Context) {
-        let mut engine = std::mem::take(&mut self.suggest);
+        let mut engine = std::mem::take(&mut self.suggestions.engine);
         let project = self.ws.project().clone();
         let (tx, rx) = mpsc::channel();
         let work = move || {
@@ -87,31 +125,23 @@ impl SpanmarkApp {
         } else {
             work();
         }
-        self.suggest_build = Some(Build { rx });
+        self.suggestions.build = Some(Build { rx });
         ctx.request_repaint();
-    }
-
-    /// Forgets the suggestions (another project); a large engine is freed off the UI
-    /// thread, as freeing millions of candidates takes a while.
-    pub(super) fn drop_suggestions(&mut self) {
-        let old = std::mem::take(&mut self.suggest);
-        if self.jobs.is_threaded() {
-            std::thread::spawn(move || drop(old));
-        }
     }
 
     /// The pending suggestions of the document shown.
     pub(super) fn suggestions_here(&self) -> &[Suggestion] {
-        self.current.map_or(&[], |d| self.suggest.for_doc(d))
+        self.current
+            .map_or(&[], |d| self.suggestions.engine.for_doc(d))
     }
 
     /// The counts and state the Suggestions menu shows.
     pub(super) fn pending(&self) -> Pending {
         Pending {
             here: self.suggestions_here().len(),
-            total: self.suggest.total(),
+            total: self.suggestions.engine.total(),
             selected: self.view.selected_suggestion.is_some(),
-            command_running: self.command.is_some(),
+            command_running: self.suggestions.command.is_some(),
         }
     }
 
@@ -131,7 +161,7 @@ impl SpanmarkApp {
                 self.perform(ctx, Action::PromptPath(rule_purpose(kind)));
             }
             Action::AddRuleFile(kind) => match file_dialogs::rule_file(kind) {
-                Some(path) => self.add_rule_file(kind, &path),
+                Some(path) => self.add_rule_file(ctx, kind, path),
                 None => {
                     self.status = format!(
                         "No file chosen. (No file dialog on this desktop? Use Suggestions › \
@@ -140,15 +170,15 @@ impl SpanmarkApp {
                     );
                 }
             },
-            Action::AddRuleFileFrom { kind, path } => self.add_rule_file(kind, &path),
+            Action::AddRuleFileFrom { kind, path } => self.add_rule_file(ctx, kind, path),
             Action::AddRuleSet(set) => self.add_rule_set(set),
             Action::AskCommand => {
-                let text = self.last_command.clone();
+                let text = self.suggestions.last_command.clone();
                 self.modals.push(Modal::Command { text });
             }
             Action::RunCommand(command) => self.run_command(ctx, command),
             Action::CancelCommand => {
-                if let Some(run) = &self.command {
+                if let Some(run) = &self.suggestions.command {
                     run.stop();
                     self.status = format!("Stopping {}…", run.command);
                 }
@@ -179,7 +209,7 @@ impl SpanmarkApp {
             let text = self.suggestion_text(&s);
             let source = self
                 .current
-                .map(|d| self.suggest.describe(d, &s))
+                .map(|d| self.suggestions.engine.describe(d, &s))
                 .unwrap_or_default();
             self.status = format!(
                 "Suggested {name} “{text}” ({source}): Enter accepts, X rejects, Tab goes on."
@@ -245,7 +275,7 @@ impl SpanmarkApp {
     fn step_suggestion(&mut self, forward: bool) {
         let list = self.suggestions_here();
         if list.is_empty() {
-            self.status = if self.suggest_build.is_some() {
+            self.status = if self.suggestions.build.is_some() {
                 "Still finding suggestions: try again in a moment."
             } else {
                 "No pending suggestions in this document."
@@ -292,7 +322,13 @@ impl SpanmarkApp {
         };
         docs.into_iter()
             .filter_map(|d| {
-                let mut spans: Vec<Span> = self.suggest.for_doc(d).iter().map(|s| s.span).collect();
+                let mut spans: Vec<Span> = self
+                    .suggestions
+                    .engine
+                    .for_doc(d)
+                    .iter()
+                    .map(|s| s.span)
+                    .collect();
                 spans.dedup();
                 (!spans.is_empty()).then_some((d, spans))
             })
@@ -301,7 +337,7 @@ impl SpanmarkApp {
 
     fn ask_accept_all(&mut self, ctx: &egui::Context, everywhere: bool) {
         self.update_suggestions(ctx);
-        if self.suggest_build.is_some() {
+        if self.suggestions.build.is_some() {
             self.status = "Still finding suggestions: try again in a moment.".to_string();
             return;
         }
@@ -342,29 +378,41 @@ impl SpanmarkApp {
         }
     }
 
-    /// Reads a patterns file or dictionary. A dictionary with lines that name no label
-    /// asks for the label first; anything the rules cannot use is an error naming the file
-    /// and line, and nothing is added.
-    fn add_rule_file(&mut self, kind: RuleKind, path: &Path) {
-        let source = match std::fs::read_to_string(path) {
-            Ok(s) => s,
+    /// Reads a patterns file or dictionary in the job queue; see
+    /// [`Self::finish_rule_file`].
+    fn add_rule_file(&mut self, ctx: &egui::Context, kind: RuleKind, path: PathBuf) {
+        let title = format!("Reading {}", path.display());
+        let expected = Expected::OfFiles(vec![path.clone()]);
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                let source = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("Could not read {}: {e}", path.display()));
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                Done::RuleFileRead(source.map(|source| RuleSet {
+                    name,
+                    kind,
+                    enabled: true,
+                    source,
+                    default_label: None,
+                }))
+            });
+    }
+
+    /// A rule file was read: a dictionary with lines that name no label asks for the
+    /// label first; anything the rules cannot use is an error naming the file and line,
+    /// and nothing is added.
+    pub(super) fn finish_rule_file(&mut self, read: Result<RuleSet, String>) {
+        let set = match read {
+            Ok(set) => set,
             Err(e) => {
-                self.show_error(format!("Could not read {}: {e}", path.display()));
+                self.show_error(e);
                 return;
             }
         };
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let set = RuleSet {
-            name,
-            kind,
-            enabled: true,
-            source,
-            default_label: None,
-        };
-        if kind == RuleKind::Dictionary && needs_label(&set.source) {
+        if set.kind == RuleKind::Dictionary && needs_label(&set.source) {
             let label = self
                 .ws
                 .project()
@@ -420,78 +468,4 @@ fn needs_label(source: &str) -> bool {
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         .any(|l| !l.contains('\t'))
-}
-
-/// "Accept N suggestions?"; returns whether it stays open.
-pub(super) fn accept_all_question(
-    ctx: &egui::Context,
-    everywhere: bool,
-    count: usize,
-    docs: usize,
-    actions: &mut Vec<Action>,
-) -> bool {
-    let mut choice = None;
-    egui::Modal::new(egui::Id::unique("accept-all")).show(ctx, |ui| {
-        ui.set_max_width(440.0);
-        ui.heading("Accept all suggestions?");
-        let place = if everywhere {
-            format!("in {}", crate::ui::count(docs, "document"))
-        } else {
-            "in this document".to_string()
-        };
-        ui.label(format!(
-            "{} {place} become spans. Ctrl+Z takes them all back.",
-            crate::ui::count(count, "suggestion")
-        ));
-        ui.add_space(8.0);
-        choice = yes_or_no(ui, "Accept them", "Cancel");
-        if escape(ui) {
-            choice = Some(false);
-        }
-    });
-    if choice == Some(true) {
-        actions.push(Action::AcceptAllConfirmed { everywhere });
-    }
-    choice.is_none()
-}
-
-impl SpanmarkApp {
-    /// Which label a dictionary's bare names get; returns whether it stays open.
-    pub(super) fn dictionary_label(
-        &self,
-        ctx: &egui::Context,
-        set: &RuleSet,
-        label: &mut String,
-        actions: &mut Vec<Action>,
-    ) -> bool {
-        let mut keep = true;
-        egui::Modal::new(egui::Id::unique("dictionary-label")).show(ctx, |ui| {
-            ui.set_min_width(420.0);
-            ui.heading(format!("Label for {}", set.name));
-            ui.label("Its lines name no label. Which label do its names get?");
-            egui::ComboBox::new("dictionary-label", "label")
-                .selected_text(label.as_str())
-                .show_ui(ui, |ui| {
-                    for l in self.ws.project().labels() {
-                        ui.selectable_value(label, l.name.clone(), &l.name);
-                    }
-                });
-            ui.add_space(8.0);
-            match yes_or_no(ui, "Add", "Cancel") {
-                Some(true) if !label.is_empty() => {
-                    actions.push(Action::AddRuleSet(RuleSet {
-                        default_label: Some(label.clone()),
-                        ..set.clone()
-                    }));
-                    keep = false;
-                }
-                Some(false) => keep = false,
-                _ => {}
-            }
-            if escape(ui) {
-                keep = false;
-            }
-        });
-        keep
-    }
 }

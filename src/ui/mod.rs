@@ -2,6 +2,7 @@
 //! drawing, so every project change goes through one place and one undo history.
 
 pub mod compare;
+pub mod dialogs;
 pub mod doc_view;
 pub mod find;
 pub mod labels;
