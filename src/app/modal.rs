@@ -61,7 +61,7 @@ impl SpanmarkApp {
     /// Shows the progress dialog, the top modal or the unsaved-changes question.
     pub(super) fn dialogs(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         if let Some(p) = self.jobs.progress() {
-            dialogs::progress(ctx, &p.title, p.fraction, p.elapsed);
+            dialogs::progress(ctx, p.title, p.fraction, p.elapsed);
             return;
         }
         if let Some(modal) = self.modals.pop() {
