@@ -369,7 +369,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             )?;
         }
         Command::Agree { projects, json } => {
-            let names = crate::model::merge::annotator_names(&projects);
+            let names = crate::model::team::annotator_names(&projects);
             let loaded = projects
                 .iter()
                 .map(|p| open_input(p))

@@ -49,7 +49,7 @@ fn merge_files(
         .iter()
         .map(|p| crate::io::load_project(p))
         .collect::<Result<Vec<Project>, _>>()?;
-    let names = crate::model::merge::annotator_names(paths);
+    let names = crate::model::team::annotator_names(paths);
     let annotators: Vec<(String, &Project)> = names.into_iter().zip(&projects).collect();
     let policy = match policy {
         PolicyArg::Agreed => Policy::Agreed,

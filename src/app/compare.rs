@@ -10,10 +10,11 @@ use super::SpanmarkApp;
 use super::file_dialogs::{self, no_dialog_hint};
 use super::jobs::{Done, Expected, Kind};
 use crate::io;
-use crate::model::agreement::{self, Report};
-use crate::model::merge::{self, Policy};
+use crate::model::agreement::Report;
+use crate::model::disagreement::{Choice, Kind as DisagreementKind};
+use crate::model::team;
 use crate::model::{DocId, Edit, Project};
-use crate::ui::compare::{AgreementView, Annotators, Choice, Kind as DisagreementKind, Progress};
+use crate::ui::compare::{AgreementView, Annotators, Progress};
 use crate::ui::{Action, PathPurpose};
 
 /// What the compare job produced: the annotators' projects and the gold project.
@@ -50,19 +51,16 @@ fn count(project: &Project) -> usize {
         .sum()
 }
 
-/// The compare job: read every file, measure agreement, merge the gold project. Errors
-/// name the file or the document.
+/// The compare job: read every file, then compare them (`model::team`). Errors name the
+/// file or the document.
 fn compare(paths: &[PathBuf]) -> Result<Compared, String> {
-    let names = merge::annotator_names(paths);
+    let names = team::annotator_names(paths);
     let mut projects = Vec::with_capacity(paths.len());
     for path in paths {
         projects.push(io::load_project(path).map_err(|e| e.to_string())?);
     }
     let pairs: Vec<(String, &Project)> = names.iter().cloned().zip(projects.iter()).collect();
-    let report = agreement::report(&pairs)
-        .map_err(|e| format!("The annotators' projects do not match: {e}."))?;
-    let gold = merge::merge(&pairs, Policy::Agreed)
-        .map_err(|e| format!("Could not merge the annotators' projects: {e}."))?;
+    let team::Comparison { report, gold } = team::compare(&pairs).map_err(|e| e.to_string())?;
     Ok(Compared {
         names,
         projects,

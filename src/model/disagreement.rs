@@ -49,6 +49,93 @@ impl Disagreement {
     }
 }
 
+/// How a disagreement differs (the view draws each kind its own way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Every version has spans on the same ranges, with different labels.
+    Label,
+    /// Every version has spans there, on different ranges.
+    Bounds,
+    /// Some version has nothing there.
+    OneSided,
+}
+
+impl Kind {
+    /// All kinds, in legend order.
+    pub const ALL: [Kind; 3] = [Kind::Label, Kind::Bounds, Kind::OneSided];
+
+    /// The kind of a disagreement.
+    pub fn of(d: &Disagreement) -> Self {
+        if d.versions.iter().any(|(_, spans)| spans.is_empty()) {
+            return Kind::OneSided;
+        }
+        let ranges = |spans: &[Span]| {
+            let mut r: Vec<(usize, usize)> = spans.iter().map(|s| (s.start(), s.end())).collect();
+            r.sort_unstable();
+            r.dedup();
+            r
+        };
+        let mut versions = d.versions.iter().map(|(_, s)| ranges(s));
+        let first = versions.next().unwrap_or_default();
+        if versions.all(|r| r == first) {
+            Kind::Label
+        } else {
+            Kind::Bounds
+        }
+    }
+
+    /// The word the legend and the bar use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Label => "label differs",
+            Kind::Bounds => "bounds differ",
+            Kind::OneSided => "one-sided",
+        }
+    }
+}
+
+/// What the user takes for a disagreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// The spans of version `k` (0 is A, "ours" in a git conflict; 1 is B, "theirs").
+    Take(usize),
+    /// Every version's spans, each once.
+    Both,
+    /// No span there.
+    Neither,
+}
+
+impl Choice {
+    /// The spans this choice puts into the gold document; `None` when the disagreement
+    /// has no version `k`.
+    pub fn spans(self, d: &Disagreement) -> Option<Vec<Span>> {
+        let mut spans = match self {
+            Choice::Take(k) => d.versions.get(k)?.1.clone(),
+            Choice::Both => d
+                .versions
+                .iter()
+                .flat_map(|(_, s)| s.iter().copied())
+                .collect(),
+            Choice::Neither => Vec::new(),
+        };
+        spans.sort_by_key(|s| (s.start(), s.end(), s.label()));
+        spans.dedup();
+        Some(spans)
+    }
+
+    /// How the undo history and the status line name it.
+    pub fn describe(self, d: &Disagreement) -> String {
+        match self {
+            Choice::Take(k) => match d.versions.get(k) {
+                Some((name, _)) => format!("take {name}"),
+                None => format!("take annotator {}", k + 1),
+            },
+            Choice::Both => "take both".to_string(),
+            Choice::Neither => "take neither".to_string(),
+        }
+    }
+}
+
 impl Document {
     /// The disagreements still to adjudicate, sorted by start (then end).
     pub fn disagreements(&self) -> &[Disagreement] {
@@ -227,6 +314,39 @@ mod tests {
     use super::*;
     use crate::model::{Workspace, default_labels};
     use proptest::prelude::*;
+
+    fn d(versions: Vec<(&str, Vec<Span>)>) -> Disagreement {
+        Disagreement::covering(
+            versions
+                .into_iter()
+                .map(|(n, s)| (n.to_string(), s))
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn kinds_by_what_differs() {
+        let label = d(vec![("a", vec![sp(0, 5, 0)]), ("b", vec![sp(0, 5, 1)])]);
+        assert_eq!(Kind::of(&label), Kind::Label);
+        let bounds = d(vec![("a", vec![sp(0, 5, 0)]), ("b", vec![sp(2, 5, 0)])]);
+        assert_eq!(Kind::of(&bounds), Kind::Bounds);
+        let one = d(vec![("a", vec![sp(0, 5, 0)]), ("b", vec![])]);
+        assert_eq!(Kind::of(&one), Kind::OneSided);
+    }
+
+    #[test]
+    fn choices_give_a_version_all_or_nothing() {
+        let x = d(vec![
+            ("a", vec![sp(0, 5, 0)]),
+            ("b", vec![sp(0, 5, 1), sp(0, 5, 0)]),
+        ]);
+        assert_eq!(Choice::Take(0).spans(&x), Some(vec![sp(0, 5, 0)]));
+        assert_eq!(Choice::Take(2).spans(&x), None);
+        // Both: each span once.
+        assert_eq!(Choice::Both.spans(&x), Some(vec![sp(0, 5, 0), sp(0, 5, 1)]));
+        assert_eq!(Choice::Neither.spans(&x), Some(vec![]));
+    }
 
     fn sp(s: usize, e: usize, l: u32) -> Span {
         Span::new(s, e, LabelId(l)).unwrap()

@@ -315,38 +315,6 @@ fn regions(named: &[(String, Vec<Span>)]) -> Vec<Disagreement> {
         .collect()
 }
 
-/// Annotators' names for their project files, the one rule every command and the window
-/// use: the file stem; where two stems are equal, with the parent folder (`alice/p`,
-/// `bob/p`); where still equal, numbered (`p#2`). Always unique, one per path.
-pub fn annotator_names(paths: &[std::path::PathBuf]) -> Vec<String> {
-    let stem = |p: &std::path::Path| {
-        p.file_stem().map_or_else(
-            || p.display().to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        )
-    };
-    let stems: Vec<String> = paths.iter().map(|p| stem(p)).collect();
-    let shared = |i: usize| stems.iter().filter(|n| **n == stems[i]).count() > 1;
-    let mut names: Vec<String> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| match p.parent().and_then(|d| d.file_name()) {
-            Some(dir) if shared(i) => format!("{}/{}", dir.to_string_lossy(), stems[i]),
-            _ => stems[i].clone(),
-        })
-        .collect();
-    for i in 0..names.len() {
-        if names[..i].contains(&names[i]) {
-            let base = names[i].clone();
-            names[i] = (2..)
-                .map(|k| format!("{base}#{k}"))
-                .find(|n| !names.contains(n))
-                .unwrap_or_default();
-        }
-    }
-    names
-}
-
 /// The projects [`split`] makes: one per annotator, and which documents all of them have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
@@ -796,24 +764,6 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
 mod tests {
     use super::*;
 
-    #[test]
-    fn annotators_are_named_by_one_rule_always_unique() {
-        let p = |s: &str| std::path::PathBuf::from(s);
-        assert_eq!(
-            annotator_names(&[p("a/alice.ron"), p("b/bob.ron")]),
-            ["alice", "bob"]
-        );
-        assert_eq!(
-            annotator_names(&[p("a/x.ron"), p("b/x.ron"), p("c/y.ron")]),
-            ["a/x", "b/x", "y"]
-        );
-        // The same file twice (`merge a.ron a.ron`) still gives two names.
-        assert_eq!(annotator_names(&[p("a.ron"), p("a.ron")]), ["a", "a#2"]);
-        assert_eq!(
-            annotator_names(&[p("d/a.ron"), p("d/a.ron"), p("d/a.ron")]),
-            ["d/a", "d/a#2", "d/a#3"]
-        );
-    }
     use crate::model::suggest::{RuleKind, RuleSet};
     use crate::model::{Label, PALETTE, default_labels};
     use proptest::prelude::*;

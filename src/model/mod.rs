@@ -2,7 +2,7 @@
 //! undo history. No UI and no file IO; invariants are enforced by constructors.
 
 pub mod agreement;
-mod disagreement;
+pub mod disagreement;
 mod document;
 pub mod flat;
 mod history;
@@ -14,6 +14,7 @@ mod project;
 pub mod search;
 mod span;
 pub mod suggest;
+pub mod team;
 pub mod text;
 pub mod tokens;
 

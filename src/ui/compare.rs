@@ -1,6 +1,7 @@
-//! Comparing annotators and adjudicating: what a disagreement is (label, bounds,
-//! one-sided) and how it is drawn, the adjudication bar with its progress and choices,
-//! the Adjudicate menu, and View › Agreement (F1 per label as bars, pairs, kappa).
+//! Comparing annotators and adjudicating, drawn: each kind of disagreement
+//! (`model::disagreement::Kind`) in its colour and pattern, the adjudication bar with its
+//! progress and choices, the Adjudicate menu, and View › Agreement (F1 per label as bars,
+//! pairs, kappa).
 //!
 //! Everything here reads state and pushes [`Action`]s; the app resolves disagreements
 //! through `Edit::Resolve`, one undo step per choice.
@@ -12,103 +13,18 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::{Action, color, shortcuts};
 use crate::model::agreement::Report;
+pub use crate::model::disagreement::{Choice, Kind};
 use crate::model::text::ellipsize;
 use crate::model::{Disagreement, DocId, Document, Project, Span};
 
-/// How a disagreement differs, which decides how it is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Every version has spans on the same ranges, with different labels.
-    Label,
-    /// Every version has spans there, on different ranges.
-    Bounds,
-    /// Some version has nothing there.
-    OneSided,
-}
-
-impl Kind {
-    /// All kinds, in legend order.
-    pub const ALL: [Kind; 3] = [Kind::Label, Kind::Bounds, Kind::OneSided];
-
-    /// The kind of a disagreement.
-    pub fn of(d: &Disagreement) -> Self {
-        if d.versions.iter().any(|(_, spans)| spans.is_empty()) {
-            return Kind::OneSided;
-        }
-        let ranges = |spans: &[Span]| {
-            let mut r: Vec<(usize, usize)> = spans.iter().map(|s| (s.start(), s.end())).collect();
-            r.sort_unstable();
-            r.dedup();
-            r
-        };
-        let mut versions = d.versions.iter().map(|(_, s)| ranges(s));
-        let first = versions.next().unwrap_or_default();
-        if versions.all(|r| r == first) {
-            Kind::Label
-        } else {
-            Kind::Bounds
-        }
-    }
-
-    /// The word the legend and the bar use.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Label => "label differs",
-            Kind::Bounds => "bounds differ",
-            Kind::OneSided => "one-sided",
-        }
-    }
-
-    /// Outline and hatching colour: apart from the Okabe–Ito label colours by pattern
-    /// too (solid, dashed, dotted), so they are told apart without colour vision.
-    pub fn color(self) -> Color32 {
-        match self {
-            Kind::Label => Color32::from_rgb(0xE0, 0x24, 0x5E),
-            Kind::Bounds => Color32::from_rgb(0x8A, 0x4F, 0xFF),
-            Kind::OneSided => Color32::from_rgb(0x8C, 0x8C, 0x8C),
-        }
-    }
-}
-
-/// What the user takes for a disagreement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Choice {
-    /// The spans of version `k` (0 is A, "ours" in a git conflict; 1 is B, "theirs").
-    Take(usize),
-    /// Every version's spans, each once.
-    Both,
-    /// No span there.
-    Neither,
-}
-
-impl Choice {
-    /// The spans this choice puts into the gold document; `None` when the disagreement
-    /// has no version `k`.
-    pub fn spans(self, d: &Disagreement) -> Option<Vec<Span>> {
-        let mut spans = match self {
-            Choice::Take(k) => d.versions.get(k)?.1.clone(),
-            Choice::Both => d
-                .versions
-                .iter()
-                .flat_map(|(_, s)| s.iter().copied())
-                .collect(),
-            Choice::Neither => Vec::new(),
-        };
-        spans.sort_by_key(|s| (s.start(), s.end(), s.label()));
-        spans.dedup();
-        Some(spans)
-    }
-
-    /// How the undo history and the status line name it.
-    pub fn describe(self, d: &Disagreement) -> String {
-        match self {
-            Choice::Take(k) => match d.versions.get(k) {
-                Some((name, _)) => format!("take {name}"),
-                None => format!("take annotator {}", k + 1),
-            },
-            Choice::Both => "take both".to_string(),
-            Choice::Neither => "take neither".to_string(),
-        }
+/// Outline and hatching colour of a kind of disagreement: apart from the Okabe–Ito label
+/// colours by pattern too (solid, dashed, dotted), so they are told apart without colour
+/// vision.
+pub fn kind_color(kind: Kind) -> Color32 {
+    match kind {
+        Kind::Label => Color32::from_rgb(0xE0, 0x24, 0x5E),
+        Kind::Bounds => Color32::from_rgb(0x8A, 0x4F, 0xFF),
+        Kind::OneSided => Color32::from_rgb(0x8C, 0x8C, 0x8C),
     }
 }
 
@@ -143,7 +59,7 @@ const HATCH_STEP: f32 = 6.0;
 /// the kind (solid: label, dashed: bounds, dotted: one-sided). `current` is thicker.
 /// Shapes, not painting, so the document view can put them under the text.
 pub fn region_shapes(r: Rect, kind: Kind, current: bool, out: &mut Vec<Shape>) {
-    let c = kind.color();
+    let c = kind_color(kind);
     out.push(Shape::rect_filled(r, 2.0, c.gamma_multiply_u8(28)));
     // 45° lines, cut to the rect by hand (a shape list has no clip of its own).
     let stroke = Stroke::new(1.0, c.gamma_multiply_u8(150));
@@ -334,7 +250,7 @@ pub fn bar(
         let kind = Kind::of(d);
         ui.label(
             RichText::new(format!("{}, {}–{}:", kind.name(), d.start, d.end))
-                .color(kind.color())
+                .color(kind_color(kind))
                 .strong(),
         );
         for (k, (name, spans)) in d.versions.iter().enumerate() {
@@ -647,32 +563,6 @@ mod tests {
                 .map(|(n, s)| (n.to_string(), s))
                 .collect(),
         }
-    }
-
-    #[test]
-    fn kinds_by_what_differs() {
-        let label = d(vec![("a", vec![span(0, 5, 0)]), ("b", vec![span(0, 5, 1)])]);
-        assert_eq!(Kind::of(&label), Kind::Label);
-        let bounds = d(vec![("a", vec![span(0, 5, 0)]), ("b", vec![span(2, 5, 0)])]);
-        assert_eq!(Kind::of(&bounds), Kind::Bounds);
-        let one = d(vec![("a", vec![span(0, 5, 0)]), ("b", vec![])]);
-        assert_eq!(Kind::of(&one), Kind::OneSided);
-    }
-
-    #[test]
-    fn choices_give_a_version_all_or_nothing() {
-        let x = d(vec![
-            ("a", vec![span(0, 5, 0)]),
-            ("b", vec![span(0, 5, 1), span(0, 5, 0)]),
-        ]);
-        assert_eq!(Choice::Take(0).spans(&x), Some(vec![span(0, 5, 0)]));
-        assert_eq!(Choice::Take(2).spans(&x), None);
-        // Both: each span once.
-        assert_eq!(
-            Choice::Both.spans(&x),
-            Some(vec![span(0, 5, 0), span(0, 5, 1)])
-        );
-        assert_eq!(Choice::Neither.spans(&x), Some(vec![]));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Disagreements in the document view: each visible one hatched and outlined by kind
-//! (`ui::compare::Kind`), each annotator's spans there as thin underlines in their label
+//! (`model::disagreement::Kind`), each annotator's spans there as thin underlines in their label
 //! colours, the current one thicker; hovering shows every annotator's version, clicking
 //! makes it the current one.
 
@@ -7,7 +7,7 @@ use eframe::egui::{self, Color32, Rect, Shape, Ui, layers::ShapeIdx};
 
 use super::DocView;
 use crate::model::{Disagreement, Document, Project};
-use crate::ui::compare::{Kind, region_shapes, version_letter, version_text};
+use crate::ui::compare::{Kind, kind_color, region_shapes, version_letter, version_text};
 use crate::ui::{Action, color};
 
 /// Distance between the versions' underlines.
@@ -139,7 +139,7 @@ impl DocView {
             let kind = Kind::of(d);
             ui.label(
                 egui::RichText::new(format!("Disagreement: {}", kind.name()))
-                    .color(kind.color())
+                    .color(kind_color(kind))
                     .strong(),
             );
             for (k, (name, spans)) in d.versions.iter().enumerate() {
