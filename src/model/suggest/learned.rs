@@ -277,12 +277,7 @@ impl<'k> KeyFinder<'k> {
         } else {
             1000 * self.keys.len()
         };
-        let scan = if cfg!(test) {
-            // Tests take both ways often.
-            self.keys.len() > 3 && cost % 2 == 1
-        } else {
-            cost > text.as_str().len() + build
-        };
+        let scan = cost > text.as_str().len() + build;
         if let Some(a) = scan.then(|| self.automaton()).flatten() {
             a.find(index, text, &mut out);
             return out;
@@ -620,7 +615,7 @@ fn refilter(
         // Every span that can overlap a candidate that can beat one of the window (they
         // start at most `max_len` before it or after its start, and are at most
         // `max_len` long).
-        let small = b - a <= if cfg!(test) { 40 } else { 1 << 14 };
+        let small = b - a <= SMALL_WINDOW;
         if small {
             local.clear();
             local.extend(
@@ -706,6 +701,10 @@ fn refilter(
     l.spare = std::mem::replace(&mut l.out, out);
     l.generation = Stamp::fresh().get();
 }
+
+/// Up to this many chars, a window checks its candidates against the spans near each;
+/// past it (a new document), one sweep over the spans checks them all.
+const SMALL_WINDOW: usize = 1 << 14;
 
 /// Whether each candidate of `near` (sorted) remains (no span of its label overlaps it),
 /// into `ok`, in one sweep: per label, the spans in start order with the furthest end so

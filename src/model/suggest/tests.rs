@@ -696,3 +696,37 @@ fn command_results_keep_their_labels_through_label_edits() {
     e.update(w.project());
     assert_eq!(name(&w, &e.for_doc(d0)[0]), "PLACE");
 }
+
+/// Many keys over a text of few words: looking each key up by its words costs more than
+/// one pass of the automaton, so the learned source scans (the production rule, no test
+/// switch; the sweep over a new 20k-char document is the synthetic test's). Either way
+/// gives what the naive oracle gives.
+#[test]
+fn learned_scans_and_looks_up_alike() {
+    let text = "ab cd ab. ".repeat(1_500);
+    let mut w = ws(&[text.as_str()]);
+    let d0 = id(&w, 0);
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    // "ab", "ab cd", "cd ab" and "ab cd ab", each with every label: 20 keys whose
+    // rarest words stand 1500 to 3000 times each: 25 lookups a repetition, more than
+    // the 10 chars of a scan plus the automaton's build.
+    let mut edits = Vec::new();
+    for (k, (s, end)) in [(0, 2), (0, 5), (3, 8), (0, 8)].into_iter().enumerate() {
+        for l in 0..5 {
+            let at = 10 * (5 * k + l as usize);
+            edits.push(Edit::AddSpan {
+                doc: d0,
+                span: sp(at + s, at + end, l),
+            });
+        }
+    }
+    w.apply("add", edits).unwrap();
+    e.update(w.project());
+    let want = naive_suggestions(w.project());
+    assert!(!want[0].is_empty());
+    assert_eq!(e.for_doc(d0), &want[0][..]);
+    let mut fresh = SuggestEngine::new();
+    fresh.update(w.project());
+    assert_eq!(fresh.for_doc(d0), &want[0][..]);
+}
