@@ -392,12 +392,154 @@ mod tests {
         }
     }
 
+    /// A change to a file's layout (or to its bytes).
+    #[derive(Clone, Debug)]
+    enum Mutation {
+        /// At the start of line `k` (the writer puts raw newlines only between tokens):
+        /// blanks, a line comment with brackets and quotes in it, or a trailing comma.
+        AtLine(usize, &'static str),
+        /// A block comment at the start of line `k`: valid, but not followed by the scan.
+        Block(usize),
+        /// Document `k`'s name as a raw string.
+        RawName(usize),
+        /// Document `k` twice (a duplicate name: no project).
+        Twice(usize),
+        /// A char inserted at char `k` anywhere, a string's inside included.
+        Insert(usize, char),
+        /// Chars `k..k + n` removed.
+        Cut(usize, usize),
+    }
+
+    fn arb_mutation() -> impl Strategy<Value = Mutation> {
+        let at_line = prop_oneof![
+            Just("  \t"),
+            Just("// a ), ( \"quoted\" ] [ comment\n"),
+            Just("\r\n"),
+            Just("// documents: [\n"),
+        ];
+        prop_oneof![
+            6 => (any::<usize>(), at_line).prop_map(|(k, s)| Mutation::AtLine(k, s)),
+            1 => any::<usize>().prop_map(Mutation::Block),
+            2 => any::<usize>().prop_map(Mutation::RawName),
+            1 => any::<usize>().prop_map(Mutation::Twice),
+            2 => (any::<usize>(), prop::sample::select(vec!['(', ')', '[', ']', ',', '"', '\'', '/', '*', '#', '\\', 'r', ':', '\n', 'é']))
+                .prop_map(|(k, c)| Mutation::Insert(k, c)),
+            1 => (any::<usize>(), 1usize..6).prop_map(|(k, n)| Mutation::Cut(k, n)),
+        ]
+    }
+
+    /// `src` changed by `m`; whether the result must still be the same project.
+    fn mutate(src: &str, project: &Project, m: &Mutation) -> (String, bool) {
+        let lines: Vec<usize> = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < src.len())
+            .collect();
+        let line = |k: usize| lines[k % lines.len()];
+        let chars: Vec<usize> = src
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([src.len()])
+            .collect();
+        let splice = |at: usize, what: &str| format!("{}{what}{}", &src[..at], &src[at..]);
+        match *m {
+            Mutation::AtLine(k, what) => (splice(line(k), what), !what.starts_with(',')),
+            Mutation::Block(k) => (splice(line(k), "/* ] ( */ "), true),
+            Mutation::RawName(k) => {
+                let docs = project.documents();
+                if docs.is_empty() {
+                    return (src.to_string(), true);
+                }
+                let d = &docs[k % docs.len()];
+                let quoted = format!("name: {:?},", d.name);
+                match src.find(&quoted) {
+                    // A name with `"#` in it cannot be `r#"…"#`; one with escapes reads
+                    // differently raw: left alone.
+                    Some(at)
+                        if !d.name.contains('"')
+                            && !d.name.contains('\\')
+                            && !quoted.contains("\\") =>
+                    {
+                        let raw = format!("name: r#\"{}\"#,", d.name);
+                        (
+                            format!("{}{raw}{}", &src[..at], &src[at + quoted.len()..]),
+                            true,
+                        )
+                    }
+                    _ => (src.to_string(), true),
+                }
+            }
+            Mutation::Twice(k) => {
+                // Each document starts on a line that opens with 4 spaces and `(`.
+                let starts: Vec<usize> =
+                    src.match_indices("\n    (\n").map(|(i, _)| i + 1).collect();
+                if starts.is_empty() {
+                    return (src.to_string(), true);
+                }
+                let i = k % starts.len();
+                let end = starts.get(i + 1).copied().unwrap_or_else(|| {
+                    src[starts[i]..]
+                        .find("\n  ]")
+                        .map_or(src.len(), |e| starts[i] + e + 1)
+                });
+                let doc = &src[starts[i]..end];
+                (format!("{}{doc}{}", &src[..end], &src[end..]), false)
+            }
+            Mutation::Insert(k, c) => {
+                let at = chars[k % chars.len()];
+                (splice(at, &c.to_string()), false)
+            }
+            Mutation::Cut(k, n) => {
+                let from = k % chars.len();
+                let to = (from + n).min(chars.len() - 1);
+                (
+                    format!("{}{}", &src[..chars[from]], &src[chars[to]..]),
+                    false,
+                )
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn parallel_equals_sequential(project in arb_project(), threads in 1usize..5) {
             let src = ron(&project);
             let got = parse_parallel(&src, Path::new("p.ron"), threads);
             prop_assert_eq!(got.as_ref(), Some(&project));
+        }
+
+        /// Files laid out otherwise than the writer does, or broken: the parallel parse
+        /// gives exactly what the whole-file parse gives, or leaves the file to it; it
+        /// never accepts a file the whole parse refuses. Layout changes that keep the
+        /// project keep it, parsed in parallel where the scan follows them.
+        #[test]
+        fn mutated_layouts_parse_as_the_whole_file_does(
+            project in arb_project(),
+            mutations in proptest::collection::vec(arb_mutation(), 1..4),
+            threads in 1usize..4,
+        ) {
+            let mut src = ron(&project);
+            let mut same_project = true;
+            let mut followed = true;
+            for m in &mutations {
+                let (next, keeps) = mutate(&src, &project, m);
+                src = next;
+                same_project &= keeps;
+                followed &= !matches!(m, Mutation::Block(_));
+            }
+            let path = Path::new("p.ron");
+            let whole = parse_project_sequential(&src, path);
+            let par = parse_parallel(&src, path, threads);
+            match (&par, &whole) {
+                (Some(p), Ok(w)) => prop_assert_eq!(p, w),
+                (Some(_), Err(e)) => prop_assert!(false, "parallel accepted what the whole parse refuses: {}", e),
+                (None, _) => {}
+            }
+            if same_project {
+                prop_assert_eq!(whole.as_ref().ok(), Some(&project), "{}", src);
+                if followed {
+                    prop_assert_eq!(par.as_ref(), Some(&project), "the scan gave up on {}", src);
+                }
+            }
         }
     }
 }
