@@ -10,20 +10,11 @@ use super::SpanmarkApp;
 use super::file_dialogs::{self, no_dialog_hint};
 use super::jobs::{Done, Expected, Kind};
 use crate::io;
-use crate::model::agreement::Report;
 use crate::model::disagreement::{Choice, Kind as DisagreementKind};
-use crate::model::team;
+use crate::model::team::{self, Compared};
 use crate::model::{DocId, Edit, Project};
 use crate::ui::compare::{AgreementView, Annotators, Progress};
 use crate::ui::{Action, PathPurpose};
-
-/// What the compare job produced: the annotators' projects and the gold project.
-pub(super) struct Compared {
-    names: Vec<String>,
-    projects: Vec<Project>,
-    gold: Project,
-    report: Report,
-}
 
 /// The comparison and adjudication state of the app.
 #[derive(Default)]
@@ -54,19 +45,11 @@ fn count(project: &Project) -> usize {
 /// The compare job: read every file, then compare them (`model::team`). Errors name the
 /// file or the document.
 fn compare(paths: &[PathBuf]) -> Result<Compared, String> {
-    let names = team::annotator_names(paths);
     let mut projects = Vec::with_capacity(paths.len());
     for path in paths {
         projects.push(io::load_project(path).map_err(|e| e.to_string())?);
     }
-    let pairs: Vec<(String, &Project)> = names.iter().cloned().zip(projects.iter()).collect();
-    let team::Comparison { report, gold } = team::compare(&pairs).map_err(|e| e.to_string())?;
-    Ok(Compared {
-        names,
-        projects,
-        gold,
-        report,
-    })
+    team::compare(team::annotator_names(paths), projects).map_err(|e| e.to_string())
 }
 
 impl SpanmarkApp {

@@ -40,7 +40,7 @@ pub(super) enum Done {
     /// A recovery copy was written (or not).
     Autosaved(Result<PathBuf, io::IoError>),
     /// Annotators' projects were read, compared and merged into a gold project.
-    Compared(Result<Box<super::compare::Compared>, String>),
+    Compared(Result<Box<crate::model::team::Compared>, String>),
     /// Files were imported (for the open project): the labels their spans use and the
     /// documents, or why nothing was.
     Imported(Result<io::import::Imported, String>),

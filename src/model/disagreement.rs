@@ -1,7 +1,7 @@
 //! Disagreements: regions of a document where annotators (or the two sides of a git
 //! merge) labelled it differently, kept in the document until someone adjudicates them.
 
-use super::{Document, Edit, LabelId, ModelError, Project, Span};
+use super::Span;
 
 /// One region (chars `start..end`, the hull of the spans involved) where annotators
 /// differ; each version is who said it ("alice", or "ours"/"theirs" after a git merge)
@@ -44,7 +44,7 @@ impl Disagreement {
     }
 
     /// Sort key in a document: by start, then end.
-    fn key(&self) -> (usize, usize) {
+    pub(super) fn key(&self) -> (usize, usize) {
         (self.start, self.end)
     }
 }
@@ -136,183 +136,10 @@ impl Choice {
     }
 }
 
-impl Document {
-    /// The disagreements still to adjudicate, sorted by start (then end).
-    pub fn disagreements(&self) -> &[Disagreement] {
-        &self.disagreements
-    }
-
-    /// The same document with these disagreements (checked against the text, then sorted
-    /// by start; the order among equal ranges is kept).
-    pub fn with_disagreements(mut self, list: Vec<Disagreement>) -> Result<Self, ModelError> {
-        self.replace_disagreements(list)?;
-        Ok(self)
-    }
-
-    /// Checks that a disagreement's range is non-empty and inside the text, and so is
-    /// every span of its versions.
-    fn check_disagreement(&self, d: &Disagreement) -> Result<(), ModelError> {
-        let len = self.text().char_len();
-        if d.start >= d.end {
-            return Err(ModelError::EmptyDisagreement {
-                start: d.start,
-                end: d.end,
-            });
-        }
-        let out = |start, end| ModelError::SpanOutOfBounds { start, end, len };
-        if d.end > len {
-            return Err(out(d.start, d.end));
-        }
-        if let Some(s) = d.spans().find(|s| s.end() > len) {
-            return Err(out(s.start(), s.end()));
-        }
-        Ok(())
-    }
-
-    /// Replaces all disagreements (each checked, then sorted); returns the old ones.
-    pub(crate) fn replace_disagreements(
-        &mut self,
-        mut list: Vec<Disagreement>,
-    ) -> Result<Vec<Disagreement>, ModelError> {
-        for d in &list {
-            self.check_disagreement(d)?;
-        }
-        list.sort_by_key(Disagreement::key);
-        Ok(std::mem::replace(&mut self.disagreements, list))
-    }
-
-    /// Inserts a disagreement at `index`, which must be where the sort order puts it.
-    fn insert_disagreement(&mut self, index: usize, d: Disagreement) -> Result<(), ModelError> {
-        self.check_disagreement(&d)?;
-        let list = &self.disagreements;
-        let fits = index <= list.len()
-            && (index == 0 || list[index - 1].key() <= d.key())
-            && list.get(index).is_none_or(|next| d.key() <= next.key());
-        if !fits {
-            return Err(ModelError::DisagreementOutOfOrder(index));
-        }
-        self.disagreements.insert(index, d);
-        Ok(())
-    }
-}
-
-impl Project {
-    fn check_labels<'a>(
-        &self,
-        spans: impl IntoIterator<Item = &'a Span>,
-    ) -> Result<(), ModelError> {
-        match spans.into_iter().find(|s| self.label(s.label()).is_none()) {
-            Some(s) => Err(ModelError::UnknownLabel(s.label().0)),
-            None => Ok(()),
-        }
-    }
-
-    /// Applies [`Edit::Resolve`], [`Edit::Unresolve`] and [`Edit::SetDisagreements`];
-    /// returns the inverse. On error nothing changed.
-    pub(crate) fn apply_disagreement_edit(&mut self, edit: Edit) -> Result<Edit, ModelError> {
-        match edit {
-            Edit::Resolve { doc, index, spans } => {
-                self.check_labels(&spans)?;
-                let d = self.doc_mut(doc)?;
-                if index >= d.disagreements.len() {
-                    return Err(ModelError::NoSuchDisagreement(index));
-                }
-                let len = d.text().char_len();
-                if let Some(s) = spans.iter().find(|s| s.end() > len) {
-                    return Err(ModelError::SpanOutOfBounds {
-                        start: s.start(),
-                        end: s.end(),
-                        len,
-                    });
-                }
-                // Spans the document already has (an agreed one, or one chosen twice)
-                // are not added again; the inverse removes only what was added.
-                let mut added = Vec::with_capacity(spans.len());
-                for span in spans {
-                    if !d.spans().contains(&span) {
-                        d.add_span(span)?;
-                        added.push(span);
-                    }
-                }
-                let disagreement = d.disagreements.remove(index);
-                Ok(Edit::Unresolve {
-                    doc,
-                    index,
-                    disagreement,
-                    spans: added,
-                })
-            }
-            Edit::Unresolve {
-                doc,
-                index,
-                disagreement,
-                spans,
-            } => {
-                self.check_labels(disagreement.spans())?;
-                let d = self.doc_mut(doc)?;
-                if let Some(s) = spans.iter().find(|s| !d.spans().contains(s)) {
-                    return Err(ModelError::NoSuchSpan {
-                        start: s.start(),
-                        end: s.end(),
-                    });
-                }
-                d.insert_disagreement(index, disagreement)?;
-                for span in &spans {
-                    // Checked present above; a note on a resolved span goes with it.
-                    let _ = d.remove_span(span);
-                }
-                Ok(Edit::Resolve { doc, index, spans })
-            }
-            Edit::SetDisagreements { doc, disagreements } => {
-                self.check_labels(disagreements.iter().flat_map(Disagreement::spans))?;
-                let old = self.doc_mut(doc)?.replace_disagreements(disagreements)?;
-                Ok(Edit::SetDisagreements {
-                    doc,
-                    disagreements: old,
-                })
-            }
-            other => self.apply(other),
-        }
-    }
-
-    /// The edits that drop label `id`'s spans from every disagreement version (a label
-    /// delete, with [`Project::delete_label_edits`]); versions left without spans stay,
-    /// as "said nothing here".
-    pub(crate) fn drop_label_from_disagreements(&self, id: LabelId) -> Vec<Edit> {
-        self.documents()
-            .iter()
-            .filter(|d| {
-                d.disagreements()
-                    .iter()
-                    .flat_map(Disagreement::spans)
-                    .any(|s| s.label() == id)
-            })
-            .map(|d| Edit::SetDisagreements {
-                doc: d.id(),
-                disagreements: d
-                    .disagreements()
-                    .iter()
-                    .map(|dis| Disagreement {
-                        versions: dis
-                            .versions
-                            .iter()
-                            .map(|(name, spans)| {
-                                let kept = spans.iter().filter(|s| s.label() != id).copied();
-                                (name.clone(), kept.collect())
-                            })
-                            .collect(),
-                        ..dis.clone()
-                    })
-                    .collect(),
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Workspace, default_labels};
+    use crate::model::{Document, Edit, LabelId, ModelError, Project, Workspace, default_labels};
     use proptest::prelude::*;
 
     fn d(versions: Vec<(&str, Vec<Span>)>) -> Disagreement {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{ModelError, Span, SpanSet, Stamp, Text};
+use super::{Disagreement, ModelError, Span, SpanSet, Stamp, Text};
 
 /// Where the annotator is with a document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -76,7 +76,7 @@ pub struct Document {
     stamp: Stamp,
     // --- disagreements (team merge; methods in model/disagreement.rs) ---
     /// Regions still to adjudicate, sorted by start; inside the text.
-    pub(super) disagreements: Vec<super::Disagreement>,
+    pub(super) disagreements: Vec<Disagreement>,
 }
 
 /// Notes as a list of (span, note), in document order where it matters.
@@ -349,6 +349,72 @@ impl Document {
             Some(note) => self.notes.insert(span, note),
             None => self.notes.remove(&span),
         })
+    }
+}
+
+// --- disagreements (team merge) ---
+
+impl Document {
+    /// The disagreements still to adjudicate, sorted by start (then end).
+    pub fn disagreements(&self) -> &[Disagreement] {
+        &self.disagreements
+    }
+
+    /// The same document with these disagreements (checked against the text, then sorted
+    /// by start; the order among equal ranges is kept).
+    pub fn with_disagreements(mut self, list: Vec<Disagreement>) -> Result<Self, ModelError> {
+        self.replace_disagreements(list)?;
+        Ok(self)
+    }
+
+    /// Checks that a disagreement's range is non-empty and inside the text, and so is
+    /// every span of its versions.
+    fn check_disagreement(&self, d: &Disagreement) -> Result<(), ModelError> {
+        let len = self.text().char_len();
+        if d.start >= d.end {
+            return Err(ModelError::EmptyDisagreement {
+                start: d.start,
+                end: d.end,
+            });
+        }
+        let out = |start, end| ModelError::SpanOutOfBounds { start, end, len };
+        if d.end > len {
+            return Err(out(d.start, d.end));
+        }
+        if let Some(s) = d.spans().find(|s| s.end() > len) {
+            return Err(out(s.start(), s.end()));
+        }
+        Ok(())
+    }
+
+    /// Replaces all disagreements (each checked, then sorted); returns the old ones.
+    pub(crate) fn replace_disagreements(
+        &mut self,
+        mut list: Vec<Disagreement>,
+    ) -> Result<Vec<Disagreement>, ModelError> {
+        for d in &list {
+            self.check_disagreement(d)?;
+        }
+        list.sort_by_key(Disagreement::key);
+        Ok(std::mem::replace(&mut self.disagreements, list))
+    }
+
+    /// Inserts a disagreement at `index`, which must be where the sort order puts it.
+    pub(super) fn insert_disagreement(
+        &mut self,
+        index: usize,
+        d: Disagreement,
+    ) -> Result<(), ModelError> {
+        self.check_disagreement(&d)?;
+        let list = &self.disagreements;
+        let fits = index <= list.len()
+            && (index == 0 || list[index - 1].key() <= d.key())
+            && list.get(index).is_none_or(|next| d.key() <= next.key());
+        if !fits {
+            return Err(ModelError::DisagreementOutOfOrder(index));
+        }
+        self.disagreements.insert(index, d);
+        Ok(())
     }
 }
 

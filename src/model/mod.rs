@@ -4,6 +4,8 @@
 pub mod agreement;
 pub mod disagreement;
 mod document;
+mod edit;
+mod edits;
 pub mod flat;
 mod history;
 pub mod label;
@@ -20,9 +22,10 @@ pub mod tokens;
 
 pub use disagreement::Disagreement;
 pub use document::{DocId, Document, Status};
+pub use edit::Edit;
 pub use history::{Moved, Workspace};
 pub use label::{Label, PALETTE, Rgb, default_labels};
-pub use project::{Edit, Project, unique_name};
+pub use project::{Project, unique_name};
 pub use span::{LabelId, Span, SpanSet};
 pub use text::Text;
 

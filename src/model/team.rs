@@ -40,9 +40,13 @@ pub fn annotator_names(paths: &[PathBuf]) -> Vec<String> {
     names
 }
 
-/// Annotators compared: how well they agree, and the gold project.
+/// Annotators compared: who, their projects, how well they agree, and the gold project.
 #[derive(Clone, Debug)]
-pub struct Comparison {
+pub struct Compared {
+    /// The annotators' names, as [`annotator_names`] gives them.
+    pub names: Vec<String>,
+    /// Each annotator's project.
+    pub projects: Vec<Project>,
     /// Agreement per pair, label and document.
     pub report: Report,
     /// The spans everyone has, and a disagreement wherever they differ.
@@ -60,12 +64,18 @@ pub enum CompareError {
     Merge(#[from] MergeError),
 }
 
-/// Compares annotators' projects `(name, project)`: the agreement report and the gold
+/// Compares annotators' projects, one name each: the agreement report and the gold
 /// project (merged with [`Policy::Agreed`]).
-pub fn compare(annotators: &[(String, &Project)]) -> Result<Comparison, CompareError> {
-    let report = agreement::report(annotators)?;
-    let gold = merge::merge(annotators, Policy::Agreed)?;
-    Ok(Comparison { report, gold })
+pub fn compare(names: Vec<String>, projects: Vec<Project>) -> Result<Compared, CompareError> {
+    let pairs: Vec<(String, &Project)> = names.iter().cloned().zip(projects.iter()).collect();
+    let report = agreement::report(&pairs)?;
+    let gold = merge::merge(&pairs, Policy::Agreed)?;
+    Ok(Compared {
+        names,
+        projects,
+        report,
+        gold,
+    })
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ pub struct KeyState {
 
 /// The adjudication keys: Alt+↓/↑ step, Alt+A/B/1…9/U/N choose.
 fn adjudication_keys(i: &mut egui::InputState, actions: &mut Vec<Action>) {
-    use super::compare::Choice;
+    use crate::model::disagreement::Choice;
     if i.consume_shortcut(&NEXT_DISAGREEMENT) {
         actions.push(Action::StepDisagreement { forward: true });
     }

@@ -10,6 +10,7 @@
 mod learned;
 mod line_regex;
 pub mod rules;
+mod settings;
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use super::{DocId, Edit, LabelId, Project, Span};
 use learned::Learned;
 pub use learned::naive_learned;
 pub use rules::{RuleError, RuleSetRules};
+pub use settings::{RuleKind, RuleSet, SuggestSettings};
 
 /// Which source proposed a suggestion (index into SuggestEngine's sources).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,53 +52,6 @@ pub struct Suggestion {
     pub span: Span,
     /// Who proposed it.
     pub source: SourceId,
-}
-
-/// What kind of file a rule set came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RuleKind {
-    /// spaCy EntityRuler / Prodigy JSONL: phrase and token patterns, and spanmark's
-    /// `{"label", "regex"}` lines.
-    Patterns,
-    /// A gazetteer: `text<TAB>label` lines (or one name per line with
-    /// [`RuleSet::default_label`]), `#` comments.
-    Dictionary,
-}
-
-/// A patterns file or dictionary in use, its contents inline so the project carries it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleSet {
-    /// File name shown to the user (and in error messages).
-    pub name: String,
-    /// Patterns or dictionary.
-    pub kind: RuleKind,
-    /// Switched on.
-    pub enabled: bool,
-    /// The file's text.
-    pub source: String,
-    /// The label of dictionary lines that name none.
-    pub default_label: Option<String>,
-}
-
-/// Settings that live in the Project (saved as optional fields of the project file).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SuggestSettings {
-    /// Learned-from-project source on (default true).
-    pub learned: bool,
-    /// Learned matching ignores case (default false).
-    pub ignore_case: bool,
-    /// Patterns files and dictionaries in use, contents inline.
-    pub rule_sets: Vec<RuleSet>,
-}
-
-impl Default for SuggestSettings {
-    fn default() -> Self {
-        Self {
-            learned: true,
-            ignore_case: false,
-            rule_sets: Vec::new(),
-        }
-    }
 }
 
 /// One span an external command proposed: (document, span, score).
