@@ -447,7 +447,7 @@ mod tests {
                 let p = w.project().clone();
                 let d = &p.documents()[0];
                 let doc = d.id();
-                let label = |i: usize| p.label_ids().get(i).copied();
+                let label = |i: usize| p.label_at(i);
                 let edits = match act {
                     Act::Resolve(k, v) if !d.disagreements().is_empty() => {
                         let index = k % d.disagreements().len();

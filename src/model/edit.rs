@@ -3,11 +3,19 @@
 
 use std::collections::HashSet;
 
-use super::project::NONE;
+use super::ids::IdError;
 use super::suggest::SuggestSettings;
 use super::{
     Disagreement, DocId, Document, Label, LabelId, ModelError, Project, Span, Stamp, Status,
 };
+
+/// A refused change to the label list, as the model says it.
+fn label_error(e: IdError) -> ModelError {
+    match e {
+        IdError::Unknown(id) | IdError::Taken(id) => ModelError::UnknownLabel(id),
+        IdError::Place(at) => ModelError::NoSuchPlace(at),
+    }
+}
 
 impl Project {
     /// Applies one edit and returns its inverse. On error nothing changed.
@@ -80,7 +88,7 @@ impl Project {
                 if label.name.is_empty() {
                     return Err(ModelError::EmptyLabelName);
                 }
-                let others = self.labels.iter().enumerate().filter(|(j, _)| *j != i);
+                let others = self.labels().iter().enumerate().filter(|(j, _)| *j != i);
                 for (_, other) in others {
                     if other.name == label.name {
                         return Err(ModelError::DuplicateLabel(label.name));
@@ -94,22 +102,12 @@ impl Project {
                         });
                     }
                 }
-                let old = std::mem::replace(&mut self.labels[i], label);
+                let old = self.labels.replace(id.0, label).map_err(label_error)?;
                 Ok(Edit::SetLabel { id, label: old })
             }
             Edit::MoveLabel { id, to } => {
-                let from = self
-                    .label_position(id)
-                    .ok_or(ModelError::UnknownLabel(id.0))?;
-                if to >= self.labels.len() {
-                    return Err(ModelError::NoSuchPlace(to));
-                }
                 // Spans name labels by id: only the order changes.
-                let label = self.labels.remove(from);
-                self.labels.insert(to, label);
-                let id = self.label_ids.remove(from);
-                self.label_ids.insert(to, id);
-                self.reindex_labels();
+                let from = self.labels.move_to(id.0, to).map_err(label_error)?;
                 Ok(Edit::MoveLabel { id, to: from })
             }
             Edit::SetSpans { doc, spans, notes } => {
@@ -192,47 +190,22 @@ impl Project {
         if self.labels.len() + labels.len() > usize::from(u16::MAX) {
             return Err(ModelError::TooManyLabels);
         }
-        let mut names: HashSet<&str> = self.labels.iter().map(|l| l.name.as_str()).collect();
-        let mut total = self.labels.len();
-        let mut last = None;
-        for (at, id, label) in &labels {
-            if !names.insert(label.name.as_str()) {
-                return Err(ModelError::DuplicateLabel(label.name.clone()));
-            }
-            if self.label_position(*id).is_some() || id.0 == NONE {
-                return Err(ModelError::DuplicateLabel(label.name.clone()));
-            }
-            total += 1;
-            if *at >= total || last.is_some_and(|l| *at <= l) {
-                return Err(ModelError::NoSuchPlace(*at));
-            }
-            last = Some(*at);
+        let mut names: HashSet<&str> = self.labels().iter().map(|l| l.name.as_str()).collect();
+        if let Some((_, _, l)) = labels.iter().find(|(_, _, l)| !names.insert(l.name.as_str())) {
+            return Err(ModelError::DuplicateLabel(l.name.clone()));
         }
-        let ids: Vec<LabelId> = labels.iter().map(|(_, id, _)| *id).collect();
-        if ids.iter().enumerate().any(|(i, id)| ids[..i].contains(id)) {
-            return Err(ModelError::TooManyLabels);
-        }
-        for (at, id, label) in labels {
-            self.labels.insert(at, label);
-            self.label_ids.insert(at, id);
-            self.next_label = self.next_label.max(id.0.saturating_add(1));
-        }
-        self.reindex_labels();
-        Ok(Edit::RemoveLabels { ids })
+        let raw = labels.into_iter().map(|(at, id, l)| (at, id.0, l)).collect();
+        let ids = self.labels.insert(raw).map_err(label_error)?;
+        Ok(Edit::RemoveLabels {
+            ids: ids.into_iter().map(LabelId).collect(),
+        })
     }
 
     /// Removes labels by id; refuses one a span, a rejection or a disagreement uses.
     /// Returns the inverse (each at the place it had, with its id).
     fn remove_labels(&mut self, ids: &[LabelId]) -> Result<Edit, ModelError> {
-        let mut places = Vec::with_capacity(ids.len());
-        for id in ids {
-            let at = self
-                .label_position(*id)
-                .ok_or(ModelError::UnknownLabel(id.0))?;
-            if places.contains(&at) {
-                return Err(ModelError::UnknownLabel(id.0));
-            }
-            places.push(at);
+        if let Some(id) = ids.iter().find(|id| self.label(**id).is_none()) {
+            return Err(ModelError::UnknownLabel(id.0));
         }
         let gone: HashSet<LabelId> = ids.iter().copied().collect();
         // Rejections count as uses: removing their label would leave them dangling.
@@ -246,15 +219,14 @@ impl Project {
         if in_use {
             return Err(ModelError::LabelInUse);
         }
-        places.sort_unstable();
-        let mut removed: Vec<(usize, LabelId, Label)> = places
-            .iter()
-            .rev()
-            .map(|&at| (at, self.label_ids.remove(at), self.labels.remove(at)))
-            .collect();
-        removed.reverse();
-        self.reindex_labels();
-        Ok(Edit::InsertLabels { labels: removed })
+        let raw: Vec<u32> = ids.iter().map(|l| l.0).collect();
+        let removed = self.labels.remove(&raw).map_err(label_error)?;
+        Ok(Edit::InsertLabels {
+            labels: removed
+                .into_iter()
+                .map(|(at, id, l)| (at, LabelId(id), l))
+                .collect(),
+        })
     }
 
     pub(super) fn doc_mut(&mut self, id: DocId) -> Result<&mut Document, ModelError> {

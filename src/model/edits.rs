@@ -51,7 +51,7 @@ impl Project {
     /// whose key or colour a label here already has gets a free key and a distinct colour.
     /// `None` if every name is known.
     pub fn import_labels_edit(&self, incoming: &[Label]) -> Option<Edit> {
-        let mut all = self.labels.clone();
+        let mut all = self.labels().to_vec();
         let known = all.len();
         for label in incoming {
             if all.iter().any(|l| l.name == label.name) {

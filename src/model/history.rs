@@ -435,7 +435,7 @@ mod tests {
                     .unwrap_or(&[]);
                 (!spans.is_empty()).then(|| spans[k % spans.len()])
             };
-            let label = |i: usize| p.label_ids().get(i).copied().unwrap_or(LabelId(99));
+            let label = |i: usize| p.label_at(i).unwrap_or(LabelId(99));
             match self {
                 Act::Edit(doc, e) => vec![retarget(e, id(doc))],
                 Act::NoteNth(doc, k, note) => nth(doc, k)
@@ -464,7 +464,7 @@ mod tests {
                     .0,
                 ],
                 Act::RemoveLastLabels(n) => {
-                    let ids = p.label_ids();
+                    let ids: Vec<LabelId> = p.label_ids().collect();
                     vec![Edit::RemoveLabels {
                         ids: ids[ids.len().saturating_sub(n)..].to_vec(),
                     }]
@@ -573,7 +573,7 @@ mod tests {
             for &(from, to) in &moves {
                 let moved = names.remove(from);
                 names.insert(to, moved);
-                let id = w.project().label_ids()[from];
+                let id = w.project().label_at(from).unwrap();
                 w.apply("move", vec![Edit::MoveLabel { id, to }]).unwrap();
             }
             let after: Vec<String> = w.project().labels().iter().map(|l| l.name.clone()).collect();

@@ -8,6 +8,7 @@ mod edit;
 mod edits;
 pub mod flat;
 mod history;
+mod ids;
 pub mod label;
 pub mod merge;
 pub mod motion;

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::suggest::SuggestSettings;
+use super::ids::IdList;
 use super::{DocId, Document, Label, LabelId, ModelError, Stamp, label::default_labels};
 
 /// Everything a project file holds. Every span's and every rejection's label is one of
@@ -14,14 +15,8 @@ use super::{DocId, Document, Label, LabelId, ModelError, Stamp, label::default_l
 /// in. Equality compares content and label ids, not document ids or bookkeeping.
 #[derive(Clone, Debug)]
 pub struct Project {
-    /// In display order.
-    pub(super) labels: Vec<Label>,
-    /// `label_ids[i]` is the id of `labels[i]`.
-    pub(super) label_ids: Vec<LabelId>,
-    /// For each id value, the label's place in `labels` (`NONE` for an id not in use).
-    label_at: Vec<u32>,
-    /// The id the next new label gets: ids are never reused within a project.
-    pub(super) next_label: u32,
+    /// In display order, with their ids.
+    pub(super) labels: IdList<Label>,
     pub(super) documents: Vec<Document>,
     /// Each document's place in `documents`, by id.
     doc_at: HashMap<DocId, usize>,
@@ -31,13 +26,9 @@ pub struct Project {
     pub(super) stamp: Stamp,
 }
 
-/// `label_at` entry of an id no label has.
-pub(super) const NONE: u32 = u32::MAX;
-
 impl PartialEq for Project {
     fn eq(&self, other: &Self) -> bool {
         self.labels == other.labels
-            && self.label_ids == other.label_ids
             && self.documents == other.documents
             && self.suggest == other.suggest
     }
@@ -100,7 +91,6 @@ impl Project {
 
     /// The project, with ids given in list order; the caller checked the rest.
     fn build(labels: Vec<Label>, mut documents: Vec<Document>) -> Self {
-        let n = u32::try_from(labels.len()).unwrap_or(u32::MAX);
         let mut seen = HashSet::with_capacity(documents.len());
         for doc in &mut documents {
             if !seen.insert(doc.id()) {
@@ -109,34 +99,14 @@ impl Project {
             }
         }
         let mut p = Self {
-            labels,
-            label_ids: (0..n).map(LabelId).collect(),
-            label_at: Vec::new(),
-            next_label: n,
+            labels: IdList::new(labels),
             documents,
             doc_at: HashMap::new(),
             suggest: SuggestSettings::default(),
             stamp: Stamp::fresh(),
         };
-        p.reindex_labels();
         p.reindex_documents();
         p
-    }
-
-    /// Rebuilds the id → place table after the label list changed.
-    pub(super) fn reindex_labels(&mut self) {
-        let len = self
-            .label_ids
-            .iter()
-            .map(|l| l.0 as usize + 1)
-            .max()
-            .unwrap_or(0);
-        self.label_at.clear();
-        self.label_at.resize(len, NONE);
-        for (i, id) in self.label_ids.iter().enumerate() {
-            // Below the label count, which `new` keeps within u16.
-            self.label_at[id.0 as usize] = u32::try_from(i).unwrap_or(NONE);
-        }
     }
 
     /// Rebuilds the id → place table after the document list changed.
@@ -165,30 +135,32 @@ impl Project {
 
     /// The labels, in display order (their ids are [`Self::label_ids`]).
     pub fn labels(&self) -> &[Label] {
-        &self.labels
+        self.labels.items()
     }
 
     /// The labels' ids, in display order.
-    pub fn label_ids(&self) -> &[LabelId] {
-        &self.label_ids
+    pub fn label_ids(&self) -> impl ExactSizeIterator<Item = LabelId> + Clone {
+        self.labels.ids().iter().map(|&i| LabelId(i))
+    }
+
+    /// The id of the label at place `index` of the display order.
+    pub fn label_at(&self, index: usize) -> Option<LabelId> {
+        self.labels.ids().get(index).map(|&i| LabelId(i))
     }
 
     /// Each label with its id, in display order.
     pub fn label_entries(&self) -> impl ExactSizeIterator<Item = (LabelId, &Label)> + Clone {
-        self.label_ids.iter().copied().zip(&self.labels)
+        self.label_ids().zip(self.labels.items())
     }
 
     /// A label by id.
     pub fn label(&self, id: LabelId) -> Option<&Label> {
-        self.label_position(id).map(|i| &self.labels[i])
+        self.labels.get(id.0)
     }
 
     /// The place of label `id` in the display order.
     pub fn label_position(&self, id: LabelId) -> Option<usize> {
-        match self.label_at.get(id.0 as usize) {
-            Some(&i) if i != NONE => Some(i as usize),
-            _ => None,
-        }
+        self.labels.position(id.0)
     }
 
     /// The id of the label with this name.
@@ -245,9 +217,7 @@ impl Project {
 
     /// `n` ids no label of this project has had: the ids of labels about to be added.
     pub fn fresh_label_ids(&self, n: usize) -> Vec<LabelId> {
-        (0..n)
-            .map(|k| LabelId(self.next_label.saturating_add(k as u32)))
-            .collect()
+        self.labels.fresh_ids(n).into_iter().map(LabelId).collect()
     }
 
     /// A project with this one's labels (and ids) and other documents, whose spans use
@@ -269,9 +239,6 @@ impl Project {
         }
         let mut p = Self::build(Vec::new(), documents);
         p.labels = self.labels.clone();
-        p.label_ids = self.label_ids.clone();
-        p.next_label = self.next_label;
-        p.reindex_labels();
         Ok(p)
     }
 

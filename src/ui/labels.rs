@@ -31,8 +31,7 @@ impl LabelEditor {
         if self.uses.0 != Some(ws.revision()) {
             let counts = project
                 .label_ids()
-                .iter()
-                .map(|&id| project.label_use(id))
+                .map(|id| project.label_use(id))
                 .collect();
             self.uses = (Some(ws.revision()), counts);
         }

@@ -51,7 +51,7 @@ impl TagNames {
     /// The tags of the project's labels, whatever the scheme (by label id: an id no
     /// label has any more keeps blank slots).
     pub fn new(project: &Project) -> Self {
-        let slots = project.label_ids().iter().map(|l| l.0 as usize + 1).max();
+        let slots = project.label_ids().map(|l| l.0 as usize + 1).max();
         let mut names = vec![String::new(); 1 + 4 * slots.unwrap_or(0)];
         names[0] = "O".to_string();
         for (id, label) in project.label_entries() {

@@ -303,7 +303,7 @@ impl Session {
         let p = w.project().clone();
         let docs = p.documents();
         let doc_id = |d: usize| docs.get(d).map(Document::id);
-        let label = |l: usize| p.label_ids().get(l).copied().unwrap_or(LabelId(77));
+        let label = |l: usize| p.label_at(l).unwrap_or(LabelId(77));
         let edits = match step {
             &Step::Add(d, s, len, l) => match docs.get(d) {
                 Some(doc) if s + len <= doc.text().char_len() => {
