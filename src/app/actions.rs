@@ -499,7 +499,9 @@ impl SpanmarkApp {
             }
             let new = old.with_label(label);
             // The note moves to the relabelled span in the same undo step.
-            let edits = self.ws.project().relabel_edits(doc, old, label);
+            // Relations the new label does not fit go with the old span (the window
+            // asks first when there are any).
+            let (edits, _dropped) = self.ws.project().relabel_edits(doc, old, label);
             if self.edit(format!("relabel as {name}"), edits).is_ok() {
                 self.view.selected_span = Some(new);
                 self.status = format!("Relabelled as {name}.");

@@ -20,7 +20,7 @@ impl SpanmarkApp {
         self.jobs
             .submit(ctx, Kind::Foreground, title, expected, move || {
                 let result = io::load_project_stamped(&path);
-                Done::Opened(path, result)
+                Done::Opened(path, result.map(Box::new))
             });
     }
 
@@ -109,7 +109,8 @@ impl SpanmarkApp {
     /// Applies the result of a job.
     pub(super) fn finish(&mut self, ctx: &egui::Context, done: Done) {
         match done {
-            Done::Opened(path, Ok((project, stamp))) => {
+            Done::Opened(path, Ok(opened)) => {
+                let (project, stamp) = *opened;
                 self.status = format!("Opened {}.", path.display());
                 self.add_recent(&path);
                 self.replace_project(project, Some((path, stamp)));

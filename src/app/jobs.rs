@@ -22,7 +22,7 @@ use crate::model::Project;
 /// What a job produced.
 pub(super) enum Done {
     /// A project was read from `path`, with the stamp of what was read.
-    Opened(PathBuf, Result<(Project, io::DiskStamp), io::IoError>),
+    Opened(PathBuf, Result<Box<(Project, io::DiskStamp)>, io::IoError>),
     /// History state `state` was written to `path` (the stamp of what was written).
     Saved {
         path: PathBuf,

@@ -25,7 +25,7 @@ pub(super) enum Modal {
     /// A message box (e.g. an export summary).
     Info { title: String, text: String },
     /// A recovery copy from a crash: restore it or discard it.
-    Recovery(Recovery),
+    Recovery(Box<Recovery>),
     /// The file changed (or was deleted) on disk since it was read: overwrite it?
     Overwrite { path: PathBuf, deleted: bool },
     /// The export dialog.
@@ -118,7 +118,7 @@ impl SpanmarkApp {
             }
             Modal::Recovery(offer) => match self.recovery_question(ctx, &offer) {
                 Some(true) => {
-                    self.restore(offer);
+                    self.restore(*offer);
                     None
                 }
                 Some(false) => {

@@ -58,7 +58,7 @@ impl SpanmarkApp {
             return;
         };
         match session.find(self.path.as_deref()) {
-            Some(Ok(found)) => self.modals.push(Modal::Recovery(found)),
+            Some(Ok(found)) => self.modals.push(Modal::Recovery(Box::new(found))),
             Some(Err(e)) => self.show_error(format!("A recovery copy could not be read. {e}")),
             None => {}
         }

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::relation::{Relation, RelationSet};
 use super::{Disagreement, ModelError, Span, SpanSet, Stamp, Text};
 
 /// Where the annotator is with a document.
@@ -72,6 +73,8 @@ pub struct Document {
     /// Suggestions the annotator turned down (range + label): never proposed again.
     /// Inside the text, like spans.
     rejected: BTreeSet<Span>,
+    /// Links between its spans; both ends of each are spans of the document.
+    relations: RelationSet,
     /// Fresh whenever spans or rejections change: the suggestion engine's cache key.
     stamp: Stamp,
     // --- disagreements (team merge; methods in model/disagreement.rs) ---
@@ -98,8 +101,47 @@ impl Document {
             spans: SpanSet::default(),
             notes: HashMap::new(),
             rejected: BTreeSet::new(),
+            relations: RelationSet::default(),
             stamp: Stamp::fresh(),
             disagreements: Vec::new(),
+        }
+    }
+
+    /// The links between its spans.
+    pub fn relations(&self) -> &RelationSet {
+        &self.relations
+    }
+
+    /// The same document with these relations; fails for one whose ends are not both
+    /// spans of the document, or one given twice. (Their types are the project's to
+    /// check.)
+    pub fn with_relations(
+        mut self,
+        relations: impl IntoIterator<Item = Relation>,
+    ) -> Result<Self, ModelError> {
+        for r in relations {
+            self.add_relation(r)?;
+        }
+        Ok(self)
+    }
+
+    /// Adds a relation between two of its spans; refuses a missing end or a duplicate.
+    pub(crate) fn add_relation(&mut self, r: Relation) -> Result<(), ModelError> {
+        if let Some(end) = [r.from(), r.to()].iter().find(|s| !self.spans.contains(s)) {
+            return Err(no_such_span(end));
+        }
+        if !self.relations.insert(r) {
+            return Err(ModelError::DuplicateRelation);
+        }
+        Ok(())
+    }
+
+    /// Removes a relation; refuses one that is not there.
+    pub(crate) fn remove_relation(&mut self, r: &Relation) -> Result<(), ModelError> {
+        if self.relations.remove(r) {
+            Ok(())
+        } else {
+            Err(ModelError::NoSuchRelation)
         }
     }
 
@@ -252,15 +294,17 @@ impl Document {
         }
     }
 
-    /// Replaces all spans (each checked against the text) and returns the old spans and
-    /// all the old notes. Exact duplicates collapse into one, as in
+    /// Replaces all spans (each checked against the text) and returns the old spans, all
+    /// the old notes and all the old relations. Exact duplicates collapse into one, as in
     /// [`SpanSet::from_spans`]. With `notes`, those become the notes (each must be on one
     /// of the new spans); without, spans that stay keep their notes and the others' go.
+    /// Relations the same way: exactly `relations`, or those whose ends both stay.
     pub(crate) fn replace_spans(
         &mut self,
         spans: Vec<Span>,
         notes: Option<Notes>,
-    ) -> Result<(Vec<Span>, Notes), ModelError> {
+        relations: Option<Vec<Relation>>,
+    ) -> Result<(Vec<Span>, Notes, Vec<Relation>), ModelError> {
         for span in &spans {
             self.check_bounds(span)?;
         }
@@ -285,6 +329,25 @@ impl Document {
                 .map(|(s, n)| (*s, n.clone()))
                 .collect(),
         };
+        let mut new_relations = RelationSet::default();
+        match relations {
+            Some(given) => {
+                for r in given {
+                    if let Some(end) = [r.from(), r.to()].iter().find(|s| !set.contains(s)) {
+                        return Err(no_such_span(end));
+                    }
+                    if !new_relations.insert(r) {
+                        return Err(ModelError::DuplicateRelation);
+                    }
+                }
+            }
+            None => {
+                let stay = |r: &&Relation| set.contains(&r.from()) && set.contains(&r.to());
+                for r in self.relations.iter().filter(stay) {
+                    new_relations.insert(*r);
+                }
+            }
+        }
         let old = std::mem::replace(&mut self.spans, set);
         self.stamp = Stamp::fresh();
         let mut old_notes = std::mem::replace(&mut self.notes, new_notes);
@@ -293,7 +356,12 @@ impl Document {
             .iter()
             .filter_map(|s| old_notes.remove(s).map(|n| (*s, n)))
             .collect();
-        Ok((old.as_slice().to_vec(), old_notes))
+        let old_relations = std::mem::replace(&mut self.relations, new_relations);
+        Ok((
+            old.as_slice().to_vec(),
+            old_notes,
+            old_relations.iter().copied().collect(),
+        ))
     }
 
     /// The same document (and id) with every label mapped through `relabel` (labels from
@@ -321,15 +389,28 @@ impl Document {
                 }
             }
         }
+        let relations: Vec<Relation> = self.relations.iter().copied().collect();
+        self.relations = RelationSet::default();
+        for r in relations {
+            let old = (r.from(), r.to());
+            self.relations.insert(
+                r.with_end(&old.0, map(&old.0))
+                    .with_end(&old.1, map(&old.1)),
+            );
+        }
         self.stamp = Stamp::fresh();
         Ok(self)
     }
 
-    /// Removes a span and returns its note, if it had one; fails if absent.
-    pub(crate) fn remove_span(&mut self, span: &Span) -> Result<Option<String>, ModelError> {
+    /// Removes a span and returns its note, if it had one, and its relations (which go
+    /// with it); fails if absent.
+    pub(crate) fn remove_span(
+        &mut self,
+        span: &Span,
+    ) -> Result<(Option<String>, Vec<Relation>), ModelError> {
         if self.spans.remove(span) {
             self.stamp = Stamp::fresh();
-            Ok(self.notes.remove(span))
+            Ok((self.notes.remove(span), self.relations.remove_of(span)))
         } else {
             Err(no_such_span(span))
         }

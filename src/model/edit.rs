@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use super::ids::IdError;
 use super::suggest::SuggestSettings;
 use super::{
-    Disagreement, DocId, Document, Label, LabelId, ModelError, Project, Span, Stamp, Status,
+    Disagreement, DocId, Document, Label, LabelId, ModelError, Project, Relation, RelationType,
+    RelationTypeId, Span, Stamp, Status,
 };
 
 /// A refused change to the label list, as the model says it.
@@ -46,20 +47,24 @@ impl Project {
                 Ok(Edit::RemoveSpan { doc, span })
             }
             Edit::RemoveSpan { doc, span } => {
-                // The note goes with the span, and comes back with it on undo.
+                // The note and the relations go with the span, and come back with it on
+                // undo.
                 Ok(match self.doc_mut(doc)?.remove_span(&span)? {
-                    Some(note) => Edit::AddSpanWithNote { doc, span, note },
-                    None => Edit::AddSpan { doc, span },
+                    (None, relations) if relations.is_empty() => Edit::AddSpan { doc, span },
+                    (note, relations) => Edit::RestoreSpan {
+                        doc,
+                        span,
+                        note,
+                        relations,
+                    },
                 })
             }
-            Edit::AddSpanWithNote { doc, span, note } => {
-                self.check_label(span.label())?;
-                let d = self.doc_mut(doc)?;
-                d.add_span(span)?;
-                // A new span has no note yet, so this cannot fail.
-                d.set_note(span, Some(note))?;
-                Ok(Edit::RemoveSpan { doc, span })
-            }
+            Edit::RestoreSpan {
+                doc,
+                span,
+                note,
+                relations,
+            } => self.restore_span(doc, span, note, relations),
             Edit::SetNote { doc, span, note } => {
                 let old = self.doc_mut(doc)?.set_note(span, note)?;
                 Ok(Edit::SetNote {
@@ -110,17 +115,34 @@ impl Project {
                 let from = self.labels.move_to(id.0, to).map_err(label_error)?;
                 Ok(Edit::MoveLabel { id, to: from })
             }
-            Edit::SetSpans { doc, spans, notes } => {
+            Edit::SetSpans {
+                doc,
+                spans,
+                notes,
+                relations,
+            } => {
                 if let Some(s) = spans.iter().find(|s| self.label(s.label()).is_none()) {
                     return Err(ModelError::UnknownLabel(s.label().0));
                 }
-                let (old, old_notes) = self.doc_mut(doc)?.replace_spans(spans, notes)?;
+                for r in relations.iter().flatten() {
+                    self.check_relation(r)?;
+                }
+                let (old, old_notes, old_relations) =
+                    self.doc_mut(doc)?.replace_spans(spans, notes, relations)?;
                 Ok(Edit::SetSpans {
                     doc,
                     spans: old,
                     notes: Some(old_notes),
+                    relations: Some(old_relations),
                 })
             }
+            // --- relations: model/relation_edits.rs ---
+            edit @ (Edit::AddRelation { .. }
+            | Edit::RemoveRelation { .. }
+            | Edit::InsertRelationTypes { .. }
+            | Edit::RemoveRelationTypes { .. }
+            | Edit::SetRelationType { .. }
+            | Edit::MoveRelationType { .. }) => self.apply_relation_edit(edit),
             // --- disagreements (team merge): model/disagreement.rs ---
             edit @ (Edit::Resolve { .. }
             | Edit::Unresolve { .. }
@@ -128,7 +150,7 @@ impl Project {
         }
     }
 
-    fn check_label(&self, id: LabelId) -> Result<(), ModelError> {
+    pub(super) fn check_label(&self, id: LabelId) -> Result<(), ModelError> {
         match self.label(id) {
             Some(_) => Ok(()),
             None => Err(ModelError::UnknownLabel(id.0)),
@@ -191,10 +213,16 @@ impl Project {
             return Err(ModelError::TooManyLabels);
         }
         let mut names: HashSet<&str> = self.labels().iter().map(|l| l.name.as_str()).collect();
-        if let Some((_, _, l)) = labels.iter().find(|(_, _, l)| !names.insert(l.name.as_str())) {
+        if let Some((_, _, l)) = labels
+            .iter()
+            .find(|(_, _, l)| !names.insert(l.name.as_str()))
+        {
             return Err(ModelError::DuplicateLabel(l.name.clone()));
         }
-        let raw = labels.into_iter().map(|(at, id, l)| (at, id.0, l)).collect();
+        let raw = labels
+            .into_iter()
+            .map(|(at, id, l)| (at, id.0, l))
+            .collect();
         let ids = self.labels.insert(raw).map_err(label_error)?;
         Ok(Edit::RemoveLabels {
             ids: ids.into_iter().map(LabelId).collect(),
@@ -216,7 +244,12 @@ impl Project {
                 .chain(d.disagreements().iter().flat_map(|x| x.spans()))
                 .any(|s| gone.contains(&s.label()))
         });
-        if in_use {
+        // Relation types that allow the label count too.
+        let typed = self
+            .relation_types()
+            .iter()
+            .any(|t| t.from.iter().chain(&t.to).any(|l| gone.contains(l)));
+        if in_use || typed {
             return Err(ModelError::LabelInUse);
         }
         let raw: Vec<u32> = ids.iter().map(|l| l.0).collect();
@@ -295,7 +328,8 @@ impl Project {
                 }
                 d.insert_disagreement(index, disagreement)?;
                 for span in &spans {
-                    // Checked present above; a note on a resolved span goes with it.
+                    // Checked present above; a note or relation made on a resolved span
+                    // was undone before (it came later).
                     let _ = d.remove_span(span);
                 }
                 Ok(Edit::Resolve { doc, index, spans })
@@ -319,7 +353,9 @@ impl Edit {
         match self {
             Edit::AddSpan { doc, .. }
             | Edit::RemoveSpan { doc, .. }
-            | Edit::AddSpanWithNote { doc, .. }
+            | Edit::RestoreSpan { doc, .. }
+            | Edit::AddRelation { doc, .. }
+            | Edit::RemoveRelation { doc, .. }
             | Edit::SetNote { doc, .. }
             | Edit::SetStatus { doc, .. }
             | Edit::SetSpans { doc, .. }
@@ -334,6 +370,10 @@ impl Edit {
             | Edit::RemoveLabels { .. }
             | Edit::SetLabel { .. }
             | Edit::MoveLabel { .. }
+            | Edit::InsertRelationTypes { .. }
+            | Edit::RemoveRelationTypes { .. }
+            | Edit::SetRelationType { .. }
+            | Edit::MoveRelationType { .. }
             | Edit::SetSuggestSettings(_) => None,
         }
     }
@@ -357,15 +397,17 @@ pub enum Edit {
         /// The span.
         span: Span,
     },
-    /// Add a span with its note to document `doc`: the inverse of removing a span that
-    /// had a note.
-    AddSpanWithNote {
+    /// Add a span with its note and relations to document `doc`: the inverse of removing
+    /// a span that had them.
+    RestoreSpan {
         /// The document.
         doc: DocId,
         /// The span.
         span: Span,
         /// Its note.
-        note: String,
+        note: Option<String>,
+        /// Its relations (each with the span at one end).
+        relations: Vec<Relation>,
     },
     /// Set, change or (with `None` or a blank note) remove the note on a span of
     /// document `doc`; the span must be there.
@@ -434,6 +476,48 @@ pub enum Edit {
         /// `Some`: exactly these notes (each on one of `spans`); inverses use this to
         /// bring dropped notes back.
         notes: Option<Vec<(Span, String)>>,
+        /// The same for relations: `None` keeps those whose ends both stay.
+        relations: Option<Vec<Relation>>,
+    },
+    /// Link two spans of document `doc`.
+    AddRelation {
+        /// The document.
+        doc: DocId,
+        /// The relation (its type must allow its ends' labels).
+        relation: Relation,
+    },
+    /// Remove a link.
+    RemoveRelation {
+        /// The document.
+        doc: DocId,
+        /// The relation.
+        relation: Relation,
+    },
+    /// Insert relation types with their ids, each at its place in the result (places
+    /// ascending); names and ids must be new.
+    InsertRelationTypes {
+        /// (place, id, type).
+        types: Vec<(usize, RelationTypeId, RelationType)>,
+    },
+    /// Remove relation types (no relation may use them).
+    RemoveRelationTypes {
+        /// Which.
+        ids: Vec<RelationTypeId>,
+    },
+    /// Replace a relation type's name, colour, key and allowed labels; every relation
+    /// of the type must still fit.
+    SetRelationType {
+        /// Which type.
+        id: RelationTypeId,
+        /// What it becomes.
+        kind: RelationType,
+    },
+    /// Move relation type `id` to place `to` in the display order.
+    MoveRelationType {
+        /// Which type.
+        id: RelationTypeId,
+        /// Its new place.
+        to: usize,
     },
     /// Replace the suggestion settings (sources, options); the inverse holds the old ones.
     SetSuggestSettings(SuggestSettings),

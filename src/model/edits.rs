@@ -1,7 +1,10 @@
 //! Composite edits: the lists of [`Edit`]s that make one user action (one undo step),
 //! built from the project as it is.
 
-use super::{Disagreement, DocId, Document, Edit, Label, LabelId, ModelError, Project, Span};
+use super::{
+    Disagreement, DocId, Document, Edit, Label, LabelId, ModelError, Project, Relation,
+    RelationType, RelationTypeId, Span,
+};
 
 impl Project {
     /// The edit that appends documents at the end of the list.
@@ -28,8 +31,10 @@ impl Project {
                     .filter(|s| s.label() != id)
                     .copied()
                     .collect(),
-                // The other spans keep their notes; undo brings back the dropped ones.
+                // The other spans keep their notes and relations; undo brings back the
+                // dropped ones.
                 notes: None,
+                relations: None,
             })
             .collect();
         // Rejections of the label go too (undo brings them back).
@@ -43,8 +48,54 @@ impl Project {
         }
         // Disagreement versions lose the label's spans too (team merge).
         edits.extend(self.drop_label_from_disagreements(id));
+        // Relation types stop allowing it (their relations on its spans went above).
+        for (tid, t) in self.relation_type_entries() {
+            if t.from.contains(&id) || t.to.contains(&id) {
+                let mut kind = t.clone();
+                kind.from.retain(|l| *l != id);
+                kind.to.retain(|l| *l != id);
+                edits.push(Edit::SetRelationType { id: tid, kind });
+            }
+        }
         edits.push(Edit::RemoveLabels { ids: vec![id] });
         edits
+    }
+
+    /// The edits that delete relation type `id` and every relation of it, as one
+    /// undoable action.
+    pub fn delete_relation_type_edits(&self, id: RelationTypeId) -> Vec<Edit> {
+        let mut edits: Vec<Edit> = self
+            .documents
+            .iter()
+            .filter(|d| d.relations().iter().any(|r| r.kind() == id))
+            .map(|d| Edit::SetSpans {
+                doc: d.id(),
+                spans: d.spans().as_slice().to_vec(),
+                notes: None,
+                relations: Some(
+                    d.relations()
+                        .iter()
+                        .filter(|r| r.kind() != id)
+                        .copied()
+                        .collect(),
+                ),
+            })
+            .collect();
+        edits.push(Edit::RemoveRelationTypes { ids: vec![id] });
+        edits
+    }
+
+    /// The edit that appends relation types (names must be new), and the ids they get.
+    pub fn add_relation_types_edit(&self, types: Vec<RelationType>) -> (Edit, Vec<RelationTypeId>) {
+        let ids = self.fresh_relation_type_ids(types.len());
+        let at = self.relation_types().len();
+        let types = types
+            .into_iter()
+            .zip(&ids)
+            .enumerate()
+            .map(|(k, (t, id))| (at + k, *id, t))
+            .collect();
+        (Edit::InsertRelationTypes { types }, ids)
     }
 
     /// The edit that adds the labels of `incoming` whose names are new here; a newcomer
@@ -142,20 +193,45 @@ impl Project {
 
     /// The edits that give span `old` of document `doc` the label `label`, keeping its
     /// note on the relabelled span, as one undoable action.
-    pub fn relabel_edits(&self, doc: DocId, old: Span, label: LabelId) -> Vec<Edit> {
+    ///
+    /// Its relations move to the relabelled span where their type allows the new label;
+    /// the others are returned, as they go (the window asks first).
+    pub fn relabel_edits(
+        &self,
+        doc: DocId,
+        old: Span,
+        label: LabelId,
+    ) -> (Vec<Edit>, Vec<Relation>) {
         let new = old.with_label(label);
         let mut edits = vec![
             Edit::RemoveSpan { doc, span: old },
             Edit::AddSpan { doc, span: new },
         ];
-        if let Some(note) = self.document(doc).and_then(|d| d.note(&old)) {
+        let Some(d) = self.document(doc) else {
+            return (edits, Vec::new());
+        };
+        if let Some(note) = d.note(&old) {
             edits.push(Edit::SetNote {
                 doc,
                 span: new,
                 note: Some(note.to_string()),
             });
         }
-        edits
+        let mut dropped = Vec::new();
+        for r in d.relations().of(&old) {
+            let moved = r.with_end(&old, new);
+            let fits = self.check_relation(&moved).is_ok() && moved.from() != moved.to();
+            // A relation that the move would make twice (it is there already) goes.
+            if fits && !d.relations().contains(&moved) {
+                edits.push(Edit::AddRelation {
+                    doc,
+                    relation: moved,
+                });
+            } else {
+                dropped.push(*r);
+            }
+        }
+        (edits, dropped)
     }
 
     /// The edits that drop label `id`'s spans from every disagreement version (a label

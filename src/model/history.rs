@@ -238,11 +238,24 @@ mod tests {
     use crate::model::{DocId, Document, LabelId, Span, Status, default_labels};
     use proptest::prelude::*;
 
+    /// Two documents, the default labels, SPEAKER (QUOTE → PERSON or ORG) and LINK
+    /// (any of the five default labels to any).
     fn ws() -> Workspace {
-        Workspace::new(Project::with_documents(vec![
+        let labels = default_labels();
+        let any: Vec<LabelId> = (0..5).map(LabelId).collect();
+        let mut types = crate::model::relation::default_relation_types(&labels);
+        types.push(crate::model::RelationType {
+            name: "LINK".into(),
+            color: crate::model::PALETTE[2],
+            hotkey: None,
+            from: any.clone(),
+            to: any,
+        });
+        let docs = vec![
             Document::new("a", "Zabihullah Mujahid spoke in Kabul."),
             Document::new("b", "東京 👍🏽 مرحبا"),
-        ]))
+        ];
+        Workspace::new(Project::with_types(labels, types, docs).unwrap())
     }
 
     /// The id of document `i` of the project built by [`ws`].
@@ -270,10 +283,16 @@ mod tests {
             Edit::AddSpan { span, .. } => Edit::AddSpan { doc: id, span },
             Edit::RemoveSpan { span, .. } => Edit::RemoveSpan { doc: id, span },
             Edit::SetStatus { status, .. } => Edit::SetStatus { doc: id, status },
-            Edit::SetSpans { spans, notes, .. } => Edit::SetSpans {
+            Edit::SetSpans {
+                spans,
+                notes,
+                relations,
+                ..
+            } => Edit::SetSpans {
                 doc: id,
                 spans,
                 notes,
+                relations,
             },
             Edit::SetNote { span, note, .. } => Edit::SetNote {
                 doc: id,
@@ -379,7 +398,7 @@ mod tests {
                 let spans: Vec<Span> = v.iter().map(|&(s, l, lab, _)| Span::new(s, s + l, LabelId(lab)).unwrap()).collect();
                 // Either the notes of the spans that stay, or exactly these notes.
                 let notes = (!keep).then(|| spans.iter().zip(v).filter_map(|(s, (.., n))| n.map(|n| (*s, n))).collect());
-                Edit::SetSpans { doc: x, spans, notes }
+                Edit::SetSpans { doc: x, spans, notes, relations: None }
             }),
             1 => (0usize..40, 1usize..10, 0u32..8, arb_note()).prop_map(move |(s, l, lab, note)| Edit::SetNote {
                 doc: x, span: Span::new(s, s + l, LabelId(lab)).unwrap(), note }),
@@ -422,6 +441,22 @@ mod tests {
         InsertDoc(usize, String),
         /// Remove the document at a place, if there is one.
         RemoveDoc(usize),
+        /// Link span `a % len` to span `b % len` of a document, with the type at a place.
+        Link(usize, usize, usize, usize),
+        /// Remove relation `k % len` of a document.
+        Unlink(usize, usize),
+        /// Delete the relation type at a place, with its relations.
+        DeleteType(usize),
+        /// Move the relation type at a place to another.
+        MoveType(usize, usize),
+        /// Let the relation type at a place link only the labels at these places (refused
+        /// while relations of it would no longer fit).
+        Retype(usize, usize, usize),
+        /// Add a relation type from and to the label at a place.
+        AddType(String, usize),
+        /// Add a span that fits: at `start % len` of a document, with the label at a
+        /// place (random edits rarely make one; relations need them).
+        AddFitting(usize, usize, usize, usize),
     }
 
     impl Act {
@@ -451,7 +486,7 @@ mod tests {
                     .map(|span| vec![Edit::RemoveSpan { doc: id(doc), span }])
                     .unwrap_or_default(),
                 Act::RelabelNth(doc, k, l) => nth(doc, k)
-                    .map(|span| p.relabel_edits(id(doc), span, label(l)))
+                    .map(|span| p.relabel_edits(id(doc), span, label(l)).0)
                     .unwrap_or_default(),
                 Act::DeleteLabel(l) => p.delete_label_edits(label(l)),
                 Act::MoveLabel(l, to) => vec![Edit::MoveLabel { id: label(l), to }],
@@ -476,6 +511,91 @@ mod tests {
                         docs: docs.into_iter().map(|d| (at, d)).collect(),
                     }]
                 }
+                Act::Link(doc, a, b, t) => {
+                    let spans = p
+                        .documents()
+                        .get(doc)
+                        .map(|d| d.spans().as_slice())
+                        .unwrap_or(&[]);
+                    let kind = p
+                        .relation_type_entries()
+                        .nth(t)
+                        .map_or(crate::model::RelationTypeId(9), |(id, _)| id);
+                    match (
+                        spans.is_empty(),
+                        spans.get(a % spans.len().max(1)),
+                        spans.get(b % spans.len().max(1)),
+                    ) {
+                        (false, Some(&x), Some(&y)) => crate::model::Relation::new(x, y, kind)
+                            .map(|relation| {
+                                vec![Edit::AddRelation {
+                                    doc: id(doc),
+                                    relation,
+                                }]
+                            })
+                            .unwrap_or_default(),
+                        _ => vec![],
+                    }
+                }
+                Act::Unlink(doc, k) => p
+                    .documents()
+                    .get(doc)
+                    .and_then(|d| {
+                        d.relations()
+                            .iter()
+                            .nth(k % d.relations().len().max(1))
+                            .copied()
+                    })
+                    .map(|relation| {
+                        vec![Edit::RemoveRelation {
+                            doc: id(doc),
+                            relation,
+                        }]
+                    })
+                    .unwrap_or_default(),
+                Act::DeleteType(t) => p
+                    .relation_type_entries()
+                    .nth(t)
+                    .map(|(tid, _)| p.delete_relation_type_edits(tid))
+                    .unwrap_or_default(),
+                Act::MoveType(t, to) => p
+                    .relation_type_entries()
+                    .nth(t)
+                    .map(|(tid, _)| vec![Edit::MoveRelationType { id: tid, to }])
+                    .unwrap_or_default(),
+                Act::Retype(t, from, to) => match p.relation_type_entries().nth(t) {
+                    Some((tid, kind)) => vec![Edit::SetRelationType {
+                        id: tid,
+                        kind: crate::model::RelationType {
+                            from: vec![label(from)],
+                            to: vec![label(to)],
+                            ..kind.clone()
+                        },
+                    }],
+                    None => vec![],
+                },
+                Act::AddType(name, l) => vec![
+                    p.add_relation_types_edit(vec![crate::model::RelationType {
+                        name,
+                        color: crate::model::PALETTE[3],
+                        hotkey: None,
+                        from: vec![label(l)],
+                        to: vec![label(l)],
+                    }])
+                    .0,
+                ],
+                Act::AddFitting(doc, start, len, l) => match p.documents().get(doc) {
+                    Some(d) if d.text().char_len() > 1 => {
+                        let n = d.text().char_len();
+                        let s = start % (n - 1);
+                        let e = (s + 1 + len).min(n);
+                        vec![Edit::AddSpan {
+                            doc: id(doc),
+                            span: Span::new(s, e, label(l)).unwrap(),
+                        }]
+                    }
+                    _ => vec![],
+                },
                 Act::RemoveDoc(at) => p
                     .id_at(at)
                     .map(|id| vec![Edit::RemoveDocuments { ids: vec![id] }])
@@ -496,7 +616,39 @@ mod tests {
             1 => (0usize..3).prop_map(Act::RemoveLastLabels),
             1 => (0usize..4, "\\PC{0,30}").prop_map(|(at, t)| Act::InsertDoc(at, t)),
             1 => (0usize..4).prop_map(Act::RemoveDoc),
+            8 => (0usize..2, any::<usize>(), any::<usize>(), 0usize..3).prop_map(|(d, a, b, t)| Act::Link(d, a, b, t)),
+            1 => (0usize..3, any::<usize>()).prop_map(|(d, k)| Act::Unlink(d, k)),
+            1 => (0usize..3).prop_map(Act::DeleteType),
+            1 => (0usize..3, 0usize..3).prop_map(|(t, to)| Act::MoveType(t, to)),
+            1 => (0usize..3, 0usize..6, 0usize..6).prop_map(|(t, a, b)| Act::Retype(t, a, b)),
+            1 => ("[A-Z]{1,3}", 0usize..6).prop_map(|(n, l)| Act::AddType(n, l)),
+            6 => (0usize..2, any::<usize>(), 0usize..8, 0usize..5).prop_map(|(d, s, n, l)| Act::AddFitting(d, s, n, l)),
         ]
+    }
+
+    /// Every relation links two spans of its document, of a type that exists and allows
+    /// their labels; every type allows only labels the project has.
+    fn relations_sound(p: &Project) -> Result<(), TestCaseError> {
+        for d in p.documents() {
+            for r in d.relations().iter() {
+                prop_assert!(d.spans().contains(&r.from()), "{:?}: no start span", r);
+                prop_assert!(d.spans().contains(&r.to()), "{:?}: no end span", r);
+                prop_assert!(
+                    p.check_relation(r).is_ok(),
+                    "{:?}: {:?}",
+                    r,
+                    p.check_relation(r)
+                );
+            }
+        }
+        for t in p.relation_types() {
+            prop_assert!(
+                t.from.iter().chain(&t.to).all(|l| p.label(*l).is_some()),
+                "{:?}",
+                t
+            );
+        }
+        Ok(())
     }
 
     /// Every note belongs to a span of its document and is not blank; every rejection has
@@ -667,6 +819,7 @@ mod tests {
                     Err(_) => same(w.project(), &before)?,
                 }
                 notes_sound(w.project())?;
+                relations_sound(w.project())?;
             }
             let last = w.project().clone();
             let mut back = states.len() - 1;
@@ -674,11 +827,13 @@ mod tests {
                 back -= 1;
                 same(w.project(), &states[back])?;
                 notes_sound(w.project())?;
+                relations_sound(w.project())?;
             }
             same(w.project(), &initial)?;
             prop_assert!(!w.is_dirty());
             while w.redo().map_err(|e| TestCaseError::fail(e.to_string()))?.is_some() {
                 notes_sound(w.project())?;
+                relations_sound(w.project())?;
             }
             same(w.project(), &last)?;
         }

@@ -14,6 +14,8 @@ pub mod merge;
 pub mod motion;
 pub mod occurrences;
 mod project;
+pub mod relation;
+mod relation_edits;
 pub mod search;
 mod span;
 pub mod suggest;
@@ -27,6 +29,7 @@ pub use edit::Edit;
 pub use history::{Moved, Workspace};
 pub use label::{Label, PALETTE, Rgb, default_labels};
 pub use project::{Project, unique_name};
+pub use relation::{Relation, RelationSet, RelationType, RelationTypeId};
 pub use span::{LabelId, Span, SpanSet};
 pub use text::Text;
 
@@ -117,6 +120,39 @@ pub enum ModelError {
     /// A place past the end of a list (documents or labels).
     #[error("no place #{0} in the list")]
     NoSuchPlace(usize),
+    /// A relation from a span to itself.
+    #[error("a relation cannot link span {start}..{end} to itself")]
+    SelfRelation {
+        /// Start offset.
+        start: usize,
+        /// End offset.
+        end: usize,
+    },
+    /// The same relation (ends and type) already exists.
+    #[error("that relation already exists")]
+    DuplicateRelation,
+    /// A relation to remove is not in the document.
+    #[error("no such relation")]
+    NoSuchRelation,
+    /// A relation type id does not name a relation type of the project.
+    #[error("relation type #{0} is not defined")]
+    UnknownRelationType(u32),
+    /// Two relation types share a name.
+    #[error("relation type {0:?} is defined twice")]
+    DuplicateRelationType(String),
+    /// A relation whose ends' labels its type does not allow.
+    #[error("{kind} does not link {from} to {to}")]
+    RelationDoesNotFit {
+        /// The type's name.
+        kind: String,
+        /// The label at the start.
+        from: String,
+        /// The label at the end.
+        to: String,
+    },
+    /// Relations still use the relation type (or need what the change takes away).
+    #[error("{0} relation(s) still use it")]
+    RelationTypeInUse(usize),
     /// The suggestion is already rejected.
     #[error("suggestion {start}..{end} is already rejected")]
     AlreadyRejected {

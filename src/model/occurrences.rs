@@ -74,6 +74,7 @@ pub fn label_all_edits(project: &Project, found: Vec<(DocId, Vec<Span>)>) -> Vec
                 doc,
                 spans,
                 notes: None,
+                relations: None,
             })
         })
         .collect()

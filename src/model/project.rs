@@ -3,9 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::suggest::SuggestSettings;
 use super::ids::IdList;
-use super::{DocId, Document, Label, LabelId, ModelError, Stamp, label::default_labels};
+use super::suggest::SuggestSettings;
+use super::{
+    DocId, Document, Label, LabelId, ModelError, Relation, RelationType, RelationTypeId, Span,
+    Stamp, label::default_labels,
+};
 
 /// Everything a project file holds. Every span's and every rejection's label is one of
 /// `labels`; document names are unique, and so are document ids.
@@ -17,6 +20,8 @@ use super::{DocId, Document, Label, LabelId, ModelError, Stamp, label::default_l
 pub struct Project {
     /// In display order, with their ids.
     pub(super) labels: IdList<Label>,
+    /// The kinds of relation, in display order, with their ids.
+    pub(super) relation_types: IdList<RelationType>,
     pub(super) documents: Vec<Document>,
     /// Each document's place in `documents`, by id.
     doc_at: HashMap<DocId, usize>,
@@ -29,6 +34,7 @@ pub struct Project {
 impl PartialEq for Project {
     fn eq(&self, other: &Self) -> bool {
         self.labels == other.labels
+            && self.relation_types == other.relation_types
             && self.documents == other.documents
             && self.suggest == other.suggest
     }
@@ -48,7 +54,23 @@ impl Project {
     /// Checks that label names are unique, that every span, rejection and disagreement
     /// names one of the labels, and that document names are unique. A document whose id
     /// an earlier one has (a clone) gets a fresh one.
+    ///
+    /// The relation types are the default ones for these labels
+    /// ([`super::relation::default_relation_types`]); see [`Self::with_types`].
     pub fn new(labels: Vec<Label>, documents: Vec<Document>) -> Result<Self, ModelError> {
+        let types = super::relation::default_relation_types(&labels);
+        Self::with_types(labels, types, documents)
+    }
+
+    /// A project from labels, relation types and documents: as [`Self::new`], and the
+    /// types get the ids `RelationTypeId(0)`, … in order. Checks that type names are
+    /// unique and name existing labels, and that every relation has a type that allows
+    /// its ends' labels.
+    pub fn with_types(
+        labels: Vec<Label>,
+        types: Vec<RelationType>,
+        documents: Vec<Document>,
+    ) -> Result<Self, ModelError> {
         if labels.len() > usize::from(u16::MAX) {
             return Err(ModelError::TooManyLabels);
         }
@@ -73,7 +95,22 @@ impl Project {
                 return Err(ModelError::UnknownLabel(span.label().0));
             }
         }
-        Ok(Self::build(labels, documents))
+        for (i, t) in types.iter().enumerate() {
+            if types[..i].iter().any(|o| o.name == t.name) {
+                return Err(ModelError::DuplicateRelationType(t.name.clone()));
+            }
+            if let Some(l) = t.from.iter().chain(&t.to).find(|l| !known(**l)) {
+                return Err(ModelError::UnknownLabel(l.0));
+            }
+        }
+        let mut p = Self::build(labels, documents);
+        p.relation_types = IdList::new(types);
+        for d in &p.documents {
+            for r in d.relations().iter() {
+                p.check_relation(r)?;
+            }
+        }
+        Ok(p)
     }
 
     /// A project with the default labels and the given documents (spans must use those
@@ -86,7 +123,11 @@ impl Project {
             }
             names.insert(doc.name.clone());
         }
-        Self::build(default_labels(), documents)
+        let labels = default_labels();
+        let types = super::relation::default_relation_types(&labels);
+        let mut p = Self::build(labels, documents);
+        p.relation_types = IdList::new(types);
+        p
     }
 
     /// The project, with ids given in list order; the caller checked the rest.
@@ -100,6 +141,7 @@ impl Project {
         }
         let mut p = Self {
             labels: IdList::new(labels),
+            relation_types: IdList::default(),
             documents,
             doc_at: HashMap::new(),
             suggest: SuggestSettings::default(),
@@ -177,6 +219,84 @@ impl Project {
             .map(|(id, _)| id)
     }
 
+    /// The relation types, in display order.
+    pub fn relation_types(&self) -> &[RelationType] {
+        self.relation_types.items()
+    }
+
+    /// Each relation type with its id, in display order.
+    pub fn relation_type_entries(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (RelationTypeId, &RelationType)> + Clone {
+        self.relation_types
+            .ids()
+            .iter()
+            .map(|&i| RelationTypeId(i))
+            .zip(self.relation_types.items())
+    }
+
+    /// A relation type by id.
+    pub fn relation_type(&self, id: RelationTypeId) -> Option<&RelationType> {
+        self.relation_types.get(id.0)
+    }
+
+    /// The place of relation type `id` in the display order.
+    pub fn relation_type_position(&self, id: RelationTypeId) -> Option<usize> {
+        self.relation_types.position(id.0)
+    }
+
+    /// The id of the relation type with this name.
+    pub fn relation_type_id(&self, name: &str) -> Option<RelationTypeId> {
+        self.relation_type_entries()
+            .find(|(_, t)| t.name == name)
+            .map(|(id, _)| id)
+    }
+
+    /// `n` ids no relation type of this project has had.
+    pub fn fresh_relation_type_ids(&self, n: usize) -> Vec<RelationTypeId> {
+        self.relation_types
+            .fresh_ids(n)
+            .into_iter()
+            .map(RelationTypeId)
+            .collect()
+    }
+
+    /// The types that may link `from` to `to`, in display order.
+    pub fn types_linking(&self, from: &Span, to: &Span) -> Vec<RelationTypeId> {
+        self.relation_type_entries()
+            .filter(|(_, t)| t.allows(from, to))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Checks that a relation's type exists and allows its ends' labels.
+    pub fn check_relation(&self, r: &Relation) -> Result<(), ModelError> {
+        let t = self
+            .relation_type(r.kind())
+            .ok_or(ModelError::UnknownRelationType(r.kind().0))?;
+        if t.allows(&r.from(), &r.to()) {
+            return Ok(());
+        }
+        let name = |s: Span| {
+            self.label(s.label())
+                .map_or("?", |l| l.name.as_str())
+                .to_string()
+        };
+        Err(ModelError::RelationDoesNotFit {
+            kind: t.name.clone(),
+            from: name(r.from()),
+            to: name(r.to()),
+        })
+    }
+
+    /// How many relations in the project are of type `id`.
+    pub fn relation_type_use(&self, id: RelationTypeId) -> usize {
+        self.documents
+            .iter()
+            .map(|d| d.relations().iter().filter(|r| r.kind() == id).count())
+            .sum()
+    }
+
     /// The documents, in display order.
     pub fn documents(&self) -> &[Document] {
         &self.documents
@@ -239,6 +359,12 @@ impl Project {
         }
         let mut p = Self::build(Vec::new(), documents);
         p.labels = self.labels.clone();
+        p.relation_types = self.relation_types.clone();
+        for d in &p.documents {
+            for r in d.relations().iter() {
+                p.check_relation(r)?;
+            }
+        }
         Ok(p)
     }
 

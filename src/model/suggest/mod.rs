@@ -515,6 +515,7 @@ pub fn accept_edits(project: &Project, accepted: &[(DocId, Vec<Span>)]) -> Vec<E
                 doc: *doc,
                 spans,
                 notes: None,
+                relations: None,
             })
         })
         .collect()
