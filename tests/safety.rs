@@ -302,6 +302,21 @@ fn hostile_project_files_give_clear_errors() {
         io::load_project(&unknown),
         &["unknown.ron", "\"ALIEN\" is not defined"],
     );
+    // Label names the formats cannot hold (a line break, a tab, a space, nothing) are
+    // refused with the file and the name, as `validate` reports them.
+    for (file, ron_name, shown) in [
+        ("newline.ron", "a\\nb", "\"a\\nb\""),
+        ("tab.ron", "NEW LABEL\\tX", "\"NEW LABEL\\tX\""),
+        ("space.ron", "NEW LABEL", "\"NEW LABEL\""),
+        ("empty.ron", "", "needs a name"),
+    ] {
+        let p = write(
+            file,
+            good.replace("\"ORG\"", &format!("\"{ron_name}\""))
+                .as_bytes(),
+        );
+        expect_clean_error(io::load_project(&p), &[file, shown]);
+    }
 }
 
 #[test]

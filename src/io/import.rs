@@ -42,6 +42,7 @@ impl Imported {
         if let Some(i) = self.labels.iter().position(|l| l.name == name) {
             return LabelId::from_index(i).map_err(too_many);
         }
+        crate::model::label::check_label_name(name).map_err(|e| e.to_string())?;
         let id = LabelId::from_index(self.labels.len()).map_err(too_many)?;
         let used: HashSet<char> = self.labels.iter().filter_map(|l| l.hotkey).collect();
         let hotkey = ('1'..='9').find(|k| !used.contains(k));
@@ -301,6 +302,35 @@ mod tests {
         assert_eq!(imp.labels.len(), 6);
         assert_eq!(imp.labels[5].name, "SPOKESMAN");
         assert_eq!(imp.labels[5].hotkey, Some('6'));
+    }
+
+    /// A label the formats cannot hold is an error naming the file, line and label.
+    #[test]
+    fn bad_label_names_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, label) in [("nl.jsonl", "a\\nb"), ("tab.jsonl", "NEW LABEL\\tX")] {
+            let p = write(
+                dir.path(),
+                name,
+                &format!(
+                    "{{\"text\": \"ab\"}}\n{{\"text\": \"ab\", \"label\": [[0, 1, \"{label}\"]]}}\n"
+                ),
+            );
+            let e = import_paths(&[p], default_labels(), ImportOptions::default())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(name) && e.contains("line 2") && e.contains(&format!("\"{label}\"")),
+                "{e}"
+            );
+        }
+        let p = write(
+            dir.path(),
+            "e.jsonl",
+            "{\"text\": \"ab\", \"label\": [[0, 1, \"\"]]}\n",
+        );
+        let e = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("needs a name"), "{e}");
     }
 
     /// A new label past the last id is an error, not a wrapped id naming another label.

@@ -27,13 +27,15 @@ impl Default for Project {
 }
 
 impl Project {
-    /// A project from labels and documents; checks that label names are unique and
-    /// that every span names an existing label.
+    /// A project from labels and documents; checks that label names follow
+    /// [`super::label::check_label_name`] and are unique, and that every span names an
+    /// existing label.
     pub fn new(labels: Vec<Label>, documents: Vec<Document>) -> Result<Self, ModelError> {
         if labels.len() > usize::from(u16::MAX) {
             return Err(ModelError::TooManyLabels);
         }
         for (i, label) in labels.iter().enumerate() {
+            super::label::check_label_name(&label.name)?;
             if labels[..i].iter().any(|l| l.name == label.name) {
                 return Err(ModelError::DuplicateLabel(label.name.clone()));
             }
@@ -233,9 +235,7 @@ impl Project {
                     name: label.name.trim().to_string(),
                     ..label
                 };
-                if label.name.is_empty() {
-                    return Err(ModelError::EmptyLabelName);
-                }
+                super::label::check_label_name(&label.name)?;
                 let others = self.labels.iter().enumerate().filter(|(j, _)| *j != i);
                 for (_, other) in others {
                     if other.name == label.name {

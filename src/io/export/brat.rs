@@ -133,9 +133,8 @@ pub fn write_ann(
     let mut split = 0;
     let mut notes = 0;
     for (k, s) in doc.spans().iter().enumerate() {
+        // Label names hold no whitespace (model::label::check_label_name), as brat needs.
         let label = project.label(s.label()).map_or("", |l| l.name.as_str());
-        // brat labels cannot hold spaces.
-        let label = label.replace(char::is_whitespace, "_");
         let frags = fragments(doc, s.start(), s.end());
         if frags.is_empty() {
             continue;
