@@ -288,6 +288,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 },
                 labels: selected,
             };
+            // Never over a project, nor over the file read (a JSONL converted in place).
+            export::check_output(&p, format, &output, Some(&project))?;
             let report = export::export(&p, format, &opts, &output)?;
             writeln!(err, "{}: {}", output.display(), report.summary(20))?;
         }

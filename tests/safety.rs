@@ -319,6 +319,48 @@ fn hostile_project_files_give_clear_errors() {
     }
 }
 
+/// The window's export never replaces a project: not the open one, not another one.
+/// The error dialog says why, and the files are byte for byte as they were.
+#[test]
+fn exports_from_the_window_never_replace_a_project() {
+    use spanmark::io::export::{Format, Scheme};
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = dir.path().join("p.ron");
+    let other = dir.path().join("other.ron");
+    std::fs::copy(root.join("saves/sample.ron"), &project).unwrap();
+    std::fs::copy(root.join("saves/sample.ron"), &other).unwrap();
+    let before = std::fs::read(&project).unwrap();
+    let mut h = app(
+        Startup::Paths(vec![project.clone()]),
+        &dir.path().join("data"),
+    );
+    for (format, path) in [
+        (Format::Jsonl, &project),
+        (Format::Csv, &other),
+        (Format::Hf, &other),
+    ] {
+        h.state_mut().apply(
+            &egui::Context::default(),
+            spanmark::ui::Action::ExportTo {
+                format,
+                scheme: Scheme::Iob2,
+                path: path.clone(),
+            },
+        );
+        h.run();
+        let error = h.state().error().expect("an error is shown").to_string();
+        assert!(
+            error.contains("an export never replaces") && error.contains(".ron"),
+            "{error}"
+        );
+        h.key_press(Key::Escape);
+        h.run();
+    }
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+}
+
 #[test]
 fn huge_and_hostile_imports() {
     let dir = tempfile::tempdir().unwrap();

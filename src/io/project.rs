@@ -394,6 +394,51 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
+/// Whether the file at `path` starts like a spanmark project file: after a BOM,
+/// whitespace, RON comments and attributes, an optional struct name, `(` and a field of the file
+/// (`version`, `labels`, `documents`, `suggest`) with its `:`. Only the first few KB
+/// are read, so a truncated or broken project counts too. A file that cannot be read
+/// (or is not there) does not.
+pub fn is_project_file(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok() && starts_like_project(&String::from_utf8_lossy(&head))
+}
+
+/// [`is_project_file`] on the start of a file's text.
+fn starts_like_project(text: &str) -> bool {
+    /// Past whitespace, `//` / `/* */` comments and `#![enable(...)]` attributes.
+    fn skip(mut s: &str) -> &str {
+        loop {
+            s = s.trim_start();
+            if let Some(rest) = s.strip_prefix("#![") {
+                s = rest.split_once(']').map_or("", |(_, r)| r);
+            } else if let Some(rest) = s.strip_prefix("//") {
+                s = rest.split_once('\n').map_or("", |(_, r)| r);
+            } else if let Some(rest) = s.strip_prefix("/*") {
+                s = rest.split_once("*/").map_or("", |(_, r)| r);
+            } else {
+                return s;
+            }
+        }
+    }
+    /// A leading identifier (maybe empty) and the rest.
+    fn ident(s: &str) -> (&str, &str) {
+        let n = s
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        s.split_at(n)
+    }
+    let s = skip(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let (_struct_name, s) = ident(s);
+    let Some(s) = skip(s).strip_prefix('(') else {
+        return false;
+    };
+    let (field, s) = ident(skip(s));
+    matches!(field, "version" | "labels" | "documents" | "suggest") && skip(s).starts_with(':')
+}
+
 /// Reads and checks a project file.
 pub fn load_project(path: &Path) -> Result<Project, IoError> {
     let bytes = std::fs::read(path).map_err(|error| IoError::Os {
@@ -660,6 +705,32 @@ mod tests {
 
     fn path() -> PathBuf {
         PathBuf::from("test.ron")
+    }
+
+    /// What counts as a project when an export would replace a file.
+    #[test]
+    fn project_files_are_recognised_by_their_start() {
+        let saved = to_string(&sample());
+        assert!(starts_like_project(&saved));
+        assert!(starts_like_project(&saved[..20]), "a truncated project too");
+        for yes in [
+            "\u{feff}(version: 1, labels: [])",
+            "// notes\n/* x */ FileIn ( /* y */ labels : [",
+            "(documents: [",
+            "#![enable(implicit_some)]\n(version: 1",
+        ] {
+            assert!(starts_like_project(yes), "{yes:?}");
+        }
+        for no in [
+            "",
+            "{\"id\": 1, \"text\": \"(version: 1\"}",
+            "Taliban -X- _ B-ORG",
+            "document,start,end,label,text,note",
+            "(x: 1)",
+            "[\"O\", \"B-PER\"]",
+        ] {
+            assert!(!starts_like_project(no), "{no:?}");
+        }
     }
 
     #[test]
