@@ -428,4 +428,18 @@ fn the_driver_alone_exit_codes() {
     let o = run("o.ron", "a.ron", "b.ron");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert_eq!(load(&f("a.ron")).documents()[0].disagreements().len(), 1);
+    // A side saved with a UTF-8 BOM (some editors add one) merges like any other, and
+    // `validate` accepts it.
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend(std::fs::read(f("b.ron")).unwrap());
+    std::fs::write(f("bom.ron"), &bom).unwrap();
+    write(&f("e.ron"), vec![("d", vec![sp(0, 12, 0), sp(43, 49, 3)])]);
+    let o = run("o.ron", "e.ron", "bom.ron");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        spans(&load(&f("e.ron")), 0),
+        vec![sp(0, 12, 1), sp(43, 49, 3)]
+    );
+    let o = spanmark(&["validate", f("bom.ron").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
 }

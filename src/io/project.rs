@@ -460,6 +460,8 @@ pub fn load_project_stamped(path: &Path) -> Result<(Project, DiskStamp), IoError
 }
 
 fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Project, IoError> {
+    // A BOM is not RON, but editors on some systems write one: read past it.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| IoError::Invalid {
         path: path.to_path_buf(),
         message: format!(
@@ -731,6 +733,18 @@ mod tests {
         ] {
             assert!(!starts_like_project(no), "{no:?}");
         }
+    }
+
+    /// A project file saved with a UTF-8 BOM (some Windows editors add one) opens.
+    #[test]
+    fn a_bom_is_read_past() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bom.ron");
+        let text = to_string(&sample());
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        assert_eq!(load_project(&path).unwrap(), sample());
+        assert!(is_project_file(&path));
+        assert!(!is_project_file(&dir.path().join("missing.ron")));
     }
 
     #[test]
