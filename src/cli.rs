@@ -395,6 +395,12 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                     "{}: two documents are named {document:?}, so documents cannot be matched by name",
                     file_of(annotator)
                 ),
+                AgreementError::NothingShared { a, b } => anyhow::anyhow!(
+                    "{} and {} have no document in common (documents are matched by name), \
+                     so there is no agreement to measure",
+                    file_of(a),
+                    file_of(b)
+                ),
                 AgreementError::TooFewAnnotators(_) => anyhow::anyhow!("{e}"),
             })?;
             if json {
