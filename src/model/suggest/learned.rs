@@ -248,15 +248,12 @@ impl<'k> KeyFinder<'k> {
                     });
                     labels[i].push(*label);
                 }
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .build(&strs)
-                    .ok()
-                    .map(|ac| Automaton {
-                        ac,
-                        keys: strs,
-                        labels,
-                    })
+                // Linear build: a labeled string may be a whole long quote.
+                super::rules::automaton(&strs).ok().map(|ac| Automaton {
+                    ac,
+                    keys: strs,
+                    labels,
+                })
             })
             .as_ref()
     }

@@ -180,6 +180,11 @@ impl LineRegex {
         })
     }
 
+    /// The memory the compiled regex (and its twin) take, in bytes.
+    pub fn memory_usage(&self) -> usize {
+        self.full.memory_usage() + self.ascii.as_ref().map_or(0, meta::Regex::memory_usage)
+    }
+
     /// Every non-empty match in the prepared text, as byte ranges in rising order.
     ///
     /// With Unicode word boundaries: when the regex can consume none of the text's

@@ -26,13 +26,50 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde_json::Value;
 
 use super::line_regex::{self, LineRegex};
 use super::{RuleKind, RuleSet, label_lookup};
 use crate::model::tokens::Token;
 use crate::model::{LabelId, Project, Span, Text};
+
+/// The most distinct regexes one rule set may hold: each is compiled (about 0.2–1 ms
+/// and 20–250 KB with Unicode classes), so a file of thousands would stall and take
+/// gigabytes. Phrases have no such limit (one automaton holds them all).
+pub const MAX_REGEXES: usize = 1000;
+
+/// The most memory a rule set's compiled regexes may take, in bytes (as the regex crate
+/// counts it; searching adds about half as much again in caches).
+pub const MAX_REGEX_MEMORY: usize = 64 << 20;
+
+/// Up to this many pattern bytes, the automaton may be a DFA (aho-corasick picks one for
+/// up to 100 patterns): the fastest to search, but its build grows with the square of
+/// a long pattern (a phrase of 8,000 words took 19 s). Past it, a contiguous NFA, whose
+/// build is linear (16,000 words: milliseconds).
+const DFA_MAX_BYTES: usize = 4096;
+
+/// An Aho–Corasick automaton over `patterns` ([`MatchKind::Standard`], for overlapping
+/// matches) built in time linear in their total length.
+pub(super) fn automaton<P: AsRef<[u8]>>(
+    patterns: &[P],
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    let bytes: usize = patterns.iter().map(|p| p.as_ref().len()).sum();
+    let mut builder = AhoCorasick::builder();
+    builder.match_kind(MatchKind::Standard);
+    if bytes <= DFA_MAX_BYTES {
+        return builder.build(patterns);
+    }
+    // The contiguous NFA has a state limit; the noncontiguous one has none that matters.
+    builder
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(patterns)
+        .or_else(|_| {
+            builder
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(patterns)
+        })
+}
 
 /// A bad line in a rule set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,6 +181,12 @@ impl RuleSetRules {
         let mut phrase_ix: HashMap<String, usize> = HashMap::new();
         let mut phrase_texts: Vec<String> = Vec::new();
         let mut regex_ix: HashMap<String, usize> = HashMap::new();
+        let mut regex_memory = 0;
+        let limit = |line: usize, message: String| RuleError {
+            name: set.name.clone(),
+            line,
+            message,
+        };
         for (line_no, label, rule) in parsed {
             let line = line_no;
             let Some(&id) = labels.get(label.as_str()) else {
@@ -171,11 +214,26 @@ impl RuleSetRules {
                     let k = match regex_ix.get(&r) {
                         Some(&k) => k,
                         None => {
+                            // At most MAX_REGEXES of them: `parse` counted.
                             let re = LineRegex::new(&r).map_err(|m| RuleError {
                                 name: set.name.clone(),
                                 line: line_no,
                                 message: format!("bad regex: {m}"),
                             })?;
+                            regex_memory += re.memory_usage();
+                            if regex_memory > MAX_REGEX_MEMORY {
+                                return Err(limit(
+                                    line_no,
+                                    format!(
+                                        "the regexes up to this line take {:.1} MB compiled, \
+                                         more than the {} MB a file may use (Unicode classes such \
+                                         as \\w, \\p{{L}} and \\b cost most; (?-u:\\w) is \
+                                         ASCII only)",
+                                        regex_memory as f64 / f64::from(1 << 20),
+                                        MAX_REGEX_MEMORY >> 20
+                                    ),
+                                ));
+                            }
                             out.regexes.push((re, Vec::new()));
                             regex_ix.insert(r, out.regexes.len() - 1);
                             out.regexes.len() - 1
@@ -189,14 +247,11 @@ impl RuleSetRules {
         }
         out.phrase_chars = phrase_texts.iter().map(|p| p.chars().count()).collect();
         if !phrase_texts.is_empty() {
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&phrase_texts)
-                .map_err(|e| RuleError {
-                    name: set.name.clone(),
-                    line: 0,
-                    message: format!("phrases too large to match: {e}"),
-                })?;
+            let ac = automaton(&phrase_texts).map_err(|e| RuleError {
+                name: set.name.clone(),
+                line: 0,
+                message: format!("phrases too large to match: {e}"),
+            })?;
             out.automaton = Some(ac);
         }
         let warnings = missing
@@ -584,6 +639,8 @@ fn parse(set: &RuleSet) -> Result<Vec<(usize, String, Rule)>, RuleError> {
         message,
     };
     let mut out = Vec::new();
+    // Distinct regexes so far: each is checked once, and there may be MAX_REGEXES.
+    let mut regexes: std::collections::HashSet<String> = std::collections::HashSet::new();
     let source = set.source.strip_prefix('\u{feff}').unwrap_or(&set.source);
     for (i, raw) in source.lines().enumerate() {
         let line = i + 1;
@@ -620,11 +677,36 @@ fn parse(set: &RuleSet) -> Result<Vec<(usize, String, Rule)>, RuleError> {
                 let v: Value = serde_json::from_str(l)
                     .map_err(|e| err(line, format!("not a JSON object: {e}")))?;
                 let (label, rule) = pattern_line(&v).map_err(|m| err(line, m))?;
+                if let Rule::Regex(r) = &rule
+                    && !regexes.contains(r.as_str())
+                {
+                    if regexes.len() == MAX_REGEXES {
+                        return Err(err(
+                            line,
+                            format!(
+                                "more than {MAX_REGEXES} different regexes in one file; use \
+                                 phrase patterns or a dictionary for lists of names"
+                            ),
+                        ));
+                    }
+                    check_regex_syntax(r).map_err(|m| err(line, m))?;
+                    regexes.insert(r.clone());
+                }
                 out.push((line, label, rule));
             }
         }
     }
     Ok(out)
+}
+
+/// Checks a regex's syntax (LineRegex compiles it, once per distinct regex, for the
+/// rules whose label the project has).
+fn check_regex_syntax(r: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(r)
+        .map(|_| ())
+        .map_err(|e| format!("bad regex: {e}"))
 }
 
 /// One patterns-file line: its label and rule, or what is wrong with it.
@@ -641,11 +723,7 @@ fn pattern_line(v: &Value) -> Result<(String, Rule), String> {
         (None, None) => Err("no \"pattern\" or \"regex\"".into()),
         (None, Some(r)) => {
             let r = r.as_str().ok_or("\"regex\" must be a string")?;
-            // The syntax only: LineRegex compiles it (once per distinct regex).
-            regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(r)
-                .map_err(|e| format!("bad regex: {e}"))?;
+            // Its syntax is checked by `parse`, once per distinct regex.
             Ok((label, Rule::Regex(r.to_string())))
         }
         (Some(Value::String(p)), None) => {
@@ -943,6 +1021,66 @@ mod tests {
             warnings,
             ["rules.jsonl:3: label \"GPE\" is not in the project: 2 rules skipped"]
         );
+    }
+
+    /// One long phrase (or labeled string) must not get a DFA, whose build grows with
+    /// the square of its length: a linear NFA, and the phrase is still found.
+    #[test]
+    fn long_phrases_get_an_automaton_built_in_linear_time() {
+        let words = [
+            "Kabul",
+            "Taliban",
+            "Doha",
+            "Agreement",
+            "met",
+            "the",
+            "in",
+            "a",
+        ];
+        let phrase: Vec<&str> = (0..16_000)
+            .map(|i| words[(i * 7 + i / 5) % words.len()])
+            .collect();
+        let phrase = phrase.join(" ");
+        let ac = automaton(&[&phrase]).unwrap();
+        assert_ne!(ac.kind(), AhoCorasickKind::DFA);
+        // Small sets still get the fastest automaton.
+        assert_eq!(
+            automaton(&["Kabul", "Doha"]).unwrap().kind(),
+            AhoCorasickKind::DFA
+        );
+        let src = format!("{{\"label\": \"QUOTE\", \"pattern\": \"{phrase}\"}}");
+        let text = format!("x. {phrase} y");
+        let got = found(RuleKind::Patterns, &src, &text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0.len(), phrase.len());
+    }
+
+    /// A file of too many regexes, or of regexes too large together, stops at a limit
+    /// with the file and the line, before it takes gigabytes.
+    #[test]
+    fn regex_limits_name_the_file_and_line() {
+        let p = Project::default();
+        let many: String = (0..=MAX_REGEXES)
+            .map(|i| format!("{{\"label\": \"DATE\", \"regex\": \"x{i}\"}}\n"))
+            .collect();
+        let e = RuleSetRules::compile(&set(RuleKind::Patterns, &many), &p).unwrap_err();
+        assert_eq!(e.line, MAX_REGEXES + 1);
+        assert!(
+            e.to_string()
+                .starts_with("rules.jsonl:1001: more than 1000"),
+            "{e}"
+        );
+        // The same regex on every line is one regex.
+        let same = "{\"label\": \"DATE\", \"regex\": \"x\"}\n".repeat(MAX_REGEXES + 1);
+        assert!(RuleSetRules::compile(&set(RuleKind::Patterns, &same), &p).is_ok());
+        let unicode: String = (0..MAX_REGEXES)
+            .map(|i| {
+                format!("{{\"label\": \"DATE\", \"regex\": \"(?i)\\\\p{{L}}{{3}}\\\\w*{i}\"}}\n")
+            })
+            .collect();
+        let e = RuleSetRules::compile(&set(RuleKind::Patterns, &unicode), &p).unwrap_err();
+        assert!(e.line > 10 && e.line < MAX_REGEXES, "{e}");
+        assert!(e.message.contains("more than the 64 MB"), "{e}");
     }
 
     #[test]
