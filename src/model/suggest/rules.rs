@@ -405,7 +405,9 @@ impl RuleSetRules {
         out
     }
 
-    /// Regex `k`'s matches, one per rule using it, in rising order.
+    /// Regex `k`'s matches, one per rule using it, in rising order. A match that splits
+    /// a grapheme (`\p{Emoji}` inside a family emoji, `\u0301` off its letter) is widened
+    /// to the grapheme's edges, as the view would select it.
     fn find_regex(&self, k: usize, prepared: &line_regex::Prepared<'_>) -> Vec<(Span, u32)> {
         let (re, rules) = &self.regexes[k];
         let s = prepared.text();
@@ -413,7 +415,8 @@ impl RuleSetRules {
         re.find(prepared, &mut found);
         let mut out = Vec::with_capacity(found.len() * rules.len());
         let (mut byte, mut chars) = (0, 0);
-        for (start, end) in found {
+        // Widening keeps starts rising (it is monotone), as the char count needs.
+        for (start, end) in found.into_iter().map(|(a, b)| widen_to_graphemes(s, a, b)) {
             // Matches come in rising byte order: count chars from one to the next.
             chars += s[byte..start].chars().count();
             byte = start;
@@ -426,6 +429,41 @@ impl RuleSetRules {
         }
         out
     }
+}
+
+/// Byte range `start..end` of `s` widened to grapheme cluster edges (UAX #29).
+fn widen_to_graphemes(s: &str, start: usize, end: usize) -> (usize, usize) {
+    use unicode_segmentation::GraphemeCursor;
+    let is_edge = |at: usize| {
+        let (before, after) = (s[..at].chars().next_back(), s[at..].chars().next());
+        match (before, after) {
+            (None, _) | (_, None) => true,
+            // Between two ASCII chars there is an edge, except inside a CRLF.
+            (Some(b), Some(a)) if b.is_ascii() && a.is_ascii() => !(b == '\r' && a == '\n'),
+            _ => GraphemeCursor::new(at, s.len(), true)
+                .is_boundary(s, 0)
+                .unwrap_or(true),
+        }
+    };
+    let start = if is_edge(start) {
+        start
+    } else {
+        GraphemeCursor::new(start, s.len(), true)
+            .prev_boundary(s, 0)
+            .ok()
+            .flatten()
+            .unwrap_or(0)
+    };
+    let end = if is_edge(end) {
+        end
+    } else {
+        GraphemeCursor::new(end, s.len(), true)
+            .next_boundary(s, 0)
+            .ok()
+            .flatten()
+            .unwrap_or(s.len())
+    };
+    (start, end)
 }
 
 /// The tokens patterns match over, as char ranges: the exporters' tokens
@@ -941,6 +979,44 @@ mod tests {
             .map(|(s, _)| (s.start(), s.end()))
             .collect();
         assert_eq!(spans, [(9, 13), (18, 22)]);
+    }
+
+    /// A regex match inside a grapheme (an emoji of a ZWJ family, a combining accent,
+    /// the ZWJ itself) is widened to the whole grapheme, which the view can select.
+    #[test]
+    fn regex_matches_never_split_a_grapheme() {
+        let text = "👨‍👩‍👧 cafe\u{301} 🇦🇫 ok";
+        let src = r#"{"label": "DATE", "regex": "\\p{Emoji_Presentation}"}
+{"label": "PLACE", "regex": "\\u0301"}
+{"label": "ORG", "regex": "\\u200d"}
+{"label": "QUOTE", "regex": "o"}"#;
+        let got = found(RuleKind::Patterns, src, text);
+        let family = "👨‍👩‍👧".to_string();
+        assert_eq!(
+            got,
+            [
+                (family.clone(), "ORG", 3),
+                (family.clone(), "DATE", 1),
+                ("e\u{301}".to_string(), "PLACE", 2),
+                ("🇦🇫".to_string(), "DATE", 1),
+                ("o".to_string(), "QUOTE", 4),
+            ]
+        );
+        // Every span starts and ends on a grapheme edge.
+        use unicode_segmentation::UnicodeSegmentation;
+        let edges: Vec<usize> = text
+            .grapheme_indices(true)
+            .map(|(b, _)| text[..b].chars().count())
+            .chain([text.chars().count()])
+            .collect();
+        let p = Project::with_documents(vec![Document::new("d", text)]);
+        let (rules, _) = RuleSetRules::compile(&set(RuleKind::Patterns, src), &p).unwrap();
+        for (span, _) in rules.find(&Text::new(text.into())) {
+            assert!(
+                edges.contains(&span.start()) && edges.contains(&span.end()),
+                "{span:?}"
+            );
+        }
     }
 
     #[test]
