@@ -208,7 +208,21 @@ fn jsonl_record(imp: &mut Imported, line: &str, base: &str, n: usize) -> Result<
         _ => format!("{base}-{n}"),
     };
     let raw = match (value.get("label"), value.get("entities")) {
-        (Some(v), _) | (None, Some(v)) => parse_spans(v)?,
+        // Both: taken when they agree (or one is empty); otherwise which one is meant
+        // cannot be told, and keeping one would drop the other's spans unseen.
+        (Some(l), Some(e)) => {
+            let (mut l, mut e) = (parse_spans(l)?, parse_spans(e)?);
+            l.sort();
+            e.sort();
+            if !l.is_empty() && !e.is_empty() && l != e {
+                return Err(
+                    "has both \"label\" and \"entities\", with different spans: give one"
+                        .to_string(),
+                );
+            }
+            if l.is_empty() { e } else { l }
+        }
+        (Some(v), None) | (None, Some(v)) => parse_spans(v)?,
         (None, None) => Vec::new(),
     };
     let len = text.chars().count() as u64;
@@ -302,6 +316,37 @@ mod tests {
         assert_eq!(imp.labels.len(), 6);
         assert_eq!(imp.labels[5].name, "SPOKESMAN");
         assert_eq!(imp.labels[5].hotkey, Some('6'));
+    }
+
+    /// A record with both `label` and `entities` kept `label` and dropped the entities
+    /// without a word. Now: agreeing (or one empty) they are read once; differing, the
+    /// record is an error naming its line.
+    #[test]
+    fn label_and_entities_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "both.jsonl",
+            "{\"text\": \"Kabul Doha\", \"label\": [[0, 5, \"PLACE\"]], \"entities\": [[0, 5, \"PLACE\"]]}\n\
+             {\"text\": \"Kabul Doha\", \"label\": [], \"entities\": [[6, 10, \"PLACE\"]]}\n",
+        );
+        let imp = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap();
+        assert_eq!(imp.documents[0].spans().len(), 1);
+        assert_eq!(imp.documents[1].spans().len(), 1);
+        let p = write(
+            dir.path(),
+            "differ.jsonl",
+            "{\"text\": \"a\"}\n{\"text\": \"Kabul Doha\", \"label\": [[0, 5, \"PLACE\"]], \"entities\": [[6, 10, \"PLACE\"]]}\n",
+        );
+        let e = import_paths(&[p], default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("differ.jsonl")
+                && e.contains("line 2")
+                && e.contains("both \"label\" and \"entities\""),
+            "{e}"
+        );
     }
 
     /// A label the formats cannot hold is an error naming the file, line and label.
