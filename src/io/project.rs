@@ -126,6 +126,10 @@ pub(crate) fn settings_of(file: SuggestFile) -> SuggestSettings {
 struct DocumentOut<'a> {
     name: &'a str,
     status: StatusFile,
+    /// Written only by `spanmark split` (its place in the split project): left out
+    /// otherwise, so other files are written as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split_index: Option<usize>,
     text: &'a str,
     spans: Vec<SpanOut<'a>>,
     /// Rejected suggestions; left out when there are none (files stay as before).
@@ -185,6 +189,9 @@ pub(crate) struct DocumentIn {
     name: String,
     #[serde(default)]
     status: StatusFile,
+    /// Absent except in the projects `spanmark split` writes.
+    #[serde(default)]
+    split_index: Option<usize>,
     text: String,
     #[serde(default)]
     spans: Vec<SpanIn>,
@@ -288,6 +295,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
             .map(|d| DocumentOut {
                 name: &d.name,
                 status: d.status.into(),
+                split_index: d.split_index,
                 text: d.text().as_str(),
                 spans: d
                     .spans()
@@ -621,6 +629,7 @@ pub(crate) fn check_document(
         .and_then(|doc| doc.with_disagreements(disagreements))
         .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
     doc.status = d.status.into();
+    doc.split_index = d.split_index;
     Ok(doc)
 }
 
@@ -733,6 +742,22 @@ mod tests {
         ] {
             assert!(!starts_like_project(no), "{no:?}");
         }
+    }
+
+    /// A document's place in a split project is written only when it has one, and
+    /// read back; other files are written as before.
+    #[test]
+    fn split_index_is_optional() {
+        assert!(!to_string(&sample()).contains("split_index"));
+        let split = crate::model::merge::split(&sample(), 1, 0.0);
+        let s = to_string(&split.projects[0]);
+        assert!(
+            s.contains("status: todo,\n      split_index: Some(0),\n"),
+            "{s}"
+        );
+        let back = parse_project(&s, &path()).unwrap();
+        assert_eq!(back, split.projects[0]);
+        assert_eq!(back.documents()[1].split_index, Some(1));
     }
 
     /// A project file saved with a UTF-8 BOM (some Windows editors add one) opens.
