@@ -93,7 +93,8 @@ pub enum Command {
         /// Propose every labeled string where it recurs unlabeled (whole words).
         #[arg(long)]
         learn: bool,
-        /// With --learn: match ignoring case.
+        /// With --learn: match ignoring case (Unicode full case folding: ß matches SS,
+        /// Σ matches σ and ς).
         #[arg(long)]
         ignore_case: bool,
         /// A patterns file (spaCy EntityRuler / Prodigy JSONL; {"label", "regex"} lines).
