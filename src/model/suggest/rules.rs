@@ -620,15 +620,25 @@ fn shape(t: &str) -> String {
     out
 }
 
+/// The longest a token pattern's match may be, in tokens. Entities are far shorter; the
+/// bound keeps `*` and `+` linear in the text (from every token, a pattern of `*`s
+/// explored every later token once per earlier one: cubic time).
+pub const MAX_MATCH_TOKENS: usize = 256;
+
+/// The most token specs one token pattern may have.
+pub const MAX_TOKEN_SPECS: usize = 64;
+
 /// The end (exclusive token index) of the longest match of `specs` from token `start`,
-/// if any matches at least one token.
+/// if any matches at least one token; at most [`MAX_MATCH_TOKENS`] long.
 fn match_at(specs: &[TokenSpec], toks: &[TokenView], start: usize) -> Option<usize> {
-    let n = toks.len();
+    let n = toks.len().min(start.saturating_add(MAX_MATCH_TOKENS));
     // Positions reachable after each spec: a set, small in practice.
     let mut at: Vec<usize> = vec![start];
     for spec in specs {
         let ok = |p: usize| p < n && spec.conds.iter().all(|c| toks[p].test(c));
         let mut next: Vec<usize> = Vec::new();
+        // The end of the last `*` / `+` run scanned: the first position that failed.
+        let mut scanned_to: Option<usize> = None;
         for &p in &at {
             match spec.op {
                 Op::One => {
@@ -646,11 +656,17 @@ fn match_at(specs: &[TokenSpec], toks: &[TokenView], start: usize) -> Option<usi
                     if spec.op == Op::Any {
                         next.push(p);
                     }
+                    // `at` rises: a run already scanned from an earlier position covers
+                    // every position up to its end (each token is tested once per spec).
+                    if scanned_to.is_some_and(|end| p <= end) {
+                        continue;
+                    }
                     let mut q = p;
                     while ok(q) {
                         q += 1;
                         next.push(q);
                     }
+                    scanned_to = Some(q);
                 }
                 Op::Not => {
                     if p < n && !spec.conds.iter().all(|c| toks[p].test(c)) {
@@ -773,6 +789,12 @@ fn pattern_line(v: &Value) -> Result<(String, Rule), String> {
         (Some(Value::Array(specs)), None) => {
             if specs.is_empty() {
                 return Err("empty \"pattern\" list".into());
+            }
+            if specs.len() > MAX_TOKEN_SPECS {
+                return Err(format!(
+                    "{} tokens in one pattern: at most {MAX_TOKEN_SPECS}",
+                    specs.len()
+                ));
             }
             let specs = specs
                 .iter()
@@ -1157,6 +1179,35 @@ mod tests {
         let e = RuleSetRules::compile(&set(RuleKind::Patterns, &unicode), &p).unwrap_err();
         assert!(e.line > 10 && e.line < MAX_REGEXES, "{e}");
         assert!(e.message.contains("more than the 64 MB"), "{e}");
+    }
+
+    /// Token patterns of `*`s over a long run of tokens explored every later token from
+    /// every earlier one (cubic time): a match is now at most MAX_MATCH_TOKENS long and
+    /// a pattern has at most MAX_TOKEN_SPECS tokens.
+    #[test]
+    fn token_patterns_are_bounded() {
+        let stars = vec!["{\"OP\": \"*\"}"; 10].join(", ");
+        let src = format!("{{\"label\": \"QUOTE\", \"pattern\": [{stars}, {{\"LOWER\": \"x\"}}]}}");
+        let text = format!("{}x", "a ".repeat(600));
+        let got = found(RuleKind::Patterns, &src, &text);
+        // From the 255 tokens before "x", and "x" itself.
+        assert_eq!(got.len(), MAX_MATCH_TOKENS);
+        let longest = got.iter().map(|g| g.0.split(' ').count()).max();
+        assert_eq!(longest, Some(MAX_MATCH_TOKENS));
+        let many = vec!["{}"; MAX_TOKEN_SPECS + 1].join(", ");
+        let e = RuleSetRules::compile(
+            &set(
+                RuleKind::Patterns,
+                &format!("\n{{\"label\": \"ORG\", \"pattern\": [{many}]}}"),
+            ),
+            &Project::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("rules.jsonl:2: 65 tokens in one pattern"),
+            "{e}"
+        );
     }
 
     #[test]
