@@ -1186,7 +1186,7 @@ mod tests {
     /// a pattern has at most MAX_TOKEN_SPECS tokens.
     #[test]
     fn token_patterns_are_bounded() {
-        let stars = vec!["{\"OP\": \"*\"}"; 10].join(", ");
+        let stars = ["{\"OP\": \"*\"}"; 10].join(", ");
         let src = format!("{{\"label\": \"QUOTE\", \"pattern\": [{stars}, {{\"LOWER\": \"x\"}}]}}");
         let text = format!("{}x", "a ".repeat(600));
         let got = found(RuleKind::Patterns, &src, &text);
@@ -1194,7 +1194,7 @@ mod tests {
         assert_eq!(got.len(), MAX_MATCH_TOKENS);
         let longest = got.iter().map(|g| g.0.split(' ').count()).max();
         assert_eq!(longest, Some(MAX_MATCH_TOKENS));
-        let many = vec!["{}"; MAX_TOKEN_SPECS + 1].join(", ");
+        let many = ["{}"; MAX_TOKEN_SPECS + 1].join(", ");
         let e = RuleSetRules::compile(
             &set(
                 RuleKind::Patterns,
