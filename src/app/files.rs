@@ -96,6 +96,13 @@ impl SpanmarkApp {
             scheme,
             labels: None,
         };
+        // Refused at once (the job would refuse too): never over a project, nor over
+        // the file this project came from.
+        let input = self.path.as_deref();
+        if let Err(e) = export::check_output(self.ws.project(), format, &path, input) {
+            self.show_error(format!("Could not export. {e}"));
+            return;
+        }
         let project = self.ws.project().clone();
         let expected = expected_time(project_size(&project));
         let title = format!("Exporting {}", path.display());

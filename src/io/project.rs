@@ -126,6 +126,10 @@ pub(crate) fn settings_of(file: SuggestFile) -> SuggestSettings {
 struct DocumentOut<'a> {
     name: &'a str,
     status: StatusFile,
+    /// Written only by `spanmark split` (its place in the split project): left out
+    /// otherwise, so other files are written as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split_index: Option<usize>,
     text: &'a str,
     spans: Vec<SpanOut<'a>>,
     /// Rejected suggestions; left out when there are none (files stay as before).
@@ -185,6 +189,9 @@ pub(crate) struct DocumentIn {
     name: String,
     #[serde(default)]
     status: StatusFile,
+    /// Absent except in the projects `spanmark split` writes.
+    #[serde(default)]
+    split_index: Option<usize>,
     text: String,
     #[serde(default)]
     spans: Vec<SpanIn>,
@@ -288,6 +295,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
             .map(|d| DocumentOut {
                 name: &d.name,
                 status: d.status.into(),
+                split_index: d.split_index,
                 text: d.text().as_str(),
                 spans: in_label_order(project, d.spans().iter())
                     .into_iter()
@@ -417,6 +425,51 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
+/// Whether the file at `path` starts like a spanmark project file: after a BOM,
+/// whitespace, RON comments and attributes, an optional struct name, `(` and a field of the file
+/// (`version`, `labels`, `documents`, `suggest`) with its `:`. Only the first few KB
+/// are read, so a truncated or broken project counts too. A file that cannot be read
+/// (or is not there) does not.
+pub fn is_project_file(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok() && starts_like_project(&String::from_utf8_lossy(&head))
+}
+
+/// [`is_project_file`] on the start of a file's text.
+fn starts_like_project(text: &str) -> bool {
+    /// Past whitespace, `//` / `/* */` comments and `#![enable(...)]` attributes.
+    fn skip(mut s: &str) -> &str {
+        loop {
+            s = s.trim_start();
+            if let Some(rest) = s.strip_prefix("#![") {
+                s = rest.split_once(']').map_or("", |(_, r)| r);
+            } else if let Some(rest) = s.strip_prefix("//") {
+                s = rest.split_once('\n').map_or("", |(_, r)| r);
+            } else if let Some(rest) = s.strip_prefix("/*") {
+                s = rest.split_once("*/").map_or("", |(_, r)| r);
+            } else {
+                return s;
+            }
+        }
+    }
+    /// A leading identifier (maybe empty) and the rest.
+    fn ident(s: &str) -> (&str, &str) {
+        let n = s
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        s.split_at(n)
+    }
+    let s = skip(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let (_struct_name, s) = ident(s);
+    let Some(s) = skip(s).strip_prefix('(') else {
+        return false;
+    };
+    let (field, s) = ident(skip(s));
+    matches!(field, "version" | "labels" | "documents" | "suggest") && skip(s).starts_with(':')
+}
+
 /// Reads and checks a project file.
 pub fn load_project(path: &Path) -> Result<Project, IoError> {
     let bytes = std::fs::read(path).map_err(|error| IoError::Os {
@@ -438,6 +491,8 @@ pub fn load_project_stamped(path: &Path) -> Result<(Project, DiskStamp), IoError
 }
 
 fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Project, IoError> {
+    // A BOM is not RON, but editors on some systems write one: read past it.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| IoError::Invalid {
         path: path.to_path_buf(),
         message: format!(
@@ -619,6 +674,7 @@ pub(crate) fn check_document(
         .and_then(|doc| doc.with_disagreements(disagreements))
         .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
     doc.status = d.status.into();
+    doc.split_index = d.split_index;
     Ok(doc)
 }
 
@@ -706,6 +762,60 @@ mod tests {
 
     fn path() -> PathBuf {
         PathBuf::from("test.ron")
+    }
+
+    /// What counts as a project when an export would replace a file.
+    #[test]
+    fn project_files_are_recognised_by_their_start() {
+        let saved = to_string(&sample());
+        assert!(starts_like_project(&saved));
+        assert!(starts_like_project(&saved[..20]), "a truncated project too");
+        for yes in [
+            "\u{feff}(version: 1, labels: [])",
+            "// notes\n/* x */ FileIn ( /* y */ labels : [",
+            "(documents: [",
+            "#![enable(implicit_some)]\n(version: 1",
+        ] {
+            assert!(starts_like_project(yes), "{yes:?}");
+        }
+        for no in [
+            "",
+            "{\"id\": 1, \"text\": \"(version: 1\"}",
+            "Taliban -X- _ B-ORG",
+            "document,start,end,label,text,note",
+            "(x: 1)",
+            "[\"O\", \"B-PER\"]",
+        ] {
+            assert!(!starts_like_project(no), "{no:?}");
+        }
+    }
+
+    /// A document's place in a split project is written only when it has one, and
+    /// read back; other files are written as before.
+    #[test]
+    fn split_index_is_optional() {
+        assert!(!to_string(&sample()).contains("split_index"));
+        let split = crate::model::merge::split(&sample(), 1, 0.0);
+        let s = to_string(&split.projects[0]);
+        assert!(
+            s.contains("status: todo,\n      split_index: Some(0),\n"),
+            "{s}"
+        );
+        let back = parse_project(&s, &path()).unwrap();
+        assert_eq!(back, split.projects[0]);
+        assert_eq!(back.documents()[1].split_index, Some(1));
+    }
+
+    /// A project file saved with a UTF-8 BOM (some Windows editors add one) opens.
+    #[test]
+    fn a_bom_is_read_past() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bom.ron");
+        let text = to_string(&sample());
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        assert_eq!(load_project(&path).unwrap(), sample());
+        assert!(is_project_file(&path));
+        assert!(!is_project_file(&dir.path().join("missing.ron")));
     }
 
     #[test]
@@ -976,7 +1086,7 @@ pub(crate) mod proptests {
     /// Random projects: any Unicode text (with line breaks), labels with odd names, spans
     /// that nest and overlap, any status.
     pub(crate) fn arb_project() -> impl Strategy<Value = Project> {
-        let labels = proptest::collection::btree_set("[A-Za-z_ -]{1,8}|\\PC{1,4}", 1..5);
+        let labels = proptest::collection::btree_set("[A-Za-z_-]{1,8}|[^\\s\\p{C}]{1,4}", 1..5);
         let docs = proptest::collection::vec(
             (
                 "\\PC{0,8}",

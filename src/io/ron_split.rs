@@ -318,7 +318,7 @@ mod tests {
     const LABELS: &str = r##"version: 1,
   labels: [
     (name: "A\")", color: "#e69f00", key: Some('"')),
-    (name: r#"B"], ("#, color: "#56b4e9", key: Some('\'')),
+    (name: r#"B"],("#, color: "#56b4e9", key: Some('\'')),
     (name: "C", color: "#009e73", key: Some('(')),
     (name: "D", color: "#f0e442", key: Some('\\')),
   ],"##;
@@ -334,7 +334,7 @@ mod tests {
     (
       name: r#"two "), ( "#,
       text: r"raw \ text ]",
-      spans: [(start: 1, end: 3, label: r#"B"], ("#)],
+      spans: [(start: 1, end: 3, label: r#"B"],("#)],
     ), // "
     (name: "three", status: done, text: "東京 'x' // not a comment", spans: []),
     DocumentIn(name: "four", text: "", ),
