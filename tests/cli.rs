@@ -480,3 +480,59 @@ fn brat_export_fits_long_names_and_is_all_or_nothing() {
     let left: Vec<_> = std::fs::read_dir(&again).unwrap().collect();
     assert_eq!(left.len(), 1, "only the folder that was there: {left:?}");
 }
+
+/// Issue 18, item 5: document names are unique in a project. A file with two documents
+/// named "d" used to validate, and `merge` and the merge driver matched them by position
+/// and dropped one with exit 0. Now each refuses the file, naming it and the document;
+/// an import that brings a name twice numbers the second.
+#[test]
+fn two_documents_of_one_name_are_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let twice = dir.path().join("twice.ron");
+    let doc = |text: &str| {
+        format!(
+            "    (\n      name: \"d\",\n      status: todo,\n      text: \"{text}\",\n      spans: [],\n    ),\n"
+        )
+    };
+    let file = format!(
+        "(\n  version: 1,\n  labels: [\n    (name: \"PERSON\", color: \"#e69f00\", key: Some('1')),\n  ],\n  documents: [\n{}{}  ],\n)\n",
+        doc("first"),
+        doc("second")
+    );
+    std::fs::write(&twice, file).unwrap();
+    let path = twice.to_str().unwrap();
+    let o = spanmark(&["validate", path]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("twice.ron") && stderr(&o).contains("\"d\""),
+        "{}",
+        stderr(&o)
+    );
+    let out = dir.path().join("gold.ron");
+    let o = spanmark(&["merge", path, path, "-o", out.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("twice.ron"), "{}", stderr(&o));
+    assert!(!out.exists());
+    let before = std::fs::read(&twice).unwrap();
+    let o = spanmark(&["merge-driver", path, path, path]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&twice).unwrap(), before, "%A untouched");
+    // Imported twice under one name: the second is numbered, and said so.
+    let jsonl = dir.path().join("twice.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"d\", \"text\": \"first\"}\n{\"id\": \"d\", \"text\": \"second\"}\n",
+    )
+    .unwrap();
+    let imported = dir.path().join("imported.ron");
+    let o = spanmark(&[
+        "import",
+        jsonl.to_str().unwrap(),
+        "-o",
+        imported.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = spanmark::io::load_project(&imported).unwrap();
+    let names: Vec<&str> = p.documents().iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["d", "d (2)"]);
+}

@@ -161,7 +161,8 @@ impl SpanmarkApp {
             Done::Autosaved(result) => self.autosaved(result),
             Done::Compared(result) => self.finish_compare(result),
             Done::Imported(result) => self.finish_import(result),
-            Done::RuleFileRead(result) => self.finish_rule_file(result),
+            Done::RuleFileRead(result) => self.finish_rule_file(ctx, result),
+            Done::RuleSetChecked(set, checked) => self.finish_rule_set(set, checked),
             Done::LabelsRead(path, result) => self.finish_import_labels(&path, result),
         }
     }
