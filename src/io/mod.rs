@@ -8,7 +8,6 @@ pub mod labels;
 pub mod project;
 pub mod recommender;
 pub mod recovery;
-mod ron_split;
 
 pub use atomic::{Batch, NAME_MAX, write_atomic, write_atomic_with_backup};
 pub use disk::{DiskStamp, DiskState};

@@ -325,7 +325,7 @@ fn brat_files(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::project::proptests::arb_project;
+    use crate::io::project::tests::proptests::arb_project;
     use proptest::prelude::*;
 
     /// Python's `text[start:end]`.
