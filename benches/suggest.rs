@@ -2,7 +2,8 @@
 //!
 //! 1. 10,000 phrase patterns and 50 regexes over a 1M-char document (goal ≤ 100 ms);
 //! 2. the learned source after one new span in a 1M-char / 50k-span project (goal ≤ 2 ms):
-//!    the engine's whole update, with the new span's string looked up in the corpus.
+//!    the engine's whole update, with the new span's string looked up in the corpus;
+//! 3. hostile rule sets (issue 18): a 16,000-word phrase, 10,000 Unicode regexes.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -251,5 +252,53 @@ fn thread_cpu() -> Duration {
     )
 }
 
-criterion_group!(benches, bench_patterns, bench_learned);
+/// Hostile rule sets (issue 18): one phrase of 16,000 words of the synthetic text's
+/// vocabulary (its DFA took over a minute to build), and a file of Unicode regexes that
+/// stops at the memory limit (10,000 of them took 31 s and 5.2 GB).
+fn bench_hostile(c: &mut Criterion) {
+    let words = vocabulary(&synth::text(200_000, 7));
+    let mut rng = synth::Rng(18);
+    let phrase: Vec<&str> = (0..16_000)
+        .map(|_| words[rng.below(words.len())].as_str())
+        .collect();
+    let line = serde_json::json!({"label": "QUOTE", "pattern": phrase.join(" ")});
+    let set = |source: String| RuleSet {
+        name: "hostile.jsonl".into(),
+        kind: RuleKind::Patterns,
+        enabled: true,
+        source,
+        default_label: None,
+    };
+    let long = set(line.to_string());
+    let unicode = |n: usize| {
+        set((0..n)
+            .map(|i| {
+                format!("{{\"label\": \"ORG\", \"regex\": \"(?i)\\\\p{{L}}{{3}}\\\\w*{i}\"}}\n")
+            })
+            .collect())
+    };
+    // 10,000 stop at the count limit while parsing; 1,000 at the memory limit compiling.
+    let (ten_k, one_k) = (unicode(10_000), unicode(1_000));
+    let project = Project::default();
+    for (n, set) in [("10,000", &ten_k), ("1,000", &one_k)] {
+        match RuleSetRules::compile(set, &project) {
+            Err(e) => eprintln!("{n} Unicode regexes: {e}"),
+            Ok(_) => panic!("{n} Unicode regexes compiled"),
+        }
+    }
+    let mut g = c.benchmark_group("suggest_hostile");
+    g.sample_size(10);
+    g.bench_function("compile_one_16k_word_phrase", |b| {
+        b.iter(|| black_box(RuleSetRules::compile(&long, &project).map(|r| r.0.len())));
+    });
+    g.bench_function("compile_10k_unicode_regexes_to_the_limit", |b| {
+        b.iter(|| black_box(RuleSetRules::compile(&ten_k, &project).is_err()));
+    });
+    g.bench_function("compile_1k_unicode_regexes_to_the_limit", |b| {
+        b.iter(|| black_box(RuleSetRules::compile(&one_k, &project).is_err()));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_patterns, bench_learned, bench_hostile);
 criterion_main!(benches);

@@ -93,7 +93,8 @@ pub enum Command {
         /// Propose every labeled string where it recurs unlabeled (whole words).
         #[arg(long)]
         learn: bool,
-        /// With --learn: match ignoring case.
+        /// With --learn: match ignoring case (Unicode full case folding: ß matches SS,
+        /// Σ matches σ and ς).
         #[arg(long)]
         ignore_case: bool,
         /// A patterns file (spaCy EntityRuler / Prodigy JSONL; {"label", "regex"} lines).
@@ -290,6 +291,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 },
                 labels: selected,
             };
+            // Never over a project, nor over the file read (a JSONL converted in place).
+            export::check_output(&p, format, &output, Some(&project))?;
             let report = export::export(&p, format, &opts, &output)?;
             writeln!(err, "{}: {}", output.display(), report.summary(20))?;
         }
@@ -360,6 +363,13 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         | Command::GitSetup { .. }) => crate::cli_team::run(command, out, err)?,
         Command::Validate { project } => {
             let p = crate::io::load_project(&project)?;
+            // The rule sets saved inside must compile too, or `suggest` and the window
+            // would fail on a file that validated.
+            for set in &p.suggest_settings().rule_sets {
+                for w in compile_saved(set, &p, &project)? {
+                    writeln!(err, "spanmark: warning: {w}")?;
+                }
+            }
             let spans: usize = p.documents().iter().map(|d| d.spans().len()).sum();
             writeln!(
                 out,
@@ -394,6 +404,12 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 } => anyhow::anyhow!(
                     "{}: two documents are named {document:?}, so documents cannot be matched by name",
                     file_of(annotator)
+                ),
+                AgreementError::NothingShared { a, b } => anyhow::anyhow!(
+                    "{} and {} have no document in common (documents are matched by name), \
+                     so there is no agreement to measure",
+                    file_of(a),
+                    file_of(b)
                 ),
                 AgreementError::TooFewAnnotators(_) => anyhow::anyhow!("{e}"),
             })?;
@@ -445,6 +461,7 @@ fn suggest(
     settings.learned = args.learn;
     settings.ignore_case = args.ignore_case || saved.ignore_case;
     settings.rule_sets.retain(|r| r.enabled);
+    let saved_sets = settings.rule_sets.len();
     let files = args
         .patterns
         .iter()
@@ -465,8 +482,12 @@ fn suggest(
         bail!("no suggestion sources: give --learn, --patterns, --dictionary or --command");
     }
     // A bad line is an error here (the window shows it as a warning and goes on).
-    for set in &settings.rule_sets {
-        let (_, warnings) = RuleSetRules::compile(set, &project)?;
+    for (i, set) in settings.rule_sets.iter().enumerate() {
+        let warnings = if i < saved_sets {
+            compile_saved(set, &project, path)?
+        } else {
+            RuleSetRules::compile(set, &project)?.1
+        };
         for w in warnings {
             writeln!(err, "spanmark: warning: {w}")?;
         }
@@ -544,6 +565,35 @@ fn suggest(
         }
     }
     Ok(())
+}
+
+/// Compiles a rule set saved inside the project at `path`; its warnings, or an error
+/// that names the project file (the rule set's own file need not be on disk), the rule
+/// set and the line in it.
+fn compile_saved(
+    set: &crate::model::suggest::RuleSet,
+    project: &Project,
+    path: &Path,
+) -> anyhow::Result<Vec<String>> {
+    let saved = |what: &str| {
+        format!(
+            "{}: the {what} {:?} saved in this project",
+            path.display(),
+            set.name
+        )
+    };
+    let what = match set.kind {
+        crate::model::suggest::RuleKind::Patterns => "patterns file",
+        crate::model::suggest::RuleKind::Dictionary => "dictionary",
+    };
+    match crate::model::suggest::RuleSetRules::compile(set, project) {
+        Ok((_, warnings)) => Ok(warnings
+            .into_iter()
+            .map(|w| format!("{}: {w}", saved(what)))
+            .collect()),
+        Err(e) if e.line == 0 => bail!("{}: {}", saved(what), e.message),
+        Err(e) => bail!("{}, line {}: {}", saved(what), e.line, e.message),
+    }
 }
 
 /// The `--json` object of `agree`.

@@ -138,9 +138,29 @@ fn merge_driver(
     let text = |bytes: &[u8]| std::str::from_utf8(bytes).ok().map(str::to_owned);
     let is_project = |bytes: &[u8]| text(bytes).is_some_and(|s| looks_like_project(&s));
     let empty = |bytes: &[u8]| bytes.iter().all(u8::is_ascii_whitespace);
-    // Every side that has something must be a project; else git's text merge.
-    if ![&b, &o, &t].iter().all(|x| empty(x) || is_project(x)) || empty(&o) || empty(&t) {
+    // No side is a project: some other RON file, merged as git merges text. Some side
+    // is and another is not: a broken project, left for a person.
+    let sides = [
+        ("base", base, &b),
+        ("ours", ours, &o),
+        ("theirs", theirs, &t),
+    ];
+    if !sides.iter().any(|(.., x)| is_project(x)) {
         return merge_as_text(base, ours, theirs, shown, err);
+    }
+    if let Some((side, file, _)) = sides
+        .iter()
+        .find(|(side, _, x)| !(is_project(x) || empty(x) && *side == "base"))
+    {
+        return Err(exit(
+            2,
+            format!(
+                "merge-driver: error: {} ({side}): not a spanmark project, though the other \
+                 sides are\n(the file is left as it was on this branch; merge it by hand)",
+                path.unwrap_or(file).display()
+            ),
+        )
+        .into());
     }
     let load = |bytes: &[u8], file: &Path, side: &str| {
         if empty(bytes) {

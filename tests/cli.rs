@@ -299,3 +299,240 @@ fn export_refuses_labels_and_scheme_for_formats_without_them() {
     assert!(conll.contains("U-PERSON") || conll.contains("B-PERSON"));
     assert!(!conll.contains("PLACE"));
 }
+
+/// An export never replaces a project (its input, another project, a `.bak`) nor the
+/// file it reads; the project stays byte for byte as it was, with its `.bak` untouched.
+#[test]
+fn export_never_overwrites_a_project_or_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = write_corpus(dir.path());
+    let p = dir.path().join("p.ron");
+    let q = dir.path().join("q.ron");
+    for out in [&p, &q] {
+        let o = spanmark(&[
+            "import",
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // Saved twice: p.ron.bak exists.
+    let o = spanmark(&[
+        "import",
+        corpus.to_str().unwrap(),
+        "-o",
+        p.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bak = dir.path().join("p.ron.bak");
+    let before = std::fs::read(&p).unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&p, &link).unwrap();
+    let dot = dir.path().join(".").join("p.ron");
+    for format in ["jsonl", "csv", "hf", "conll", "labelstudio"] {
+        for out in [&p, &q, &bak, &link, &dot] {
+            let o = spanmark(&[
+                "export",
+                p.to_str().unwrap(),
+                "-f",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(o.status.code(), Some(1), "{format} -o {}", out.display());
+            let e = stderr(&o);
+            assert!(e.contains("an export never replaces"), "{format}: {e}");
+        }
+    }
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+    assert!(
+        spanmark(&["validate", q.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        spanmark(&["validate", bak.to_str().unwrap()])
+            .status
+            .success()
+    );
+    // A file read for conversion is not replaced either.
+    let o = spanmark(&[
+        "export",
+        corpus.to_str().unwrap(),
+        "-f",
+        "jsonl",
+        "-o",
+        corpus.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the file being exported"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&corpus).unwrap(), CORPUS);
+    // Nor is a project standing where hf puts labels.json, nor one in brat's folder.
+    let sub = dir.path().join("hf");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(&q, sub.join("labels.json")).unwrap();
+    let o = spanmark(&[
+        "export",
+        p.to_str().unwrap(),
+        "-f",
+        "hf",
+        "-o",
+        sub.join("rows.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!sub.join("rows.jsonl").exists(), "nothing written");
+}
+
+/// hf to `DIR/labels.json` would write the rows and then the tag list over them: it is
+/// refused, saying why, and nothing is written.
+#[test]
+fn hf_export_to_labels_json_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = write_corpus(dir.path());
+    let out = dir.path().join("labels.json");
+    let o = spanmark(&[
+        "export",
+        corpus.to_str().unwrap(),
+        "-f",
+        "hf",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot be named labels.json"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let ok = dir.path().join("train.jsonl");
+    let o = spanmark(&[
+        "export",
+        corpus.to_str().unwrap(),
+        "-f",
+        "hf",
+        "-o",
+        ok.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&ok).unwrap().contains("\"tokens\""));
+    assert!(
+        std::fs::read_to_string(dir.path().join("labels.json"))
+            .unwrap()
+            .contains("B-PERSON")
+    );
+}
+
+/// brat: a 240-char document name used to fail halfway (the temporary file's name was
+/// longer than the limit) after earlier documents were written. Names now fit, and a
+/// failing export writes nothing at all.
+#[test]
+fn brat_export_fits_long_names_and_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "n".repeat(240);
+    let cjk = "東".repeat(120);
+    let input = dir.path().join("long.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"id\": \"first\", \"text\": \"Kabul\", \"label\": [[0, 5, \"PLACE\"]]}}\n\
+             {{\"id\": \"{long}\", \"text\": \"Doha\"}}\n{{\"id\": \"{long}\", \"text\": \"x\"}}\n\
+             {{\"id\": \"{cjk}\", \"text\": \"東京\"}}\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("brat");
+    let o = spanmark(&[
+        "export",
+        input.to_str().unwrap(),
+        "-f",
+        "brat",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 8, "{names:?}");
+    assert!(names.iter().all(|n| n.len() <= 255));
+    assert!(names.contains(&format!("{long}.txt")) && names.contains(&format!("{long}__2_.ann")));
+    // A file that cannot be written (a folder where `first.ann` goes): nothing is.
+    let again = dir.path().join("again");
+    std::fs::create_dir_all(again.join("first.ann")).unwrap();
+    let o = spanmark(&[
+        "export",
+        input.to_str().unwrap(),
+        "-f",
+        "brat",
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("first.ann"), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(&again).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the folder that was there: {left:?}");
+}
+
+/// Issue 18, item 5: document names are unique in a project. A file with two documents
+/// named "d" used to validate, and `merge` and the merge driver matched them by position
+/// and dropped one with exit 0. Now each refuses the file, naming it and the document;
+/// an import that brings a name twice numbers the second.
+#[test]
+fn two_documents_of_one_name_are_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let twice = dir.path().join("twice.ron");
+    let doc = |text: &str| {
+        format!(
+            "    (\n      name: \"d\",\n      status: todo,\n      text: \"{text}\",\n      spans: [],\n    ),\n"
+        )
+    };
+    let file = format!(
+        "(\n  version: 1,\n  labels: [\n    (name: \"PERSON\", color: \"#e69f00\", key: Some('1')),\n  ],\n  documents: [\n{}{}  ],\n)\n",
+        doc("first"),
+        doc("second")
+    );
+    std::fs::write(&twice, file).unwrap();
+    let path = twice.to_str().unwrap();
+    let o = spanmark(&["validate", path]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("twice.ron") && stderr(&o).contains("\"d\""),
+        "{}",
+        stderr(&o)
+    );
+    let out = dir.path().join("gold.ron");
+    let o = spanmark(&["merge", path, path, "-o", out.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("twice.ron"), "{}", stderr(&o));
+    assert!(!out.exists());
+    let before = std::fs::read(&twice).unwrap();
+    let o = spanmark(&["merge-driver", path, path, path]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&twice).unwrap(), before, "%A untouched");
+    // Imported twice under one name: the second is numbered, and said so.
+    let jsonl = dir.path().join("twice.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"d\", \"text\": \"first\"}\n{\"id\": \"d\", \"text\": \"second\"}\n",
+    )
+    .unwrap();
+    let imported = dir.path().join("imported.ron");
+    let o = spanmark(&[
+        "import",
+        jsonl.to_str().unwrap(),
+        "-o",
+        imported.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = spanmark::io::load_project(&imported).unwrap();
+    let names: Vec<&str> = p.documents().iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["d", "d (2)"]);
+}

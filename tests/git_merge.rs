@@ -167,7 +167,14 @@ fn split_then_merge_back() {
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let g = load(&gold);
-    assert_eq!(g.documents().len(), 10);
+    // In the original order: the merge used to list annotator 1's documents first.
+    let merged: Vec<&str> = g.documents().iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(merged, names);
+    assert!(
+        !std::fs::read_to_string(&gold)
+            .unwrap()
+            .contains("split_index")
+    );
     assert!(
         g.documents()
             .iter()
@@ -428,6 +435,20 @@ fn the_driver_alone_exit_codes() {
     let o = run("o.ron", "a.ron", "b.ron");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert_eq!(load(&f("a.ron")).documents()[0].disagreements().len(), 1);
+    // A side saved with a UTF-8 BOM (some editors add one) merges like any other, and
+    // `validate` accepts it.
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend(std::fs::read(f("b.ron")).unwrap());
+    std::fs::write(f("bom.ron"), &bom).unwrap();
+    write(&f("e.ron"), vec![("d", vec![sp(0, 12, 0), sp(43, 49, 3)])]);
+    let o = run("o.ron", "e.ron", "bom.ron");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        spans(&load(&f("e.ron")), 0),
+        vec![sp(0, 12, 1), sp(43, 49, 3)]
+    );
+    let o = spanmark(&["validate", f("bom.ron").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
 /// `p.ron` on a new branch from main: "d" with `spans` and these disagreements, "e" as

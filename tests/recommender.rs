@@ -189,17 +189,88 @@ fn answers_that_cannot_be_attributed_are_errors() {
 #[test]
 fn an_answer_missing_is_an_error() {
     let command = r#"cat > /dev/null; echo '{"id": 1, "spans": []}'"#;
-    let err = quick(command, &[(0, "a"), (1, "b"), (2, "c")]).unwrap_err();
+    let err = quick(command, &[(4, "a"), (1, "b"), (2, "c")]).unwrap_err();
     assert!(
         matches!(
-            err,
+            &err,
             RecommenderError::Incomplete {
                 answered: 1,
                 total: 3,
+                missing,
                 ..
-            }
+            } if missing == &[2, 4]
         ),
         "{err:?}"
+    );
+    // The message names the documents without an answer (it used to quote a fixed
+    // example) and shows the line one of them needs.
+    let shown = err.to_string();
+    assert!(
+        shown.contains("answered 1 of 3 documents; no answer for documents 2, 4")
+            && shown.contains(r#"({"id": 2, "spans": []} when it has none)"#),
+        "{shown}"
+    );
+    let many: Vec<(usize, &str)> = (0..25).map(|i| (i, "t")).collect();
+    let err = quick(r#"cat > /dev/null; echo '{"id": 3, "spans": []}'"#, &many).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no answer for documents 0, 1, 2, 4, 5, 6, 7, 8, 9, 10 and 14 more"),
+        "{err}"
+    );
+}
+
+/// A command that answers every document and exits 0, leaving a child in the
+/// background that holds its stdout: it was stopped after the idle timeout as "printed
+/// nothing". The run now ends when every document is answered and the command has
+/// exited, and the background child is killed with the command's process group.
+#[test]
+fn a_background_child_holding_stdout_does_not_stop_a_finished_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let command = format!(
+        r#"cat > /dev/null; echo '{{"id": 0, "spans": [{{"start": 0, "end": 4, "label": "PER"}}]}}'; sleep 60 & echo $! > {}; echo '{{"id": 1, "spans": []}}'"#,
+        quote(pid_file.to_str().unwrap())
+    );
+    let opts = RunOptions {
+        idle_timeout: Duration::from_secs(3),
+        ..RunOptions::default()
+    };
+    let (result, progress) = go(
+        &command,
+        &[(0, "text"), (1, "more")],
+        &opts,
+        &AtomicBool::new(false),
+    );
+    let out = result.unwrap();
+    assert_eq!(out.spans.len(), 1);
+    assert_eq!(progress.last(), Some(&(2, 2)));
+    if cfg!(target_os = "linux") {
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let pid = pid.trim();
+        let until = Instant::now() + Duration::from_secs(10);
+        while !dead(pid) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(dead(pid), "the background child {pid} outlived the run");
+    }
+    // Not answered in full, it still waits for the rest (and times out).
+    let command = r#"cat > /dev/null; echo '{"id": 0, "spans": []}'; sleep 60 &"#;
+    let (result, _) = go(
+        command,
+        &[(0, "text"), (1, "more")],
+        &opts,
+        &AtomicBool::new(false),
+    );
+    assert!(
+        matches!(result, Err(RecommenderError::Timeout { .. })),
+        "{result:?}"
+    );
+    // A line it printed after its answers, just before exiting, is still read.
+    let command = r#"cat > /dev/null; echo '{"id": 0, "spans": []}'; sleep 60 & echo 'done!'"#;
+    let (result, _) = go(command, &[(0, "text")], &opts, &AtomicBool::new(false));
+    assert!(
+        matches!(&result, Err(RecommenderError::BadOutput { line: 2, .. })),
+        "{result:?}"
     );
 }
 
@@ -455,4 +526,85 @@ fn adapt_skips_documents_replaced_meanwhile() {
     let adapted = request.adapt(&other, &found);
     assert!(adapted.results.is_empty());
     assert_eq!(adapted.stale, 1);
+}
+
+/// The command protocol against hostile output: every case ends at once with an error
+/// naming the output line, or with its bad spans skipped and counted; nothing panics,
+/// and a flood of bad spans keeps a bounded list of warnings.
+#[test]
+fn hostile_command_output_gives_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "{{\"id\": 0, \"spans\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let many_spans: Vec<String> = (0..100_000)
+        .map(|i| {
+            format!(
+                "{{\"start\": {i}, \"end\": {}, \"label\": \"PER\"}}",
+                i + 50
+            )
+        })
+        .collect();
+    let flood = format!("{{\"id\": 0, \"spans\": [{}]}}", many_spans.join(","));
+    let errors: [(&str, String); 8] = [
+        ("nested 100,000 deep", deep),
+        (
+            "id past u64",
+            r#"{"id": 18446744073709551616, "spans": []}"#.into(),
+        ),
+        ("negative id", r#"{"id": -1, "spans": []}"#.into()),
+        (
+            "offset past i64",
+            r#"{"id": 0, "spans": [{"start": 0, "end": 9223372036854775808, "label": "PER"}]}"#
+                .into(),
+        ),
+        (
+            "float offset",
+            r#"{"id": 0, "spans": [{"start": 0.5, "end": 2, "label": "PER"}]}"#.into(),
+        ),
+        (
+            "NaN score",
+            r#"{"id": 0, "spans": [{"start": 0, "end": 2, "label": "PER", "score": NaN}]}"#.into(),
+        ),
+        (
+            "spans not a list",
+            r#"{"id": 0, "spans": {"start": 0}}"#.into(),
+        ),
+        ("a JSON list", "[0, []]".into()),
+    ];
+    let run_with = |output: &str| {
+        let f = dir.path().join("out.jsonl");
+        std::fs::write(&f, output).unwrap();
+        quick(
+            &format!("cat > /dev/null; cat {}", quote(f.to_str().unwrap())),
+            &[(0, "0123456789")],
+        )
+    };
+    for (what, line) in &errors {
+        let err = run_with(&format!("{line}\n")).expect_err(what);
+        assert!(
+            err.to_string().contains("output line 1:"),
+            "{what}: {}",
+            err.to_string().chars().take(300).collect::<String>()
+        );
+    }
+    // 100,000 spans past a 10-char text: all skipped, counted, 20 warnings kept.
+    let out = run_with(&format!("{flood}\n")).unwrap();
+    assert_eq!((out.spans.len(), out.skipped), (0, 100_000));
+    assert_eq!(out.warnings.len(), 20);
+    // CRLF line ends and a padded string id are read as the protocol allows.
+    let out = run_with(
+        "{\"id\": \" 0 \", \"spans\": [{\"start\": 0, \"end\": 2, \"label\": \"PER\"}]}\r\n",
+    )
+    .unwrap();
+    assert_eq!(out.spans.len(), 1);
+    // A line longer than 64 MB is not an answer.
+    let err = quick(
+        "cat > /dev/null; head -c 70000000 /dev/zero | tr '\\0' a",
+        &[(0, "t")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("longer than 64 MB"), "{err}");
 }

@@ -302,6 +302,63 @@ fn hostile_project_files_give_clear_errors() {
         io::load_project(&unknown),
         &["unknown.ron", "\"ALIEN\" is not defined"],
     );
+    // Label names the formats cannot hold (a line break, a tab, a space, nothing) are
+    // refused with the file and the name, as `validate` reports them.
+    for (file, ron_name, shown) in [
+        ("newline.ron", "a\\nb", "\"a\\nb\""),
+        ("tab.ron", "NEW LABEL\\tX", "\"NEW LABEL\\tX\""),
+        ("space.ron", "NEW LABEL", "\"NEW LABEL\""),
+        ("empty.ron", "", "needs a name"),
+    ] {
+        let p = write(
+            file,
+            good.replace("\"ORG\"", &format!("\"{ron_name}\""))
+                .as_bytes(),
+        );
+        expect_clean_error(io::load_project(&p), &[file, shown]);
+    }
+}
+
+/// The window's export never replaces a project: not the open one, not another one.
+/// The error dialog says why, and the files are byte for byte as they were.
+#[test]
+fn exports_from_the_window_never_replace_a_project() {
+    use spanmark::io::export::{Format, Scheme};
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = dir.path().join("p.ron");
+    let other = dir.path().join("other.ron");
+    std::fs::copy(root.join("saves/sample.ron"), &project).unwrap();
+    std::fs::copy(root.join("saves/sample.ron"), &other).unwrap();
+    let before = std::fs::read(&project).unwrap();
+    let mut h = app(
+        Startup::Paths(vec![project.clone()]),
+        &dir.path().join("data"),
+    );
+    for (format, path) in [
+        (Format::Jsonl, &project),
+        (Format::Csv, &other),
+        (Format::Hf, &other),
+    ] {
+        h.state_mut().apply(
+            &egui::Context::default(),
+            spanmark::ui::Action::ExportTo {
+                format,
+                scheme: Scheme::Iob2,
+                path: path.clone(),
+            },
+        );
+        h.run();
+        let error = h.state().error().expect("an error is shown").to_string();
+        assert!(
+            error.contains("an export never replaces") && error.contains(".ron"),
+            "{error}"
+        );
+        h.key_press(Key::Escape);
+        h.run();
+    }
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+    assert_eq!(std::fs::read(&other).unwrap(), before);
 }
 
 #[test]
@@ -498,4 +555,227 @@ fn sigkill_during_saves_never_corrupts() {
         seen.len() > 1,
         "the kills landed at different moments: {seen:?}"
     );
+}
+
+// --- hostile input on the newer surfaces (issue 18) ---
+
+/// A patterns file (phrases, token patterns, regexes) and a dictionary, for mutating.
+const PATTERNS: &str = r#"{"label": "ORG", "pattern": "Taliban"}
+{"label": "PLACE", "pattern": "Bagram Air Base", "id": "bagram"}
+{"label": "PERSON", "pattern": [{"IS_TITLE": true, "OP": "+"}, {"LOWER": "mujahid"}]}
+{"label": "DATE", "pattern": [{"SHAPE": "dddd"}, {"ORTH": ",", "OP": "?"}]}
+{"label": "DATE", "regex": "\\b\\d{4}\\b"}
+{"label": "QUOTE", "regex": "(?i)\"[^\"]{3,80}\""}
+"#;
+const DICTIONARY: &str =
+    "# places\nKabul\tPLACE\nDoha Agreement\tORG\n\nZabihullah Mujahid\tPERSON\nBagram\n";
+
+/// Compiles a rule set against the sample project and searches the sample text; an
+/// error must name the rule set and a line.
+fn try_rules(
+    kind: spanmark::model::suggest::RuleKind,
+    name: &str,
+    source: String,
+) -> Result<usize, String> {
+    use spanmark::model::suggest::{RuleSet, RuleSetRules};
+    let project = spanmark::app::sample_project();
+    let set = RuleSet {
+        name: name.into(),
+        kind,
+        enabled: true,
+        source,
+        default_label: Some("PLACE".into()),
+    };
+    match RuleSetRules::compile(&set, &project) {
+        Ok((rules, _)) => Ok(rules.find(project.documents()[0].text()).len()),
+        Err(e) => {
+            let shown = e.to_string();
+            assert!(shown.starts_with(&format!("{name}:")), "{shown}");
+            Err(shown)
+        }
+    }
+}
+
+/// Patterns files and dictionaries: thousands of mutations and the pathological
+/// shapes (one huge phrase, too many or too large regexes, token patterns of `*`s over a
+/// long text, deep JSON, a huge repetition) give a match list or an error naming the
+/// file and line; none panics, hangs or takes gigabytes.
+#[test]
+fn hostile_patterns_and_dictionaries() {
+    use spanmark::model::suggest::RuleKind;
+    let mut rng = Rng(0x18_5eed_0fa1);
+    let (mut ok, mut errors) = (0, 0);
+    for i in 0..600 {
+        let (kind, name, base) = if i % 2 == 0 {
+            (RuleKind::Patterns, "rules.jsonl", PATTERNS)
+        } else {
+            (RuleKind::Dictionary, "places.tsv", DICTIONARY)
+        };
+        let mutated = String::from_utf8_lossy(&mutate(&mut rng, base.as_bytes())).into_owned();
+        match try_rules(kind, name, mutated) {
+            Ok(_) => ok += 1,
+            Err(_) => errors += 1,
+        }
+    }
+    assert!(ok > 50 && errors > 50, "{ok} ok, {errors} errors");
+
+    let words: Vec<&str> = SAMPLE_TEXT.split_whitespace().collect();
+    let phrase: Vec<&str> = (0..16_000).map(|i| words[(i * 31) % words.len()]).collect();
+    let line = |label: &str, key: &str, value: String| {
+        format!("{{\"label\": \"{label}\", \"{key}\": {value}}}\n")
+    };
+    let p = RuleKind::Patterns;
+    // One phrase of 16,000 words: built at once.
+    assert!(
+        try_rules(
+            p,
+            "long.jsonl",
+            line("QUOTE", "pattern", format!("\"{}\"", phrase.join(" ")))
+        )
+        .is_ok()
+    );
+    // 1,001 distinct regexes; 900 Unicode ones past the memory limit.
+    let many: String = (0..=1000)
+        .map(|i| line("DATE", "regex", format!("\"x{i}\"")))
+        .collect();
+    let e = try_rules(p, "many.jsonl", many).unwrap_err();
+    assert!(e.starts_with("many.jsonl:1001: more than 1000"), "{e}");
+    let big: String = (0..900)
+        .map(|i| {
+            line(
+                "DATE",
+                "regex",
+                format!("\"\\\\w+\\\\s\\\\p{{Lu}}{{2}}\\\\w*{i}\""),
+            )
+        })
+        .collect();
+    let e = try_rules(p, "big.jsonl", big).unwrap_err();
+    assert!(e.contains("MB a file may use"), "{e}");
+    // A huge repetition is refused by the regex size limit.
+    let e = try_rules(
+        p,
+        "rep.jsonl",
+        line("DATE", "regex", "\"(a{1000}){1000}\"".into()),
+    )
+    .unwrap_err();
+    assert!(e.starts_with("rep.jsonl:1: bad regex"), "{e}");
+    // JSON nested past serde's limit.
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let e = try_rules(p, "deep.jsonl", line("ORG", "pattern", deep)).unwrap_err();
+    assert!(e.starts_with("deep.jsonl:1: not a JSON object"), "{e}");
+    // `*` tokens over the sample text (about 2,000 tokens), then a word.
+    let stars = ["{\"OP\": \"*\"}"; 20].join(", ");
+    let n = try_rules(
+        p,
+        "stars.jsonl",
+        line(
+            "QUOTE",
+            "pattern",
+            format!("[{stars}, {{\"LOWER\": \"kabul\"}}]"),
+        ),
+    )
+    .unwrap();
+    assert!(n > 0);
+    // A dictionary of 20,000 entries and one 1 MB line.
+    let entries: String = (0..20_000).map(|i| format!("name{i}\tPLACE\n")).collect();
+    assert!(try_rules(RuleKind::Dictionary, "big.tsv", entries).is_ok());
+    let long = format!("{}\tPLACE\n", "Kabul ".repeat(200_000));
+    assert_eq!(try_rules(RuleKind::Dictionary, "long.tsv", long), Ok(0));
+}
+
+/// Project files mutated, then through the merge driver (the real binary: git's exit
+/// codes, %A untouched when it fails), agree, merge and split: no panic, every failure
+/// a message, and a split merged back is the project it came from, in order.
+#[test]
+fn hostile_projects_through_merge_driver_agree_merge_and_split() {
+    use spanmark::model::{agreement, merge};
+    let dir = tempfile::tempdir().unwrap();
+    // Eight documents with spans (a split reorders them), as a file to mutate.
+    let base_path = dir.path().join("base.ron");
+    io::save_project_plain(&spanmark::synth::corpus(6_000, 8, 60, 18), &base_path).unwrap();
+    let source = std::fs::read(&base_path).unwrap();
+    let base = io::load_project(&base_path).unwrap();
+    let mut rng = Rng(0x000d_15ea_5e18);
+    let mut loaded = 0;
+    for i in 0..600 {
+        let mutated = mutate(&mut rng, &source);
+        let path = dir.path().join("m.ron");
+        std::fs::write(&path, &mutated).unwrap();
+        let Ok(p) = io::load_project(&path) else {
+            continue;
+        };
+        loaded += 1;
+        let named = |n: &str, p| (n.to_string(), p);
+        if let Err(e) = merge::three_way(&base, &p, &base) {
+            assert!(!e.to_string().is_empty());
+        }
+        if let Err(e) = merge::merge(&[named("a", &base), named("b", &p)], merge::Policy::Agreed) {
+            assert!(!e.to_string().is_empty());
+        }
+        if let Err(e) = agreement::report(&[named("a", &base), named("b", &p)]) {
+            assert!(!e.to_string().is_empty(), "case {i}");
+        }
+        let split = merge::split(&p, 1 + i % 4, (i % 101) as f64);
+        let named_split: Vec<(String, &Project)> = split
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(k, q)| (format!("a{k}"), q))
+            .collect();
+        let unique = {
+            let mut names: Vec<&str> = p.documents().iter().map(|d| d.name.as_str()).collect();
+            names.sort_unstable();
+            names.windows(2).all(|w| w[0] != w[1])
+        };
+        if unique && let Ok(back) = merge::merge(&named_split, merge::Policy::Union) {
+            let names = |q: &Project| -> Vec<String> {
+                q.documents().iter().map(|d| d.name.clone()).collect()
+            };
+            assert_eq!(
+                names(&back),
+                names(&p),
+                "case {i}: split then merge keeps the order"
+            );
+        }
+    }
+    assert!(loaded > 20, "{loaded} mutated files loaded");
+
+    // The merge driver, as git runs it, on mutated sides.
+    let bin = env!("CARGO_BIN_EXE_spanmark");
+    let mut codes = std::collections::BTreeSet::new();
+    for _ in 0..60 {
+        let ours = dir.path().join("ours.ron");
+        let theirs = dir.path().join("theirs.ron");
+        // A side is mutated, or a sound edit of the base (one span relabelled).
+        let side = |rng: &mut Rng| {
+            if rng.below(3) == 0 {
+                return mutate(rng, &source);
+            }
+            let text = String::from_utf8_lossy(&source).into_owned();
+            let at: Vec<usize> = text.match_indices("label: \"").map(|(i, _)| i).collect();
+            let i = at[rng.below(at.len())] + "label: \"".len();
+            let end = i + text[i..].find('"').unwrap();
+            let to = ["PERSON", "PLACE", "ORG", "DATE", "QUOTE"][rng.below(5)];
+            format!("{}{to}{}", &text[..i], &text[end..]).into_bytes()
+        };
+        let ours_bytes = side(&mut rng);
+        std::fs::write(&ours, &ours_bytes).unwrap();
+        std::fs::write(&theirs, side(&mut rng)).unwrap();
+        let o = Command::new(bin)
+            .arg("merge-driver")
+            .args([&base_path, &ours, &theirs])
+            .output()
+            .unwrap();
+        let code = o.status.code().unwrap_or(-1);
+        codes.insert(code);
+        match code {
+            0 | 1 => assert!(io::load_project(&ours).is_ok(), "the merge loads"),
+            2 => {
+                assert_eq!(std::fs::read(&ours).unwrap(), ours_bytes, "%A untouched");
+                assert!(String::from_utf8_lossy(&o.stderr).contains(".ron"));
+            }
+            _ => panic!("exit {code}: {}", String::from_utf8_lossy(&o.stderr)),
+        }
+    }
+    assert!(codes.contains(&2) && codes.len() > 1, "{codes:?}");
 }

@@ -377,3 +377,109 @@ fn first_mentions_are_enough_on_the_sample_article() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// The project at `p` saved as `name` with one rule set inside (as the window saves it).
+fn with_saved_rules(p: &Path, name: &str, set_name: &str, source: String) -> PathBuf {
+    use spanmark::model::suggest::{RuleKind, RuleSet};
+    let project = spanmark::io::load_project(p).unwrap();
+    let mut settings = project.suggest_settings().clone();
+    settings.rule_sets.push(RuleSet {
+        name: set_name.into(),
+        kind: RuleKind::Patterns,
+        enabled: true,
+        source,
+        default_label: None,
+    });
+    let out = p.with_file_name(name);
+    spanmark::io::save_project(&project.with_suggest_settings(settings), &out).unwrap();
+    out
+}
+
+/// A rule set saved in a project that does not compile: `validate` said ok, then
+/// `suggest` failed naming a file that is not on disk. Both now name the project, the
+/// rule set and its line.
+#[test]
+fn saved_rule_sets_are_validated_and_errors_name_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    let source =
+        "{\"label\": \"ORG\", \"pattern\": \"Taliban\"}\n{\"label\": \"ORG\", \"regex\": \"(\"}\n";
+    let saved = with_saved_rules(&p, "saved.ron", "orgs.jsonl", source.into());
+    let s = saved.to_str().unwrap();
+    for args in [vec!["validate", s], vec!["suggest", s]] {
+        let out = spanmark(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let e = stderr(&out);
+        assert!(
+            e.contains(&format!(
+                "{s}: the patterns file \"orgs.jsonl\" saved in this project, line 2: bad regex"
+            )),
+            "{args:?}: {e}"
+        );
+    }
+    // One that compiles validates, its unknown labels as warnings.
+    let source = "{\"label\": \"GPE\", \"pattern\": \"Kabul\"}\n".to_string();
+    let fine = with_saved_rules(&p, "fine.ron", "gpe.jsonl", source);
+    let out = spanmark(&["validate", fine.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning:") && stderr(&out).contains("\"GPE\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Hostile rule sets saved in a project: one 16,000-word phrase (its automaton took
+/// over a minute to build) validates and suggests at once; hundreds of Unicode regexes
+/// (up to 0.5 MB each) stop at the memory limit, naming the line.
+#[test]
+fn hostile_saved_rule_sets_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    let words = [
+        "Kabul",
+        "Taliban",
+        "Doha",
+        "Agreement",
+        "met",
+        "the",
+        "in",
+        "a",
+    ];
+    let phrase: Vec<&str> = (0..16_000)
+        .map(|i| words[(i * 7 + i / 5) % words.len()])
+        .collect();
+    let source = format!(
+        "{{\"label\": \"ORG\", \"pattern\": \"{}\"}}\n{{\"label\": \"PLACE\", \"pattern\": \"Doha\"}}\n",
+        phrase.join(" ")
+    );
+    let long = with_saved_rules(&p, "long.ron", "long.jsonl", source);
+    let out = spanmark(&["validate", long.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = spanmark(&["suggest", long.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        lines(&out),
+        [row(
+            "b",
+            14,
+            18,
+            "PLACE",
+            "Doha",
+            "patterns: long.jsonl line 2"
+        )]
+    );
+    let source: String = (0..900)
+        .map(|i| format!("{{\"label\": \"ORG\", \"regex\": \"(?i)\\\\p{{L}}{{3}}\\\\w*{i}\"}}\n"))
+        .collect();
+    let many = with_saved_rules(&p, "many.ron", "many.jsonl", source);
+    for cmd in ["validate", "suggest"] {
+        let out = spanmark(&[cmd, many.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let e = stderr(&out);
+        assert!(
+            e.contains("\"many.jsonl\" saved in this project, line ") && e.contains("MB"),
+            "{e}"
+        );
+    }
+}

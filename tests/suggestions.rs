@@ -363,6 +363,22 @@ fn a_dictionary_of_names_asks_for_its_label_and_suggests_them() {
     h.get_by_label("PLACE").click();
     h.run();
     h.get_by_label("Add").click();
+    // Issue 18: the rule set is compiled off the UI thread, twice: checked in the job
+    // queue, then built with the suggestions in the background; frame by frame, a frame
+    // shows it in use while its suggestions are still being found.
+    let mut seen_building = false;
+    for _ in 0..8 {
+        h.step();
+        let state = h.state();
+        let in_use = !state
+            .workspace()
+            .project()
+            .suggest_settings()
+            .rule_sets
+            .is_empty();
+        seen_building |= in_use && state.is_finding_suggestions() && pending(&h).is_empty();
+    }
+    assert!(seen_building, "the rule set was compiled on the UI thread");
     h.run();
     let settings = h.state().workspace().project().suggest_settings().clone();
     assert_eq!(settings.rule_sets.len(), 1);

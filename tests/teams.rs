@@ -251,6 +251,25 @@ fn agree_refuses_bad_input_naming_the_file() {
     // One file is not enough.
     let out = spanmark(&[Path::new("agree"), &alice]);
     assert!(!out.status.success());
+    // Nothing in common is not perfect agreement (it read F1 1.000, exit 0): an error
+    // naming both files.
+    let renamed = dir.path().join("renamed.ron");
+    let text = std::fs::read_to_string(&alice)
+        .unwrap()
+        .replace("\"kabul-1\"", "\"kabul-x\"")
+        .replace("\"berlin-2\"", "\"berlin-x\"")
+        .replace("\"geneva-3\"", "\"geneva-x\"");
+    std::fs::write(&renamed, text).unwrap();
+    let out = spanmark(&[Path::new("agree"), &alice, &renamed]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("alice.ron")
+            && err.contains("renamed.ron")
+            && err.contains("no document in common"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no table");
 }
 
 #[test]

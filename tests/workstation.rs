@@ -60,6 +60,18 @@ fn add_rename_use_reorder_delete_and_undo_a_label() {
         h.state().status()
     );
 
+    // A name the formats cannot hold (whitespace) is refused, with the reason shown in
+    // the editor.
+    rename_last(&mut h, "NEW LABEL");
+    assert_eq!(label_names(&h)[5], "FACILITY");
+    assert!(
+        h.query_by_label_contains(
+            "FACILITY keeps its name: label \"NEW LABEL\" cannot be used: it holds whitespace"
+        )
+        .is_some(),
+        "the reason is shown"
+    );
+
     // Close the editor, label with the new label's key 6.
     h.key_press(Key::Escape);
     h.run();

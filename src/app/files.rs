@@ -96,6 +96,13 @@ impl SpanmarkApp {
             scheme,
             labels: None,
         };
+        // Refused at once (the job would refuse too): never over a project, nor over
+        // the file this project came from.
+        let input = self.path.as_deref();
+        if let Err(e) = export::check_output(self.ws.project(), format, &path, input) {
+            self.show_error(format!("Could not export. {e}"));
+            return;
+        }
         let project = self.ws.project().clone();
         let expected = expected_time(project_size(&project));
         let title = format!("Exporting {}", path.display());
@@ -155,7 +162,8 @@ impl SpanmarkApp {
             Done::Autosaved(result) => self.autosaved(result),
             Done::Compared(result) => self.finish_compare(result),
             Done::Imported(result) => self.finish_import(result),
-            Done::RuleFileRead(result) => self.finish_rule_file(result),
+            Done::RuleFileRead(result) => self.finish_rule_file(ctx, result),
+            Done::RuleSetChecked(set, checked) => self.finish_rule_set(set, checked),
             Done::LabelsRead(path, result) => self.finish_import_labels(&path, result),
         }
     }

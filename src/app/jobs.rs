@@ -46,6 +46,9 @@ pub(super) enum Done {
     Imported(Result<io::import::Imported, String>),
     /// A patterns file or dictionary was read.
     RuleFileRead(Result<crate::model::suggest::RuleSet, String>),
+    /// A rule set was compiled against the project's labels: the rules it skipped, or
+    /// why it cannot be used.
+    RuleSetChecked(crate::model::suggest::RuleSet, Result<Vec<String>, String>),
     /// A label set (a project or labels.json) was read from `path`.
     LabelsRead(PathBuf, Result<Vec<crate::model::Label>, String>),
 }

@@ -98,7 +98,8 @@ impl SpanmarkApp {
             }
         }
         let project = self.ws.project();
-        if self.suggestions.engine.full_build_chars(project) > BACKGROUND_CHARS {
+        let engine = &self.suggestions.engine;
+        if engine.full_build_chars(project) > BACKGROUND_CHARS || engine.compiles_rules(project) {
             self.start_suggest_build(ctx);
             return;
         }
@@ -171,7 +172,7 @@ impl SpanmarkApp {
                 }
             },
             Action::AddRuleFileFrom { kind, path } => self.add_rule_file(ctx, kind, path),
-            Action::AddRuleSet(set) => self.add_rule_set(set),
+            Action::AddRuleSet(set) => self.add_rule_set(ctx, set),
             Action::AskCommand => {
                 let text = self.suggestions.last_command.clone();
                 self.modals.push(Modal::Command { text });
@@ -404,7 +405,7 @@ impl SpanmarkApp {
     /// A rule file was read: a dictionary with lines that name no label asks for the
     /// label first; anything the rules cannot use is an error naming the file and line,
     /// and nothing is added.
-    pub(super) fn finish_rule_file(&mut self, read: Result<RuleSet, String>) {
+    pub(super) fn finish_rule_file(&mut self, ctx: &egui::Context, read: Result<RuleSet, String>) {
         let set = match read {
             Ok(set) => set,
             Err(e) => {
@@ -423,15 +424,34 @@ impl SpanmarkApp {
             self.modals.push(Modal::DictionaryLabel { set, label });
             return;
         }
-        self.add_rule_set(set);
+        self.add_rule_set(ctx, set);
     }
 
-    /// Uses a rule set (one undo step), after checking it compiles.
-    fn add_rule_set(&mut self, set: RuleSet) {
-        let warnings = match RuleSetRules::compile(&set, self.ws.project()) {
-            Ok((_, warnings)) => warnings,
+    /// Checks that a rule set compiles against the project's labels, in the job queue
+    /// (a large patterns file takes a while); see [`Self::finish_rule_set`].
+    fn add_rule_set(&mut self, ctx: &egui::Context, set: RuleSet) {
+        // Only the labels matter to compiling: no copy of the documents.
+        let labels = self.ws.project().with_same_labels(Vec::new());
+        let title = format!("Checking {}", set.name);
+        let expected = std::time::Duration::from_millis(100);
+        self.jobs
+            .submit(ctx, Kind::Foreground, title, expected, move || {
+                let checked = match labels {
+                    Ok(p) => RuleSetRules::compile(&set, &p)
+                        .map(|(_, warnings)| warnings)
+                        .map_err(|e| format!("{} was not added. {e}", set.name)),
+                    Err(e) => Err(e.to_string()),
+                };
+                Done::RuleSetChecked(set, checked)
+            });
+    }
+
+    /// Uses a rule set that compiled (one undo step), showing the rules it skipped.
+    pub(super) fn finish_rule_set(&mut self, set: RuleSet, checked: Result<Vec<String>, String>) {
+        let warnings = match checked {
+            Ok(w) => w,
             Err(e) => {
-                self.show_error(format!("{} was not added. {e}", set.name));
+                self.show_error(e);
                 return;
             }
         };

@@ -55,22 +55,36 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// `.NAME.` for temporary files beside `path`: hidden, and recognisable.
+/// The longest file name, in bytes, that the usual file systems take (ext4, XFS,
+/// btrfs, ZFS; APFS and NTFS count 255 UTF-16 units, which such a name never exceeds).
+pub const NAME_MAX: usize = 255;
+
+/// What a temporary name adds to its prefix: tempfile's 6 random chars and `.tmp`.
+const TEMP_TAIL: usize = 6 + ".tmp".len();
+
+/// `.NAME.` for temporary files beside `path`: hidden, and recognisable. A long NAME is
+/// cut (on a char boundary) so that the temporary name fits [`NAME_MAX`] whenever the
+/// final name does: a temporary name longer than the final one would fail a write that
+/// could succeed.
 fn temp_prefix(path: &Path) -> std::io::Result<std::ffi::OsString> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("path has no file name"))?;
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    Ok(prefix)
+    let name = name.to_string_lossy();
+    let room = NAME_MAX - ".".len() * 2 - TEMP_TAIL;
+    let mut cut = name.len().min(room);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Ok(format!(".{}.", &name[..cut]).into())
 }
 
-fn replace(path: &Path, bytes: &[u8], backup: Option<&Path>) -> std::io::Result<()> {
-    let target = resolve_links(path)?;
-    let dir = parent_dir(&target);
-    let old = fs::metadata(&target).ok();
-    let prefix = temp_prefix(&target)?;
+/// A temporary file beside `target` holding `bytes`, synced, with the permissions of
+/// the file it will replace (or the usual ones for a new file). Dropped, it is deleted.
+fn write_temp(target: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = parent_dir(target);
+    let old = fs::metadata(target).ok();
+    let prefix = temp_prefix(target)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
     // A new file gets the usual mode (0666 less the umask), not tempfile's private 0600.
@@ -88,17 +102,86 @@ fn replace(path: &Path, bytes: &[u8], backup: Option<&Path>) -> std::io::Result<
     }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// Persists renames in `dir`; not every platform can open a folder, so best effort.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn replace(path: &Path, bytes: &[u8], backup: Option<&Path>) -> std::io::Result<()> {
+    let target = resolve_links(path)?;
+    let tmp = write_temp(&target, bytes)?;
     if let Some(backup) = backup
-        && old.is_some()
+        && target.exists()
     {
         keep_backup(&target, backup)?;
     }
     tmp.persist(&target).map_err(|e| e.error)?;
-    // Persist the renames; not every platform can open a folder, so best effort.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_dir(parent_dir(&target));
     Ok(())
+}
+
+/// Several files written all or nothing: each is written to a temporary file beside it
+/// first, and only when every one is written are they renamed into place. Dropped
+/// before [`Batch::commit`] (a write failed: a full disk, a name too long), the
+/// temporary files are deleted and no file was replaced. The temporary files are
+/// closed while they wait, so a batch of thousands holds no file handles.
+#[derive(Default)]
+pub struct Batch {
+    staged: Vec<(tempfile::TempPath, PathBuf)>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Writes `bytes` for `path` to a temporary file beside it (through a symlinked
+    /// `path`, as [`write_atomic`] does).
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let target = resolve_links(path)?;
+        // What would fail the rename is found now, before anything is replaced: a name
+        // too long (the temporary one is cut to fit), a folder.
+        if target
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().len() > NAME_MAX)
+        {
+            return Err(std::io::Error::other(format!(
+                "{}: file name too long (more than {NAME_MAX} bytes)",
+                target.display()
+            )));
+        }
+        if fs::metadata(&target).is_ok_and(|m| m.is_dir()) {
+            return Err(std::io::Error::other(format!(
+                "{} is a folder",
+                target.display()
+            )));
+        }
+        let tmp = write_temp(&target, bytes)?;
+        self.staged.push((tmp.into_temp_path(), target));
+        Ok(())
+    }
+
+    /// Renames every file into place.
+    pub fn commit(self) -> std::io::Result<()> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for (tmp, target) in self.staged {
+            tmp.persist(&target).map_err(|e| e.error)?;
+            let dir = parent_dir(&target).to_path_buf();
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+        for dir in dirs {
+            sync_dir(&dir);
+        }
+        Ok(())
+    }
 }
 
 /// Makes `backup` a copy of `file`, atomically: a hard link (instant, never half-written)
@@ -182,6 +265,54 @@ mod tests {
         assert_eq!(fs::read(&victim).unwrap(), b"precious");
         assert_eq!(fs::read(&path).unwrap(), b"two");
         assert_eq!(fs::read(&bak).unwrap(), b"one");
+    }
+
+    /// A name near the limit: the temporary name used to be 12 bytes longer than the
+    /// final one, so the write failed (`File name too long`) though the name fits.
+    #[test]
+    fn names_near_the_limit_can_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "x".repeat(NAME_MAX),
+            format!("{}.ann", "東".repeat((NAME_MAX - 4) / 3)),
+        ] {
+            assert!(name.len() <= NAME_MAX && name.len() > NAME_MAX - 4);
+            let path = dir.path().join(&name);
+            write_atomic(&path, b"one").unwrap();
+            write_atomic_with_backup(&path, b"two", &dir.path().join("b")).unwrap();
+            let mut batch = Batch::new();
+            batch.add(&path, b"three").unwrap();
+            batch.commit().unwrap();
+            assert_eq!(fs::read(&path).unwrap(), b"three");
+        }
+    }
+
+    /// A batch replaces nothing until it commits, and leaves no temporary file when it
+    /// is dropped instead.
+    #[test]
+    fn a_batch_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        fs::write(&a, b"old").unwrap();
+        let mut batch = Batch::new();
+        batch.add(&a, b"new").unwrap();
+        batch.add(&dir.path().join("b.txt"), b"b").unwrap();
+        // A folder cannot be replaced: refused before anything is.
+        fs::create_dir(dir.path().join("c.txt")).unwrap();
+        assert!(batch.add(&dir.path().join("c.txt"), b"c").is_err());
+        let too_long = dir.path().join("x".repeat(NAME_MAX + 1));
+        assert!(batch.add(&too_long, b"x").is_err());
+        drop(batch);
+        assert_eq!(fs::read(&a).unwrap(), b"old");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 2, "a.txt and the folder c.txt only: {names:?}");
+        let mut batch = Batch::new();
+        batch.add(&a, b"new").unwrap();
+        batch.add(&dir.path().join("b.txt"), b"b").unwrap();
+        batch.commit().unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("b.txt")).unwrap(), b"b");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
     }
 
     #[cfg(unix)]

@@ -42,6 +42,7 @@ impl Imported {
         if let Some(i) = self.labels.iter().position(|l| l.name == name) {
             return LabelId::from_index(i).map_err(too_many);
         }
+        crate::model::label::check_label_name(name).map_err(|e| e.to_string())?;
         let id = LabelId::from_index(self.labels.len()).map_err(too_many)?;
         let used: HashSet<char> = self.labels.iter().filter_map(|l| l.hotkey).collect();
         let hotkey = ('1'..='9').find(|k| !used.contains(k));
@@ -128,7 +129,41 @@ pub fn import_paths(
             Err(e) => return Err(e),
         }
     }
+    unique_names(&mut imp);
     Ok(imp)
+}
+
+/// Document names are unique in a project: a name an earlier document took gets a
+/// number ("d (2)"), with a note saying so.
+fn unique_names(imp: &mut Imported) {
+    let mut names: HashSet<String> = HashSet::with_capacity(imp.documents.len());
+    let mut renamed = Vec::new();
+    for doc in &mut imp.documents {
+        if names.contains(&doc.name) {
+            let new = crate::model::unique_name(&doc.name, |n| names.contains(n));
+            renamed.push(format!("{:?} → {:?}", doc.name, new));
+            doc.name = new;
+        }
+        names.insert(doc.name.clone());
+    }
+    if !renamed.is_empty() {
+        let shown: Vec<&str> = renamed.iter().take(5).map(String::as_str).collect();
+        let more = renamed.len().saturating_sub(shown.len());
+        imp.notes.push(format!(
+            "{} renamed, as another document has its name: {}{}",
+            if renamed.len() == 1 {
+                "1 document".to_string()
+            } else {
+                format!("{} documents", renamed.len())
+            },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
 }
 
 fn import_text(imp: &mut Imported, path: &Path, opts: ImportOptions) -> Result<(), IoError> {
@@ -207,7 +242,21 @@ fn jsonl_record(imp: &mut Imported, line: &str, base: &str, n: usize) -> Result<
         _ => format!("{base}-{n}"),
     };
     let raw = match (value.get("label"), value.get("entities")) {
-        (Some(v), _) | (None, Some(v)) => parse_spans(v)?,
+        // Both: taken when they agree (or one is empty); otherwise which one is meant
+        // cannot be told, and keeping one would drop the other's spans unseen.
+        (Some(l), Some(e)) => {
+            let (mut l, mut e) = (parse_spans(l)?, parse_spans(e)?);
+            l.sort();
+            e.sort();
+            if !l.is_empty() && !e.is_empty() && l != e {
+                return Err(
+                    "has both \"label\" and \"entities\", with different spans: give one"
+                        .to_string(),
+                );
+            }
+            if l.is_empty() { e } else { l }
+        }
+        (Some(v), None) | (None, Some(v)) => parse_spans(v)?,
         (None, None) => Vec::new(),
     };
     let len = text.chars().count() as u64;
@@ -301,6 +350,66 @@ mod tests {
         assert_eq!(imp.labels.len(), 6);
         assert_eq!(imp.labels[5].name, "SPOKESMAN");
         assert_eq!(imp.labels[5].hotkey, Some('6'));
+    }
+
+    /// A record with both `label` and `entities` kept `label` and dropped the entities
+    /// without a word. Now: agreeing (or one empty) they are read once; differing, the
+    /// record is an error naming its line.
+    #[test]
+    fn label_and_entities_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "both.jsonl",
+            "{\"text\": \"Kabul Doha\", \"label\": [[0, 5, \"PLACE\"]], \"entities\": [[0, 5, \"PLACE\"]]}\n\
+             {\"text\": \"Kabul Doha\", \"label\": [], \"entities\": [[6, 10, \"PLACE\"]]}\n",
+        );
+        let imp = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap();
+        assert_eq!(imp.documents[0].spans().len(), 1);
+        assert_eq!(imp.documents[1].spans().len(), 1);
+        let p = write(
+            dir.path(),
+            "differ.jsonl",
+            "{\"text\": \"a\"}\n{\"text\": \"Kabul Doha\", \"label\": [[0, 5, \"PLACE\"]], \"entities\": [[6, 10, \"PLACE\"]]}\n",
+        );
+        let e = import_paths(&[p], default_labels(), ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("differ.jsonl")
+                && e.contains("line 2")
+                && e.contains("both \"label\" and \"entities\""),
+            "{e}"
+        );
+    }
+
+    /// A label the formats cannot hold is an error naming the file, line and label.
+    #[test]
+    fn bad_label_names_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, label) in [("nl.jsonl", "a\\nb"), ("tab.jsonl", "NEW LABEL\\tX")] {
+            let p = write(
+                dir.path(),
+                name,
+                &format!(
+                    "{{\"text\": \"ab\"}}\n{{\"text\": \"ab\", \"label\": [[0, 1, \"{label}\"]]}}\n"
+                ),
+            );
+            let e = import_paths(&[p], default_labels(), ImportOptions::default())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(name) && e.contains("line 2") && e.contains(&format!("\"{label}\"")),
+                "{e}"
+            );
+        }
+        let p = write(
+            dir.path(),
+            "e.jsonl",
+            "{\"text\": \"ab\", \"label\": [[0, 1, \"\"]]}\n",
+        );
+        let e = import_paths(&[p], default_labels(), ImportOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("needs a name"), "{e}");
     }
 
     /// A new label past the last id is an error, not a wrapped id naming another label.

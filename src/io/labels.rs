@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{IoError, load_project};
 use crate::model::Label;
-use crate::model::label::new_label_named;
+use crate::model::label::{check_label_name, new_label_named};
 
 /// Reads the labels of a project file (`.ron`: names, colours, keys) or of a tag list
 /// (`.json`: `["O", "B-PERSON", "I-PERSON", …]`, IOB2 or BILOU; names in order of first
@@ -22,13 +22,18 @@ pub fn read_label_set(path: &Path) -> Result<Vec<Label>, IoError> {
                 path: path.to_path_buf(),
                 error,
             })?;
-            let tags: Vec<String> = serde_json::from_str(&text).map_err(|e| IoError::Syntax {
+            // A BOM is not JSON, but editors write one.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let tags: Vec<String> = serde_json::from_str(text).map_err(|e| IoError::Syntax {
                 path: path.to_path_buf(),
                 line: e.line(),
                 col: e.column(),
                 message: format!("expected a list of tags like [\"O\", \"B-PERSON\"]: {e}"),
             })?;
-            Ok(labels_from_tags(&tags))
+            labels_from_tags(&tags).map_err(|message| IoError::Invalid {
+                path: path.to_path_buf(),
+                message,
+            })
         }
         _ => Err(IoError::Invalid {
             path: path.to_path_buf(),
@@ -39,8 +44,8 @@ pub fn read_label_set(path: &Path) -> Result<Vec<Label>, IoError> {
 }
 
 /// Label names from tags: the scheme prefix (`B-`, `I-`, `L-`, `U-`, `E-`, `S-`) is
-/// dropped and `O` skipped.
-fn labels_from_tags(tags: &[String]) -> Vec<Label> {
+/// dropped and `O` skipped. A name that breaks the label rule is an error naming its tag.
+fn labels_from_tags(tags: &[String]) -> Result<Vec<Label>, String> {
     let mut labels: Vec<Label> = Vec::new();
     for tag in tags {
         let name = match tag.split_once('-') {
@@ -50,10 +55,11 @@ fn labels_from_tags(tags: &[String]) -> Vec<Label> {
         if name == "O" || name.is_empty() || labels.iter().any(|l| l.name == name) {
             continue;
         }
+        check_label_name(name).map_err(|e| format!("tag {tag:?}: {e}"))?;
         let label = new_label_named(&labels, name.to_string());
         labels.push(label);
     }
-    labels
+    Ok(labels)
 }
 
 #[cfg(test)]
@@ -67,7 +73,7 @@ mod tests {
         let tags: Vec<String> = ["O", "B-PERSON", "I-PERSON", "U-GPE", "L-GPE", "B-ORG"]
             .map(String::from)
             .to_vec();
-        let labels = labels_from_tags(&tags);
+        let labels = labels_from_tags(&tags).unwrap();
         let names: Vec<&str> = labels.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["PERSON", "GPE", "ORG"]);
         assert_eq!(labels[2].hotkey, Some('3'));
@@ -96,6 +102,14 @@ mod tests {
         let e = read_label_set(&bad).unwrap_err().to_string();
         assert!(
             e.contains("bad.json:1:") && e.contains("list of tags"),
+            "{e}"
+        );
+        // A tag whose name breaks the label rule names the file and the tag; a BOM is
+        // read past.
+        std::fs::write(&bad, "\u{feff}[\"O\", \"B-PER\", \"B-NEW LABEL\"]").unwrap();
+        let e = read_label_set(&bad).unwrap_err().to_string();
+        assert!(
+            e.contains("bad.json") && e.contains("\"B-NEW LABEL\"") && e.contains("whitespace"),
             "{e}"
         );
     }

@@ -8,13 +8,12 @@ pub mod labels;
 pub mod project;
 pub mod recommender;
 pub mod recovery;
-mod ron_split;
 
-pub use atomic::{write_atomic, write_atomic_with_backup};
+pub use atomic::{Batch, NAME_MAX, write_atomic, write_atomic_with_backup};
 pub use disk::{DiskStamp, DiskState};
 pub use project::{
-    CURRENT_VERSION, backup_path, load_project, load_project_stamped, parse_project, save_project,
-    save_project_plain, save_project_stamped, write_project,
+    CURRENT_VERSION, backup_path, is_project_file, load_project, load_project_stamped,
+    parse_project, save_project, save_project_plain, save_project_stamped, write_project,
 };
 
 use std::path::PathBuf;

@@ -30,7 +30,10 @@
 //!   throw away a whole run. Labels are passed through as names; [`Request::adapt`] skips
 //!   (and counts) names the project does not have.
 //! - The command must exit 0. Anything it prints to stderr is kept (the last few KB) and
-//!   shown when it fails.
+//!   shown when it fails. A document it never answers is an error naming the document.
+//! - The run is over when stdout closes, or as soon as every document is answered and the
+//!   command has exited (a child it left in the background may hold stdout open); its
+//!   process group is then killed, so nothing it started outlives the run.
 //! - If it prints nothing on stdout or stderr, and reads none of its input, for
 //!   [`RunOptions::idle_timeout`], it is killed. Flush stdout after each line (the
 //!   environment has `PYTHONUNBUFFERED=1`, so Python scripts do).
@@ -170,8 +173,10 @@ pub enum RecommenderError {
     },
     /// It exited 0 without answering every document.
     #[error(
-        "`{command}` answered {answered} of {total} documents: it must print one line per \
-         document ({{\"id\": 3, \"spans\": []}} when it has none){}",
+        "`{command}` answered {answered} of {total} documents; no answer for {}: it must \
+         print one line per document ({{\"id\": {}, \"spans\": []}} when it has none){}",
+        ids(missing),
+        missing.first().copied().unwrap_or_default(),
         tail(stderr)
     )]
     Incomplete {
@@ -181,6 +186,8 @@ pub enum RecommenderError {
         answered: usize,
         /// Documents sent.
         total: usize,
+        /// The ids of the documents not answered, in rising order.
+        missing: Vec<usize>,
         /// The end of its stderr.
         stderr: String,
     },
@@ -213,6 +220,22 @@ pub enum RecommenderError {
         /// What the OS said.
         source: std::io::Error,
     },
+}
+
+/// Document ids for a message: `document 3`, `documents 0, 2, 5`, the first few of many.
+fn ids(list: &[usize]) -> String {
+    const SHOWN: usize = 10;
+    let shown: Vec<String> = list.iter().take(SHOWN).map(usize::to_string).collect();
+    let more = match list.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let noun = if list.len() == 1 {
+        "document"
+    } else {
+        "documents"
+    };
+    format!("{noun} {}{more}", shown.join(", "))
 }
 
 /// The stderr tail as the end of an error message: nothing, or a colon and the text.
@@ -255,6 +278,16 @@ struct OutSpan {
     label: String,
     #[serde(default)]
     score: Option<f32>,
+}
+
+/// How long output is still read after the command exited with every document answered.
+const EXIT_GRACE: Duration = Duration::from_millis(200);
+
+/// What the waiting loop gets: a message of the threads, or the command's exit (only
+/// looked for once every document is answered).
+enum Event {
+    Msg(Msg),
+    Exited(ExitStatus),
 }
 
 /// What the reader threads tell the waiting loop.
@@ -318,15 +351,30 @@ pub fn run(
         stderr,
         cancel,
         idle: opts.idle_timeout,
+        reaped: false,
     };
 
     let mut out = CommandOutput::default();
     let mut answered = 0;
     let mut line_no = 0;
     let mut last = Instant::now();
-    // Answers, until stdout ends.
+    let mut exited = None;
+    // Answers, until stdout ends, or until every document is answered and the command
+    // has exited (a child it left in the background may hold stdout open for ever).
     loop {
-        match run.next(&mut last)? {
+        let msg = match run.next(&mut last, answered == total)? {
+            Event::Msg(msg) => msg,
+            Event::Exited(status) => {
+                exited = Some(status);
+                // What it printed just before exiting may still be on its way: a short
+                // grace to read it (not longer: the background child may go on writing).
+                match run.drain(Instant::now() + EXIT_GRACE) {
+                    Some(msg) => msg,
+                    None => break,
+                }
+            }
+        };
+        match msg {
             Msg::Line(bytes) => {
                 line_no += 1;
                 if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -349,7 +397,10 @@ pub fn run(
             Msg::Alive | Msg::StderrDone => {}
         }
     }
-    let status = run.wait_exit(&mut last)?;
+    let status = match exited {
+        Some(status) => status,
+        None => run.wait_exit(&mut last)?,
+    };
     let stderr = run.stderr_text();
     let command = command.to_string();
     if status.code() == Some(127) {
@@ -363,10 +414,17 @@ pub fn run(
         });
     }
     if answered < total {
+        let mut missing: Vec<usize> = sent
+            .iter()
+            .filter(|(_, (_, seen))| !seen)
+            .map(|(&id, _)| id)
+            .collect();
+        missing.sort_unstable();
         return Err(RecommenderError::Incomplete {
             command,
             answered,
             total,
+            missing,
             stderr,
         });
     }
@@ -393,13 +451,18 @@ fn parse_line(
         }
     };
     let line = std::str::from_utf8(bytes).map_err(|_| format!("not UTF-8: {}", shown()))?;
-    let parsed: OutLine = serde_json::from_str(line).map_err(|e| {
+    let expected = |why: &dyn std::fmt::Display| {
         format!(
             "expected {{\"id\": …, \"spans\": [{{\"start\", \"end\", \"label\"}}, …]}} \
-             ({e}): {}",
+             ({why}): {}",
             shown()
         )
-    })?;
+    };
+    // serde would also read a struct from a list (`[0, []]`): only an object is one.
+    if !line.trim_start().starts_with('{') {
+        return Err(expected(&"not a JSON object"));
+    }
+    let parsed: OutLine = serde_json::from_str(line).map_err(|e| expected(&e))?;
     let id = match &parsed.id {
         Id::Number(n) => usize::try_from(*n).ok(),
         Id::Text(s) => s.trim().parse::<usize>().ok(),
@@ -588,26 +651,109 @@ struct Running<'a> {
     stderr: Arc<Mutex<Vec<u8>>>,
     cancel: &'a AtomicBool,
     idle: Duration,
+    /// The command exited and was reaped, its group killed: nothing is left to kill.
+    reaped: bool,
 }
 
 impl Running<'_> {
-    /// The next message from the threads, unless cancel or the idle timeout come first
-    /// (the command is then killed).
-    fn next(&mut self, last: &mut Instant) -> Result<Msg, RecommenderError> {
+    /// The next message from the threads, or with `watch_exit` the command's exit,
+    /// unless cancel or the idle timeout come first (the command is then killed).
+    fn next(&mut self, last: &mut Instant, watch_exit: bool) -> Result<Event, RecommenderError> {
         loop {
             self.check(*last)?;
+            if watch_exit && let Some(status) = self.exited()? {
+                return Ok(Event::Exited(status));
+            }
             match self.rx.recv_timeout(POLL) {
                 Ok(msg) => {
                     *last = Instant::now();
-                    return Ok(msg);
+                    return Ok(Event::Msg(msg));
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 // Every thread ended without telling stdout's end: cannot happen, but
                 // waiting for nothing must not hang.
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Ok(Msg::StdoutDone(Ok(())));
+                    return Ok(Event::Msg(Msg::StdoutDone(Ok(()))));
                 }
             }
+        }
+    }
+
+    /// A stdout message that arrives before `until`, or `None` (nothing more came, or
+    /// stdout ended).
+    fn drain(&mut self, until: Instant) -> Option<Msg> {
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match self.rx.recv_timeout(left) {
+                Ok(msg @ Msg::Line(_)) => return Some(msg),
+                Ok(Msg::StdoutDone(_)) | Err(_) => return None,
+                Ok(Msg::Alive | Msg::StderrDone) => {}
+            }
+        }
+        None
+    }
+
+    /// Once the command has exited: its process group killed (a background child it
+    /// left must not outlive the run, nor hold its output open), then its status.
+    /// `None` while it runs.
+    ///
+    /// On Linux the exit is seen without reaping the command (`waitid` with `WNOWAIT`),
+    /// so its pid, the group's id, stays reserved until the group is killed.
+    #[cfg(target_os = "linux")]
+    fn exited(&mut self) -> Result<Option<ExitStatus>, RecommenderError> {
+        // id_t is the u32 that `id` gives.
+        let pid: libc::id_t = self.child.id();
+        // SAFETY: an all-zero siginfo_t is a valid value of this plain C struct.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waitid(2) writes only into `info`, which outlives the call. WNOWAIT
+        // leaves the child waitable, so std's `wait` below still reaps it.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid,
+                &raw mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        if r != 0 {
+            let source = std::io::Error::last_os_error();
+            self.kill();
+            return Err(self.io_error(source));
+        }
+        // SAFETY: waitid filled `info`, or left it zeroed (still running: si_pid 0).
+        if unsafe { info.si_pid() } == 0 {
+            return Ok(None);
+        }
+        self.kill_group();
+        self.reaped = true;
+        self.child
+            .wait()
+            .map(Some)
+            .map_err(|source| self.io_error(source))
+    }
+
+    /// [`Self::exited`] where the exit cannot be seen without reaping: the group is
+    /// killed just after (its id is only freed once its last member is gone, so this
+    /// reaches the command's own children or no one).
+    #[cfg(not(target_os = "linux"))]
+    fn exited(&mut self) -> Result<Option<ExitStatus>, RecommenderError> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => {
+                self.kill_group();
+                self.reaped = true;
+                Ok(Some(status))
+            }
+            Ok(None) => Ok(None),
+            Err(source) => {
+                self.kill();
+                Err(self.io_error(source))
+            }
+        }
+    }
+
+    fn io_error(&self, source: std::io::Error) -> RecommenderError {
+        RecommenderError::Io {
+            command: self.command.to_string(),
+            source,
         }
     }
 
@@ -616,16 +762,8 @@ impl Running<'_> {
     fn wait_exit(&mut self, last: &mut Instant) -> Result<ExitStatus, RecommenderError> {
         loop {
             self.check(*last)?;
-            match self.child.try_wait() {
-                Ok(Some(status)) => return Ok(status),
-                Ok(None) => {}
-                Err(source) => {
-                    self.kill();
-                    return Err(RecommenderError::Io {
-                        command: self.command.to_string(),
-                        source,
-                    });
-                }
+            if let Some(status) = self.exited()? {
+                return Ok(status);
             }
             match self.rx.recv_timeout(POLL) {
                 Ok(Msg::Alive) => *last = Instant::now(),
@@ -657,17 +795,26 @@ impl Running<'_> {
 
     /// Kills the command (its whole process group on Unix) and reaps it.
     fn kill(&mut self) {
+        if self.reaped {
+            return;
+        }
+        self.kill_group();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills the command's process group (Unix; elsewhere there is none).
+    fn kill_group(&mut self) {
         #[cfg(unix)]
         if let Ok(pid) = i32::try_from(self.child.id()) {
             // SAFETY: kill(2) takes plain integers and touches no memory of ours. The
             // group id is the child's pid (process_group(0)); the child is not reaped
-            // yet, so that id cannot belong to another process group.
+            // yet (`reaped`; elsewhere than Linux `exited` reaps first, and the id stays
+            // the group's while any member lives), so it names no other process group.
             unsafe {
                 libc::kill(-pid, libc::SIGKILL);
             }
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 
     /// Kills the command and builds the garbage-output error, with its stderr: a script

@@ -2,9 +2,11 @@
 //!
 //! - Documents are matched by name. A document that only some annotators have counts for
 //!   the pairs that both have it (and is left out of the token-level kappa unless every
-//!   annotator has it); one that no two annotators share is not measured at all. Its text
-//!   must be the same in every project that has it ([`AgreementError::TextDiffers`]), and
-//!   a project may not hold two documents of one name ([`AgreementError::DuplicateDocument`]).
+//!   annotator has it); one that no two annotators share is not measured at all. Two
+//!   annotators with no document in common are an error, not perfect agreement
+//!   ([`AgreementError::NothingShared`]). A document's text must be the same in every
+//!   project that has it ([`AgreementError::TextDiffers`]), and a project may not hold
+//!   two documents of one name ([`AgreementError::DuplicateDocument`]).
 //! - Labels are matched by name, so the projects may number their labels differently.
 //! - **Span level**, per pair `(a, b)`: `a` is the reference, so precision = matched /
 //!   `b`'s spans and recall = matched / `a`'s spans; swapping the pair swaps them, and
@@ -157,6 +159,15 @@ pub enum AgreementError {
     /// Agreement needs at least two annotators.
     #[error("agreement needs at least two annotators, got {0}")]
     TooFewAnnotators(usize),
+    /// Two annotators have no document in common: there is nothing to compare (their
+    /// agreement is not perfect, it is undefined).
+    #[error("{a} and {b} have no document in common (documents are matched by name)")]
+    NothingShared {
+        /// One annotator.
+        a: String,
+        /// The other.
+        b: String,
+    },
 }
 
 /// A document's span ranges by label name (sorted), so projects with different label
@@ -249,14 +260,22 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
     let mut pairs = Vec::new();
     for i in 0..sides.len() {
         for j in i + 1..sides.len() {
-            pairs.push(pair(
+            let p = pair(
                 &annotators[i].0,
                 &sides[i],
                 &annotators[j].0,
                 &sides[j],
                 &shared,
                 &labels,
-            ));
+            );
+            // Nothing compared is not agreement: the scores would read 1.000.
+            if p.documents.is_empty() {
+                return Err(AgreementError::NothingShared {
+                    a: annotators[i].0.clone(),
+                    b: annotators[j].0.clone(),
+                });
+            }
+            pairs.push(p);
         }
     }
 

@@ -212,6 +212,29 @@ fn too_few_annotators_is_an_error() {
     );
 }
 
+/// Two annotators without a shared document have no agreement to report (the scores
+/// read 1.000 before); so do two of three, even when the third shares with both.
+#[test]
+fn nothing_in_common_is_an_error_naming_both() {
+    let a = project(&["PER"], &[("d1", TEXT, &[])]);
+    let b = project(&["PER"], &[("d2", TEXT, &[])]);
+    let c = project(&["PER"], &[("d1", TEXT, &[]), ("d2", TEXT, &[])]);
+    let name = |n: &str| n.to_string();
+    let nothing = AgreementError::NothingShared {
+        a: "a".into(),
+        b: "b".into(),
+    };
+    assert_eq!(
+        report(&[(name("a"), &a), (name("b"), &b)]),
+        Err(nothing.clone())
+    );
+    assert_eq!(
+        report(&[(name("a"), &a), (name("b"), &b), (name("c"), &c)]),
+        Err(nothing)
+    );
+    assert!(report(&[(name("a"), &a), (name("c"), &c)]).is_ok());
+}
+
 #[test]
 fn cohen_kappa_by_hand() {
     // The spans of `exact_and_overlap_by_hand`. Tokens: Ada Lovelace met Charles Babbage

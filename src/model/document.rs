@@ -80,6 +80,10 @@ pub struct Document {
     // --- disagreements (team merge; methods in model/disagreement.rs) ---
     /// Regions still to adjudicate, sorted by start; inside the text.
     pub(super) disagreements: Vec<Disagreement>,
+    /// The document's place (0-based) in the project `spanmark split` cut this one from,
+    /// so that merging the annotators' projects gives back the original order; `None`
+    /// for every document `split` did not write.
+    pub split_index: Option<usize>,
 }
 
 /// Notes as a list of (span, note), in document order where it matters.
@@ -104,6 +108,7 @@ impl Document {
             relations: RelationSet::default(),
             stamp: Stamp::fresh(),
             disagreements: Vec::new(),
+            split_index: None,
         }
     }
 

@@ -90,9 +90,7 @@ impl Project {
                     name: label.name.trim().to_string(),
                     ..label
                 };
-                if label.name.is_empty() {
-                    return Err(ModelError::EmptyLabelName);
-                }
+                super::label::check_label_name(&label.name)?;
                 let others = self.labels().iter().enumerate().filter(|(j, _)| *j != i);
                 for (_, other) in others {
                     if other.name == label.name {
@@ -211,6 +209,9 @@ impl Project {
     fn insert_labels(&mut self, labels: Vec<(usize, LabelId, Label)>) -> Result<Edit, ModelError> {
         if self.labels.len() + labels.len() > usize::from(u16::MAX) {
             return Err(ModelError::TooManyLabels);
+        }
+        for (_, _, label) in &labels {
+            super::label::check_label_name(&label.name)?;
         }
         let mut names: HashSet<&str> = self.labels().iter().map(|l| l.name.as_str()).collect();
         if let Some((_, _, l)) = labels

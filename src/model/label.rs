@@ -1,5 +1,7 @@
 //! Labels: a name, a colour and an optional hotkey.
 
+use super::ModelError;
+
 /// An sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Rgb(pub [u8; 3]);
@@ -20,6 +22,34 @@ impl Rgb {
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
         Some(Self([byte(0)?, byte(2)?, byte(4)?]))
     }
+}
+
+/// Checks a label name against the one rule every label obeys, wherever it is made (a
+/// project file, an import, the label editor, a labels.json): not empty, no whitespace
+/// (spaces, tabs, line breaks, U+2028 …) and no control characters.
+///
+/// Why: the exports put the name where such characters end it. CoNLL splits a line into
+/// columns at whitespace (a space gives a 5th column, a line break a stray line), brat's
+/// `T1<TAB>LABEL start end` ends the name at the first space and reads the `.ann` line by
+/// line, and the hf tags (`B-LABEL`) are read back by splitting on whitespace too.
+pub fn check_label_name(name: &str) -> Result<(), ModelError> {
+    let bad = |reason: &'static str| ModelError::BadLabelName {
+        name: name.to_string(),
+        reason,
+    };
+    if name.is_empty() {
+        return Err(ModelError::EmptyLabelName);
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err(bad(
+            "it holds whitespace (a space, tab or line break), which CoNLL, brat and hf \
+             tags cannot carry in a label; use `_` or `-` instead",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(bad("it holds a control character"));
+    }
+    Ok(())
 }
 
 /// A label that spans carry.
@@ -174,6 +204,68 @@ mod tests {
             let h = k as f32 / 12.0;
             assert!((hue(from_hsv(h, 0.75, 0.8)) - h).abs() < 0.01, "{h}");
         }
+    }
+
+    #[test]
+    fn label_names_follow_one_rule() {
+        for ok in ["PERSON", "LABEL6", "B-X", "東京", "👨‍👩‍👧", "a_b", "Ünïcode"] {
+            assert_eq!(check_label_name(ok), Ok(()), "{ok:?}");
+        }
+        assert_eq!(check_label_name(""), Err(ModelError::EmptyLabelName));
+        for bad in [
+            "a\nb",
+            "NEW LABEL\tX",
+            "NEW LABEL",
+            " X",
+            "a\u{2028}b",
+            "a\u{a0}b",
+        ] {
+            let e = check_label_name(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("whitespace") && e.contains(&format!("{bad:?}")),
+                "{e}"
+            );
+        }
+        let e = check_label_name("a\u{1}b").unwrap_err().to_string();
+        assert!(e.contains("control character"), "{e}");
+        // Every name this module makes obeys it.
+        for l in default_labels() {
+            assert_eq!(check_label_name(&l.name), Ok(()));
+        }
+        assert_eq!(check_label_name(&new_label(&default_labels()).name), Ok(()));
+    }
+
+    /// Adding or renaming a label to a bad name is refused and changes nothing.
+    #[test]
+    fn label_edits_refuse_bad_names() {
+        use crate::model::{Edit, LabelId, Project, Workspace};
+        let mut w = Workspace::new(Project::default());
+        let bad = Label {
+            name: "a\nb".into(),
+            ..new_label(w.project().labels())
+        };
+        let add = w.project().add_labels_edit(vec![bad.clone()]).0;
+        let set = Edit::SetLabel {
+            id: LabelId(0),
+            label: bad,
+        };
+        for edit in [add, set] {
+            assert!(matches!(
+                w.apply("bad", vec![edit]),
+                Err(ModelError::BadLabelName { .. })
+            ));
+        }
+        assert_eq!(w.project(), &Project::default());
+        assert!(
+            Project::new(
+                vec![Label {
+                    name: "NEW LABEL".into(),
+                    ..new_label(&[])
+                }],
+                Vec::new()
+            )
+            .is_err()
+        );
     }
 
     #[test]

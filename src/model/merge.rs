@@ -119,7 +119,9 @@ fn least_status(statuses: impl Iterator<Item = Status>) -> Status {
 ///
 /// A document only some annotators have is merged over those (a document of one
 /// annotator keeps its spans under every policy), so the projects [`split`] writes merge
-/// back into the whole. The merged document's status is the least advanced of theirs; a
+/// back into the whole, in its order: documents come in order of first appearance,
+/// except that those carrying their place in a split project
+/// ([`Document::split_index`]) are put back in that order among themselves. The merged document's status is the least advanced of theirs; a
 /// gold span keeps its note, or the distinct notes of its annotators as "name: note"
 /// lines. Disagreements already in the inputs are kept (once each).
 ///
@@ -134,6 +136,8 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
     let labels = union_labels(projects.iter().copied())?;
     let maps: Vec<LabelMap> = projects.iter().map(|p| label_map(p, &labels)).collect();
     let mut documents = Vec::new();
+    // Per merged document, its place in the project `split` cut the inputs from.
+    let mut split_places: Vec<Option<usize>> = Vec::new();
     for ((name, _), docs) in match_documents(&projects) {
         let present: Vec<(usize, &Document)> = docs
             .iter()
@@ -207,9 +211,35 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
             .with_rejected(rejected)?;
         doc.status = least_status(present.iter().map(|(_, d)| d.status));
         documents.push(doc);
+        split_places.push(present.iter().filter_map(|(_, d)| d.split_index).min());
     }
+    restore_split_order(&mut documents, &split_places);
     Ok(Project::new(labels.labels().to_vec(), documents)?
         .with_suggest_settings(union_settings(&projects)))
+}
+
+/// Puts the documents that carry their place in a split project (`places[i]` for
+/// `documents[i]`) back in that order, among the slots they hold; the others stay where
+/// they are. The annotators' projects of a [`split`] each hold a subsequence of the
+/// original, so first appearance alone cannot tell how to interleave them.
+fn restore_split_order(documents: &mut [Document], places: &[Option<usize>]) {
+    let slots: Vec<usize> = (0..documents.len())
+        .filter(|&i| places.get(i).copied().flatten().is_some())
+        .collect();
+    let mut order = slots.clone();
+    // Stable: documents of one place (a name split twice) keep their order.
+    order.sort_by_key(|&i| places[i]);
+    let mut taken: Vec<Option<Document>> = slots
+        .iter()
+        .map(|&i| Some(std::mem::replace(&mut documents[i], Document::new("", ""))))
+        .collect();
+    for (&slot, from) in slots.iter().zip(order) {
+        // `from` is one of `slots`: its document was taken above, once.
+        let k = slots.partition_point(|&s| s < from);
+        if let Some(d) = taken.get_mut(k).and_then(Option::take) {
+            documents[slot] = d;
+        }
+    }
 }
 
 /// The first project's suggestion settings, with the rule sets of the others it lacks
@@ -345,12 +375,15 @@ pub fn split(project: &Project, annotators: usize, overlap_percent: f64) -> Spli
     let mut docs: Vec<Vec<Document>> = vec![Vec::new(); annotators];
     let mut next = 0;
     for (i, d) in project.documents().iter().enumerate() {
+        // Its place here goes with it, so `merge` can put it back.
+        let mut d = d.clone();
+        d.split_index = Some(i);
         if shared_set.contains(&i) {
             for list in &mut docs {
                 list.push(d.clone());
             }
         } else {
-            docs[next % annotators].push(d.clone());
+            docs[next % annotators].push(d);
             next += 1;
         }
     }
@@ -390,6 +423,8 @@ struct Side {
     disagreements: Vec<NamedDisagreement>,
     /// Rejected suggestions, by label name.
     rejected: BTreeSet<NamedSpan>,
+    /// The document's place in the project `split` cut this one from.
+    split_index: Option<usize>,
 }
 
 type NamedSpan = (usize, usize, String);
@@ -438,6 +473,7 @@ impl Side {
                 .iter()
                 .map(|s| (s.start(), s.end(), name(s)))
                 .collect(),
+            split_index: d.split_index,
         }
     }
 
@@ -451,6 +487,7 @@ impl Side {
             notes: BTreeMap::new(),
             disagreements: Vec::new(),
             rejected: BTreeSet::new(),
+            split_index: None,
         }
     }
 }
@@ -646,6 +683,7 @@ fn build(name: String, side: &Side, labels: &Project) -> Result<Document, ModelE
         .with_disagreements(disagreements)?
         .with_rejected(rejected)?;
     doc.status = side.status;
+    doc.split_index = side.split_index;
     Ok(doc)
 }
 
@@ -757,6 +795,9 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
         notes,
         disagreements,
         rejected,
+        // Written by `split` only; changed both ways, ours.
+        split_index: *pick(&b.split_index, &o.split_index, &t.split_index)
+            .unwrap_or(&o.split_index),
     }
 }
 
@@ -951,9 +992,33 @@ mod tests {
             .map(|(i, p)| (format!("a{i}"), p))
             .collect();
         let back = merge(&named, Policy::Union).unwrap();
-        let mut got: Vec<&str> = back.documents().iter().map(|d| d.name.as_str()).collect();
-        got.sort();
+        // In the original order (it came out d0 d1 d4 d5 d8 d2 d6 d9 d3 d7), and the
+        // merged project carries no split places.
+        let got: Vec<&str> = back.documents().iter().map(|d| d.name.as_str()).collect();
         assert_eq!(got, names);
+        assert_eq!(back.documents(), p.documents());
+        // Each split document knows its place; a document added to one annotator's
+        // project afterwards (no place) keeps its slot, the others take theirs.
+        assert_eq!(s.projects[2].documents()[3].split_index, Some(7));
+        let mut extra = s.projects[1].documents().to_vec();
+        extra.insert(1, Document::new("new", TEXT));
+        let with_new = Project::new(default_labels(), extra).unwrap();
+        let named = [
+            ("a".to_string(), &with_new),
+            ("b".to_string(), &s.projects[0]),
+            ("c".to_string(), &s.projects[2]),
+        ];
+        let back = merge(&named, Policy::Agreed).unwrap();
+        let got: Vec<&str> = back.documents().iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "d0", "new", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9"
+            ]
+        );
+        // A git merge of a split project keeps the places.
+        let t = three_way(&s.projects[0], &s.projects[0], &s.projects[0]).unwrap();
+        assert_eq!(t.project.documents(), s.projects[0].documents());
     }
 
     // --- three-way ---

@@ -172,6 +172,14 @@ pub enum ModelError {
     /// A label needs a name.
     #[error("a label needs a name")]
     EmptyLabelName,
+    /// A label name breaks the rule of [`label::check_label_name`].
+    #[error("label {name:?} cannot be used: {reason}")]
+    BadLabelName {
+        /// The name as given.
+        name: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
     /// Another label already has this hotkey.
     #[error("key {key} already labels {label}")]
     HotkeyTaken {

@@ -51,7 +51,8 @@ impl Default for Project {
 impl Project {
     /// A project from labels and documents. The labels get the ids `LabelId(0)`,
     /// `LabelId(1)`, … in the order given, which is what the documents' spans refer to.
-    /// Checks that label names are unique, that every span, rejection and disagreement
+    /// Checks that label names follow [`super::label::check_label_name`] and are unique,
+    /// that every span, rejection and disagreement
     /// names one of the labels, and that document names are unique. A document whose id
     /// an earlier one has (a clone) gets a fresh one.
     ///
@@ -75,6 +76,7 @@ impl Project {
             return Err(ModelError::TooManyLabels);
         }
         for (i, label) in labels.iter().enumerate() {
+            super::label::check_label_name(&label.name)?;
             if labels[..i].iter().any(|l| l.name == label.name) {
                 return Err(ModelError::DuplicateLabel(label.name.clone()));
             }

@@ -69,6 +69,105 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// `c` under full Unicode case folding, pushed to `out`: the mapping of Python's
+/// `str.casefold` (CaseFolding.txt, C and F), up to which representative a class gets:
+/// `ß`, `ẞ`, `SS` and `ss` all fold to `ss`; `Σ`, `σ` and `ς` to `σ`; `ﬁ` to `fi`.
+/// Computed as lowercase-of-uppercase until stable (it is after two rounds for every
+/// char), except the Turkic dotless `ı`, which Unicode folds to itself.
+pub fn push_case_fold(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if c == '\u{131}' {
+        out.push(c);
+        return;
+    }
+    // One char to one char, stable (nearly every char): no allocation.
+    let one = |c: char| {
+        let mut up = c.to_uppercase();
+        let u = up.next().filter(|_| up.next().is_none())?;
+        let mut low = u.to_lowercase();
+        low.next().filter(|_| low.next().is_none())
+    };
+    if let Some(l) = one(c)
+        && one(l) == Some(l)
+    {
+        out.push(l);
+        return;
+    }
+    let round = |s: &str| -> String {
+        s.chars()
+            .flat_map(char::to_uppercase)
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut cur = round(c.encode_utf8(&mut [0; 4]));
+    for _ in 0..2 {
+        let next = round(&cur);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    out.push_str(&cur);
+}
+
+/// `s` under full Unicode case folding ([`push_case_fold`]).
+pub fn case_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_case_fold(c, &mut out);
+    }
+    out
+}
+
+/// A text under full case folding, and the way back to the original's char offsets:
+/// a char may fold to several (`ß` to `ss`), so offsets shift after it.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFolded {
+    /// The folded text.
+    pub text: String,
+    /// Each original char that folded to more than one: (folded char offset where its
+    /// folding starts, its length in folded chars, folded chars gained up to its end).
+    grown: Vec<(usize, usize, usize)>,
+}
+
+impl CaseFolded {
+    /// Folds `s`.
+    pub fn new(s: &str) -> Self {
+        let mut text = String::with_capacity(s.len());
+        let mut grown = Vec::new();
+        let (mut at, mut gained) = (0, 0);
+        for c in s.chars() {
+            let before = text.len();
+            push_case_fold(c, &mut text);
+            let n = if text.len() - before == 1 {
+                1
+            } else {
+                text[before..].chars().count()
+            };
+            if n > 1 {
+                gained += n - 1;
+                grown.push((at, n, gained));
+            }
+            at += n;
+        }
+        Self { text, grown }
+    }
+
+    /// The original char offset of folded char offset `f`; `None` when `f` falls inside
+    /// the folding of one char (no range of the original ends there).
+    pub fn original(&self, f: usize) -> Option<usize> {
+        let k = self.grown.partition_point(|&(start, _, _)| start < f);
+        match k.checked_sub(1).map(|k| self.grown[k]) {
+            None => Some(f),
+            Some((start, len, _)) if f < start + len => None,
+            Some((_, _, gained)) => Some(f - gained),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +210,24 @@ mod tests {
         let many = "x".repeat(MAX_MATCHES + 5);
         let m = find_all(&many, "x", true);
         assert_eq!((m.ranges.len(), m.truncated), (MAX_MATCHES, true));
+    }
+
+    #[test]
+    fn full_case_folding() {
+        assert_eq!(case_fold("ΣΟΦΊΑ σοφίας"), "σοφία σοφίασ");
+        assert_eq!(
+            case_fold("Straße STRASSE strasse Straẞe"),
+            "strasse strasse strasse strasse"
+        );
+        assert_eq!(case_fold("ﬁx İ ı K"), "fix i\u{307} ı k");
+        let f = CaseFolded::new("aßb");
+        assert_eq!(f.text, "assb");
+        let back: Vec<Option<usize>> = (0..=4).map(|i| f.original(i)).collect();
+        assert_eq!(back, [Some(0), Some(1), None, Some(2), Some(3)]);
+        let f = CaseFolded::new("ßß x");
+        assert_eq!(f.original(4), Some(2));
+        assert_eq!(f.original(3), None);
+        assert_eq!(f.original(6), Some(4));
     }
 
     proptest! {

@@ -4,7 +4,7 @@
 use eframe::egui::{self, Key, RichText, Ui};
 
 use super::Action;
-use crate::model::label::HOTKEY_CHARS;
+use crate::model::label::{HOTKEY_CHARS, check_label_name};
 use crate::model::{Label, Project, Rgb, Workspace};
 
 /// The editor window's state: whether it is open, and names being typed.
@@ -19,6 +19,9 @@ pub struct LabelEditor {
     /// Spans per label, counted once per project revision (not every frame: a scan of
     /// every span).
     uses: (Option<u64>, Vec<usize>),
+    /// Why the last name typed was refused (the label rule), shown under the list until
+    /// a name is accepted.
+    refused: Option<String>,
 }
 
 impl LabelEditor {
@@ -87,10 +90,20 @@ impl LabelEditor {
                         .labelled_by(name_header)
                         .on_hover_text("Rename (Enter); spans keep the label");
                     if field.lost_focus() && self.drafts[i].trim() != label.name {
-                        actions.push(set(Label {
-                            name: self.drafts[i].trim().to_string(),
-                            ..label.clone()
-                        }));
+                        let name = self.drafts[i].trim().to_string();
+                        // Checked here too, so the reason shows beside the field typed in.
+                        match check_label_name(&name) {
+                            Ok(()) => {
+                                self.refused = None;
+                                actions.push(set(Label {
+                                    name,
+                                    ..label.clone()
+                                }));
+                            }
+                            Err(e) => {
+                                self.refused = Some(format!("{} keeps its name: {e}.", label.name));
+                            }
+                        }
                     }
 
                     let key_text = label.hotkey.map_or("—".to_string(), |k| k.to_string());
@@ -150,6 +163,9 @@ impl LabelEditor {
                     ui.end_row();
                 }
             });
+        if let Some(reason) = &self.refused {
+            ui.colored_label(ui.visuals().error_fg_color, reason);
+        }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             if ui.button("Add label").clicked() {

@@ -7,7 +7,22 @@ use std::io::Write;
 use super::ExportReport;
 use crate::model::{Document, Project};
 
-/// File names (without extension) for the documents: safe characters only, unique.
+/// The longest file name stem, in bytes: `NAME.txt` and `NAME.ann` then fit the usual
+/// file name limit ([`crate::io::NAME_MAX`]).
+const MAX_STEM: usize = crate::io::NAME_MAX - ".ann".len();
+
+/// `s` cut to at most `max` bytes, on a char boundary.
+fn cut(s: &str, max: usize) -> &str {
+    let mut n = s.len().min(max);
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    &s[..n]
+}
+
+/// File names (without extension) for the documents: safe characters only, unique (also
+/// on case-insensitive file systems), and short enough for the file system: a long
+/// document name is cut to [`MAX_STEM`] bytes, its `-2`, `-3` … suffix included.
 pub fn file_names(project: &Project) -> Vec<String> {
     let mut used = HashSet::new();
     project
@@ -29,10 +44,11 @@ pub fn file_names(project: &Project) -> Vec<String> {
             if base.is_empty() || base.starts_with('.') {
                 base = format!("doc{}{base}", i + 1);
             }
-            let mut name = base.clone();
+            let mut name = cut(&base, MAX_STEM).to_string();
             let mut k = 2;
             while !used.insert(name.to_lowercase()) {
-                name = format!("{base}-{k}");
+                let suffix = format!("-{k}");
+                name = format!("{}{suffix}", cut(&base, MAX_STEM - suffix.len()));
                 k += 1;
             }
             name
@@ -133,9 +149,8 @@ pub fn write_ann(
     let mut split = 0;
     let mut notes = 0;
     for (k, s) in doc.spans().iter().enumerate() {
+        // Label names hold no whitespace (model::label::check_label_name), as brat needs.
         let label = project.label(s.label()).map_or("", |l| l.name.as_str());
-        // brat labels cannot hold spaces.
-        let label = label.replace(char::is_whitespace, "_");
         let frags = fragments(doc, s.start(), s.end());
         if frags.is_empty() {
             continue;
@@ -175,8 +190,27 @@ pub fn write_ann(
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_note, unescape_note};
+    use super::{MAX_STEM, escape_note, file_names, unescape_note};
+    use crate::model::{Document, Project};
     use proptest::prelude::*;
+
+    /// Long names are cut to fit the file system, and stay unique.
+    #[test]
+    fn long_names_fit_and_stay_unique() {
+        let long = "x".repeat(300);
+        let cjk = "東".repeat(200);
+        let docs = [&long, &long, &cjk, &cjk, &"y".repeat(240)]
+            .map(|n| Document::new(n.as_str(), "t"))
+            .to_vec();
+        let names = file_names(&Project::with_documents(docs));
+        let mut seen = std::collections::HashSet::new();
+        for n in &names {
+            assert!(n.len() <= MAX_STEM, "{} bytes", n.len());
+            assert!(seen.insert(n.to_lowercase()), "{n} twice");
+        }
+        assert!(names[1].ends_with("-2") && names[3].ends_with("-2"));
+        assert_eq!(names[4], "y".repeat(240));
+    }
 
     #[test]
     fn notes_escape_to_one_line() {

@@ -164,64 +164,168 @@ impl ExportReport {
     }
 }
 
+/// The files an export of `project` in `format` to `out` writes (for brat, the folder
+/// `out` itself comes first).
+fn targets(project: &Project, format: Format, out: &Path) -> Vec<PathBuf> {
+    match format {
+        Format::Hf => vec![out.to_path_buf(), hf::labels_path(out)],
+        Format::Brat => std::iter::once(out.to_path_buf())
+            .chain(brat::file_names(project).iter().flat_map(|name| {
+                [
+                    out.join(format!("{name}.txt")),
+                    out.join(format!("{name}.ann")),
+                ]
+            }))
+            .collect(),
+        _ => vec![out.to_path_buf()],
+    }
+}
+
+/// Refuses an export that would replace a spanmark project or its own input, before
+/// anything is written: the output (for hf also its `labels.json`; for brat every
+/// `NAME.txt` and `NAME.ann`) must not be a file that starts like a project
+/// ([`super::is_project_file`]: a project, its `.bak`, a recovery copy), nor `input`
+/// (compared as canonical paths, so a symlink or `./` does not hide it; for a brat
+/// `.ann` input, its `.txt` too). hf's data file may not be named `labels.json`, where
+/// its tag list goes. [`export`] makes the project check itself; callers that read the
+/// project from a file pass it as `input`.
+pub fn check_output(
+    project: &Project,
+    format: Format,
+    out: &Path,
+    input: Option<&Path>,
+) -> Result<(), IoError> {
+    let refuse = |path: &Path, message: &str| {
+        Err(IoError::Invalid {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        })
+    };
+    if format == Format::Hf && hf::labels_path(out) == out {
+        return refuse(
+            out,
+            "the hf export writes its tag list to labels.json beside the data file, so the \
+             data cannot be named labels.json (choose another name, e.g. train.jsonl)",
+        );
+    }
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    if let Some(input) = input {
+        inputs.extend(canonical(input));
+        let is_ann = input
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ann"));
+        if is_ann {
+            inputs.extend(canonical(&input.with_extension("txt")));
+        }
+    }
+    for target in targets(project, format, out) {
+        if !target.exists() {
+            continue;
+        }
+        if canonical(&target).is_some_and(|t| inputs.contains(&t)) {
+            return refuse(
+                &target,
+                "this is the file being exported: an export never replaces its input \
+                 (write it to another file)",
+            );
+        }
+        if target.is_file() && super::is_project_file(&target) {
+            return refuse(
+                &target,
+                "this is a spanmark project: an export never replaces a project (write it \
+                 to another file)",
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Writes `project` in `format` to `out` (a file; for brat, a folder that is created).
-/// Files are written atomically, so a failed export leaves no half-written file.
+/// All or nothing: every file is written to a temporary name first and renamed into
+/// place only when all are written, so a failed export replaces nothing. An output that
+/// is a spanmark project is refused (see [`check_output`]).
 pub fn export(
     project: &Project,
     format: Format,
     opts: &ExportOptions,
     out: &Path,
 ) -> Result<ExportReport, IoError> {
+    check_output(project, format, out, None)?;
     let os = |path: &Path| {
         let path = path.to_path_buf();
         move |error| IoError::Os { path, error }
     };
-    let write_file = |path: &Path, f: &dyn Fn(&mut dyn Write) -> std::io::Result<ExportReport>| {
+    let mut batch = super::Batch::new();
+    let mut add = |path: &Path, f: &dyn Fn(&mut dyn Write) -> std::io::Result<ExportReport>| {
         let mut buf = BufWriter::new(Vec::new());
         let report = f(&mut buf).map_err(os(path))?;
         let bytes = buf.into_inner().map_err(|e| os(path)(e.into_error()))?;
-        super::write_atomic(path, &bytes).map_err(os(path))?;
+        batch.add(path, &bytes).map_err(os(path))?;
         Ok::<_, IoError>(report)
     };
-    match format {
-        Format::Jsonl => write_file(out, &|w| jsonl::write(project, w)),
-        Format::Conll => write_file(out, &|w| conll::write(project, opts, w)),
-        Format::LabelStudio => write_file(out, &|w| labelstudio::write(project, w)),
-        Format::Csv => write_file(out, &|w| csv::write(project, w)),
+    let report = match format {
+        Format::Jsonl => add(out, &|w| jsonl::write(project, w))?,
+        Format::Conll => add(out, &|w| conll::write(project, opts, w))?,
+        Format::LabelStudio => add(out, &|w| labelstudio::write(project, w))?,
+        Format::Csv => add(out, &|w| csv::write(project, w))?,
         Format::Hf => {
-            let report = write_file(out, &|w| hf::write(project, opts, w))?;
-            let labels_path = hf::labels_path(out);
-            write_file(&labels_path, &|w| {
+            let report = add(out, &|w| hf::write(project, opts, w))?;
+            add(&hf::labels_path(out), &|w| {
                 hf::write_labels(project, opts, w)?;
                 Ok(ExportReport::default())
             })?;
-            Ok(report)
+            report
         }
         Format::Brat => {
+            let created = !out.exists();
             fs::create_dir_all(out).map_err(os(out))?;
-            let names = brat::file_names(project);
-            let mut report = ExportReport::default();
-            for (doc, name) in project.documents().iter().zip(&names) {
-                let txt: PathBuf = out.join(format!("{name}.txt"));
-                let ann: PathBuf = out.join(format!("{name}.ann"));
-                write_file(&txt, &|w| {
-                    w.write_all(doc.text().as_str().as_bytes())?;
-                    Ok(ExportReport::default())
-                })?;
-                let r = write_file(&ann, &|w| brat::write_ann(project, doc, w))?;
-                report.documents += 1;
-                report.spans += r.spans;
-                report.notes.extend(r.notes);
+            let written = brat_files(project, out, &mut add);
+            if written.is_err() && created {
+                // Nothing was written into it: the folder goes too (only if empty).
+                let _ = fs::remove_dir(out);
             }
-            Ok(report)
+            written?
         }
+    };
+    batch.commit().map_err(os(out))?;
+    Ok(report)
+}
+
+/// A writer of one file of an export, returning what it wrote.
+type WriteFile<'a> = dyn FnMut(
+        &Path,
+        &dyn Fn(&mut dyn Write) -> std::io::Result<ExportReport>,
+    ) -> Result<ExportReport, IoError>
+    + 'a;
+
+/// brat's `NAME.txt` and `NAME.ann` per document, through `add`.
+fn brat_files(
+    project: &Project,
+    out: &Path,
+    add: &mut WriteFile<'_>,
+) -> Result<ExportReport, IoError> {
+    let names = brat::file_names(project);
+    let mut report = ExportReport::default();
+    for (doc, name) in project.documents().iter().zip(&names) {
+        let txt: PathBuf = out.join(format!("{name}.txt"));
+        let ann: PathBuf = out.join(format!("{name}.ann"));
+        add(&txt, &|w| {
+            w.write_all(doc.text().as_str().as_bytes())?;
+            Ok(ExportReport::default())
+        })?;
+        let r = add(&ann, &|w| brat::write_ann(project, doc, w))?;
+        report.documents += 1;
+        report.spans += r.spans;
+        report.notes.extend(r.notes);
     }
+    Ok(report)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::project::proptests::arb_project;
+    use crate::io::project::tests::proptests::arb_project;
     use proptest::prelude::*;
 
     /// Python's `text[start:end]`.

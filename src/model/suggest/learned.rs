@@ -2,8 +2,10 @@
 //! wherever it recurs unlabeled with that label, in every document.
 //!
 //! The rule, in one place ([`naive_learned`] spells it out as a plain scan):
-//! 1. a *candidate* is an occurrence of a labeled string (the key; folded when ignoring
-//!    case) at word edges (`occurrences::at_word_edges`), with the key's label;
+//! 1. a *candidate* is an occurrence of a labeled string (the key) at word edges
+//!    (`occurrences::at_word_edges`), with the key's label; ignoring case, key and text
+//!    are compared under full Unicode case folding (`search::case_fold`: `ß` = `SS`,
+//!    `Σ` = `σ` = `ς`), and a candidate may not start or end inside one char's folding;
 //! 2. it *remains* unless a span of its label overlaps it (this drops the spans
 //!    themselves; a candidate may nest inside a span of another label);
 //! 3. a remaining candidate is *kept* unless a strictly longer remaining candidate
@@ -17,7 +19,7 @@
 use std::collections::{BTreeSet, HashMap, hash_map::Entry};
 
 use super::super::occurrences::at_word_edges;
-use super::super::search::fold;
+use super::super::search::{CaseFolded, case_fold};
 use super::super::{DocId, Document, LabelId, Project, Span, Stamp, Text};
 
 /// A labeled string and its label.
@@ -31,8 +33,9 @@ type Positions = Vec<(u32, u32)>;
 
 /// Word positions of one text (folded when ignoring case), built once per text.
 struct TextIndex {
-    /// The folded text, when ignoring case (same char offsets as the text).
-    folded: Option<Text>,
+    /// The case-folded text, when ignoring case, and the way back to the text's char
+    /// offsets (a char may fold to several: `ß` to `ss`). Matches are found in it.
+    folded: Option<(Text, CaseFolded)>,
     /// Each word (maximal run of alphanumeric chars) and the (char, byte) offsets it
     /// starts at.
     words: HashMap<Box<str>, Positions>,
@@ -40,8 +43,11 @@ struct TextIndex {
 
 impl TextIndex {
     fn new(text: &Text, ignore_case: bool) -> Self {
-        let folded = ignore_case.then(|| Text::new(fold(text.as_str())));
-        let hay = folded.as_ref().unwrap_or(text);
+        let folded = ignore_case.then(|| {
+            let mut f = CaseFolded::new(text.as_str());
+            (Text::new(std::mem::take(&mut f.text)), f)
+        });
+        let hay = folded.as_ref().map_or(text, |(t, _)| t);
         let mut words: HashMap<Box<str>, Positions> = HashMap::new();
         let s = hay.as_str();
         let mut run: Option<(usize, usize)> = None; // (byte, char) of the run's start
@@ -111,6 +117,20 @@ impl TextIndex {
         })
     }
 
+    /// The text matches are found in: the folded one when ignoring case.
+    fn hay<'t>(&'t self, text: &'t Text) -> &'t Text {
+        self.folded.as_ref().map_or(text, |(t, _)| t)
+    }
+
+    /// A candidate found in [`Self::hay`], in the text's char offsets; `None` when it
+    /// starts or ends inside the folding of one char (an `s` of the `ss` of `ß`).
+    fn candidate(&self, start: usize, end: usize, label: LabelId) -> Option<Cand> {
+        match &self.folded {
+            None => Some((start, end, label)),
+            Some((_, f)) => Some((f.original(start)?, f.original(end)?, label)),
+        }
+    }
+
     /// Roughly what [`Self::occurrences`] costs for a plan, in bytes of text scanned (a
     /// position checked costs about what an automaton's pass over a byte does).
     fn cost(&self, text: &Text, plan: &Plan<'_>) -> usize {
@@ -130,7 +150,7 @@ impl TextIndex {
         label: LabelId,
         out: &mut Vec<Cand>,
     ) {
-        let hay = self.folded.as_ref().unwrap_or(text);
+        let hay = self.hay(text);
         let klen = key.chars().count();
         let h = hay.as_str();
         let (off, boff, positions) = match *plan {
@@ -145,7 +165,7 @@ impl TextIndex {
                 while let Some(b) = h[from..].find(key) {
                     let at = from + b;
                     let start = hay.byte_to_char(at);
-                    out.push((start, start + klen, label));
+                    out.extend(self.candidate(start, start + klen, label));
                     from = at + h[at..].chars().next().map_or(1, char::len_utf8);
                 }
                 return;
@@ -166,7 +186,7 @@ impl TextIndex {
                 && (!first_word || !word(h[..pb].chars().next_back()))
                 && (!last_word || !word(h[end..].chars().next()))
             {
-                out.push((p, p + klen, label));
+                out.extend(self.candidate(p, p + klen, label));
             }
         }
     }
@@ -248,15 +268,12 @@ impl<'k> KeyFinder<'k> {
                     });
                     labels[i].push(*label);
                 }
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .build(&strs)
-                    .ok()
-                    .map(|ac| Automaton {
-                        ac,
-                        keys: strs,
-                        labels,
-                    })
+                // Linear build: a labeled string may be a whole long quote.
+                super::rules::automaton(&strs).ok().map(|ac| Automaton {
+                    ac,
+                    keys: strs,
+                    labels,
+                })
             })
             .as_ref()
     }
@@ -294,8 +311,7 @@ impl<'k> KeyFinder<'k> {
 impl Automaton<'_> {
     /// Every occurrence at word edges, with its label, into `out`.
     fn find(&self, index: &TextIndex, text: &Text, out: &mut Vec<Cand>) {
-        let hay = index.folded.as_ref().unwrap_or(text);
-        let h = hay.as_str();
+        let h = index.hay(text).as_str();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let lens: Vec<usize> = self.keys.iter().map(|k| k.chars().count()).collect();
         // Matches come ordered by end: chars are counted from one end to the next.
@@ -312,7 +328,11 @@ impl Automaton<'_> {
             chars += h[byte..m.end()].chars().count();
             byte = m.end();
             let (s, e) = (chars - lens[k], chars);
-            out.extend(self.labels[k].iter().map(|&l| (s, e, l)));
+            out.extend(
+                self.labels[k]
+                    .iter()
+                    .filter_map(|&l| index.candidate(s, e, l)),
+            );
         }
     }
 }
@@ -339,7 +359,7 @@ fn key_in(text: &Text, span: &Span, ignore_case: bool) -> Option<Box<str>> {
         return None;
     }
     Some(if ignore_case {
-        fold(s).into()
+        case_fold(s).into()
     } else {
         s.into()
     })
@@ -763,18 +783,26 @@ pub fn naive_learned(project: &Project, ignore_case: bool) -> Vec<Vec<Span>> {
         .documents()
         .iter()
         .map(|d| {
-            let hay = if ignore_case {
-                Text::new(fold(d.text().as_str()))
-            } else {
-                d.text().clone()
+            let folded = ignore_case.then(|| CaseFolded::new(d.text().as_str()));
+            let hay = match &folded {
+                Some(f) => Text::new(f.text.clone()),
+                None => d.text().clone(),
+            };
+            // Folded offsets back to the text's; none inside one char's folding.
+            let back = |p: usize| match &folded {
+                Some(f) => f.original(p),
+                None => Some(p),
             };
             let chars: Vec<char> = hay.as_str().chars().collect();
             let mut cands: Vec<Cand> = Vec::new();
             for (k, label) in &keys {
                 let kc: Vec<char> = k.chars().collect();
                 for p in 0..chars.len() {
-                    if chars[p..].starts_with(&kc) && at_word_edges(&hay, p, p + kc.len(), k) {
-                        cands.push((p, p + kc.len(), *label));
+                    if chars[p..].starts_with(&kc)
+                        && at_word_edges(&hay, p, p + kc.len(), k)
+                        && let (Some(s), Some(e)) = (back(p), back(p + kc.len()))
+                    {
+                        cands.push((s, e, *label));
                     }
                 }
             }

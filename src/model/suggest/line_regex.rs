@@ -1,11 +1,13 @@
 //! A patterns file's regex, matched within lines, fast on ASCII text.
 //!
 //! **Semantics.** A regex rule is the `regex` crate's regex as written, with one
-//! restriction: a match never spans a line break (`\n`), as entities never do. The text
-//! is one haystack, so look-arounds see across lines: `^` and `$` are the text's start
-//! and end, `(?m)^` and `(?m)$` a line's, and `\b` at a line's edge sees the `\n` (not a
-//! word char). The oracle (`naive_find`) is exactly that: the plain regex searched line
-//! by line, each search confined to its line but seeing the whole text.
+//! restriction: a match never holds a line break (`\n`, `\r`, so `\r\n` too), as entities
+//! never do; so no match starts or ends inside a `\r\n` either (`\s+` in CRLF text used to
+//! give a span of just `\r`). The text is one haystack, so look-arounds see across lines:
+//! `^` and `$` are the text's start and end, `(?m)^` and `(?m)$` a line's (at `\n`), and
+//! `\b` at a line's edge sees the break (not a word char). The oracle (`naive_find`) is
+//! exactly that: the plain regex searched between line breaks, each search confined
+//! there but seeing the whole text.
 //!
 //! **Why a twin.** The regex crate's fast engines (the lazy DFA) give up on Unicode word
 //! boundaries (`\b`, `\B`, `\b{start}`, ...) as soon as they meet a non-ASCII byte and
@@ -26,9 +28,9 @@
 //!   twin searches the latter (a run ends at a `\n` or the text's end), the regex as
 //!   written the former.
 //!
-//! **One search per run, not per line.** Both regexes are compiled with `\n` taken out of
-//! every class and literal, so no match can cross a line; searching a run of lines at
-//! once then finds what searching each line alone would.
+//! **One search per run, not per line.** Both regexes are compiled with `\n` and `\r`
+//! taken out of every class and literal, so no match can cross a line; searching a run
+//! of lines at once then finds what searching each line alone would.
 
 use std::sync::OnceLock;
 
@@ -180,6 +182,11 @@ impl LineRegex {
         })
     }
 
+    /// The memory the compiled regex (and its twin) take, in bytes.
+    pub fn memory_usage(&self) -> usize {
+        self.full.memory_usage() + self.ascii.as_ref().map_or(0, meta::Regex::memory_usage)
+    }
+
     /// Every non-empty match in the prepared text, as byte ranges in rising order.
     ///
     /// With Unicode word boundaries: when the regex can consume none of the text's
@@ -272,17 +279,23 @@ fn build(hir: &Hir) -> Result<meta::Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-/// `hir` with `\n` taken out of every class and literal: it matches what `hir` matches,
-/// minus the matches that contain a line break.
+/// `hir` with `\n` and `\r` taken out of every class and literal: it matches what `hir`
+/// matches, minus the matches that contain a line break.
 fn without_newline(hir: Hir) -> Hir {
     map(hir, &|h| match h.into_kind() {
-        HirKind::Literal(lit) if lit.0.contains(&b'\n') => Hir::fail(),
+        HirKind::Literal(lit) if lit.0.contains(&b'\n') || lit.0.contains(&b'\r') => Hir::fail(),
         HirKind::Class(Class::Unicode(mut c)) => {
-            c.difference(&ClassUnicode::new([ClassUnicodeRange::new('\n', '\n')]));
+            c.difference(&ClassUnicode::new([
+                ClassUnicodeRange::new('\n', '\n'),
+                ClassUnicodeRange::new('\r', '\r'),
+            ]));
             Hir::class(Class::Unicode(c))
         }
         HirKind::Class(Class::Bytes(mut c)) => {
-            c.difference(&ClassBytes::new([ClassBytesRange::new(b'\n', b'\n')]));
+            c.difference(&ClassBytes::new([
+                ClassBytesRange::new(b'\n', b'\n'),
+                ClassBytesRange::new(b'\r', b'\r'),
+            ]));
             Hir::class(Class::Bytes(c))
         }
         kind => rebuild_leaf(kind),
@@ -368,16 +381,16 @@ fn rebuild_leaf(kind: HirKind) -> Hir {
 }
 
 #[cfg(test)]
-/// The oracle: `pattern` as the regex crate compiles it, searched line by line (each
-/// search confined to its line, its look-arounds seeing the whole text); non-empty
-/// matches as byte ranges in rising order.
+/// The oracle: `pattern` as the regex crate compiles it, searched between line breaks
+/// (`\n`, `\r`; each search confined there, its look-arounds seeing the whole text);
+/// non-empty matches as byte ranges in rising order.
 pub fn naive_find(pattern: &str, text: &str) -> Vec<(usize, usize)> {
     let Ok(re) = meta::Regex::new(pattern) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut start = 0;
-    for line in text.split('\n') {
+    for line in text.split(['\n', '\r']) {
         let end = start + line.len();
         push_matches(&re, Input::new(text).range(start..end), &mut out);
         start = end + 1;
@@ -431,6 +444,17 @@ mod tests {
         let t = "東1 x";
         assert_eq!(strs(t, &found(r"(?-u:\b)\d\b", t)), ["1"]);
         assert_eq!(naive_find(r"(?-u:\b)\d\b", t), found(r"(?-u:\b)\d\b", t));
+    }
+
+    /// A line break is `\r\n`, `\n` or `\r`: no match holds one, or starts or ends
+    /// inside one (`\s+` gave a span of just `\r`).
+    #[test]
+    fn crlf_and_cr_are_line_breaks() {
+        let t = "a b\r\nc\rd\n\r\ne";
+        assert_eq!(strs(t, &found(r"\s+", t)), [" "]);
+        assert_eq!(strs(t, &found(r"[^a]", t)), [" ", "b", "c", "d", "e"]);
+        assert_eq!(found("\r\n", t), []);
+        assert_eq!(strs(t, &found(r"(?s)..", t)), ["a "]);
     }
 
     #[test]

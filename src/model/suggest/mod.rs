@@ -264,6 +264,16 @@ impl SuggestEngine {
             .sum()
     }
 
+    /// Whether the next [`Self::update`] compiles rule sets (the settings or the label
+    /// names changed, and some rule set is on): work a window does off its UI thread,
+    /// as a large patterns file takes a while to compile.
+    pub fn compiles_rules(&self, project: &Project) -> bool {
+        let settings = project.suggest_settings();
+        self.seen != Some(project.stamp())
+            && settings.rule_sets.iter().any(|r| r.enabled)
+            && (self.settings.as_ref() != Some(settings) || self.labels != label_names(project))
+    }
+
     /// Takes over the command results given to `other` and not yet applied: an engine
     /// that stood in while this one was built elsewhere.
     pub fn take_pending_from(&mut self, other: &mut SuggestEngine) {

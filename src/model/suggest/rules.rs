@@ -26,13 +26,50 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde_json::Value;
 
 use super::line_regex::{self, LineRegex};
 use super::{RuleKind, RuleSet, label_lookup};
 use crate::model::tokens::Token;
 use crate::model::{LabelId, Project, Span, Text};
+
+/// The most distinct regexes one rule set may hold: each is compiled (about 0.2–1 ms
+/// and 20–250 KB with Unicode classes), so a file of thousands would stall and take
+/// gigabytes. Phrases have no such limit (one automaton holds them all).
+pub const MAX_REGEXES: usize = 1000;
+
+/// The most memory a rule set's compiled regexes may take, in bytes (as the regex crate
+/// counts it; searching adds about half as much again in caches).
+pub const MAX_REGEX_MEMORY: usize = 64 << 20;
+
+/// Up to this many pattern bytes, the automaton may be a DFA (aho-corasick picks one for
+/// up to 100 patterns): the fastest to search, but its build grows with the square of
+/// a long pattern (a phrase of 8,000 words took 19 s). Past it, a contiguous NFA, whose
+/// build is linear (16,000 words: milliseconds).
+const DFA_MAX_BYTES: usize = 4096;
+
+/// An Aho–Corasick automaton over `patterns` ([`MatchKind::Standard`], for overlapping
+/// matches) built in time linear in their total length.
+pub(super) fn automaton<P: AsRef<[u8]>>(
+    patterns: &[P],
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    let bytes: usize = patterns.iter().map(|p| p.as_ref().len()).sum();
+    let mut builder = AhoCorasick::builder();
+    builder.match_kind(MatchKind::Standard);
+    if bytes <= DFA_MAX_BYTES {
+        return builder.build(patterns);
+    }
+    // The contiguous NFA has a state limit; the noncontiguous one has none that matters.
+    builder
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(patterns)
+        .or_else(|_| {
+            builder
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(patterns)
+        })
+}
 
 /// A bad line in a rule set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,6 +181,12 @@ impl RuleSetRules {
         let mut phrase_ix: HashMap<String, usize> = HashMap::new();
         let mut phrase_texts: Vec<String> = Vec::new();
         let mut regex_ix: HashMap<String, usize> = HashMap::new();
+        let mut regex_memory = 0;
+        let limit = |line: usize, message: String| RuleError {
+            name: set.name.clone(),
+            line,
+            message,
+        };
         for (line_no, label, rule) in parsed {
             let line = line_no;
             let Some(&id) = labels.get(label.as_str()) else {
@@ -171,11 +214,26 @@ impl RuleSetRules {
                     let k = match regex_ix.get(&r) {
                         Some(&k) => k,
                         None => {
+                            // At most MAX_REGEXES of them: `parse` counted.
                             let re = LineRegex::new(&r).map_err(|m| RuleError {
                                 name: set.name.clone(),
                                 line: line_no,
                                 message: format!("bad regex: {m}"),
                             })?;
+                            regex_memory += re.memory_usage();
+                            if regex_memory > MAX_REGEX_MEMORY {
+                                return Err(limit(
+                                    line_no,
+                                    format!(
+                                        "the regexes up to this line take {:.1} MB compiled, \
+                                         more than the {} MB a file may use (Unicode classes such \
+                                         as \\w, \\p{{L}} and \\b cost most; (?-u:\\w) is \
+                                         ASCII only)",
+                                        regex_memory as f64 / f64::from(1 << 20),
+                                        MAX_REGEX_MEMORY >> 20
+                                    ),
+                                ));
+                            }
                             out.regexes.push((re, Vec::new()));
                             regex_ix.insert(r, out.regexes.len() - 1);
                             out.regexes.len() - 1
@@ -189,14 +247,11 @@ impl RuleSetRules {
         }
         out.phrase_chars = phrase_texts.iter().map(|p| p.chars().count()).collect();
         if !phrase_texts.is_empty() {
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&phrase_texts)
-                .map_err(|e| RuleError {
-                    name: set.name.clone(),
-                    line: 0,
-                    message: format!("phrases too large to match: {e}"),
-                })?;
+            let ac = automaton(&phrase_texts).map_err(|e| RuleError {
+                name: set.name.clone(),
+                line: 0,
+                message: format!("phrases too large to match: {e}"),
+            })?;
             out.automaton = Some(ac);
         }
         let warnings = missing
@@ -350,7 +405,9 @@ impl RuleSetRules {
         out
     }
 
-    /// Regex `k`'s matches, one per rule using it, in rising order.
+    /// Regex `k`'s matches, one per rule using it, in rising order. A match that splits
+    /// a grapheme (`\p{Emoji}` inside a family emoji, `\u0301` off its letter) is widened
+    /// to the grapheme's edges, as the view would select it.
     fn find_regex(&self, k: usize, prepared: &line_regex::Prepared<'_>) -> Vec<(Span, u32)> {
         let (re, rules) = &self.regexes[k];
         let s = prepared.text();
@@ -358,7 +415,8 @@ impl RuleSetRules {
         re.find(prepared, &mut found);
         let mut out = Vec::with_capacity(found.len() * rules.len());
         let (mut byte, mut chars) = (0, 0);
-        for (start, end) in found {
+        // Widening keeps starts rising (it is monotone), as the char count needs.
+        for (start, end) in found.into_iter().map(|(a, b)| widen_to_graphemes(s, a, b)) {
             // Matches come in rising byte order: count chars from one to the next.
             chars += s[byte..start].chars().count();
             byte = start;
@@ -371,6 +429,41 @@ impl RuleSetRules {
         }
         out
     }
+}
+
+/// Byte range `start..end` of `s` widened to grapheme cluster edges (UAX #29).
+fn widen_to_graphemes(s: &str, start: usize, end: usize) -> (usize, usize) {
+    use unicode_segmentation::GraphemeCursor;
+    let is_edge = |at: usize| {
+        let (before, after) = (s[..at].chars().next_back(), s[at..].chars().next());
+        match (before, after) {
+            (None, _) | (_, None) => true,
+            // Between two ASCII chars there is an edge, except inside a CRLF.
+            (Some(b), Some(a)) if b.is_ascii() && a.is_ascii() => !(b == '\r' && a == '\n'),
+            _ => GraphemeCursor::new(at, s.len(), true)
+                .is_boundary(s, 0)
+                .unwrap_or(true),
+        }
+    };
+    let start = if is_edge(start) {
+        start
+    } else {
+        GraphemeCursor::new(start, s.len(), true)
+            .prev_boundary(s, 0)
+            .ok()
+            .flatten()
+            .unwrap_or(0)
+    };
+    let end = if is_edge(end) {
+        end
+    } else {
+        GraphemeCursor::new(end, s.len(), true)
+            .next_boundary(s, 0)
+            .ok()
+            .flatten()
+            .unwrap_or(s.len())
+    };
+    (start, end)
 }
 
 /// The tokens patterns match over, as char ranges: the exporters' tokens
@@ -527,15 +620,25 @@ fn shape(t: &str) -> String {
     out
 }
 
+/// The longest a token pattern's match may be, in tokens. Entities are far shorter; the
+/// bound keeps `*` and `+` linear in the text (from every token, a pattern of `*`s
+/// explored every later token once per earlier one: cubic time).
+pub const MAX_MATCH_TOKENS: usize = 256;
+
+/// The most token specs one token pattern may have.
+pub const MAX_TOKEN_SPECS: usize = 64;
+
 /// The end (exclusive token index) of the longest match of `specs` from token `start`,
-/// if any matches at least one token.
+/// if any matches at least one token; at most [`MAX_MATCH_TOKENS`] long.
 fn match_at(specs: &[TokenSpec], toks: &[TokenView], start: usize) -> Option<usize> {
-    let n = toks.len();
+    let n = toks.len().min(start.saturating_add(MAX_MATCH_TOKENS));
     // Positions reachable after each spec: a set, small in practice.
     let mut at: Vec<usize> = vec![start];
     for spec in specs {
         let ok = |p: usize| p < n && spec.conds.iter().all(|c| toks[p].test(c));
         let mut next: Vec<usize> = Vec::new();
+        // The end of the last `*` / `+` run scanned: the first position that failed.
+        let mut scanned_to: Option<usize> = None;
         for &p in &at {
             match spec.op {
                 Op::One => {
@@ -553,11 +656,17 @@ fn match_at(specs: &[TokenSpec], toks: &[TokenView], start: usize) -> Option<usi
                     if spec.op == Op::Any {
                         next.push(p);
                     }
+                    // `at` rises: a run already scanned from an earlier position covers
+                    // every position up to its end (each token is tested once per spec).
+                    if scanned_to.is_some_and(|end| p <= end) {
+                        continue;
+                    }
                     let mut q = p;
                     while ok(q) {
                         q += 1;
                         next.push(q);
                     }
+                    scanned_to = Some(q);
                 }
                 Op::Not => {
                     if p < n && !spec.conds.iter().all(|c| toks[p].test(c)) {
@@ -584,6 +693,8 @@ fn parse(set: &RuleSet) -> Result<Vec<(usize, String, Rule)>, RuleError> {
         message,
     };
     let mut out = Vec::new();
+    // Distinct regexes so far: each is checked once, and there may be MAX_REGEXES.
+    let mut regexes: std::collections::HashSet<String> = std::collections::HashSet::new();
     let source = set.source.strip_prefix('\u{feff}').unwrap_or(&set.source);
     for (i, raw) in source.lines().enumerate() {
         let line = i + 1;
@@ -620,11 +731,36 @@ fn parse(set: &RuleSet) -> Result<Vec<(usize, String, Rule)>, RuleError> {
                 let v: Value = serde_json::from_str(l)
                     .map_err(|e| err(line, format!("not a JSON object: {e}")))?;
                 let (label, rule) = pattern_line(&v).map_err(|m| err(line, m))?;
+                if let Rule::Regex(r) = &rule
+                    && !regexes.contains(r.as_str())
+                {
+                    if regexes.len() == MAX_REGEXES {
+                        return Err(err(
+                            line,
+                            format!(
+                                "more than {MAX_REGEXES} different regexes in one file; use \
+                                 phrase patterns or a dictionary for lists of names"
+                            ),
+                        ));
+                    }
+                    check_regex_syntax(r).map_err(|m| err(line, m))?;
+                    regexes.insert(r.clone());
+                }
                 out.push((line, label, rule));
             }
         }
     }
     Ok(out)
+}
+
+/// Checks a regex's syntax (LineRegex compiles it, once per distinct regex, for the
+/// rules whose label the project has).
+fn check_regex_syntax(r: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(r)
+        .map(|_| ())
+        .map_err(|e| format!("bad regex: {e}"))
 }
 
 /// One patterns-file line: its label and rule, or what is wrong with it.
@@ -641,11 +777,7 @@ fn pattern_line(v: &Value) -> Result<(String, Rule), String> {
         (None, None) => Err("no \"pattern\" or \"regex\"".into()),
         (None, Some(r)) => {
             let r = r.as_str().ok_or("\"regex\" must be a string")?;
-            // The syntax only: LineRegex compiles it (once per distinct regex).
-            regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(r)
-                .map_err(|e| format!("bad regex: {e}"))?;
+            // Its syntax is checked by `parse`, once per distinct regex.
             Ok((label, Rule::Regex(r.to_string())))
         }
         (Some(Value::String(p)), None) => {
@@ -657,6 +789,12 @@ fn pattern_line(v: &Value) -> Result<(String, Rule), String> {
         (Some(Value::Array(specs)), None) => {
             if specs.is_empty() {
                 return Err("empty \"pattern\" list".into());
+            }
+            if specs.len() > MAX_TOKEN_SPECS {
+                return Err(format!(
+                    "{} tokens in one pattern: at most {MAX_TOKEN_SPECS}",
+                    specs.len()
+                ));
             }
             let specs = specs
                 .iter()
@@ -865,6 +1003,44 @@ mod tests {
         assert_eq!(spans, [(9, 13), (18, 22)]);
     }
 
+    /// A regex match inside a grapheme (an emoji of a ZWJ family, a combining accent,
+    /// the ZWJ itself) is widened to the whole grapheme, which the view can select.
+    #[test]
+    fn regex_matches_never_split_a_grapheme() {
+        let text = "👨‍👩‍👧 cafe\u{301} 🇦🇫 ok";
+        let src = r#"{"label": "DATE", "regex": "\\p{Emoji_Presentation}"}
+{"label": "PLACE", "regex": "\\u0301"}
+{"label": "ORG", "regex": "\\u200d"}
+{"label": "QUOTE", "regex": "o"}"#;
+        let got = found(RuleKind::Patterns, src, text);
+        let family = "👨‍👩‍👧".to_string();
+        assert_eq!(
+            got,
+            [
+                (family.clone(), "ORG", 3),
+                (family.clone(), "DATE", 1),
+                ("e\u{301}".to_string(), "PLACE", 2),
+                ("🇦🇫".to_string(), "DATE", 1),
+                ("o".to_string(), "QUOTE", 4),
+            ]
+        );
+        // Every span starts and ends on a grapheme edge.
+        use unicode_segmentation::UnicodeSegmentation;
+        let edges: Vec<usize> = text
+            .grapheme_indices(true)
+            .map(|(b, _)| text[..b].chars().count())
+            .chain([text.chars().count()])
+            .collect();
+        let p = Project::with_documents(vec![Document::new("d", text)]);
+        let (rules, _) = RuleSetRules::compile(&set(RuleKind::Patterns, src), &p).unwrap();
+        for (span, _) in rules.find(&Text::new(text.into())) {
+            assert!(
+                edges.contains(&span.start()) && edges.contains(&span.end()),
+                "{span:?}"
+            );
+        }
+    }
+
     #[test]
     fn same_result_on_any_number_of_threads_and_regexes_shared() {
         let src = r#"{"label": "PLACE", "pattern": "Kabul"}
@@ -942,6 +1118,95 @@ mod tests {
         assert_eq!(
             warnings,
             ["rules.jsonl:3: label \"GPE\" is not in the project: 2 rules skipped"]
+        );
+    }
+
+    /// One long phrase (or labeled string) must not get a DFA, whose build grows with
+    /// the square of its length: a linear NFA, and the phrase is still found.
+    #[test]
+    fn long_phrases_get_an_automaton_built_in_linear_time() {
+        let words = [
+            "Kabul",
+            "Taliban",
+            "Doha",
+            "Agreement",
+            "met",
+            "the",
+            "in",
+            "a",
+        ];
+        let phrase: Vec<&str> = (0..16_000)
+            .map(|i| words[(i * 7 + i / 5) % words.len()])
+            .collect();
+        let phrase = phrase.join(" ");
+        let ac = automaton(&[&phrase]).unwrap();
+        assert_ne!(ac.kind(), AhoCorasickKind::DFA);
+        // Small sets still get the fastest automaton.
+        assert_eq!(
+            automaton(&["Kabul", "Doha"]).unwrap().kind(),
+            AhoCorasickKind::DFA
+        );
+        let src = format!("{{\"label\": \"QUOTE\", \"pattern\": \"{phrase}\"}}");
+        let text = format!("x. {phrase} y");
+        let got = found(RuleKind::Patterns, &src, &text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0.len(), phrase.len());
+    }
+
+    /// A file of too many regexes, or of regexes too large together, stops at a limit
+    /// with the file and the line, before it takes gigabytes.
+    #[test]
+    fn regex_limits_name_the_file_and_line() {
+        let p = Project::default();
+        let many: String = (0..=MAX_REGEXES)
+            .map(|i| format!("{{\"label\": \"DATE\", \"regex\": \"x{i}\"}}\n"))
+            .collect();
+        let e = RuleSetRules::compile(&set(RuleKind::Patterns, &many), &p).unwrap_err();
+        assert_eq!(e.line, MAX_REGEXES + 1);
+        assert!(
+            e.to_string()
+                .starts_with("rules.jsonl:1001: more than 1000"),
+            "{e}"
+        );
+        // The same regex on every line is one regex.
+        let same = "{\"label\": \"DATE\", \"regex\": \"x\"}\n".repeat(MAX_REGEXES + 1);
+        assert!(RuleSetRules::compile(&set(RuleKind::Patterns, &same), &p).is_ok());
+        let unicode: String = (0..MAX_REGEXES)
+            .map(|i| {
+                format!("{{\"label\": \"DATE\", \"regex\": \"(?i)\\\\p{{L}}{{3}}\\\\w*{i}\"}}\n")
+            })
+            .collect();
+        let e = RuleSetRules::compile(&set(RuleKind::Patterns, &unicode), &p).unwrap_err();
+        assert!(e.line > 10 && e.line < MAX_REGEXES, "{e}");
+        assert!(e.message.contains("more than the 64 MB"), "{e}");
+    }
+
+    /// Token patterns of `*`s over a long run of tokens explored every later token from
+    /// every earlier one (cubic time): a match is now at most MAX_MATCH_TOKENS long and
+    /// a pattern has at most MAX_TOKEN_SPECS tokens.
+    #[test]
+    fn token_patterns_are_bounded() {
+        let stars = ["{\"OP\": \"*\"}"; 10].join(", ");
+        let src = format!("{{\"label\": \"QUOTE\", \"pattern\": [{stars}, {{\"LOWER\": \"x\"}}]}}");
+        let text = format!("{}x", "a ".repeat(600));
+        let got = found(RuleKind::Patterns, &src, &text);
+        // From the 255 tokens before "x", and "x" itself.
+        assert_eq!(got.len(), MAX_MATCH_TOKENS);
+        let longest = got.iter().map(|g| g.0.split(' ').count()).max();
+        assert_eq!(longest, Some(MAX_MATCH_TOKENS));
+        let many = ["{}"; MAX_TOKEN_SPECS + 1].join(", ");
+        let e = RuleSetRules::compile(
+            &set(
+                RuleKind::Patterns,
+                &format!("\n{{\"label\": \"ORG\", \"pattern\": [{many}]}}"),
+            ),
+            &Project::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("rules.jsonl:2: 65 tokens in one pattern"),
+            "{e}"
         );
     }
 

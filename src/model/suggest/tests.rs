@@ -93,6 +93,59 @@ fn ignore_case_folds_keys_and_text() {
     );
 }
 
+/// Ignoring case is full Unicode case folding: Σ/σ/ς and ß/ẞ/SS match (they did not),
+/// at the text's own char offsets though `ß` folds to two chars; a key never matches
+/// half of one char's folding.
+#[test]
+fn ignore_case_is_unicode_case_folding() {
+    let text = "Straße, STRASSE, Straẞe; ΟΔΥΣΣΕΥΣ, Οδυσσευς. s ß";
+    let mut w = ws(&[text]);
+    let settings = SuggestSettings {
+        ignore_case: true,
+        ..SuggestSettings::default()
+    };
+    w.apply("s", vec![Edit::SetSuggestSettings(settings)])
+        .unwrap();
+    // Label "Straße" (0..6), "ΟΔΥΣΣΕΥΣ" (25..33) and the lone "s" (45..46).
+    add(&mut w, 0, sp(0, 6, 1));
+    add(&mut w, 0, sp(25, 33, 0));
+    add(&mut w, 0, sp(45, 46, 2));
+    let mut e = SuggestEngine::new();
+    e.update(w.project());
+    let chars: Vec<char> = text.chars().collect();
+    let got: Vec<(String, u32)> = spans_of(&e, id(&w, 0))
+        .into_iter()
+        .map(|(s, e, l)| (chars[s..e].iter().collect(), l))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("STRASSE".to_string(), 1),
+            ("Straẞe".to_string(), 1),
+            ("Οδυσσευς".to_string(), 0)
+        ]
+    );
+    assert_eq!(e.for_doc(id(&w, 0)), &naive_suggestions(w.project())[0][..]);
+    // "İ" folds to "i" and a combining dot: a key "i" would end inside it.
+    let mut w = ws(&["i İ"]);
+    w.apply(
+        "s",
+        vec![Edit::SetSuggestSettings(SuggestSettings {
+            ignore_case: true,
+            ..SuggestSettings::default()
+        })],
+    )
+    .unwrap();
+    add(&mut w, 0, sp(0, 1, 1));
+    e.update(w.project());
+    assert!(
+        e.for_doc(id(&w, 0)).is_empty(),
+        "{:?}",
+        e.for_doc(id(&w, 0))
+    );
+    assert!(naive_suggestions(w.project())[0].is_empty());
+}
+
 #[test]
 fn reject_accept_and_undo() {
     let mut w = ws(&["Kabul, Kabul, Kabul"]);
@@ -275,7 +328,11 @@ fn arb_step() -> impl Strategy<Value = Step> {
 }
 
 fn arb_texts() -> impl Strategy<Value = Vec<String>> {
-    proptest::collection::vec("((ab|a|b|Ab|AB|c)( |, |\\. |'s )){0,14}", 1..4)
+    // With chars whose case folding changes their length (ß, ﬁ) or merges forms (ς σ Σ).
+    proptest::collection::vec(
+        "((ab|a|b|Ab|AB|c|ß|SS|s|ﬁ|fi|ς|Σσ)( |, |\\. |'s )){0,14}",
+        1..4,
+    )
 }
 
 /// A session: the workspace, and the last command results the engine was given (as

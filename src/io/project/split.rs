@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::project::{DocumentIn, FileIn, check_document, check_header, ron_options};
+use super::{DocumentIn, FileIn, check_document, check_header, ron_options};
 use crate::model::{Document, Project};
 
 /// Files smaller than this are parsed whole: threads would cost more than they save.
@@ -231,7 +231,7 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
         return None;
     }
     let (labels, lookup) = check_header(file.version, file.labels, path).ok()?;
-    let settings = super::project::settings_of(file.suggest);
+    let settings = super::settings_of(file.suggest);
     let parts = &split.documents;
     // Chunks of about equal bytes, several per thread so that one huge document does not
     // leave the other threads idle; threads take the next chunk as they finish.
@@ -289,7 +289,7 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::project::{parse_project_sequential, proptests::arb_project};
+    use crate::io::project::{parse_project_sequential, tests::proptests::arb_project};
     use crate::io::write_project;
     use proptest::prelude::*;
 
@@ -318,7 +318,7 @@ mod tests {
     const LABELS: &str = r##"version: 1,
   labels: [
     (name: "A\")", color: "#e69f00", key: Some('"')),
-    (name: r#"B"], ("#, color: "#56b4e9", key: Some('\'')),
+    (name: r#"B"],("#, color: "#56b4e9", key: Some('\'')),
     (name: "C", color: "#009e73", key: Some('(')),
     (name: "D", color: "#f0e442", key: Some('\\')),
   ],"##;
@@ -334,7 +334,7 @@ mod tests {
     (
       name: r#"two "), ( "#,
       text: r"raw \ text ]",
-      spans: [(start: 1, end: 3, label: r#"B"], ("#)],
+      spans: [(start: 1, end: 3, label: r#"B"],("#)],
     ), // "
     (name: "three", status: done, text: "東京 'x' // not a comment", spans: []),
     DocumentIn(name: "four", text: "", ),
