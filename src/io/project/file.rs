@@ -7,8 +7,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::io::IoError;
+use crate::model::relation::default_relation_types;
 use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings};
-use crate::model::{Disagreement, Document, Label, Project, Rgb, Span, Status};
+use crate::model::{
+    Disagreement, Document, Label, LabelId, Project, Relation, RelationType, Rgb, Span, Status,
+};
 
 /// The project file version this spanmark writes and reads.
 pub const CURRENT_VERSION: u32 = 1;
@@ -25,6 +28,65 @@ struct FileOut<'a> {
     /// Left out when the settings are the defaults, so such a file is written as before.
     #[serde(skip_serializing_if = "SuggestFile::is_default")]
     suggest: SuggestFile,
+    /// Left out when they are the default for the labels (SPEAKER where the labels have
+    /// QUOTE and PERSON or ORG), so files without relations are written as before.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_list")]
+    relation_types: Option<Vec<RelationTypeFile>>,
+}
+
+/// An optional list written as the list itself (RON would write `Some([...])`).
+fn as_list<S: serde::Serializer, T: Serialize>(
+    list: &Option<Vec<T>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    list.as_deref().unwrap_or(&[]).serialize(s)
+}
+
+/// A list that may be absent: present is `Some` (even when empty).
+fn some_list<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    Vec::deserialize(d).map(Some)
+}
+
+/// A relation type as saved: labels by name.
+#[derive(Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct RelationTypeFile {
+    name: String,
+    color: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<char>,
+    from: Vec<String>,
+    to: Vec<String>,
+}
+
+impl RelationTypeFile {
+    /// `t` with the labels named by `name`.
+    fn of(t: &RelationType, name: impl Fn(LabelId) -> String) -> Self {
+        Self {
+            name: t.name.clone(),
+            color: t.color.to_hex(),
+            key: t.hotkey,
+            from: t.from.iter().map(|l| name(*l)).collect(),
+            to: t.to.iter().map(|l| name(*l)).collect(),
+        }
+    }
+}
+
+/// A span a relation names: its range and label.
+#[derive(Serialize, Deserialize)]
+struct SpanRefFile {
+    start: usize,
+    end: usize,
+    label: String,
+}
+
+/// A relation as saved: both spans by value and the type by name (one line each).
+#[derive(Serialize, Deserialize)]
+struct RelationFile {
+    from: SpanRefFile,
+    to: SpanRefFile,
+    label: String,
 }
 
 /// The suggestion settings as saved; a file without them has the defaults.
@@ -130,6 +192,9 @@ struct DocumentOut<'a> {
     split_index: Option<usize>,
     text: &'a str,
     spans: Vec<SpanOut<'a>>,
+    /// Left out when there are none, so files without relations are written as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<RelationFile>,
     /// Rejected suggestions; left out when there are none (files stay as before).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rejected: Vec<RejectedFile>,
@@ -180,6 +245,9 @@ pub(crate) struct FileIn {
     /// Absent in files with default settings (and every file before suggestions).
     #[serde(default)]
     pub(crate) suggest: SuggestFile,
+    /// Absent: the default relation types for the labels.
+    #[serde(default, deserialize_with = "some_list")]
+    pub(crate) relation_types: Option<Vec<RelationTypeFile>>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +261,9 @@ pub(crate) struct DocumentIn {
     text: String,
     #[serde(default)]
     spans: Vec<SpanIn>,
+    /// Absent in files without relations.
+    #[serde(default)]
+    relations: Vec<RelationFile>,
     #[serde(default)]
     rejected: Vec<RejectedFile>,
     // --- disagreements (team merge) ---
@@ -304,6 +375,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                         note: d.note(s).unwrap_or(""),
                     })
                     .collect(),
+                relations: relations_out(project, d),
                 rejected: in_label_order(project, d.rejected().iter())
                     .into_iter()
                     .map(|s| RejectedFile {
@@ -318,6 +390,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
             })
             .collect(),
         suggest: SuggestFile::of(project.suggest_settings()),
+        relation_types: relation_types_out(project),
     };
     // Depth 4 (file, list, document, span list) puts each span struct on one line.
     let pretty = ron::ser::PrettyConfig::new()
@@ -328,6 +401,63 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
         .to_io_writer_pretty(&mut *out, &file, pretty)
         .map_err(std::io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// The project's relation types as saved, or `None` when they are the default for its
+/// labels (then the file has none, as before relations).
+fn relation_types_out(project: &Project) -> Option<Vec<RelationTypeFile>> {
+    let name = |l: LabelId| project.label(l).map_or(String::new(), |x| x.name.clone());
+    let types: Vec<RelationTypeFile> = project
+        .relation_types()
+        .iter()
+        .map(|t| RelationTypeFile::of(t, name))
+        .collect();
+    // The defaults name label `i` as id `i`: the i-th label of the list.
+    let labels = project.labels();
+    let by_place = |l: LabelId| {
+        labels
+            .get(l.0 as usize)
+            .map_or(String::new(), |x| x.name.clone())
+    };
+    let defaults: Vec<RelationTypeFile> = default_relation_types(labels)
+        .iter()
+        .map(|t| RelationTypeFile::of(t, by_place))
+        .collect();
+    (types != defaults).then_some(types)
+}
+
+/// A document's relations as saved, in a stable order: by their spans' ranges and the
+/// labels' and types' places in the lists (as a file read back orders them).
+fn relations_out(project: &Project, d: &Document) -> Vec<RelationFile> {
+    let place = |l: LabelId| project.label_position(l).unwrap_or(usize::MAX);
+    let key = |r: &Relation| {
+        let (f, t) = (r.from(), r.to());
+        (
+            (f.start(), f.end(), place(f.label())),
+            (t.start(), t.end(), place(t.label())),
+            project
+                .relation_type_position(r.kind())
+                .unwrap_or(usize::MAX),
+        )
+    };
+    let mut list: Vec<&Relation> = d.relations().iter().collect();
+    list.sort_by_key(|r| key(r));
+    let span = |s: Span| SpanRefFile {
+        start: s.start(),
+        end: s.end(),
+        label: project
+            .label(s.label())
+            .map_or(String::new(), |l| l.name.clone()),
+    };
+    list.into_iter()
+        .map(|r| RelationFile {
+            from: span(r.from()),
+            to: span(r.to()),
+            label: project
+                .relation_type(r.kind())
+                .map_or(String::new(), |t| t.name.clone()),
+        })
+        .collect()
 }
 
 /// Spans sorted by range as given, with spans of the same range in the order of their
@@ -407,11 +537,14 @@ pub(crate) fn syntax_error(source: &str, path: &Path, e: &ron::error::SpannedErr
 
 /// Checks the version and the labels; returns them with a project holding only the
 /// labels, through which span label names resolve (the lookup rules live in one place).
+/// Checks the file's version, labels and relation types; returns a project with them and
+/// no documents, which documents are checked against (labels and types by name).
 pub(crate) fn check_header(
     version: u32,
     file_labels: Vec<LabelFile>,
+    file_types: Option<Vec<RelationTypeFile>>,
     path: &Path,
-) -> Result<(Vec<Label>, Project), IoError> {
+) -> Result<Project, IoError> {
     if version > CURRENT_VERSION {
         return Err(IoError::NewerVersion {
             path: path.to_path_buf(),
@@ -435,9 +568,39 @@ pub(crate) fn check_header(
             hotkey: l.key,
         });
     }
-    let lookup =
-        Project::new(labels.clone(), Vec::new()).map_err(|e| invalid(path, e.to_string()))?;
-    Ok((labels, lookup))
+    let types = match file_types {
+        None => default_relation_types(&labels),
+        Some(list) => {
+            let mut types = Vec::with_capacity(list.len());
+            for t in list {
+                let at = |what: &str| format!("relation type {:?}: {what}", t.name);
+                let color = Rgb::from_hex(&t.color).ok_or_else(|| {
+                    invalid(path, at(&format!("colour {:?} is not #rrggbb", t.color)))
+                })?;
+                let id = |name: &String| {
+                    labels
+                        .iter()
+                        .position(|l| l.name == *name)
+                        .and_then(|i| LabelId::from_index(i).ok())
+                        .ok_or_else(|| {
+                            invalid(
+                                path,
+                                at(&format!("label {name:?} is not defined in `labels`")),
+                            )
+                        })
+                };
+                types.push(RelationType {
+                    from: t.from.iter().map(id).collect::<Result<_, _>>()?,
+                    to: t.to.iter().map(id).collect::<Result<_, _>>()?,
+                    name: t.name,
+                    color,
+                    hotkey: t.key,
+                });
+            }
+            types
+        }
+    };
+    Project::with_types(labels, types, Vec::new()).map_err(|e| invalid(path, e.to_string()))
 }
 
 /// Checks document `di` (0-based) of the file against the labels in `lookup`.
@@ -490,11 +653,49 @@ pub(crate) fn check_document(
         rejected.push(span);
     }
     let disagreements = check_disagreements(di, &d.name, d.disagreements, lookup, path)?;
+    let mut relations = Vec::with_capacity(d.relations.len());
+    for (ri, r) in d.relations.into_iter().enumerate() {
+        let at = || format!("document {} ({:?}), relation {}", di + 1, d.name, ri + 1);
+        let span = |s: &SpanRefFile| {
+            let label = lookup.label_id(&s.label).ok_or_else(|| {
+                invalid(
+                    path,
+                    format!("{}: label {:?} is not defined in `labels`", at(), s.label),
+                )
+            })?;
+            Span::new(s.start, s.end, label).map_err(|e| invalid(path, format!("{}: {e}", at())))
+        };
+        let kind = lookup.relation_type_id(&r.label).ok_or_else(|| {
+            invalid(
+                path,
+                format!("{}: relation type {:?} is not defined", at(), r.label),
+            )
+        })?;
+        let relation = Relation::new(span(&r.from)?, span(&r.to)?, kind)
+            .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+        lookup
+            .check_relation(&relation)
+            .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+        relations.push((ri, relation));
+    }
     let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
         .and_then(|doc| doc.with_notes(notes))
         .and_then(|doc| doc.with_rejected(rejected))
         .and_then(|doc| doc.with_disagreements(disagreements))
         .map_err(|e| invalid(path, format!("document {} ({:?}): {e}", di + 1, d.name)))?;
+    for (ri, r) in relations {
+        doc = doc.with_relations([r]).map_err(|e| {
+            invalid(
+                path,
+                format!(
+                    "document {} ({:?}), relation {}: {e}",
+                    di + 1,
+                    d.name,
+                    ri + 1
+                ),
+            )
+        })?;
+    }
     doc.status = d.status.into();
     doc.split_index = d.split_index;
     Ok(doc)

@@ -230,7 +230,7 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
     if !file.documents.is_empty() {
         return None;
     }
-    let (labels, lookup) = check_header(file.version, file.labels, path).ok()?;
+    let lookup = check_header(file.version, file.labels, file.relation_types, path).ok()?;
     let settings = super::settings_of(file.suggest);
     let parts = &split.documents;
     // Chunks of about equal bytes, several per thread so that one huge document does not
@@ -281,7 +281,8 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
     })?;
     done.sort_unstable_by_key(|(k, _)| *k);
     let documents: Vec<Document> = done.into_iter().flat_map(|(_, docs)| docs).collect();
-    Project::new(labels, documents)
+    lookup
+        .with_same_labels(documents)
         .ok()
         .map(|p| p.with_suggest_settings(settings))
 }

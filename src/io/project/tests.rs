@@ -380,6 +380,7 @@ pub(crate) mod proptests {
                     proptest::option::of("(\\PC|\\n|\\r|\\t|\\\\|\"){1,20}"),
                     0..12,
                 ),
+                proptest::collection::vec((0usize..12, 0usize..12, any::<bool>()), 0..6),
             ),
             0..4,
         );
@@ -397,7 +398,7 @@ pub(crate) mod proptests {
             let mut names = std::collections::HashSet::new();
             let documents = docs
                 .into_iter()
-                .map(|(name, text, raw, status, notes)| {
+                .map(|(name, text, raw, status, notes, links)| {
                     // Names are unique within a project.
                     let name = crate::model::unique_name(&name, |n| names.contains(n));
                     names.insert(name.clone());
@@ -419,10 +420,45 @@ pub(crate) mod proptests {
                         .collect();
                     d = d.with_notes(notes).unwrap();
                     d.status = Status::ALL[status];
+                    // Relations of either type between some of its spans.
+                    let spans = d.spans().as_slice().to_vec();
+                    let mut seen = std::collections::HashSet::new();
+                    for (a, b, first) in links {
+                        if spans.is_empty() {
+                            break;
+                        }
+                        let (x, y) = (spans[a % spans.len()], spans[b % spans.len()]);
+                        let kind = crate::model::RelationTypeId(u32::from(
+                            !first || x.label() != LabelId(0),
+                        ));
+                        if let Ok(r) = crate::model::Relation::new(x, y, kind)
+                            && seen.insert(r)
+                        {
+                            d = d.with_relations([r]).unwrap();
+                        }
+                    }
                     d
                 })
                 .collect();
-            Project::new(labels, documents).unwrap()
+            // "FROM_FIRST" links the first label to any; "LINK" any to any.
+            let all: Vec<LabelId> = (0..n_labels).map(LabelId).collect();
+            let types = vec![
+                crate::model::RelationType {
+                    name: "FROM_FIRST".into(),
+                    color: PALETTE[3],
+                    hotkey: Some('f'),
+                    from: vec![LabelId(0)],
+                    to: all.clone(),
+                },
+                crate::model::RelationType {
+                    name: "LINK".into(),
+                    color: PALETTE[4],
+                    hotkey: None,
+                    from: all.clone(),
+                    to: all,
+                },
+            ];
+            Project::with_types(labels, types, documents).unwrap()
         })
     }
 
@@ -539,11 +575,166 @@ mod disagreement_tests {
                 ])).collect();
                 d.clone().with_disagreements(list).unwrap()
             }).collect();
-            let project = Project::new(project.labels().to_vec(), docs).unwrap();
+            let project = project.with_same_labels(docs).unwrap();
             let text = to_string(&project);
             prop_assert_eq!(&parse_project_sequential(&text, Path::new("p.ron")).unwrap(), &project);
             let parallel = crate::io::project::split::parse_parallel(&text, Path::new("p.ron"), 2);
             prop_assert_eq!(parallel.as_ref(), Some(&project));
         }
+    }
+}
+
+/// Relations in the file: one per line, spans by range and label, the type by name;
+/// relation types only when they differ from the default for the labels.
+mod relation_tests {
+    use super::*;
+    use crate::model::{Relation, RelationType, RelationTypeId, Workspace};
+
+    const TEXT: &str = "“Kabul is calm,” said Zabihullah Mujahid.";
+
+    fn quoted() -> Project {
+        let (quote, person) = (
+            Span::new(0, 16, LabelId(4)).unwrap(),
+            Span::new(22, 40, LabelId(0)).unwrap(),
+        );
+        let r = Relation::new(quote, person, RelationTypeId(0)).unwrap();
+        let doc = Document::with_spans("d", TEXT, vec![quote, person])
+            .unwrap()
+            .with_relations([r])
+            .unwrap();
+        Project::new(crate::model::default_labels(), vec![doc]).unwrap()
+    }
+
+    #[test]
+    fn a_relation_is_one_line_and_default_types_are_left_out() {
+        let p = quoted();
+        let s = to_string(&p);
+        assert!(
+            s.contains(
+                "      relations: [\n        (from: (start: 0, end: 16, label: \"QUOTE\"), to: (start: 22, end: 40, label: \"PERSON\"), label: \"SPEAKER\"),\n      ],\n"
+            ),
+            "{s}"
+        );
+        assert!(!s.contains("relation_types"), "{s}");
+        let back = parse_project(&s, &path()).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(to_string(&back), s);
+        // Without relations, nothing about them is written.
+        let bare = Project::new(
+            crate::model::default_labels(),
+            vec![Document::new("d", TEXT)],
+        )
+        .unwrap();
+        assert!(!to_string(&bare).contains("relation"));
+    }
+
+    #[test]
+    fn changed_types_are_written_and_read_back() {
+        let mut w = Workspace::new(quoted());
+        let speaker = w.project().relation_types()[0].clone();
+        w.apply(
+            "types",
+            vec![
+                Edit::SetRelationType {
+                    id: RelationTypeId(0),
+                    kind: RelationType {
+                        name: "SAID_BY".into(),
+                        hotkey: Some('s'),
+                        ..speaker
+                    },
+                },
+                w.project()
+                    .add_relation_types_edit(vec![RelationType {
+                        name: "ABOUT".into(),
+                        color: crate::model::PALETTE[1],
+                        hotkey: None,
+                        from: vec![LabelId(4)],
+                        to: vec![LabelId(1)],
+                    }])
+                    .0,
+            ],
+        )
+        .unwrap();
+        let s = to_string(w.project());
+        assert!(
+            s.contains("  relation_types: [\n    (\n      name: \"SAID_BY\",\n      color: \"#333399\",\n      key: Some('s'),\n"),
+            "{s}"
+        );
+        assert!(s.contains("      name: \"ABOUT\","), "{s}");
+        assert!(s.contains("label: \"SAID_BY\")"), "{s}");
+        let back = parse_project(&s, &path()).unwrap();
+        assert_eq!(back, *w.project());
+        assert_eq!(to_string(&back), s);
+        // No types at all is written too (an empty list is not the default).
+        let mut w = Workspace::new(quoted());
+        let edits = w.project().delete_relation_type_edits(RelationTypeId(0));
+        w.apply("delete", edits).unwrap();
+        let s = to_string(w.project());
+        assert!(s.contains("relation_types: [],"), "{s}");
+        assert!(
+            parse_project(&s, &path())
+                .unwrap()
+                .relation_types()
+                .is_empty()
+        );
+    }
+
+    /// Every broken relation is an error naming the file, the document and the relation.
+    #[test]
+    fn broken_relations_are_errors_naming_where() {
+        let good = to_string(&quoted());
+        let line = "(from: (start: 0, end: 16, label: \"QUOTE\"), to: (start: 22, end: 40, label: \"PERSON\"), label: \"SPEAKER\")";
+        for (bad, says) in [
+            (
+                line.replace("\"SPEAKER\")", "\"WHO\")"),
+                "relation type \"WHO\" is not defined",
+            ),
+            (
+                line.replace("label: \"PERSON\"", "label: \"ALIEN\""),
+                "label \"ALIEN\" is not defined",
+            ),
+            (
+                line.replace("start: 22, end: 40", "start: 21, end: 40"),
+                "no span 21..40",
+            ),
+            (
+                line.replace(
+                    "(start: 22, end: 40, label: \"PERSON\")",
+                    "(start: 0, end: 16, label: \"QUOTE\")",
+                ),
+                "itself",
+            ),
+            (format!("{line},\n        {line}"), "already exists"),
+            (
+                line.replace("label: \"PERSON\"), label", "label: \"QUOTE\"), label")
+                    .replace("start: 22, end: 40", "start: 0, end: 16")
+                    .replace(
+                        "(from: (start: 0, end: 16, label: \"QUOTE\")",
+                        "(from: (start: 22, end: 40, label: \"PERSON\")",
+                    ),
+                "does not link PERSON to QUOTE",
+            ),
+        ] {
+            let text = good.replace(line, &bad);
+            assert_ne!(text, good, "{bad}");
+            let e = parse_project(&text, &path()).unwrap_err().to_string();
+            assert!(
+                e.starts_with("test.ron: ")
+                    && e.contains("document 1 (\"d\"), relation")
+                    && e.contains(says),
+                "{e}"
+            );
+        }
+        // A type naming a label the file lacks.
+        let text = good.replacen(
+            "  documents: [",
+            "  relation_types: [(name: \"X\", color: \"#000000\", from: [\"NOPE\"], to: [])],\n  documents: [",
+            1,
+        );
+        let e = parse_project(&text, &path()).unwrap_err().to_string();
+        assert!(
+            e.contains("relation type \"X\": label \"NOPE\" is not defined"),
+            "{e}"
+        );
     }
 }
