@@ -4,12 +4,11 @@
 //! - [`io`]: project files, atomic saves, imports.
 //! - [`ui`]: egui views that return [`ui::Action`]s.
 //! - [`app`]: the eframe shell that applies actions.
-//! - [`cli`]: command-line parsing and headless commands ([`cli_team`]: merge, split, git).
+//! - [`cli`]: command-line parsing and headless commands (`cli/team.rs`: merge, split, git).
 //! - [`synth`]: synthetic projects for benchmarks and stress tests.
 
 pub mod app;
 pub mod cli;
-pub mod cli_team;
 pub mod io;
 pub mod model;
 pub mod synth;

@@ -1,41 +1,44 @@
 //! The team commands of the command line: `merge`, `split`, `merge-driver` and
-//! `git-setup` (their arguments are in [`crate::cli::Command`]).
+//! `git-setup` (their arguments are [`super::TeamCommand`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::cli::{Command, Exit, PolicyArg};
+use super::{Exit, PolicyArg, TeamCommand};
 use crate::io::project::looks_like_project;
 use crate::model::Project;
 use crate::model::merge::{self, Policy};
 
 /// The line `git-setup` puts in .gitattributes.
-pub const GITATTRIBUTES_LINE: &str = "*.ron merge=spanmark";
+const GITATTRIBUTES_LINE: &str = "*.ron merge=spanmark";
 
 /// Runs one of the team commands.
-pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn run(
+    command: TeamCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
     match command {
-        Command::Merge {
+        TeamCommand::Merge {
             projects,
             output,
             policy,
         } => merge_files(&projects, &output, policy, err),
-        Command::Split {
+        TeamCommand::Split {
             project,
             annotators,
             overlap,
             output,
         } => split_file(&project, annotators, overlap, &output, out),
-        Command::MergeDriver {
+        TeamCommand::MergeDriver {
             base,
             ours,
             theirs,
             path,
         } => merge_driver(&base, &ours, &theirs, path.as_deref(), err),
-        Command::GitSetup { dir } => git_setup(dir.as_deref().unwrap_or(Path::new(".")), out),
-        _ => bail!("not a team command"),
+        TeamCommand::GitSetup { dir } => git_setup(dir.as_deref().unwrap_or(Path::new(".")), out),
     }
 }
 

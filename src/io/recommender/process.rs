@@ -1,55 +1,8 @@
-//! The external-command suggestion source ("your own model", issue 11 source 4).
-//!
-//! # Protocol
-//!
-//! spanmark starts the command and writes one JSON object per line (JSONL) to its stdin,
-//! one per document, then closes stdin:
-//!
-//! ```json
-//! {"id": 0, "text": "Kabul is in Afghanistan.", "labels": ["PERSON", "PLACE", "ORG"]}
-//! ```
-//!
-//! - `id` is the document's 0-based position in the project, a JSON integer. Names are
-//!   not used: two documents may share a name, an index never.
-//! - `labels` are the project's label names, in order (the same list on every line).
-//!
-//! The command prints one line per document to stdout, in any order:
-//!
-//! ```json
-//! {"id": 0, "spans": [{"start": 0, "end": 5, "label": "PLACE", "score": 0.93}]}
-//! ```
-//!
-//! - `start`/`end` are char offsets (Unicode scalar values, Python's `text[start:end]`),
-//!   end exclusive. `score` is optional. Other fields are ignored.
-//! - A document with nothing to propose still gets its line: `{"id": 3, "spans": []}`.
-//!   Blank lines are ignored; anything else that is not such an object is an error naming
-//!   the output line (so log to stderr, never to stdout).
-//! - An `id` spanmark did not send, or answered twice, is an error: the answers cannot be
-//!   attributed. A span that is empty (`start >= end`) or runs past its document's text is
-//!   skipped with a warning ([`CommandOutput::warnings`]): one bad prediction should not
-//!   throw away a whole run. Labels are passed through as names; [`Request::adapt`] skips
-//!   (and counts) names the project does not have.
-//! - The command must exit 0. Anything it prints to stderr is kept (the last few KB) and
-//!   shown when it fails. A document it never answers is an error naming the document.
-//! - The run is over when stdout closes, or as soon as every document is answered and the
-//!   command has exited (a child it left in the background may hold stdout open); its
-//!   process group is then killed, so nothing it started outlives the run.
-//! - If it prints nothing on stdout or stderr, and reads none of its input, for
-//!   [`RunOptions::idle_timeout`], it is killed. Flush stdout after each line (the
-//!   environment has `PYTHONUNBUFFERED=1`, so Python scripts do).
-//!
-//! # Running
-//!
-//! On Unix the command line is run by `sh -c`, in its own process group: it is typed the
-//! way a terminal takes it (quotes, `~`, `$VIRTUAL_ENV`, `cd dir && …`), and stopping it
-//! kills the whole group, so a shell or a model's worker processes never outlive a cancel
-//! or a timeout. Elsewhere it runs through `cmd /C`.
-//!
-//! Input is written by its own thread (a command answering while it reads would otherwise
-//! deadlock against a full stdout pipe); stdout and stderr are read by threads that are
-//! never joined, so no misbehaving command can block the caller. [`run`] itself blocks
-//! until the command is done: call it from a background job, with a cancel flag and a
-//! progress callback.
+//! Running the suggestion command (see the [module docs](super)): spawning it through
+//! `sh -c` in its own process group, the writer thread, the never-joined reader threads,
+//! the waiting loop with its idle timeout, cancel and progress, killing the group and
+//! waiting for the exit. What the lines mean is `protocol.rs`'s concern; this module
+//! uses it and it never uses this one.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -60,9 +13,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::{DocId, Project, Span};
+use super::protocol::{CommandOutput, InLine, RecommenderError, Request, parse_line, take_spans};
 
 /// How long a command may stay silent before it is killed, unless [`RunOptions`] says
 /// otherwise. Loading a large model can take tens of seconds before its first answer.
@@ -79,9 +30,6 @@ const POLL: Duration = Duration::from_millis(25);
 
 /// Input is written in pieces of this size, each one counting as a sign of life.
 const WRITE_CHUNK: usize = 64 << 10;
-
-/// At most this many warnings are kept; [`CommandOutput::skipped`] counts them all.
-const MAX_WARNINGS: usize = 20;
 
 /// How to run the command.
 #[derive(Clone, Debug)]
@@ -101,183 +49,6 @@ impl Default for RunOptions {
             dir: None,
         }
     }
-}
-
-/// One span proposed by the command, checked against its document's length.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CommandSpan {
-    /// The document (its `id` in the protocol: the index given to [`run`]).
-    pub doc: usize,
-    /// First char.
-    pub start: usize,
-    /// One past the last char (`start < end <= text length`).
-    pub end: usize,
-    /// The label name as the command printed it (maybe not a label of the project).
-    pub label: String,
-    /// The command's confidence, if it gave one.
-    pub score: Option<f32>,
-}
-
-/// A finished run.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CommandOutput {
-    /// Every span proposed, sorted by (doc, start, end, label); exact repeats removed.
-    pub spans: Vec<CommandSpan>,
-    /// Spans skipped because they were empty or past their text (the first few, each
-    /// naming its output line).
-    pub warnings: Vec<String>,
-    /// How many spans were skipped in all.
-    pub skipped: usize,
-}
-
-/// Why a run produced no suggestions. Every message names the command.
-#[derive(Debug, thiserror::Error)]
-pub enum RecommenderError {
-    /// The command could not be started at all (no shell, bad working directory).
-    #[error("could not start `{command}`: {source}")]
-    Spawn {
-        /// The command line.
-        command: String,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The shell found no such program (exit status 127).
-    #[error("`{command}`: command not found{}", tail(stderr))]
-    NotFound {
-        /// The command line.
-        command: String,
-        /// The end of its stderr.
-        stderr: String,
-    },
-    /// The command exited with an error or was killed by a signal.
-    #[error("`{command}` failed ({status}){}", tail(stderr))]
-    Failed {
-        /// The command line.
-        command: String,
-        /// How it ended.
-        status: ExitStatus,
-        /// The end of its stderr.
-        stderr: String,
-    },
-    /// A line of its output is not an answer in the protocol.
-    #[error("`{command}`, output line {line}: {message}{}", tail(stderr))]
-    BadOutput {
-        /// The command line.
-        command: String,
-        /// 1-based line number in its stdout.
-        line: usize,
-        /// What is wrong, with the start of the line.
-        message: String,
-        /// The end of its stderr.
-        stderr: String,
-    },
-    /// It exited 0 without answering every document.
-    #[error(
-        "`{command}` answered {answered} of {total} documents; no answer for {}: it must \
-         print one line per document ({{\"id\": {}, \"spans\": []}} when it has none){}",
-        ids(missing),
-        missing.first().copied().unwrap_or_default(),
-        tail(stderr)
-    )]
-    Incomplete {
-        /// The command line.
-        command: String,
-        /// Documents answered.
-        answered: usize,
-        /// Documents sent.
-        total: usize,
-        /// The ids of the documents not answered, in rising order.
-        missing: Vec<usize>,
-        /// The end of its stderr.
-        stderr: String,
-    },
-    /// It printed and read nothing for the idle timeout, and was killed.
-    #[error(
-        "`{command}` printed nothing for {} s and was stopped (a slow model can be given \
-         longer){}",
-        idle.as_secs_f32(),
-        tail(stderr)
-    )]
-    Timeout {
-        /// The command line.
-        command: String,
-        /// The timeout that ran out.
-        idle: Duration,
-        /// The end of its stderr.
-        stderr: String,
-    },
-    /// The cancel flag was set; the command was killed.
-    #[error("`{command}` was cancelled")]
-    Cancelled {
-        /// The command line.
-        command: String,
-    },
-    /// Reading its output failed.
-    #[error("`{command}`: reading its output failed: {source}")]
-    Io {
-        /// The command line.
-        command: String,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-}
-
-/// Document ids for a message: `document 3`, `documents 0, 2, 5`, the first few of many.
-fn ids(list: &[usize]) -> String {
-    const SHOWN: usize = 10;
-    let shown: Vec<String> = list.iter().take(SHOWN).map(usize::to_string).collect();
-    let more = match list.len().saturating_sub(SHOWN) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
-    let noun = if list.len() == 1 {
-        "document"
-    } else {
-        "documents"
-    };
-    format!("{noun} {}{more}", shown.join(", "))
-}
-
-/// The stderr tail as the end of an error message: nothing, or a colon and the text.
-fn tail(stderr: &str) -> String {
-    if stderr.is_empty() {
-        String::new()
-    } else {
-        format!(":\n{stderr}")
-    }
-}
-
-/// One input line of the protocol.
-#[derive(Serialize)]
-struct InLine<'a> {
-    id: usize,
-    text: &'a str,
-    labels: &'a [String],
-}
-
-/// One output line of the protocol.
-#[derive(Deserialize)]
-struct OutLine {
-    id: Id,
-    spans: Vec<OutSpan>,
-}
-
-/// An id as printed: the integer sent, or (leniently) that integer as a string.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Id {
-    Number(u64),
-    Text(String),
-}
-
-/// A span as printed. Signed, so a negative offset is a skipped span, not garbage.
-#[derive(Debug, Deserialize)]
-struct OutSpan {
-    start: i64,
-    end: i64,
-    label: String,
-    #[serde(default)]
-    score: Option<f32>,
 }
 
 /// How long output is still read after the command exited with every document answered.
@@ -303,7 +74,7 @@ enum Msg {
 }
 
 /// Runs `command` over `docs` (`(document index, text)`; the index is the protocol's
-/// `id` and [`CommandSpan::doc`]) and collects its spans.
+/// `id` and [`CommandSpan::doc`](super::CommandSpan::doc)) and collects its spans.
 ///
 /// Blocks until the command has answered and exited, failed, stayed silent past
 /// [`RunOptions::idle_timeout`] or `cancel` was set (checked every few milliseconds; the
@@ -433,89 +204,6 @@ pub fn run(
     out.spans
         .dedup_by(|a, b| (a.doc, a.start, a.end, &a.label) == (b.doc, b.start, b.end, &b.label));
     Ok(out)
-}
-
-/// Parses one output line and marks its document answered; the error is the message.
-fn parse_line(
-    bytes: &[u8],
-    sent: &mut HashMap<usize, (usize, bool)>,
-) -> Result<(usize, Vec<OutSpan>), String> {
-    let shown = || {
-        let s = String::from_utf8_lossy(bytes);
-        let s = s.trim();
-        let short: String = s.chars().take(80).collect();
-        if short.len() < s.len() {
-            format!("{short}…")
-        } else {
-            short
-        }
-    };
-    let line = std::str::from_utf8(bytes).map_err(|_| format!("not UTF-8: {}", shown()))?;
-    let expected = |why: &dyn std::fmt::Display| {
-        format!(
-            "expected {{\"id\": …, \"spans\": [{{\"start\", \"end\", \"label\"}}, …]}} \
-             ({why}): {}",
-            shown()
-        )
-    };
-    // serde would also read a struct from a list (`[0, []]`): only an object is one.
-    if !line.trim_start().starts_with('{') {
-        return Err(expected(&"not a JSON object"));
-    }
-    let parsed: OutLine = serde_json::from_str(line).map_err(|e| expected(&e))?;
-    let id = match &parsed.id {
-        Id::Number(n) => usize::try_from(*n).ok(),
-        Id::Text(s) => s.trim().parse::<usize>().ok(),
-    };
-    let Some((id, (_, seen))) = id.and_then(|id| sent.get_mut(&id).map(|e| (id, e))) else {
-        let id = match parsed.id {
-            Id::Number(n) => n.to_string(),
-            Id::Text(s) => format!("{s:?}"),
-        };
-        return Err(format!("id {id} is not a document that was sent"));
-    };
-    if *seen {
-        return Err(format!("document {id} was answered twice"));
-    }
-    *seen = true;
-    Ok((id, parsed.spans))
-}
-
-/// Keeps an answer's valid spans; the others become warnings.
-fn take_spans(
-    (doc, spans): (usize, Vec<OutSpan>),
-    line_no: usize,
-    sent: &HashMap<usize, (usize, bool)>,
-    out: &mut CommandOutput,
-) {
-    let len = sent.get(&doc).map_or(0, |&(len, _)| len);
-    for s in spans {
-        let problem = if s.start >= s.end {
-            Some("is empty (start must be before end)".to_string())
-        } else if s.start < 0 || s.end as u64 > len as u64 {
-            Some(format!("lies outside the text ({len} characters)"))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            out.skipped += 1;
-            if out.warnings.len() < MAX_WARNINGS {
-                out.warnings.push(format!(
-                    "output line {line_no}: document {doc}: span {}..{} {problem}; skipped",
-                    s.start, s.end
-                ));
-            }
-            continue;
-        }
-        // Both are in 0..=len here, so they fit a usize.
-        out.spans.push(CommandSpan {
-            doc,
-            start: s.start as usize,
-            end: s.end as usize,
-            label: s.label,
-            score: s.score,
-        });
-    }
 }
 
 /// Starts the command with piped stdio, in its own process group on Unix.
@@ -843,49 +531,9 @@ impl Running<'_> {
     }
 }
 
-/// What a project sends to a command: owned copies of its texts, so a background job
-/// can take it to its thread, and each document's id, so results are only applied to the
-/// documents they were computed for.
-#[derive(Clone, Debug)]
-pub struct Request {
-    /// `(protocol id, document, text)` for each document sent; the protocol id is the
-    /// document's place in the project when it was sent.
-    pub docs: Vec<(usize, DocId, String)>,
-    /// The project's label names, in order.
-    pub labels: Vec<String>,
-}
-
-/// A run's spans in the project's terms, ready for the suggestion engine's
-/// `set_command_results`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Adapted {
-    /// `(document, span, score)`.
-    pub results: Vec<(DocId, Span, Option<f32>)>,
-    /// Spans skipped because the project has no label of that name.
-    pub unknown_label: usize,
-    /// Spans skipped because their document was removed or replaced meanwhile.
-    pub stale: usize,
-}
-
+// Here rather than beside `Request` in protocol.rs: running is this module's concern, and
+// the protocol knows nothing of processes.
 impl Request {
-    /// Every document of `project`, with its label names.
-    pub fn from_project(project: &Project) -> Self {
-        Self::for_documents(project, 0..project.documents().len())
-    }
-
-    /// The given documents of `project` (indices past the end are left out).
-    pub fn for_documents(project: &Project, docs: impl IntoIterator<Item = usize>) -> Self {
-        let docs = docs
-            .into_iter()
-            .filter_map(|i| {
-                let d = project.documents().get(i)?;
-                Some((i, d.id(), d.text().as_str().to_string()))
-            })
-            .collect();
-        let labels = project.labels().iter().map(|l| l.name.clone()).collect();
-        Self { docs, labels }
-    }
-
     /// Runs `command` over this request's documents (see [`run`]).
     pub fn run(
         &self,
@@ -900,33 +548,6 @@ impl Request {
             .map(|(i, _, text)| (*i, text.as_str()))
             .collect();
         run(command, &docs, &self.labels, opts, cancel, progress)
-    }
-
-    /// Turns a run's spans into spans of `project` (labels by name). Spans with a label
-    /// the project lacks, or on a document no longer in it, are skipped and counted.
-    pub fn adapt(&self, project: &Project, spans: &[CommandSpan]) -> Adapted {
-        let sent: HashMap<usize, DocId> = self.docs.iter().map(|&(i, id, _)| (i, id)).collect();
-        let mut out = Adapted::default();
-        for s in spans {
-            let id = sent.get(&s.doc).copied();
-            let doc = id.and_then(|id| Some((id, project.document(id)?)));
-            let Some((id, doc)) = doc else {
-                out.stale += 1;
-                continue;
-            };
-            let Some(label) = project.label_id(&s.label) else {
-                out.unknown_label += 1;
-                continue;
-            };
-            match Span::new(s.start, s.end, label) {
-                Ok(span) if s.end <= doc.text().char_len() => {
-                    out.results.push((id, span, s.score));
-                }
-                // run() checked both against the same text; kept safe for hand-made input.
-                _ => out.stale += 1,
-            }
-        }
-        out
     }
 }
 
@@ -944,31 +565,5 @@ mod tests {
         assert!(text.starts_with("…\nline "), "{text}");
         assert!(text.ends_with("line 999"));
         assert!(text.len() <= STDERR_TAIL + 4);
-    }
-
-    #[test]
-    fn bad_spans_are_skipped_with_a_warning() {
-        let mut sent = HashMap::from([(4, (5, false))]);
-        let mut out = CommandOutput::default();
-        let line = br#"{"id": 4, "spans": [{"start": 0, "end": 5, "label": "A"},
-            {"start": 3, "end": 3, "label": "A"}, {"start": -1, "end": 2, "label": "A"},
-            {"start": 2, "end": 6, "label": "A", "score": 0.5}]}"#;
-        let answer = parse_line(line, &mut sent).unwrap();
-        take_spans(answer, 7, &sent, &mut out);
-        assert_eq!(out.spans.len(), 1);
-        assert_eq!(out.skipped, 3);
-        assert!(out.warnings[0].starts_with("output line 7: document 4: span 3..3 is empty"));
-        assert!(out.warnings[2].contains("2..6 lies outside the text (5 characters)"));
-        // The same id again is an error, as is one never sent.
-        assert!(
-            parse_line(br#"{"id": 4, "spans": []}"#, &mut sent)
-                .unwrap_err()
-                .contains("answered twice")
-        );
-        assert!(
-            parse_line(br#"{"id": "9", "spans": []}"#, &mut sent)
-                .unwrap_err()
-                .contains("id \"9\" is not a document that was sent")
-        );
     }
 }
