@@ -75,6 +75,9 @@ pub struct Document {
     rejected: BTreeSet<Span>,
     /// Links between its spans; both ends of each are spans of the document.
     relations: RelationSet,
+    /// Suggested relations the annotator turned down: never proposed again. Their ends
+    /// need not be spans (any more).
+    rejected_relations: BTreeSet<Relation>,
     /// Fresh whenever spans or rejections change: the suggestion engine's cache key.
     stamp: Stamp,
     // --- disagreements (team merge; methods in model/disagreement.rs) ---
@@ -106,6 +109,7 @@ impl Document {
             notes: HashMap::new(),
             rejected: BTreeSet::new(),
             relations: RelationSet::default(),
+            rejected_relations: BTreeSet::new(),
             stamp: Stamp::fresh(),
             disagreements: Vec::new(),
             split_index: None,
@@ -128,6 +132,43 @@ impl Document {
             self.add_relation(r)?;
         }
         Ok(self)
+    }
+
+    /// Suggested relations turned down, which are not proposed again.
+    pub fn rejected_relations(&self) -> &BTreeSet<Relation> {
+        &self.rejected_relations
+    }
+
+    /// The same document with these rejected relations; fails for one past the text.
+    pub fn with_rejected_relations(
+        mut self,
+        rejected: impl IntoIterator<Item = Relation>,
+    ) -> Result<Self, ModelError> {
+        for r in rejected {
+            self.reject_relation(r)?;
+        }
+        Ok(self)
+    }
+
+    /// Remembers a suggested relation as rejected; refuses one past the text or already
+    /// there.
+    pub(crate) fn reject_relation(&mut self, r: Relation) -> Result<(), ModelError> {
+        self.check_bounds(&r.from())?;
+        self.check_bounds(&r.to())?;
+        if !self.rejected_relations.insert(r) {
+            return Err(ModelError::DuplicateRelation);
+        }
+        self.stamp = Stamp::fresh();
+        Ok(())
+    }
+
+    /// Forgets a rejected relation; refuses one that is not there.
+    pub(crate) fn unreject_relation(&mut self, r: &Relation) -> Result<(), ModelError> {
+        if !self.rejected_relations.remove(r) {
+            return Err(ModelError::NoSuchRelation);
+        }
+        self.stamp = Stamp::fresh();
+        Ok(())
     }
 
     /// Adds a relation between two of its spans; refuses a missing end or a duplicate.
@@ -394,15 +435,20 @@ impl Document {
                 }
             }
         }
+        let map_relation = |r: Relation| {
+            let old = (r.from(), r.to());
+            r.with_end(&old.0, map(&old.0))
+                .with_end(&old.1, map(&old.1))
+        };
         let relations: Vec<Relation> = self.relations.iter().copied().collect();
         self.relations = RelationSet::default();
         for r in relations {
-            let old = (r.from(), r.to());
-            self.relations.insert(
-                r.with_end(&old.0, map(&old.0))
-                    .with_end(&old.1, map(&old.1)),
-            );
+            self.relations.insert(map_relation(r));
         }
+        self.rejected_relations = std::mem::take(&mut self.rejected_relations)
+            .into_iter()
+            .map(map_relation)
+            .collect();
         self.stamp = Stamp::fresh();
         Ok(self)
     }

@@ -137,6 +137,8 @@ impl Project {
             // --- relations: model/relation_edits.rs ---
             edit @ (Edit::AddRelation { .. }
             | Edit::RemoveRelation { .. }
+            | Edit::RejectRelation { .. }
+            | Edit::UnrejectRelation { .. }
             | Edit::InsertRelationTypes { .. }
             | Edit::RemoveRelationTypes { .. }
             | Edit::SetRelationType { .. }
@@ -357,6 +359,8 @@ impl Edit {
             | Edit::RestoreSpan { doc, .. }
             | Edit::AddRelation { doc, .. }
             | Edit::RemoveRelation { doc, .. }
+            | Edit::RejectRelation { doc, .. }
+            | Edit::UnrejectRelation { doc, .. }
             | Edit::SetNote { doc, .. }
             | Edit::SetStatus { doc, .. }
             | Edit::SetSpans { doc, .. }
@@ -489,6 +493,20 @@ pub enum Edit {
     },
     /// Remove a link.
     RemoveRelation {
+        /// The document.
+        doc: DocId,
+        /// The relation.
+        relation: Relation,
+    },
+    /// Remember a suggested relation of document `doc` as rejected.
+    RejectRelation {
+        /// The document.
+        doc: DocId,
+        /// The rejected relation (its type must allow its ends' labels).
+        relation: Relation,
+    },
+    /// Forget a rejected relation (the inverse of [`Edit::RejectRelation`]).
+    UnrejectRelation {
         /// The document.
         doc: DocId,
         /// The relation.

@@ -48,6 +48,16 @@ impl Project {
         }
         // Disagreement versions lose the label's spans too (team merge).
         edits.extend(self.drop_label_from_disagreements(id));
+        // Rejected relations with an end of the label go (undo brings them back).
+        for d in &self.documents {
+            let ends = |r: &&crate::model::Relation| r.from().label() == id || r.to().label() == id;
+            edits.extend(d.rejected_relations().iter().filter(ends).map(|&relation| {
+                Edit::UnrejectRelation {
+                    doc: d.id(),
+                    relation,
+                }
+            }));
+        }
         // Relation types stop allowing it (their relations on its spans went above).
         for (tid, t) in self.relation_type_entries() {
             if t.from.contains(&id) || t.to.contains(&id) {
@@ -81,6 +91,17 @@ impl Project {
                 ),
             })
             .collect();
+        for d in &self.documents {
+            edits.extend(
+                d.rejected_relations()
+                    .iter()
+                    .filter(|r| r.kind() == id)
+                    .map(|&relation| Edit::UnrejectRelation {
+                        doc: d.id(),
+                        relation,
+                    }),
+            );
+        }
         edits.push(Edit::RemoveRelationTypes { ids: vec![id] });
         edits
     }

@@ -27,19 +27,25 @@ impl Project {
                 self.doc_mut(doc)?.remove_relation(&relation)?;
                 Ok(Edit::AddRelation { doc, relation })
             }
+            Edit::RejectRelation { doc, relation } => {
+                self.check_relation(&relation)?;
+                self.doc_mut(doc)?.reject_relation(relation)?;
+                Ok(Edit::UnrejectRelation { doc, relation })
+            }
+            Edit::UnrejectRelation { doc, relation } => {
+                self.doc_mut(doc)?.unreject_relation(&relation)?;
+                Ok(Edit::RejectRelation { doc, relation })
+            }
             Edit::InsertRelationTypes { types } => self.insert_relation_types(types),
             Edit::RemoveRelationTypes { ids } => {
                 let gone: HashSet<RelationTypeId> = ids.iter().copied().collect();
+                // Rejected relations count as uses: they would lose their type.
                 let used: usize = self
                     .documents
                     .iter()
-                    .map(|d| {
-                        d.relations()
-                            .iter()
-                            .filter(|r| gone.contains(&r.kind()))
-                            .count()
-                    })
-                    .sum();
+                    .flat_map(|d| d.relations().iter().chain(d.rejected_relations()))
+                    .filter(|r| gone.contains(&r.kind()))
+                    .count();
                 if used > 0 {
                     return Err(ModelError::RelationTypeInUse(used));
                 }
@@ -58,7 +64,7 @@ impl Project {
                 let misfits: usize = self
                     .documents
                     .iter()
-                    .flat_map(|d| d.relations().iter())
+                    .flat_map(|d| d.relations().iter().chain(d.rejected_relations()))
                     .filter(|r| r.kind() == id && !kind.allows(&r.from(), &r.to()))
                     .count();
                 if misfits > 0 {
@@ -301,6 +307,44 @@ mod tests {
         w.apply("delete PERSON", edits).unwrap();
         assert!(relations(&w).is_empty());
         assert_eq!(w.project().relation_types()[0].to, [LabelId(2)]);
+        w.undo().unwrap();
+        assert_eq!(w.project(), &before);
+    }
+
+    #[test]
+    fn rejected_relations_are_remembered_and_go_with_their_type() {
+        let (mut w, doc, r) = linked();
+        w.apply("unlink", vec![Edit::RemoveRelation { doc, relation: r }])
+            .unwrap();
+        w.apply("reject", vec![Edit::RejectRelation { doc, relation: r }])
+            .unwrap();
+        let rejected = |w: &Workspace| w.project().documents()[0].rejected_relations().len();
+        assert_eq!(rejected(&w), 1);
+        assert_eq!(
+            w.apply("again", vec![Edit::RejectRelation { doc, relation: r }]),
+            Err(ModelError::DuplicateRelation)
+        );
+        let before = w.project().clone();
+        // A rejection uses its type: removing the type alone is refused; deleting it
+        // takes the rejection too, and undo brings it back.
+        assert_eq!(
+            w.apply(
+                "rm",
+                vec![Edit::RemoveRelationTypes {
+                    ids: vec![r.kind()]
+                }]
+            ),
+            Err(ModelError::RelationTypeInUse(1))
+        );
+        let edits = w.project().delete_relation_type_edits(r.kind());
+        w.apply("delete type", edits).unwrap();
+        assert_eq!(rejected(&w), 0);
+        w.undo().unwrap();
+        assert_eq!(w.project(), &before);
+        // So does deleting a label at one of its ends.
+        let edits = w.project().delete_label_edits(LabelId(0));
+        w.apply("delete PERSON", edits).unwrap();
+        assert_eq!(rejected(&w), 0);
         w.undo().unwrap();
         assert_eq!(w.project(), &before);
     }

@@ -198,6 +198,9 @@ struct DocumentOut<'a> {
     /// Rejected suggestions; left out when there are none (files stay as before).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rejected: Vec<RejectedFile>,
+    /// Rejected relation suggestions; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rejected_relations: Vec<RelationFile>,
     // --- disagreements (team merge) ---
     /// Left out when empty, so a project without disagreements is written as before.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -266,6 +269,9 @@ pub(crate) struct DocumentIn {
     relations: Vec<RelationFile>,
     #[serde(default)]
     rejected: Vec<RejectedFile>,
+    /// Absent in files without rejected relation suggestions.
+    #[serde(default)]
+    rejected_relations: Vec<RelationFile>,
     // --- disagreements (team merge) ---
     /// Absent in files without disagreements.
     #[serde(default)]
@@ -375,7 +381,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                         note: d.note(s).unwrap_or(""),
                     })
                     .collect(),
-                relations: relations_out(project, d),
+                relations: relations_out(project, d.relations().iter()),
                 rejected: in_label_order(project, d.rejected().iter())
                     .into_iter()
                     .map(|s| RejectedFile {
@@ -386,6 +392,7 @@ pub fn write_project(project: &Project, out: &mut impl std::io::Write) -> std::i
                             .map_or(String::new(), |l| l.name.clone()),
                     })
                     .collect(),
+                rejected_relations: relations_out(project, d.rejected_relations().iter()),
                 disagreements: disagreements_out(project, d),
             })
             .collect(),
@@ -428,7 +435,10 @@ fn relation_types_out(project: &Project) -> Option<Vec<RelationTypeFile>> {
 
 /// A document's relations as saved, in a stable order: by their spans' ranges and the
 /// labels' and types' places in the lists (as a file read back orders them).
-fn relations_out(project: &Project, d: &Document) -> Vec<RelationFile> {
+fn relations_out<'a>(
+    project: &Project,
+    relations: impl Iterator<Item = &'a Relation>,
+) -> Vec<RelationFile> {
     let place = |l: LabelId| project.label_position(l).unwrap_or(usize::MAX);
     let key = |r: &Relation| {
         let (f, t) = (r.from(), r.to());
@@ -440,7 +450,7 @@ fn relations_out(project: &Project, d: &Document) -> Vec<RelationFile> {
                 .unwrap_or(usize::MAX),
         )
     };
-    let mut list: Vec<&Relation> = d.relations().iter().collect();
+    let mut list: Vec<&Relation> = relations.collect();
     list.sort_by_key(|r| key(r));
     let span = |s: Span| SpanRefFile {
         start: s.start(),
@@ -653,31 +663,37 @@ pub(crate) fn check_document(
         rejected.push(span);
     }
     let disagreements = check_disagreements(di, &d.name, d.disagreements, lookup, path)?;
-    let mut relations = Vec::with_capacity(d.relations.len());
-    for (ri, r) in d.relations.into_iter().enumerate() {
-        let at = || format!("document {} ({:?}), relation {}", di + 1, d.name, ri + 1);
-        let span = |s: &SpanRefFile| {
-            let label = lookup.label_id(&s.label).ok_or_else(|| {
+    let read = |list: Vec<RelationFile>, what: &str| -> Result<Vec<(usize, Relation)>, IoError> {
+        let mut out = Vec::with_capacity(list.len());
+        for (ri, r) in list.into_iter().enumerate() {
+            let at = || format!("document {} ({:?}), {what} {}", di + 1, d.name, ri + 1);
+            let span = |s: &SpanRefFile| {
+                let label = lookup.label_id(&s.label).ok_or_else(|| {
+                    invalid(
+                        path,
+                        format!("{}: label {:?} is not defined in `labels`", at(), s.label),
+                    )
+                })?;
+                Span::new(s.start, s.end, label)
+                    .map_err(|e| invalid(path, format!("{}: {e}", at())))
+            };
+            let kind = lookup.relation_type_id(&r.label).ok_or_else(|| {
                 invalid(
                     path,
-                    format!("{}: label {:?} is not defined in `labels`", at(), s.label),
+                    format!("{}: relation type {:?} is not defined", at(), r.label),
                 )
             })?;
-            Span::new(s.start, s.end, label).map_err(|e| invalid(path, format!("{}: {e}", at())))
-        };
-        let kind = lookup.relation_type_id(&r.label).ok_or_else(|| {
-            invalid(
-                path,
-                format!("{}: relation type {:?} is not defined", at(), r.label),
-            )
-        })?;
-        let relation = Relation::new(span(&r.from)?, span(&r.to)?, kind)
-            .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
-        lookup
-            .check_relation(&relation)
-            .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
-        relations.push((ri, relation));
-    }
+            let relation = Relation::new(span(&r.from)?, span(&r.to)?, kind)
+                .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+            lookup
+                .check_relation(&relation)
+                .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+            out.push((ri, relation));
+        }
+        Ok(out)
+    };
+    let relations = read(d.relations, "relation")?;
+    let rejected_relations = read(d.rejected_relations, "rejected relation")?;
     let mut doc = Document::with_spans(d.name.clone(), d.text, spans)
         .and_then(|doc| doc.with_notes(notes))
         .and_then(|doc| doc.with_rejected(rejected))
@@ -689,6 +705,19 @@ pub(crate) fn check_document(
                 path,
                 format!(
                     "document {} ({:?}), relation {}: {e}",
+                    di + 1,
+                    d.name,
+                    ri + 1
+                ),
+            )
+        })?;
+    }
+    for (ri, r) in rejected_relations {
+        doc = doc.with_rejected_relations([r]).map_err(|e| {
+            invalid(
+                path,
+                format!(
+                    "document {} ({:?}), rejected relation {}: {e}",
                     di + 1,
                     d.name,
                     ri + 1

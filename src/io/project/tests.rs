@@ -619,6 +619,24 @@ mod relation_tests {
         let back = parse_project(&s, &path()).unwrap();
         assert_eq!(back, p);
         assert_eq!(to_string(&back), s);
+        // A rejected relation suggestion: its own list, one per line, read back.
+        let mut w = Workspace::new(p.clone());
+        let doc = w.project().documents()[0].id();
+        let r = *p.documents()[0].relations().iter().next().unwrap();
+        w.apply(
+            "reject",
+            vec![
+                Edit::RemoveRelation { doc, relation: r },
+                Edit::RejectRelation { doc, relation: r },
+            ],
+        )
+        .unwrap();
+        let s = to_string(w.project());
+        assert!(
+            s.contains("      rejected_relations: [\n        (from: (start: 0, end: 16, label: \"QUOTE\"), to: (start: 22, end: 40, label: \"PERSON\"), label: \"SPEAKER\"),\n      ],\n"),
+            "{s}"
+        );
+        assert_eq!(&parse_project(&s, &path()).unwrap(), w.project());
         // Without relations, nothing about them is written.
         let bare = Project::new(
             crate::model::default_labels(),
