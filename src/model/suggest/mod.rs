@@ -11,6 +11,7 @@ mod learned;
 mod line_regex;
 pub mod rules;
 mod settings;
+pub mod speakers;
 
 use std::collections::HashMap;
 
