@@ -180,6 +180,22 @@ fn split_then_merge_back() {
             .iter()
             .all(|d| d.spans().len() == 1 && d.disagreements().is_empty())
     );
+    // Split again over the annotators' files (one worked on meanwhile): what was there
+    // is kept as .bak, never lost.
+    let worked = std::fs::read(out.join("annotator-1.ron")).unwrap();
+    let o = spanmark(&[
+        "split",
+        project.to_str().unwrap(),
+        "--annotators",
+        "2",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        std::fs::read(out.join("annotator-1.ron.bak")).unwrap(),
+        worked
+    );
     // Bad arguments are refused.
     for bad in [["--annotators", "0"], ["--overlap", "150"]] {
         let mut args = vec![

@@ -168,6 +168,19 @@ fn accept_writes_every_suggestion_and_leaves_nothing_to_suggest() {
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );
+    // Accepted into the project itself: what it was is kept as .bak.
+    let into_itself = spanmark(&[
+        "suggest",
+        p.to_str().unwrap(),
+        "--learn",
+        "--accept",
+        "-o",
+        p.to_str().unwrap(),
+    ]);
+    assert!(into_itself.status.success(), "{}", stderr(&into_itself));
+    let bak = std::fs::read_to_string(spanmark::io::backup_path(&p)).unwrap();
+    assert_eq!(bak, before);
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), written);
 }
 
 #[test]

@@ -310,7 +310,8 @@ pub(super) fn suggest(
             let edits = crate::model::suggest::accept_edits(&original, &accepted);
             let mut w = crate::model::Workspace::new(original);
             w.apply("accept all suggestions", edits)?;
-            crate::io::save_project_plain(w.project(), &to)?;
+            // `-o` may be the project itself: what was there is kept as .bak.
+            crate::io::save_project(w.project(), &to)?;
             writeln!(
                 out,
                 "{}: {} suggestions accepted in {} documents",

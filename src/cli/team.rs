@@ -91,7 +91,8 @@ fn split_file(
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for (i, p) in split.projects.iter().enumerate() {
         let file = dir.join(format!("annotator-{}.ron", i + 1));
-        crate::io::save_project_plain(p, &file)?;
+        // Over an earlier split: its files are kept as .bak, like every save over a project.
+        crate::io::save_project(p, &file)?;
         writeln!(out, "{}: {} documents", file.display(), p.documents().len())?;
     }
     writeln!(
