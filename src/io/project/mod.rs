@@ -5,8 +5,10 @@
 //! model types, so a bad file is rejected with a message instead of producing a bad
 //! project. `split.rs` cuts a large file at its documents to parse them in parallel.
 
+mod check;
 mod file;
 pub(crate) mod split;
+mod write;
 
 use std::path::Path;
 
@@ -15,11 +17,10 @@ use serde::Deserialize;
 use super::disk::DiskStamp;
 use super::{IoError, write_atomic, write_atomic_with_backup};
 use crate::model::Project;
-pub use file::{CURRENT_VERSION, write_project};
-pub(crate) use file::{
-    DocumentIn, FileIn, check_document, check_header, invalid, ron_options, settings_of,
-    syntax_error,
-};
+pub(crate) use check::{check_document, check_header, invalid, syntax_error};
+pub use file::CURRENT_VERSION;
+pub(crate) use file::{DocumentIn, FileIn, ron_options, settings_of};
+pub use write::write_project;
 
 /// Saves a project atomically (see [`write_atomic`]), keeping the previous version as
 /// `NAME.ron.bak`.
