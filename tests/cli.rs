@@ -461,7 +461,9 @@ fn brat_export_fits_long_names_and_is_all_or_nothing() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 8, "{names:?}");
+    // Four documents' .txt and .ann, and annotation.conf.
+    assert_eq!(names.len(), 9, "{names:?}");
+    assert_eq!(names[0], "annotation.conf");
     assert!(names.iter().all(|n| n.len() <= 255));
     assert!(names.contains(&format!("{long}.txt")) && names.contains(&format!("{long}__2_.ann")));
     // A file that cannot be written (a folder where `first.ann` goes): nothing is.
@@ -535,4 +537,127 @@ fn two_documents_of_one_name_are_refused_naming_the_file() {
     let p = spanmark::io::load_project(&imported).unwrap();
     let names: Vec<&str> = p.documents().iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["d", "d (2)"]);
+}
+
+/// Relations through the binary: doccano's relation JSONL imported into a project, then
+/// every export. brat and jsonl write them and read them back; csv writes them to a
+/// second file; conll and hf list each one as not representable, on stderr.
+#[test]
+fn relations_through_import_and_every_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("re.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"q\", \"text\": \"“No,” said Mo of ＡＢＣ 👍🏽.\", \"entities\": [\
+         {\"id\": 10, \"label\": \"QUOTE\", \"start_offset\": 0, \"end_offset\": 5}, \
+         {\"id\": 11, \"label\": \"PERSON\", \"start_offset\": 11, \"end_offset\": 13}, \
+         {\"id\": 12, \"label\": \"ORG\", \"start_offset\": 17, \"end_offset\": 20}], \
+         \"relations\": [{\"id\": 1, \"from_id\": 10, \"to_id\": 11, \"type\": \"SPEAKER\"}, \
+         {\"id\": 2, \"from_id\": 11, \"to_id\": 12, \"type\": \"MEMBER_OF\"}]}\n",
+    )
+    .unwrap();
+    let project = dir.path().join("p.ron");
+    let o = spanmark(&[
+        "import",
+        input.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 documents, 3 spans, 2 relations"),
+        "{}",
+        stderr(&o)
+    );
+    let saved = std::fs::read_to_string(&project).unwrap();
+    assert!(saved.contains("label: \"MEMBER_OF\""), "{saved}");
+    assert!(
+        spanmark(&["validate", project.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let export = |format: &str, name: &str| {
+        let target = dir.path().join(name);
+        let o = spanmark(&[
+            "export",
+            project.to_str().unwrap(),
+            "-f",
+            format,
+            "-o",
+            target.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        (target, stderr(&o))
+    };
+    for format in ["conll", "hf"] {
+        let (_, err) = export(format, &format!("out.{format}"));
+        assert!(
+            err.contains("0 relations written, 2 not representable"),
+            "{format}: {err}"
+        );
+        assert!(
+            err.contains("left out: q SPEAKER 0..5 QUOTE → 11..13 PERSON (")
+                && err.contains("has no place for relations"),
+            "{format}: {err}"
+        );
+    }
+    for format in ["jsonl", "labelstudio"] {
+        let (_, err) = export(format, &format!("out-{format}.json"));
+        assert!(
+            err.contains("2 relations written, 0 not representable"),
+            "{format}: {err}"
+        );
+    }
+    let (csv, err) = export("csv", "out.csv");
+    assert!(err.contains("2 relations written"), "{err}");
+    let relations = std::fs::read_to_string(dir.path().join("out.relations.csv")).unwrap();
+    assert_eq!(
+        relations,
+        "document,type,from_start,from_end,from_label,to_start,to_end,to_label,from_text,to_text\r\n\
+         q,SPEAKER,0,5,QUOTE,11,13,PERSON,\"“No,”\",Mo\r\n\
+         q,MEMBER_OF,11,13,PERSON,17,20,ORG,Mo,ＡＢＣ\r\n"
+    );
+    assert!(
+        std::fs::read_to_string(csv)
+            .unwrap()
+            .starts_with("document,start,end,label,text,note\r\n")
+    );
+
+    // brat: R lines and annotation.conf, read back into a project with the same relations.
+    let (brat, _) = export("brat", "brat");
+    let ann = std::fs::read_to_string(brat.join("q.ann")).unwrap();
+    assert!(
+        ann.contains("R1\tSPEAKER Arg1:T1 Arg2:T2\nR2\tMEMBER_OF Arg1:T2 Arg2:T3\n"),
+        "{ann}"
+    );
+    let conf = std::fs::read_to_string(brat.join("annotation.conf")).unwrap();
+    assert!(
+        conf.contains("SPEAKER Arg1:QUOTE, Arg2:PERSON|ORG\nMEMBER_OF Arg1:PERSON, Arg2:ORG\n"),
+        "{conf}"
+    );
+    let back = dir.path().join("back.ron");
+    let o = spanmark(&[
+        "import",
+        brat.join("q.ann").to_str().unwrap(),
+        "-o",
+        back.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 documents, 3 spans, 2 relations"),
+        "{}",
+        stderr(&o)
+    );
+    let relations = |text: &str| {
+        text.lines()
+            .filter(|l| l.contains("(from: "))
+            .map(str::trim)
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        relations(&std::fs::read_to_string(&back).unwrap()),
+        relations(&saved)
+    );
 }

@@ -1,18 +1,24 @@
 //! Interop: the real consumers (spaCy's converter, seqeval, Hugging Face `datasets`, and
 //! Python's own slicing, JSON and CSV readers) read spanmark's exports and must find
-//! exactly the expected entities, and the notes on them where the format holds notes. `tests/interop/check.py` does the reading;
-//! `tests/interop/fixture_expected.json` is the corpus with hand-written expectations.
-//! `spanmark agree` is checked against bratiaa and scikit-learn by `tests/interop/agree.py`.
+//! exactly the expected entities, the notes on them where the format holds notes, and
+//! the relations between them where it holds relations: brat's R lines and
+//! annotation.conf through brat's own readers (as bratiaa ships them) and bratly,
+//! Label Studio's relation results through label-studio-sdk's validator, doccano's
+//! relation layout by the rules of doccano's importer, the CSV relations file.
+//! `tests/interop/check.py` does the reading; `tests/interop/fixture_expected.json` is
+//! the corpus with hand-written expectations. `spanmark agree` is checked against
+//! bratiaa and scikit-learn by `tests/interop/agree.py`.
 //!
-//! Needs `SPANMARK_PYTHON` pointing at a Python with spacy, seqeval and datasets
-//! (`.ci/run` makes that venv). Without it the test is skipped, except under CI, where
-//! it fails: a check that silently does not run is worse than none.
+//! Needs `SPANMARK_PYTHON` pointing at a Python with spacy, seqeval, datasets, bratiaa,
+//! bratly and label-studio-sdk (`.ci/run` makes that venv). Without it the test is
+//! skipped, except under CI, where it fails: a check that silently does not run is worse
+//! than none.
 
 use std::path::Path;
 use std::process::Command;
 
 use spanmark::io::export::{ExportOptions, Format, Scheme, export};
-use spanmark::model::{Document, Project, Span};
+use spanmark::model::{Document, LabelId, Project, Relation, Span};
 
 fn fixture_project(expected: &serde_json::Value) -> Project {
     let mut project = Project::with_documents(Vec::new());
@@ -49,6 +55,21 @@ fn fixture_project(expected: &serde_json::Value) -> Project {
                     .unwrap()
                 })
                 .collect();
+            let span_at = |v: &[serde_json::Value]| {
+                let label = project.label_id(v[2].as_str().unwrap()).unwrap();
+                let (s, e) = (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+                Span::new(s as usize, e as usize, label).unwrap()
+            };
+            let relations: Vec<Relation> = d["relations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let r = r.as_array().unwrap();
+                    let kind = project.relation_type_id(r[6].as_str().unwrap()).unwrap();
+                    Relation::new(span_at(&r[..3]), span_at(&r[3..6]), kind).unwrap()
+                })
+                .collect();
             let notes = d["notes"].as_array().into_iter().flatten().map(|n| {
                 let label = project.label_id(n[2].as_str().unwrap()).unwrap();
                 let span = Span::new(
@@ -65,10 +86,27 @@ fn fixture_project(expected: &serde_json::Value) -> Project {
                 spans,
             )
             .and_then(|doc| doc.with_notes(notes))
+            .and_then(|doc| doc.with_relations(relations))
             .unwrap()
         })
         .collect();
     project = Project::with_documents(docs);
+    // The fixture's relation types are the default ones (SPEAKER: QUOTE → PERSON, ORG).
+    let types: serde_json::Map<String, serde_json::Value> = project
+        .relation_types()
+        .iter()
+        .map(|t| {
+            let names = |ids: &[LabelId]| {
+                let names = ids.iter().map(|l| project.label(*l).unwrap().name.clone());
+                serde_json::Value::from(names.collect::<Vec<_>>())
+            };
+            (
+                t.name.clone(),
+                serde_json::json!([names(&t.from), names(&t.to)]),
+            )
+        })
+        .collect();
+    assert_eq!(serde_json::Value::Object(types), expected["relation_types"]);
     project
 }
 
@@ -116,18 +154,22 @@ fn real_consumers_read_every_export_exactly() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     println!("{stdout}");
     assert!(run.status.success(), "check.py failed:\n{stdout}\n{stderr}");
-    // All seven outputs were checked, not skipped.
+    // All seven outputs were checked, not skipped, and the relations by every reader.
     for what in [
         "doccano",
         "conll",
         "bilou",
         "hf",
         "brat",
+        "brat/brat",
+        "brat/bratly",
         "labelstudio",
+        "labelstudio/sdk",
         "csv",
+        "csv-relations",
     ] {
         assert!(
-            stdout.contains(&format!("ok {what}")),
+            stdout.contains(&format!("ok {what}:")),
             "{what} not checked:\n{stdout}"
         );
     }

@@ -206,11 +206,11 @@ impl SpanmarkApp {
         };
         let first = imported.documents[0].id();
         // Labels matched by name, new ones added; a taken name gets a number.
-        let edits = match self
-            .ws
-            .project()
-            .adopt_edits(&imported.labels, imported.documents)
-        {
+        let edits = match self.ws.project().adopt_edits(
+            &imported.labels,
+            &imported.relation_types,
+            imported.documents,
+        ) {
             Ok(edits) => edits,
             Err(e) => {
                 self.show_error(format!("Nothing was imported. {e}"));

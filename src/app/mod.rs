@@ -233,7 +233,7 @@ impl SpanmarkApp {
         }
         let imported = io::import::import_paths(&paths, default_labels(), Default::default())
             .map_err(|e| e.to_string())
-            .and_then(|i| Project::new(i.labels, i.documents).map_err(|e| e.to_string()));
+            .and_then(|i| i.into_project().map_err(|e| e.to_string()));
         match imported {
             Ok(p) => self.replace_project(p, None),
             Err(e) => {

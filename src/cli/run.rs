@@ -89,18 +89,26 @@ pub(super) fn import(
         writeln!(err, "note: {n}")?;
     }
     let spans: usize = imported.documents.iter().map(|d| d.spans().len()).sum();
+    let relations: usize = imported.documents.iter().map(|d| d.relations().len()).sum();
     let n_docs = imported.documents.len();
-    let project = Project::new(imported.labels, imported.documents)
+    let skipped = imported.skipped.len();
+    let project = imported
+        .into_project()
         .with_context(|| format!("importing into {}", output.display()))?;
     crate::io::save_project(&project, output)?;
     writeln!(
         err,
-        "{}: {n_docs} documents, {spans} spans{}",
+        "{}: {n_docs} documents, {spans} spans{}{}",
         output.display(),
-        if imported.skipped.is_empty() {
+        if relations > 0 {
+            format!(", {relations} relations")
+        } else {
+            String::new()
+        },
+        if skipped == 0 {
             String::new()
         } else {
-            format!(", {} records skipped", imported.skipped.len())
+            format!(", {skipped} records skipped")
         }
     )?;
     Ok(())
@@ -530,7 +538,8 @@ fn open_input(path: &Path) -> anyhow::Result<Project> {
         default_labels(),
         ImportOptions::default(),
     )?;
-    Project::new(imported.labels, imported.documents)
+    imported
+        .into_project()
         .with_context(|| format!("reading {}", path.display()))
 }
 

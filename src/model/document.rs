@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::relation::{Relation, RelationSet};
+use super::relation::{Relation, RelationSet, RelationTypeId};
 use super::{Disagreement, ModelError, Span, SpanSet, Stamp, Text};
 
 /// Where the annotator is with a document.
@@ -410,11 +410,13 @@ impl Document {
         ))
     }
 
-    /// The same document (and id) with every label mapped through `relabel` (labels from
-    /// another project's list to this one's); fails if two spans become one.
+    /// The same document (and id) with every label mapped through `relabel` and every
+    /// relation type through `retype` (labels and types from another project's lists to
+    /// this one's); fails if two spans become one.
     pub(crate) fn relabelled(
         mut self,
         relabel: &impl Fn(super::LabelId) -> super::LabelId,
+        retype: &impl Fn(RelationTypeId) -> RelationTypeId,
     ) -> Result<Self, ModelError> {
         let map = |s: &Span| s.with_label(relabel(s.label()));
         let spans: Vec<Span> = self.spans.iter().map(map).collect();
@@ -435,20 +437,19 @@ impl Document {
                 }
             }
         }
-        let map_relation = |r: Relation| {
-            let old = (r.from(), r.to());
-            r.with_end(&old.0, map(&old.0))
-                .with_end(&old.1, map(&old.1))
-        };
+        // Both ends at once: replacing one end, then the other by value, would take an
+        // end that the first replacement made equal to the other (labels 0 → 1 → 2).
+        let map_relation =
+            |r: Relation| Relation::new(map(&r.from()), map(&r.to()), retype(r.kind()));
         let relations: Vec<Relation> = self.relations.iter().copied().collect();
         self.relations = RelationSet::default();
         for r in relations {
-            self.relations.insert(map_relation(r));
+            self.relations.insert(map_relation(r)?);
         }
         self.rejected_relations = std::mem::take(&mut self.rejected_relations)
             .into_iter()
             .map(map_relation)
-            .collect();
+            .collect::<Result<_, _>>()?;
         self.stamp = Stamp::fresh();
         Ok(self)
     }

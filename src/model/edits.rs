@@ -168,9 +168,15 @@ impl Project {
     /// `labels[i]`), matched here by name; names this project lacks are added (with a
     /// free key and a distinct colour where theirs are taken), and documents whose name
     /// is taken are renamed ("d (2)"). The documents go at the end.
+    ///
+    /// `types` are the relation types their relations refer to (`RelationTypeId(i)` is
+    /// `types[i]`, its labels ids into `labels`), matched by name too: a type this project
+    /// lacks is added; one it has keeps its id and colour, and allows from then on every
+    /// label the incoming one allows as well (so every incoming relation fits).
     pub fn adopt_edits(
         &self,
         labels: &[Label],
+        types: &[RelationType],
         documents: Vec<Document>,
     ) -> Result<Vec<Edit>, ModelError> {
         let mut edits = Vec::new();
@@ -201,15 +207,77 @@ impl Project {
             map.push(id);
         }
         let relabel = |l: LabelId| map.get(l.0 as usize).copied().unwrap_or(LabelId(u32::MAX));
+        let type_map = self.adopt_types_edits(types, &relabel, &mut edits)?;
+        let retype = |t: RelationTypeId| {
+            type_map
+                .get(t.0 as usize)
+                .copied()
+                .unwrap_or(RelationTypeId(u32::MAX))
+        };
         let docs: Vec<Document> = documents
             .into_iter()
-            .map(|d| d.relabelled(&relabel))
+            .map(|d| d.relabelled(&relabel, &retype))
             .collect::<Result<_, _>>()?;
         let docs = self.with_unique_names(docs);
         if !docs.is_empty() {
             edits.push(self.append_documents_edit(docs));
         }
         Ok(edits)
+    }
+
+    /// For [`Self::adopt_edits`]: the edits that widen the relation types this project
+    /// has by name and add the others (pushed onto `edits`, after the labels they may
+    /// name), and the id here of each incoming type, in order.
+    fn adopt_types_edits(
+        &self,
+        types: &[RelationType],
+        relabel: &impl Fn(LabelId) -> LabelId,
+        edits: &mut Vec<Edit>,
+    ) -> Result<Vec<RelationTypeId>, ModelError> {
+        let mut added: Vec<RelationType> = Vec::new();
+        // Per incoming type: its id here, or its place among the added ones.
+        let mut places: Vec<Result<RelationTypeId, usize>> = Vec::with_capacity(types.len());
+        for (i, t) in types.iter().enumerate() {
+            if types[..i].iter().any(|o| o.name == t.name) {
+                return Err(ModelError::DuplicateRelationType(t.name.clone()));
+            }
+            let from: Vec<LabelId> = t.from.iter().map(|l| relabel(*l)).collect();
+            let to: Vec<LabelId> = t.to.iter().map(|l| relabel(*l)).collect();
+            let Some(id) = self.relation_type_id(&t.name) else {
+                places.push(Err(added.len()));
+                added.push(RelationType {
+                    from,
+                    to,
+                    ..t.clone()
+                });
+                continue;
+            };
+            places.push(Ok(id));
+            let Some(mine) = self.relation_type(id) else {
+                continue;
+            };
+            let mut wider = mine.clone();
+            for (have, want) in [(&mut wider.from, from), (&mut wider.to, to)] {
+                for l in want {
+                    if !have.contains(&l) {
+                        have.push(l);
+                    }
+                }
+            }
+            if wider != *mine {
+                edits.push(Edit::SetRelationType { id, kind: wider });
+            }
+        }
+        let mut ids = Vec::new();
+        if !added.is_empty() {
+            let (edit, new_ids) = self.add_relation_types_edit(added);
+            edits.push(edit);
+            ids = new_ids;
+        }
+        Ok(places
+            .into_iter()
+            .map(|p| p.unwrap_or_else(|k| ids[k]))
+            .collect())
     }
 
     /// The edits that give span `old` of document `doc` the label `label`, keeping its
@@ -286,5 +354,112 @@ impl Project {
                     .collect(),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{
+        Document, Label, LabelId, PALETTE, Project, Relation, RelationType, RelationTypeId, Span,
+        Workspace, default_labels,
+    };
+
+    fn label(name: &str) -> Label {
+        Label {
+            name: name.into(),
+            color: PALETTE[0],
+            hotkey: None,
+        }
+    }
+
+    fn kind(name: &str, from: &[u32], to: &[u32]) -> RelationType {
+        RelationType {
+            name: name.into(),
+            color: PALETTE[1],
+            hotkey: None,
+            from: from.iter().map(|&l| LabelId(l)).collect(),
+            to: to.iter().map(|&l| LabelId(l)).collect(),
+        }
+    }
+
+    /// Relation types come in by name: one the project has keeps its id and grows to
+    /// allow what the incoming one allows; a new one is added; the documents' relations
+    /// point at the right types and labels; undo gives back the project as it was.
+    #[test]
+    fn adopting_maps_types_by_name_and_adds_the_missing() {
+        let labels = default_labels();
+        // This project's SPEAKER links a QUOTE to a PERSON only.
+        let types = vec![kind("SPEAKER", &[4], &[0])];
+        let mine = Document::new("mine", "x");
+        let project = Project::with_types(labels, types, vec![mine]).unwrap();
+        let speaker = project.relation_type_id("SPEAKER").unwrap();
+        let mut w = Workspace::new(project.clone());
+
+        // The incoming list: QUOTE, ORG and a new label, in its own order.
+        let labels = vec![label("QUOTE"), label("ORG"), label("CLAIM")];
+        let types = vec![kind("CAUSE", &[2], &[1]), kind("SPEAKER", &[0], &[1])];
+        let sp = |s, e, l| Span::new(s, e, LabelId(l)).unwrap();
+        let (quote, org, claim) = (sp(0, 4, 0), sp(5, 8, 1), sp(9, 13, 2));
+        let doc = Document::with_spans("mine", "“No” UNO says", vec![quote, org, claim])
+            .unwrap()
+            .with_relations([
+                Relation::new(quote, org, RelationTypeId(1)).unwrap(),
+                Relation::new(claim, org, RelationTypeId(0)).unwrap(),
+            ])
+            .unwrap();
+        let edits = w.project().adopt_edits(&labels, &types, vec![doc]).unwrap();
+        w.apply("import", edits).unwrap();
+
+        let p = w.project();
+        assert_eq!(p.relation_type_id("SPEAKER"), Some(speaker), "same id");
+        let id = |name| p.label_id(name).unwrap();
+        let speaker_type = p.relation_type(speaker).unwrap();
+        assert_eq!(speaker_type.from, [id("QUOTE")]);
+        assert_eq!(
+            speaker_type.to,
+            [id("PERSON"), id("ORG")],
+            "widened, PERSON kept"
+        );
+        let cause = p.relation_type_id("CAUSE").unwrap();
+        assert_eq!(p.relation_type(cause).unwrap().from, [id("CLAIM")]);
+        let doc = p.document_named("mine (2)").unwrap();
+        let got: Vec<(RelationTypeId, &str, &str)> = doc
+            .relations()
+            .iter()
+            .map(|r| (r.kind(), doc.span_text(&r.from()), doc.span_text(&r.to())))
+            .collect();
+        assert_eq!(got, [(speaker, "“No”", "UNO"), (cause, "says", "UNO")]);
+
+        w.undo().unwrap();
+        assert_eq!(w.project(), &project);
+    }
+
+    /// Label ids that shift by one (0 → 1 → 2) once took both ends of a relation
+    /// between two spans of one range to the same span: a self-link.
+    #[test]
+    fn adopting_maps_both_ends_of_a_relation_at_once() {
+        let labels = default_labels();
+        let types = vec![kind("SAME", &[0, 1, 2], &[0, 1, 2])];
+        let project = Project::with_types(labels, types, vec![]).unwrap();
+        // Incoming labels PLACE, ORG (ids 0, 1) are 1 and 2 here.
+        let incoming = vec![label("PLACE"), label("ORG")];
+        let types = vec![kind("SAME", &[0, 1], &[0, 1])];
+        let (a, b) = (
+            Span::new(0, 5, LabelId(0)).unwrap(),
+            Span::new(0, 5, LabelId(1)).unwrap(),
+        );
+        let doc = Document::with_spans("d", "Kabul", vec![a, b])
+            .unwrap()
+            .with_relations([Relation::new(a, b, RelationTypeId(0)).unwrap()])
+            .unwrap();
+        let mut w = Workspace::new(project);
+        let edits = w
+            .project()
+            .adopt_edits(&incoming, &types, vec![doc])
+            .unwrap();
+        w.apply("import", edits).unwrap();
+        let d = &w.project().documents()[0];
+        let r = d.relations().iter().next().unwrap();
+        assert_eq!((r.from().label(), r.to().label()), (LabelId(1), LabelId(2)));
     }
 }

@@ -180,6 +180,14 @@ pub enum ModelError {
         /// Why it is refused.
         reason: &'static str,
     },
+    /// A relation type name breaks the rule of [`relation::check_relation_type_name`].
+    #[error("relation type {name:?} cannot be used: {reason}")]
+    BadRelationTypeName {
+        /// The name as given.
+        name: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
     /// Another label already has this hotkey.
     #[error("key {key} already labels {label}")]
     HotkeyTaken {

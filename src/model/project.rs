@@ -64,9 +64,9 @@ impl Project {
     }
 
     /// A project from labels, relation types and documents: as [`Self::new`], and the
-    /// types get the ids `RelationTypeId(0)`, … in order. Checks that type names are
-    /// unique and name existing labels, and that every relation has a type that allows
-    /// its ends' labels.
+    /// types get the ids `RelationTypeId(0)`, … in order. Checks that type names follow
+    /// [`super::relation::check_relation_type_name`], are unique and name existing
+    /// labels, and that every relation has a type that allows its ends' labels.
     pub fn with_types(
         labels: Vec<Label>,
         types: Vec<RelationType>,
@@ -98,6 +98,7 @@ impl Project {
             }
         }
         for (i, t) in types.iter().enumerate() {
+            super::relation::check_relation_type_name(&t.name)?;
             if types[..i].iter().any(|o| o.name == t.name) {
                 return Err(ModelError::DuplicateRelationType(t.name.clone()));
             }

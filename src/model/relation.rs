@@ -37,6 +37,33 @@ impl RelationType {
     }
 }
 
+/// Checks a relation type name against the rule label names follow
+/// ([`super::label::check_label_name`]): not empty, no whitespace and no control
+/// characters.
+///
+/// Why: brat writes the type where whitespace ends it (`R1<TAB>SPEAKER Arg1:T3 Arg2:T1`,
+/// and `SPEAKER Arg1:QUOTE, Arg2:PERSON` in `annotation.conf`).
+pub fn check_relation_type_name(name: &str) -> Result<(), ModelError> {
+    match super::label::check_label_name(name) {
+        Err(ModelError::BadLabelName { .. }) if name.chars().any(char::is_whitespace) => {
+            Err(ModelError::BadRelationTypeName {
+                name: name.to_string(),
+                reason: "it holds whitespace (a space, tab or line break), which ends the type \
+                         in brat's relation lines; use `_` or `-` instead",
+            })
+        }
+        Err(ModelError::BadLabelName { reason, .. }) => Err(ModelError::BadRelationTypeName {
+            name: name.to_string(),
+            reason,
+        }),
+        Err(ModelError::EmptyLabelName) => Err(ModelError::BadRelationTypeName {
+            name: String::new(),
+            reason: "a relation type needs a name",
+        }),
+        other => other,
+    }
+}
+
 /// The colour of SPEAKER arrows: dark enough over every label colour.
 const SPEAKER_COLOR: Rgb = Rgb([0x33, 0x33, 0x99]);
 

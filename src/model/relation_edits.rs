@@ -85,7 +85,8 @@ impl Project {
     }
 
     /// `kind` with its name trimmed, if the name is free (but for type `itself`) and
-    /// non-empty, and every label it allows exists.
+    /// follows the name rule ([`super::relation::check_relation_type_name`]), and every
+    /// label it allows exists.
     fn checked_type(
         &self,
         kind: RelationType,
@@ -95,9 +96,7 @@ impl Project {
             name: kind.name.trim().to_string(),
             ..kind
         };
-        if kind.name.is_empty() {
-            return Err(ModelError::EmptyLabelName);
-        }
+        super::relation::check_relation_type_name(&kind.name)?;
         let taken = self
             .relation_type_entries()
             .any(|(id, t)| Some(id) != itself && t.name == kind.name);

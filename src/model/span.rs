@@ -132,6 +132,12 @@ impl SpanSet {
         &self.spans
     }
 
+    /// The place of this exact span (range and label) in document order, if present:
+    /// what exports number spans by (brat's `T<n>`, doccano's entity ids).
+    pub fn position(&self, span: &Span) -> Option<usize> {
+        self.spans.binary_search_by_key(&span.key(), Span::key).ok()
+    }
+
     /// Whether this exact span (range and label) is present.
     pub fn contains(&self, span: &Span) -> bool {
         self.spans

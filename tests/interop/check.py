@@ -4,16 +4,23 @@
     python check.py EXPECTED.json EXPORT_DIR
 
 EXPECTED.json: {"documents": [{"name", "text", "entities": [[start, end, label], ...],
-"flat_entities": [...], "notes": [[start, end, label, note], ...] (optional)}],
-"labels": [...]}, offsets in code points, end exclusive.
+"flat_entities": [...], "notes": [[start, end, label, note], ...] (optional),
+"relations": [[from_start, from_end, from_label, to_start, to_end, to_label, type], ...]
+(optional)}], "labels": [...], "relation_types": {TYPE: [[from labels], [to labels]]}},
+offsets in code points, end exclusive.
 Checks whichever of these EXPORT_DIR holds: out.jsonl (doccano), out.conll (read back with
 spaCy's own converter and with seqeval), out.bilou.conll (seqeval), hf.jsonl + labels.json
-(loaded with `datasets`), brat/, labelstudio.json, out.csv. Token formats must hold exactly
-"flat_entities", the others exactly "entities" and, where the format holds notes (doccano
-"notes", brat AnnotatorNotes, Label Studio meta.text, the CSV note column), exactly "notes";
-hf.jsonl and the doccano file are also loaded with `datasets`. Exit 0 if all pass, 1 on any mismatch, 2 on
-bad usage or when EXPORT_DIR holds none of the files.
-Needs Python 3.11+ with spacy, seqeval and datasets; works offline.
+(loaded with `datasets`), brat/, labelstudio.json, out.csv (+ out.relations.csv). Token
+formats must hold exactly "flat_entities", the others exactly "entities" and, where the
+format holds notes (doccano "notes", brat AnnotatorNotes, Label Studio meta.text, the CSV
+note column), exactly "notes", and exactly "relations" (doccano's relation extraction
+layout, checked against the rules of doccano's importer; brat R lines, read by brat's own
+annotation.py and projectconfig.py as bratiaa ships them and by bratly; Label Studio
+relation results, validated by label-studio-sdk's LabelInterface; the CSV relations
+file); hf.jsonl and the doccano file are also loaded with `datasets`. Exit 0 if all
+pass, 1 on any mismatch, 2 on bad usage or when EXPORT_DIR holds none of the files.
+Needs Python 3.11+ with spacy, seqeval, datasets, bratiaa, bratly and label-studio-sdk;
+works offline.
 """
 import csv
 import json
@@ -75,6 +82,17 @@ def compare_notes(fmt, doc, got):
         fail(fmt, doc["name"], f"missing note {n!r}")
     for n in sorted((have - want).elements()):
         fail(fmt, doc["name"], f"unexpected note {n!r}")
+
+
+def compare_relations(fmt, doc, got):
+    """got: [(from_start, from_end, from_label, to_start, to_end, to_label, type)]; must be
+    exactly the document's expected relations."""
+    want = Counter(map(tuple, doc.get("relations", [])))
+    have = Counter(map(tuple, got))
+    for r in sorted((want - have).elements()):
+        fail(fmt, doc["name"], f"missing relation {r!r}")
+    for r in sorted((have - want).elements()):
+        fail(fmt, doc["name"], f"unexpected relation {r!r}")
 
 
 def brat_unescape(s):
@@ -162,10 +180,52 @@ def check_tagged_docs(fmt, docs, tagged, scheme):
 
 # ---- the formats --------------------------------------------------------------------
 
+def is_int(x):
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def doccano_relation_record(name, text, row):
+    """A line of doccano's relation extraction layout, checked as doccano's importer
+    checks it (backend/data_import/pipeline/label.py: SpanLabel and RelationLabel, and
+    `id_to_span[from_id]` in RelationLabel.create): entities with an integer id, a
+    non-empty label and non-negative offsets, start < end; relations with integer from_id
+    and to_id that are ids of the line's entities, and a non-empty type. Returns the spans
+    and the relations found."""
+    entities, relations = row.get("entities"), row.get("relations")
+    if not isinstance(entities, list) or not isinstance(relations, list):
+        fail("doccano", name, "a relation extraction line needs \"entities\" and \"relations\" lists")
+        return [], []
+    by_id, spans = {}, []
+    for e in entities:
+        ok = (isinstance(e, dict) and is_int(e.get("id")) and isinstance(e.get("label"), str)
+              and e["label"] and is_int(e.get("start_offset")) and is_int(e.get("end_offset"))
+              and 0 <= e["start_offset"] < e["end_offset"] <= len(text))
+        if not ok:
+            fail("doccano", name, f"entity {e!r} is not {{id, label, start_offset < end_offset}}")
+            continue
+        if e["id"] in by_id:
+            fail("doccano", name, f"entity id {e['id']} twice")
+        span = (e["start_offset"], e["end_offset"], e["label"])
+        by_id[e["id"]] = span
+        spans.append(span)
+    got = []
+    for r in relations:
+        ok = (isinstance(r, dict) and is_int(r.get("from_id")) and is_int(r.get("to_id"))
+              and isinstance(r.get("type"), str) and r["type"])
+        if not ok or r["from_id"] not in by_id or r["to_id"] not in by_id:
+            fail("doccano", name, f"relation {r!r} is not {{from_id, to_id, type}} between the line's entities")
+            continue
+        got.append((*by_id[r["from_id"]], *by_id[r["to_id"]], r["type"]))
+    return spans, got
+
+
 def check_doccano(path, docs):
     lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
     if len(lines) != len(docs):
         fail("doccano", path.name, f"{len(lines)} lines, expected {len(docs)} documents")
+    # With relations, doccano reads one layout for the whole file: a relation extraction
+    # project reads every line's "entities" and "relations", and nothing of "label".
+    with_relations = any(d.get("relations") for d in docs)
     for k, (doc, line) in enumerate(zip(docs, lines), 1):
         name, text = doc["name"], doc["text"]
         try:
@@ -177,12 +237,21 @@ def check_doccano(path, docs):
             fail("doccano", name, f"line {k} has id {row.get('id')!r}, expected {name!r}")
         if row.get("text") != text:
             fail("doccano", name, f"text differs: {first_diff(text, str(row.get('text')))}")
-        spans = row.get("label")
-        spans = spans if isinstance(spans, list) else [spans]
-        for sp in spans:
-            if not is_span(sp) or not 0 <= sp[0] < sp[1] <= len(text):
-                fail("doccano", name, f"bad or empty span {sp!r}")
-        compare_spans("doccano", name, text, doc["entities"], [tuple(s) for s in spans if is_span(s)])
+        if with_relations:
+            if "label" in row:
+                fail("doccano", name, f"line {k}: \"label\" in a file with relations (doccano would not read it)")
+            spans, relations = doccano_relation_record(name, text, row)
+        else:
+            if "entities" in row or "relations" in row:
+                fail("doccano", name, f"line {k}: relation layout in a file without relations")
+            spans = row.get("label")
+            spans = spans if isinstance(spans, list) else [spans]
+            for sp in spans:
+                if not is_span(sp) or not 0 <= sp[0] < sp[1] <= len(text):
+                    fail("doccano", name, f"bad or empty span {sp!r}")
+            spans, relations = [tuple(s) for s in spans if is_span(s)], []
+        compare_spans("doccano", name, text, doc["entities"], spans)
+        compare_relations("doccano", doc, relations)
         notes = row.get("notes", [])
         if "notes" in row and not notes:
             fail("doccano", name, "an empty \"notes\" list (it should be left out)")
@@ -194,7 +263,9 @@ def check_doccano(path, docs):
         compare_notes("doccano", doc, notes)
     check_doccano_with_datasets(path, docs)
     n_notes = sum(len(d.get("notes", [])) for d in docs)
-    return f"{len(lines)} documents, {sum(len(d['entities']) for d in docs)} entities, {n_notes} notes"
+    n_rel = sum(len(d.get("relations", [])) for d in docs)
+    return (f"{len(lines)} documents, {sum(len(d['entities']) for d in docs)} entities, "
+            f"{n_notes} notes, {n_rel} relations")
 
 
 def check_doccano_with_datasets(path, docs):
@@ -211,6 +282,15 @@ def check_doccano_with_datasets(path, docs):
         fail("doccano", path.name, "datasets read other texts than were written")
     if any(d.get("notes") for d in docs) and "notes" not in ds.column_names:
         fail("doccano", path.name, f"datasets lost the notes column ({ds.column_names})")
+    if any(d.get("relations") for d in docs):
+        for col in ("entities", "relations"):
+            if col not in ds.column_names:
+                fail("doccano", path.name, f"datasets found no {col!r} column ({ds.column_names})")
+        if "relations" in ds.column_names:
+            got = [len(r or []) for r in ds["relations"]]
+            want = [len(d.get("relations", [])) for d in docs]
+            if got != want:
+                fail("doccano", path.name, f"datasets read {got} relations per document, expected {want}")
 
 
 def parse_conll(path):
@@ -344,8 +424,19 @@ def check_brat(folder, docs):
             fail("brat", name, f"{txt.name} differs: {first_diff(text, got_text)}")
         with open(ann, encoding="utf-8", newline="") as f:
             lines = f.read().split("\n")
-        spans, ids, t_spans, notes = [], set(), {}, []
+        spans, ids, t_spans, notes, r_lines = [], set(), {}, [], []
         for no, line in enumerate(lines, 1):
+            if line.startswith("R"):
+                # brat's format (annotation.py): R<n> TAB TYPE SPACE Arg1:T<n> SPACE Arg2:T<n>
+                m = re.fullmatch(r"(R[0-9]+)\t(\S+) Arg1:(T[0-9]+) Arg2:(T[0-9]+)", line)
+                if not m:
+                    fail("brat", name, f"{ann.name} line {no}: not 'R<n>\\tTYPE Arg1:T<n> Arg2:T<n>': {line!r}")
+                    continue
+                if m[1] in ids:
+                    fail("brat", name, f"{ann.name} line {no}: id {m[1]} used twice")
+                ids.add(m[1])
+                r_lines.append((no, m[2], m[3], m[4]))
+                continue
             if line.startswith("#"):
                 try:
                     nid, middle, note = line.split("\t", 2)
@@ -388,9 +479,89 @@ def check_brat(folder, docs):
                 fail("brat", name, f"{ann.name} line {no}: note on {target}, which no T line defines")
             else:
                 got_notes.append((*t_spans[target], note))
+        got_relations = []
+        for no, kind, a1, a2 in r_lines:
+            if a1 not in t_spans or a2 not in t_spans:
+                fail("brat", name, f"{ann.name} line {no}: relation to an id no T line defines before it")
+            else:
+                got_relations.append((*t_spans[a1], *t_spans[a2], kind))
         compare_spans("brat", name, text, doc["entities"], spans)
         compare_notes("brat", doc, got_notes)
-    return f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities"
+        compare_relations("brat", doc, got_relations)
+    n_rel = sum(len(d.get("relations", [])) for d in docs)
+    return f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities, {n_rel} relations"
+
+
+def brat_entity(frags, label):
+    """A brat entity as the expected span: first fragment's start, last one's end."""
+    return (frags[0][0], frags[-1][1], label)
+
+
+def check_brat_with_brat(folder, docs, exp):
+    """brat's own readers, as bratiaa ships them (bratsubset: brat's annotation.py and
+    projectconfig.py): every .ann's entities and R lines, and annotation.conf's entity
+    types, relation types (each expected relation's type allowed between its labels) and
+    overlap rule (spanmark's spans nest and cross)."""
+    import bratsubset.annotation as bs
+    from bratsubset.projectconfig import ProjectConfiguration
+    conf = ProjectConfiguration(str(folder))
+    if conf.get_entity_types() != exp["labels"]:
+        fail("brat/conf", "annotation.conf", f"entity types {conf.get_entity_types()}, expected {exp['labels']}")
+    types = [t for t in conf.get_relation_types() if not t.startswith("<")]
+    if types != list(exp["relation_types"]):
+        fail("brat/conf", "annotation.conf", f"relation types {types}, expected {list(exp['relation_types'])}")
+    for kind, (froms, tos) in exp["relation_types"].items():
+        for a in exp["labels"]:
+            for b in exp["labels"]:
+                allowed = kind in conf.relation_types_from_to(a, b)
+                if allowed != (a in froms and b in tos):
+                    fail("brat/conf", "annotation.conf", f"{kind} from {a} to {b}: allowed is {allowed}")
+    if not all(conf.spans_can_cross(a, b) and conf.span_can_contain(a, b) and conf.spans_can_be_equal(a, b)
+               for a in exp["labels"] for b in exp["labels"]):
+        fail("brat/conf", "annotation.conf", "spans may not nest or cross (no <OVERLAP> rule)")
+    n = 0
+    for doc in docs:
+        with bs.Annotations(str(folder / doc["name"]), read_only=True) as ann:
+            by_id = {t.id: brat_entity(t.spans, t.type) for t in ann.get_textbounds()}
+            compare_spans("brat/brat", doc["name"], doc["text"], doc["entities"], list(by_id.values()))
+            got = [(*by_id[r.arg1], *by_id[r.arg2], r.type) for r in ann.get_relations()]
+        compare_relations("brat/brat", doc, got)
+        n += len(got)
+    return f"{len(docs)} documents, {n} relations, annotation.conf read by brat's projectconfig"
+
+
+def check_brat_with_bratly(folder, docs):
+    """bratly (a maintained brat standoff library from PyPI): its grammar check accepts
+    every line, and its parser finds the expected entities and relations (it skips a line
+    it cannot parse, so the counts matter)."""
+    from bratly import EntityAnnotation, RelationAnnotation
+    from bratly.io import parse_ann_file
+    from bratly.io.file_read_src import parse_and_fix_ann_grammar
+    n = 0
+    for doc in docs:
+        path = folder / f"{doc['name']}.ann"
+        with open(path, encoding="utf-8", newline="") as f:
+            source = f.read()
+        try:
+            parse_and_fix_ann_grammar(source)
+        except Exception as err:  # bratly's ParsingError: a finding, not a crash
+            fail("brat/bratly", doc["name"], f"grammar check: {type(err).__name__}: {err}")
+        coll = parse_ann_file(source, str(path), no_duplicates=False, sorting=False, renumerotize=False)
+        anns = coll.annotations
+        ents = [a for a in anns if isinstance(a, EntityAnnotation)]
+        rels = [a for a in anns if isinstance(a, RelationAnnotation)]
+        def span(e):
+            return brat_entity([(f.start, f.end) for f in e.fragments], e.label)
+        compare_spans("brat/bratly", doc["name"], doc["text"], doc["entities"], [span(e) for e in ents])
+        roles = [(r.argument1[0], r.argument2[0]) for r in rels]
+        if any(r != ("Arg1", "Arg2") for r in roles):
+            fail("brat/bratly", doc["name"], f"roles {roles}, expected Arg1 and Arg2")
+        got = [(*span(r.argument1[1]), *span(r.argument2[1]), r.label) for r in rels]
+        if len(rels) != sum(1 for ln in source.split("\n") if ln.startswith("R")):
+            fail("brat/bratly", doc["name"], "bratly could not parse every R line")
+        compare_relations("brat/bratly", doc, got)
+        n += len(got)
+    return f"{len(docs)} documents, {n} relations"
 
 
 def check_labelstudio(path, docs):
@@ -403,9 +574,26 @@ def check_labelstudio(path, docs):
         got_text = (task.get("data") or {}).get("text")
         if got_text != text:
             fail("labelstudio", name, f"data.text differs: {first_diff(text, str(got_text))}")
-        spans, notes = [], []
+        spans, notes, relations = [], [], []
         for ann in task.get("annotations") or []:
+            regions = {r.get("id"): r.get("value") or {} for r in ann.get("result") or []
+                       if r.get("type") != "relation"}
             for res in ann.get("result") or []:
+                if res.get("type") == "relation":
+                    keys = {"type", "from_id", "to_id", "direction", "labels"}
+                    labs = res.get("labels")
+                    if (set(res) != keys or res.get("direction") != "right"
+                            or not (isinstance(labs, list) and len(labs) == 1 and isinstance(labs[0], str))):
+                        fail("labelstudio", name, f"relation {res!r} is not {{type, from_id, to_id, "
+                             f"direction: right, labels: [TYPE]}}")
+                        continue
+                    ends = [regions.get(res.get(k)) for k in ("from_id", "to_id")]
+                    if not all(ends):
+                        fail("labelstudio", name, f"relation {res!r} points at no region")
+                        continue
+                    relations.append(tuple(x for v in ends for x in (v.get("start"), v.get("end"),
+                                                                    (v.get("labels") or [None])[0])) + (labs[0],))
+                    continue
                 v = res.get("value") or {}
                 if "meta" in res:
                     meta = (res.get("meta") or {}).get("text")
@@ -427,7 +615,50 @@ def check_labelstudio(path, docs):
                 spans.append((s, e, labs[0]))
         compare_spans("labelstudio", name, text, doc["entities"], spans)
         compare_notes("labelstudio", doc, notes)
-    return f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities"
+        compare_relations("labelstudio", doc, relations)
+    n_rel = sum(len(d.get("relations", [])) for d in docs)
+    return f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities, {n_rel} relations"
+
+
+def labelstudio_config(exp):
+    """The labeling config the README gives for spanmark's Label Studio export: the
+    named-entity template with the labels, plus <Relations> with the relation types."""
+    from xml.sax.saxutils import quoteattr
+    labels = "".join(f"<Label value={quoteattr(lb)}/>" for lb in exp["labels"])
+    relations = "".join(f"<Relation value={quoteattr(t)}/>" for t in exp["relation_types"])
+    return (f"<View><Relations>{relations}</Relations>"
+            f"<Labels name=\"label\" toName=\"text\">{labels}</Labels>"
+            f"<Text name=\"text\" value=\"$text\"/></View>")
+
+
+def check_labelstudio_with_sdk(path, docs, exp):
+    """label-studio-sdk's LabelInterface validates every annotation against the labeling
+    config (regions: from_name, to_name, type, value; relations: type, direction,
+    from_id and to_id naming regions of the same result); its relation labels must be
+    the config's <Relation> values, which the SDK does not check itself."""
+    from label_studio_sdk.label_interface import LabelInterface
+    li = LabelInterface(labelstudio_config(exp))
+    li.validate()
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    n = 0
+    for doc, task in zip(docs, tasks):
+        # (LabelInterface.validate_task calls validate_annotation without its argument
+        # when a task has annotations, so its data check is done here as it does it.)
+        for obj in li.objects:
+            if obj.value_is_variable and (task.get("data") or {}).get(obj.value_name) is None:
+                fail("labelstudio/sdk", doc["name"], f"no data.{obj.value_name} for <{obj.tag}>")
+        for ann in task.get("annotations") or []:
+            for err in li.validate_prediction(ann, return_errors=True):
+                # A relation's errors come as one list.
+                for e in err if isinstance(err, list) else [err]:
+                    fail("labelstudio/sdk", doc["name"], e)
+            for res in ann.get("result") or []:
+                if res.get("type") == "relation":
+                    n += 1
+                    if not set(res.get("labels") or []) <= set(exp["relation_types"]):
+                        fail("labelstudio/sdk", doc["name"], f"relation labels {res.get('labels')} "
+                             f"are not the config's {list(exp['relation_types'])}")
+    return f"{len(tasks)} tasks, {n} relations valid for the labeling config"
 
 
 def check_csv(path, docs):
@@ -460,6 +691,34 @@ def check_csv(path, docs):
     return f"{len(rows) - 1} rows, {len(docs)} documents"
 
 
+def check_csv_relations(path, docs):
+    """out.relations.csv: a header, then per relation the document, type, both spans as
+    start,end,label (as the spans file has them) and both spans' texts."""
+    by_name = {d["name"]: d for d in docs}
+    got = {n: [] for n in by_name}
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = ["document", "type", "from_start", "from_end", "from_label", "to_start", "to_end",
+              "to_label", "from_text", "to_text"]
+    if not rows or rows[0] != header:
+        fail("csv-relations", path.name, f"header {rows[0] if rows else None}, expected {header}")
+    for no, row in enumerate(rows[1:], 2):
+        nums = [2, 3, 5, 6]
+        if len(row) != 10 or not all(re.fullmatch(r"[0-9]+", row[i]) for i in nums) or row[0] not in by_name:
+            fail("csv-relations", path.name, f"record {no}: bad row {row!r}")
+            continue
+        name, kind, fs, fe, fl, ts, te, tl, ftext, ttext = row
+        fs, fe, ts, te = int(fs), int(fe), int(ts), int(te)
+        text = by_name[name]["text"]
+        if (ftext, ttext) != (text[fs:fe], text[ts:te]):
+            fail("csv-relations", name, f"record {no}: texts {ftext!r}, {ttext!r} but "
+                 f"{show(text, fs, fe, fl)} and {show(text, ts, te, tl)}")
+        got[name].append((fs, fe, fl, ts, te, tl, kind))
+    for doc in docs:
+        compare_relations("csv-relations", doc, got[doc["name"]])
+    return f"{len(rows) - 1} relations"
+
+
 # ---- main ---------------------------------------------------------------------------
 
 def load_expected(path):
@@ -472,6 +731,11 @@ def load_expected(path):
         for n in doc.get("notes", []):
             if not (len(n) == 4 and list(n[:3]) in doc["entities"] and isinstance(n[3], str)):
                 sys.exit(f"{path}: {doc['name']}: note {n!r} is not on one of its entities")
+        for r in doc.get("relations", []):
+            ok = (len(r) == 7 and list(r[:3]) in doc["entities"] and list(r[3:6]) in doc["entities"]
+                  and r[6] in exp.get("relation_types", {}))
+            if not ok:
+                sys.exit(f"{path}: {doc['name']}: relation {r!r} is not between its entities, of a type")
     if len({d["name"] for d in exp["documents"]}) != len(exp["documents"]):
         sys.exit(f"{path}: document names are not unique")
     return exp
@@ -490,12 +754,17 @@ def main(argv):
         ("bilou", "out.bilou.conll", lambda p: check_conll(p, docs, "bilou")),
         ("hf", "hf.jsonl", lambda p: check_hf(p, docs, out / "labels.json", exp["labels"])),
         ("brat", "brat", lambda p: check_brat(p, docs)),
+        ("brat/brat", "brat", lambda p: check_brat_with_brat(p, docs, exp)),
+        ("brat/bratly", "brat", lambda p: check_brat_with_bratly(p, docs)),
         ("labelstudio", "labelstudio.json", lambda p: check_labelstudio(p, docs)),
+        ("labelstudio/sdk", "labelstudio.json", lambda p: check_labelstudio_with_sdk(p, docs, exp)),
         ("csv", "out.csv", lambda p: check_csv(p, docs)),
+        ("csv-relations", "out.relations.csv", lambda p: check_csv_relations(p, docs)),
     ]
     present = [c for c in checks if (out / c[1]).exists()]
-    print(f"checking {', '.join(c[1] for c in present) or 'nothing'} in {out}; not present, "
-          f"skipped: {', '.join(c[1] for c in checks if c not in present) or 'none'}")
+    files = lambda cs: ", ".join(dict.fromkeys(c[1] for c in cs))  # noqa: E731
+    print(f"checking {files(present) or 'nothing'} in {out}; not present, "
+          f"skipped: {files(c for c in checks if c not in present) or 'none'}")
     if not present:
         print(f"FAIL: {out} holds none of the exported files", file=sys.stderr)
         return 2

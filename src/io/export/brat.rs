@@ -1,11 +1,15 @@
-//! brat standoff: `NAME.txt` holds the text, `NAME.ann` one `T` line per span and one
-//! `#` (AnnotatorNotes) line per note.
+//! brat standoff: `NAME.txt` holds the text, `NAME.ann` one `T` line per span, one `#`
+//! (AnnotatorNotes) line per note and one `R` line per relation; `annotation.conf`
+//! declares the labels and relation types.
 
 use std::collections::HashSet;
 use std::io::Write;
 
-use super::ExportReport;
-use crate::model::{Document, Project};
+use super::{DroppedRelation, ExportReport};
+use crate::model::{Document, LabelId, Project};
+
+/// The name of brat's configuration file, beside the `.txt` and `.ann` files.
+pub const CONF: &str = "annotation.conf";
 
 /// The longest file name stem, in bytes: `NAME.txt` and `NAME.ann` then fit the usual
 /// file name limit ([`crate::io::NAME_MAX`]).
@@ -139,7 +143,8 @@ pub fn unescape_note(note: &str) -> String {
     out
 }
 
-/// Writes the `.ann` lines of one document.
+/// Writes the `.ann` lines of one document: `T<k>` for its k-th span (from 1), each
+/// note after its span, then `R<n><TAB>TYPE Arg1:T<from> Arg2:T<to>` per relation.
 pub fn write_ann(
     project: &Project,
     doc: &Document,
@@ -148,6 +153,8 @@ pub fn write_ann(
     let mut report = ExportReport::default();
     let mut split = 0;
     let mut notes = 0;
+    // Which spans got a T line (one of only line breaks cannot), for the R lines.
+    let mut has_t = vec![false; doc.spans().len()];
     for (k, s) in doc.spans().iter().enumerate() {
         // Label names hold no whitespace (model::label::check_label_name), as brat needs.
         let label = project.label(s.label()).map_or("", |l| l.name.as_str());
@@ -155,6 +162,7 @@ pub fn write_ann(
         if frags.is_empty() {
             continue;
         }
+        has_t[k] = true;
         if frags.len() > 1 {
             split += 1;
         }
@@ -178,6 +186,32 @@ pub fn write_ann(
             )?;
         }
     }
+    let t_of = |span: crate::model::Span| {
+        doc.spans()
+            .position(&span)
+            .filter(|&k| has_t.get(k).copied().unwrap_or(false))
+    };
+    for r in doc.relations().iter() {
+        let (Some(from), Some(to)) = (t_of(r.from()), t_of(r.to())) else {
+            let reason = "an end is only line breaks, which brat cannot show as an entity";
+            report
+                .dropped_relations
+                .push(DroppedRelation::new(project, doc, r, reason));
+            continue;
+        };
+        // Type names hold no whitespace (model::relation::check_relation_type_name).
+        let kind = project
+            .relation_type(r.kind())
+            .map_or("", |t| t.name.as_str());
+        report.relations += 1;
+        writeln!(
+            out,
+            "R{}\t{kind} Arg1:T{} Arg2:T{}",
+            report.relations,
+            from + 1,
+            to + 1
+        )?;
+    }
     if split > 0 {
         report.notes.push(format!(
             "{}: {split} span(s) across line breaks written as discontinuous brat spans",
@@ -185,6 +219,81 @@ pub fn write_ann(
         ));
     }
     report.documents = 1;
+    Ok(report)
+}
+
+/// Whether brat takes `name` as written for a type in `annotation.conf`: brat stores
+/// only names of ASCII letters, digits, `_` and `-` (others it renames, so they would no
+/// longer match the `.ann` lines), and reads a line of hyphens as a separator.
+fn conf_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !name.chars().all(|c| c == '-')
+}
+
+/// Writes brat's `annotation.conf`: every label as an entity type, every relation type
+/// as `NAME Arg1:FROM|..., Arg2:TO|...`, and an `<OVERLAP>` rule that lets spans nest
+/// and cross, as spanmark's may. Names brat cannot take as written
+/// ([`conf_name_ok`]) are left out, with a note, as are types left with no label at an
+/// end.
+pub fn write_conf(project: &Project, out: &mut dyn Write) -> std::io::Result<ExportReport> {
+    let mut report = ExportReport::default();
+    let mut left_out: Vec<&str> = Vec::new();
+    writeln!(
+        out,
+        "# The labels and relation types of a spanmark project."
+    )?;
+    writeln!(out, "[entities]")?;
+    for label in project.labels() {
+        if conf_name_ok(&label.name) {
+            writeln!(out, "{}", label.name)?;
+        } else {
+            left_out.push(&label.name);
+        }
+    }
+    writeln!(out, "[relations]")?;
+    let names = |ids: &[LabelId]| {
+        let names: Vec<&str> = ids
+            .iter()
+            .filter_map(|l| project.label(*l))
+            .map(|l| l.name.as_str())
+            .filter(|n| conf_name_ok(n))
+            .collect();
+        names.join("|")
+    };
+    let mut unlinked: Vec<&str> = Vec::new();
+    for t in project.relation_types() {
+        let (from, to) = (names(&t.from), names(&t.to));
+        if !conf_name_ok(&t.name) {
+            left_out.push(&t.name);
+        } else if from.is_empty() || to.is_empty() {
+            unlinked.push(&t.name);
+        } else {
+            writeln!(out, "{} Arg1:{from}, Arg2:{to}", t.name)?;
+        }
+    }
+    // Without it brat flags nested and crossing spans, which spanmark allows.
+    writeln!(
+        out,
+        "<OVERLAP> Arg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
+    )?;
+    writeln!(out, "[events]")?;
+    writeln!(out, "[attributes]")?;
+    if !left_out.is_empty() {
+        report.notes.push(format!(
+            "{CONF}: {} left out: brat takes only ASCII letters, digits, _ and - in type \
+             names (their annotations are in the .ann files; brat shows them as undeclared)",
+            left_out.join(", ")
+        ));
+    }
+    if !unlinked.is_empty() {
+        report.notes.push(format!(
+            "{CONF}: relation type(s) {} left out: no label brat can name at one end",
+            unlinked.join(", ")
+        ));
+    }
     Ok(report)
 }
 

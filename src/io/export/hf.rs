@@ -44,6 +44,10 @@ pub fn write(
         }
         Ok(())
     })?;
+    // Tokens and tags have no place for a link between two spans: every relation is
+    // listed, never left out unseen.
+    report.dropped_relations =
+        super::relations_not_representable(project, "hf has no place for relations");
     Ok(report)
 }
 

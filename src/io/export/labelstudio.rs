@@ -1,4 +1,5 @@
-//! Label Studio JSON tasks with pre-made annotations.
+//! Label Studio JSON tasks with pre-made annotations: a `labels` region per span and a
+//! `relation` result per relation, pointing at its spans' regions by id.
 
 use std::io::Write;
 
@@ -22,7 +23,27 @@ struct Data<'a> {
 
 #[derive(Serialize)]
 struct Annotation<'a> {
-    result: Vec<Region<'a>>,
+    result: Vec<ResultItem<'a>>,
+}
+
+/// One item of an annotation's `result`: Label Studio tells them apart by `type`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ResultItem<'a> {
+    Region(Region<'a>),
+    Relation(RelationResult<'a>),
+}
+
+/// A link between two regions, as Label Studio's `<Relations>` tag makes them:
+/// `direction: "right"` points from `from_id` to `to_id`.
+#[derive(Serialize)]
+struct RelationResult<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    from_id: String,
+    to_id: String,
+    direction: &'static str,
+    labels: [&'a str; 1],
 }
 
 #[derive(Serialize)]
@@ -53,7 +74,9 @@ struct Value<'a> {
 }
 
 /// Writes a JSON list of tasks; `from_name` is `label` and `to_name` is `text`, as in
-/// Label Studio's named-entity template.
+/// Label Studio's named-entity template. Region ids are `d<task>s<span>`; each relation
+/// is a `{"type": "relation", "from_id", "to_id", "direction": "right", "labels":
+/// [TYPE]}` result after the regions.
 pub fn write(project: &Project, out: &mut dyn Write) -> std::io::Result<ExportReport> {
     let mut report = ExportReport::default();
     let tasks: Vec<Task> = project
@@ -61,12 +84,13 @@ pub fn write(project: &Project, out: &mut dyn Write) -> std::io::Result<ExportRe
         .iter()
         .enumerate()
         .map(|(i, doc)| {
-            let result: Vec<Region> = doc
+            let region_id = |k: usize| format!("d{}s{k}", i + 1);
+            let mut result: Vec<ResultItem> = doc
                 .spans()
                 .iter()
                 .enumerate()
                 .map(|(k, s)| Region {
-                    id: format!("d{}s{k}", i + 1),
+                    id: region_id(k),
                     from_name: "label",
                     to_name: "text",
                     kind: "labels",
@@ -78,8 +102,33 @@ pub fn write(project: &Project, out: &mut dyn Write) -> std::io::Result<ExportRe
                     },
                     meta: doc.note(s).map(|note| Meta { text: [note] }),
                 })
+                .map(ResultItem::Region)
                 .collect();
             report.spans += result.len();
+            for r in doc.relations().iter() {
+                // Both ends are spans of the document (a model invariant), so both have
+                // a region.
+                let ends = (
+                    doc.spans().position(&r.from()),
+                    doc.spans().position(&r.to()),
+                );
+                let (Some(from), Some(to)) = ends else {
+                    let reason = "an end is not a span of the document";
+                    report
+                        .dropped_relations
+                        .push(super::DroppedRelation::new(project, doc, r, reason));
+                    continue;
+                };
+                let kind = project.relation_type(r.kind());
+                result.push(ResultItem::Relation(RelationResult {
+                    kind: "relation",
+                    from_id: region_id(from),
+                    to_id: region_id(to),
+                    direction: "right",
+                    labels: [kind.map_or("", |t| t.name.as_str())],
+                }));
+                report.relations += 1;
+            }
             report.documents += 1;
             Task {
                 id: i + 1,

@@ -14,22 +14,23 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::IoError;
-use crate::model::{Document, LabelId, Project, Span};
+use crate::model::{Document, LabelId, Project, Relation, Span};
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// doccano sequence-labeling JSONL: `{"id", "text", "label": [[start, end, label]]}`.
+    /// doccano JSONL: `{"id", "text", "label": [[start, end, label]]}`, or with
+    /// relations doccano's relation extraction layout (`entities`, `relations`).
     Jsonl,
     /// CoNLL-2003 style token-per-line with IOB2 or BILOU tags.
     Conll,
     /// Hugging Face token-classification JSONL plus a `labels.json` tag list.
     Hf,
-    /// brat standoff: a folder of `NAME.txt` + `NAME.ann`.
+    /// brat standoff: a folder of `NAME.txt` + `NAME.ann`, and `annotation.conf`.
     Brat,
     /// Label Studio JSON tasks.
     LabelStudio,
-    /// One CSV row per span.
+    /// One CSV row per span, and `NAME.relations.csv` with one row per relation.
     Csv,
 }
 
@@ -126,6 +127,50 @@ impl Dropped {
     }
 }
 
+/// A relation an export could not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DroppedRelation {
+    /// Document name.
+    pub document: String,
+    /// The relation type's name.
+    pub kind: String,
+    /// The span it starts from: start, end, label name.
+    pub from: (usize, usize, String),
+    /// The span it points to: start, end, label name.
+    pub to: (usize, usize, String),
+    /// Why it was left out.
+    pub reason: &'static str,
+}
+
+impl DroppedRelation {
+    fn new(project: &Project, doc: &Document, r: &Relation, reason: &'static str) -> Self {
+        let end = |s: Span| {
+            let label = project.label(s.label()).map_or("", |l| l.name.as_str());
+            (s.start(), s.end(), label.to_string())
+        };
+        Self {
+            document: doc.name.clone(),
+            kind: project
+                .relation_type(r.kind())
+                .map_or_else(String::new, |t| t.name.clone()),
+            from: end(r.from()),
+            to: end(r.to()),
+            reason,
+        }
+    }
+}
+
+/// Every relation of the project, as left out by a format that has no place for
+/// relations (`reason` says so).
+fn relations_not_representable(project: &Project, reason: &'static str) -> Vec<DroppedRelation> {
+    project
+        .documents()
+        .iter()
+        .flat_map(|d| d.relations().iter().map(move |r| (d, r)))
+        .map(|(d, r)| DroppedRelation::new(project, d, r, reason))
+        .collect()
+}
+
 /// What an export wrote and what it left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportReport {
@@ -135,12 +180,18 @@ pub struct ExportReport {
     pub spans: usize,
     /// Spans the format could not hold, each with the reason.
     pub dropped: Vec<Dropped>,
+    /// Relations written.
+    pub relations: usize,
+    /// Relations the format could not hold, each with the reason.
+    pub dropped_relations: Vec<DroppedRelation>,
     /// Notes on how spans were written (e.g. brat fragments).
     pub notes: Vec<String>,
 }
 
 impl ExportReport {
-    /// A short human summary, one line, then one line per dropped span (up to `max`).
+    /// A short human summary, one line, then one line per dropped span and relation (up
+    /// to `max` of each). Relations are counted only when there are some, so the line
+    /// for a project without relations is as before relations.
     pub fn summary(&self, max: usize) -> String {
         let mut s = format!(
             "{} documents, {} spans written, {} not representable",
@@ -148,6 +199,13 @@ impl ExportReport {
             self.spans,
             self.dropped.len()
         );
+        if self.relations > 0 || !self.dropped_relations.is_empty() {
+            s.push_str(&format!(
+                "; {} relations written, {} not representable",
+                self.relations,
+                self.dropped_relations.len()
+            ));
+        }
         for d in self.dropped.iter().take(max) {
             s.push_str(&format!(
                 "\n  left out: {} {}..{} {} ({})",
@@ -156,6 +214,18 @@ impl ExportReport {
         }
         if self.dropped.len() > max {
             s.push_str(&format!("\n  … and {} more", self.dropped.len() - max));
+        }
+        for d in self.dropped_relations.iter().take(max) {
+            s.push_str(&format!(
+                "\n  left out: {} {} {}..{} {} → {}..{} {} ({})",
+                d.document, d.kind, d.from.0, d.from.1, d.from.2, d.to.0, d.to.1, d.to.2, d.reason
+            ));
+        }
+        if self.dropped_relations.len() > max {
+            s.push_str(&format!(
+                "\n  … and {} more relations",
+                self.dropped_relations.len() - max
+            ));
         }
         for n in &self.notes {
             s.push_str(&format!("\n  note: {n}"));
@@ -169,7 +239,9 @@ impl ExportReport {
 fn targets(project: &Project, format: Format, out: &Path) -> Vec<PathBuf> {
     match format {
         Format::Hf => vec![out.to_path_buf(), hf::labels_path(out)],
-        Format::Brat => std::iter::once(out.to_path_buf())
+        Format::Csv => vec![out.to_path_buf(), csv::relations_path(out)],
+        Format::Brat => [out.to_path_buf(), out.join(brat::CONF)]
+            .into_iter()
             .chain(brat::file_names(project).iter().flat_map(|name| {
                 [
                     out.join(format!("{name}.txt")),
@@ -183,7 +255,8 @@ fn targets(project: &Project, format: Format, out: &Path) -> Vec<PathBuf> {
 
 /// Refuses an export that would replace a spanmark project or its own input, before
 /// anything is written: the output (for hf also its `labels.json`; for brat every
-/// `NAME.txt` and `NAME.ann`) must not be a file that starts like a project
+/// `NAME.txt` and `NAME.ann` and its `annotation.conf`; for csv its relations file)
+/// must not be a file that starts like a project
 /// ([`super::is_project_file`]: a project, its `.bak`, a recovery copy), nor `input`
 /// (compared as canonical paths, so a symlink or `./` does not hide it; for a brat
 /// `.ann` input, its `.txt` too). hf's data file may not be named `labels.json`, where
@@ -268,7 +341,14 @@ pub fn export(
         Format::Jsonl => add(out, &|w| jsonl::write(project, w))?,
         Format::Conll => add(out, &|w| conll::write(project, opts, w))?,
         Format::LabelStudio => add(out, &|w| labelstudio::write(project, w))?,
-        Format::Csv => add(out, &|w| csv::write(project, w))?,
+        Format::Csv => {
+            let mut report = add(out, &|w| csv::write(project, w))?;
+            let relations = add(&csv::relations_path(out), &|w| {
+                csv::write_relations(project, w)
+            })?;
+            report.relations = relations.relations;
+            report
+        }
         Format::Hf => {
             let report = add(out, &|w| hf::write(project, opts, w))?;
             add(&hf::labels_path(out), &|w| {
@@ -317,10 +397,17 @@ fn brat_files(
         let r = add(&ann, &|w| brat::write_ann(project, doc, w))?;
         report.documents += 1;
         report.spans += r.spans;
+        report.relations += r.relations;
+        report.dropped_relations.extend(r.dropped_relations);
         report.notes.extend(r.notes);
     }
+    let conf = add(&out.join(brat::CONF), &|w| brat::write_conf(project, w))?;
+    report.notes.extend(conf.notes);
     Ok(report)
 }
+
+#[cfg(test)]
+pub(crate) mod relation_tests;
 
 #[cfg(test)]
 mod tests {
@@ -391,7 +478,17 @@ mod tests {
                 prop_assert_eq!(text, doc.text().as_str());
                 let notes = v.get("notes").and_then(|n| n.as_array()).cloned().unwrap_or_default();
                 prop_assert_eq!(notes.is_empty(), v.get("notes").is_none(), "no empty notes list");
-                for l in v["label"].as_array().unwrap() {
+                // With relations, every line is in doccano's relation layout.
+                let spans: Vec<serde_json::Value> = match v.get("label") {
+                    Some(l) => l.as_array().unwrap().clone(),
+                    None => v["entities"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|e| serde_json::json!([e["start_offset"], e["end_offset"], e["label"]]))
+                        .collect(),
+                };
+                for l in &spans {
                     let (s, e) = (l[0].as_u64().unwrap() as usize, l[1].as_u64().unwrap() as usize);
                     let note = notes.iter().find(|n| n[0] == l[0] && n[1] == l[1] && n[2] == l[2]);
                     let note = note.map_or("", |n| n[3].as_str().unwrap()).to_string();
@@ -407,7 +504,8 @@ mod tests {
             let mut got = vec![];
             for (task, doc) in tasks.as_array().unwrap().iter().zip(project.documents()) {
                 let text = task["data"]["text"].as_str().unwrap();
-                for r in task["annotations"][0]["result"].as_array().unwrap() {
+                let result = task["annotations"][0]["result"].as_array().unwrap();
+                for r in result.iter().filter(|r| r["type"] == "labels") {
                     let v = &r["value"];
                     let (s, e) = (v["start"].as_u64().unwrap() as usize, v["end"].as_u64().unwrap() as usize);
                     prop_assert_eq!(v["text"].as_str().unwrap(), py(text, s, e));

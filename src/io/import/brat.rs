@@ -1,12 +1,14 @@
-//! brat standoff import: a `.txt` and its `.ann`, `T` lines as spans and `AnnotatorNotes`
-//! lines as their notes.
+//! brat standoff import: a `.txt` and its `.ann`, `T` lines as spans, `R` lines as
+//! relations and `AnnotatorNotes` lines as notes; the folder's `annotation.conf`, if any,
+//! for the labels and relation types.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
+use super::brat_conf::{self, Conf};
 use super::{ImportOptions, Imported, invalid, read_utf8, read_utf8_keep_bom, stem};
 use crate::io::IoError;
-use crate::model::{Document, Span};
+use crate::model::{Document, LabelId, Relation, Span};
 
 pub(super) fn import_brat(
     imp: &mut Imported,
@@ -14,6 +16,7 @@ pub(super) fn import_brat(
     ann: &Path,
     opts: ImportOptions,
 ) -> Result<(), IoError> {
+    let conf = brat_conf_of(imp, ann, opts)?;
     let raw = read_utf8_keep_bom(txt)?;
     let source = read_utf8(ann)?;
     // brat reads the .txt as plain UTF-8, so a BOM is char 0 and every offset counts it.
@@ -23,10 +26,13 @@ pub(super) fn import_brat(
     let text = crate::model::Text::new(stripped.unwrap_or(&raw).to_string());
     let mut lines = Vec::new();
     let mut notes = Vec::new();
+    let mut relation_lines = Vec::new();
     let mut other = 0;
     for (i, line) in source.lines().enumerate() {
         if line.starts_with('T') {
             lines.push((i + 1, parse_brat_line(line)));
+        } else if line.starts_with('R') {
+            relation_lines.push((i + 1, parse_brat_relation(line)));
         } else if let Some(note) = parse_brat_note(line) {
             notes.push((i + 1, note));
         } else if !line.trim().is_empty() {
@@ -118,18 +124,233 @@ pub(super) fn import_brat(
             }
         }
     }
+    let relations = read_relations(imp, ann, relation_lines, &by_id, opts, &mut other)?;
     if other > 0 {
         imp.notes.push(format!(
-            "{}: {other} line(s) other than entities and their notes (relations, events, \
-             attributes) not imported",
+            "{}: {other} line(s) other than entities, relations between them and their \
+             notes (events, attributes, normalizations) not imported",
             ann.display()
         ));
     }
+    if let Some(conf) = conf {
+        note_undeclared(imp, ann, &conf, &spans, &relations);
+    }
     let doc = Document::with_spans(stem(ann), text.as_str().to_string(), spans)
         .and_then(|d| d.with_notes(span_notes))
+        .and_then(|d| d.with_relations(relations))
         .map_err(|e| invalid(ann, e.to_string()))?;
     imp.documents.push(doc);
     Ok(())
+}
+
+/// The `annotation.conf` beside `ann`, read once per folder: its entity types become
+/// labels and its relation types are declared (see [`Imported::declare_relation_type`]).
+/// A bad file is an error naming its line (skipped, and listed, under `skip_bad`).
+fn brat_conf_of(
+    imp: &mut Imported,
+    ann: &Path,
+    opts: ImportOptions,
+) -> Result<Option<Conf>, IoError> {
+    let folder = ann.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    if let Some(conf) = imp.brat_confs.get(&folder) {
+        return Ok(conf.clone());
+    }
+    let path = folder.join("annotation.conf");
+    let conf = if path.is_file() {
+        match read_conf(imp, &path) {
+            Ok(conf) => Some(conf),
+            Err(e) if opts.skip_bad => {
+                imp.skipped.push(e.to_string());
+                None
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
+    };
+    imp.brat_confs.insert(folder, conf.clone());
+    Ok(conf)
+}
+
+/// Reads and applies one `annotation.conf`.
+fn read_conf(imp: &mut Imported, path: &Path) -> Result<Conf, IoError> {
+    let at = |line: usize, msg: String| invalid(path, format!("line {line}: {msg}"));
+    let conf = brat_conf::parse(&read_utf8(path)?).map_err(|(n, msg)| at(n, msg))?;
+    for (n, name) in &conf.entities {
+        let id = imp.label(name).map_err(|msg| at(*n, msg))?;
+        imp.conf_labels.insert(id);
+    }
+    for r in &conf.relations {
+        let mut ids = |names: &[String]| {
+            names
+                .iter()
+                .map(|name| imp.label(name))
+                .collect::<Result<Vec<LabelId>, String>>()
+        };
+        let (from, to) = (ids(&r.from), ids(&r.to));
+        from.and_then(|from| to.map(|to| (from, to)))
+            .and_then(|(from, to)| imp.declare_relation_type(&r.name, &from, &to))
+            .map_err(|msg| at(r.line, msg))?;
+    }
+    Ok(conf)
+}
+
+/// Notes the labels and relation types the `.ann` used that its `annotation.conf` does
+/// not declare (brat would flag them; spanmark adds them).
+fn note_undeclared(
+    imp: &mut Imported,
+    ann: &Path,
+    conf: &Conf,
+    spans: &[Span],
+    relations: &[Relation],
+) {
+    let labels: BTreeSet<&str> = spans
+        .iter()
+        .filter_map(|s| imp.labels.get(s.label().0 as usize))
+        .map(|l| l.name.as_str())
+        .filter(|name| !conf.has_entity(name))
+        .collect();
+    let types: BTreeSet<&str> = relations
+        .iter()
+        .filter_map(|r| imp.relation_types.get(r.kind().0 as usize))
+        .map(|t| t.name.as_str())
+        .filter(|name| !conf.has_relation(name))
+        .collect();
+    let list = |s: BTreeSet<&str>| s.into_iter().collect::<Vec<_>>().join(", ");
+    let mut missing = Vec::new();
+    if !labels.is_empty() {
+        missing.push(format!("labels {}", list(labels)));
+    }
+    if !types.is_empty() {
+        missing.push(format!("relation types {}", list(types)));
+    }
+    if !missing.is_empty() {
+        imp.notes.push(format!(
+            "{}: {} not in annotation.conf (added)",
+            ann.display(),
+            missing.join(" and ")
+        ));
+    }
+}
+
+/// The relations of the `R` lines, between the spans the `T` ids became (a
+/// discontinuous entity's first fragment, with a note). An `R` line that is malformed,
+/// names a `T` id no line defines, links an id to itself or does not fit its declared
+/// type is an error naming its line (skipped, and listed, under `skip_bad`); one between
+/// other annotations (events) is counted in `other`; one given twice is read once, and
+/// one between two entities that became the same span is left out, with a note each.
+fn read_relations(
+    imp: &mut Imported,
+    ann: &Path,
+    lines: Vec<(usize, Result<BratRelation, String>)>,
+    by_id: &HashMap<String, Vec<Span>>,
+    opts: ImportOptions,
+    other: &mut usize,
+) -> Result<Vec<Relation>, IoError> {
+    let mut relations = BTreeSet::new();
+    let (mut twice, mut fragmented, mut merged) = (0, 0, 0);
+    for (n, parsed) in lines {
+        let result = parsed.and_then(|r| {
+            if ![&r.from, &r.to].iter().all(|id| id.starts_with('T')) {
+                return Ok(None);
+            }
+            if r.from == r.to {
+                return Err(format!("{} links {} to itself", r.id, r.from));
+            }
+            let end = |id: &String| {
+                by_id
+                    .get(id)
+                    .and_then(|spans| Some((*spans.first()?, spans.len() > 1)))
+                    .ok_or_else(|| format!("{} refers to {id}, which no T line defines", r.id))
+            };
+            let ((from, split_from), (to, split_to)) = (end(&r.from)?, end(&r.to)?);
+            let kind = imp.relation_type(&r.kind, from.label(), to.label())?;
+            // Two entities that became one span (a fragment, or T lines given twice):
+            // nothing is left to link.
+            let Ok(relation) = Relation::new(from, to, kind) else {
+                return Ok(Some(None));
+            };
+            Ok(Some(Some((relation, split_from || split_to))))
+        });
+        match result {
+            Ok(None) => *other += 1,
+            Ok(Some(None)) => merged += 1,
+            Ok(Some(Some((relation, split)))) => {
+                fragmented += usize::from(split);
+                if !relations.insert(relation) {
+                    twice += 1;
+                }
+            }
+            Err(msg) => {
+                let e = invalid(ann, format!("line {n}: {msg}"));
+                if !opts.skip_bad {
+                    return Err(e);
+                }
+                imp.skipped.push(e.to_string());
+            }
+        }
+    }
+    if fragmented > 0 {
+        imp.notes.push(format!(
+            "{}: {fragmented} relation(s) on a discontinuous span linked to its first fragment",
+            ann.display()
+        ));
+    }
+    if twice > 0 {
+        imp.notes.push(format!(
+            "{}: {twice} relation(s) given twice, read once",
+            ann.display()
+        ));
+    }
+    if merged > 0 {
+        imp.notes.push(format!(
+            "{}: {merged} relation(s) between two entities that became one span (a \
+             discontinuous span's fragment, or the same span twice) not imported",
+            ann.display()
+        ));
+    }
+    Ok(relations.into_iter().collect())
+}
+
+/// One brat `R` line: `R1<TAB>TYPE Arg1:T3 Arg2:T1`.
+struct BratRelation {
+    id: String,
+    kind: String,
+    /// The id at `Arg1`, where the relation starts.
+    from: String,
+    /// The id at `Arg2`, where it points.
+    to: String,
+}
+
+/// Parses an `R` line as brat does (`server/src/annotation.py`): exactly two `ROLE:ID`
+/// arguments with different roles, the first being `Arg1` unless the roles are named
+/// `Arg1` and `Arg2` the other way round.
+fn parse_brat_relation(line: &str) -> Result<BratRelation, String> {
+    let usage = "expected `R<n><TAB>TYPE Arg1:T<n> Arg2:T<n>`";
+    let mut parts = line.split('\t');
+    let (id, data) = (parts.next().unwrap_or_default(), parts.next().ok_or(usage)?);
+    let mut words = data.split_whitespace();
+    let kind = words.next().ok_or(usage)?;
+    let args: Vec<(&str, &str)> = words
+        .map(|w| w.split_once(':').ok_or(usage))
+        .collect::<Result<_, _>>()?;
+    let [(r1, a1), (r2, a2)] = args.as_slice() else {
+        return Err(format!("{usage}: a relation has exactly two arguments"));
+    };
+    if r1 == r2 || a1.is_empty() || a2.is_empty() {
+        return Err(format!("{usage}: two different roles, each with an id"));
+    }
+    let (from, to) = if (*r1, *r2) == ("Arg2", "Arg1") {
+        (a2, a1)
+    } else {
+        (a1, a2)
+    };
+    Ok(BratRelation {
+        id: id.trim().to_string(),
+        kind: kind.to_string(),
+        from: from.to_string(),
+        to: to.to_string(),
+    })
 }
 
 /// A brat note line: `#N<TAB>AnnotatorNotes TARGET<TAB>note` (the note unescaped as
