@@ -215,6 +215,7 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
                 ("ours".to_string(), vec![ours]),
                 ("theirs".to_string(), vec![theirs]),
             ],
+            relations: Vec::new(),
         }])
         .unwrap();
     let project = Project::new(default_labels(), vec![doc]).unwrap();

@@ -134,6 +134,17 @@ impl Document {
         Ok(self)
     }
 
+    /// Every relation the document names: its links, the rejected suggestions and the
+    /// links in its disagreements' versions. Each must have a type that fits it, so a
+    /// type change or delete counts them all.
+    pub(crate) fn every_relation(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.iter().chain(&self.rejected_relations).chain(
+            self.disagreements
+                .iter()
+                .flat_map(Disagreement::all_relations),
+        )
+    }
+
     /// Suggested relations turned down, which are not proposed again.
     pub fn rejected_relations(&self) -> &BTreeSet<Relation> {
         &self.rejected_relations
@@ -428,18 +439,23 @@ impl Document {
             .into_iter()
             .map(|(s, n)| (map(&s), n))
             .collect();
+        let map_relation = |r: Relation| {
+            let old = (r.from(), r.to());
+            r.with_end(&old.0, map(&old.0))
+                .with_end(&old.1, map(&old.1))
+        };
         for d in &mut self.disagreements {
             for (_, spans) in &mut d.versions {
                 for s in spans.iter_mut() {
                     *s = map(s);
                 }
             }
+            for list in &mut d.relations {
+                for r in list.iter_mut() {
+                    *r = map_relation(*r);
+                }
+            }
         }
-        let map_relation = |r: Relation| {
-            let old = (r.from(), r.to());
-            r.with_end(&old.0, map(&old.0))
-                .with_end(&old.1, map(&old.1))
-        };
         let relations: Vec<Relation> = self.relations.iter().copied().collect();
         self.relations = RelationSet::default();
         for r in relations {
@@ -500,7 +516,7 @@ impl Document {
     }
 
     /// Checks that a disagreement's range is non-empty and inside the text, and so is
-    /// every span of its versions.
+    /// every span of its versions and every end of their links; links go with versions.
     fn check_disagreement(&self, d: &Disagreement) -> Result<(), ModelError> {
         let len = self.text().char_len();
         if d.start >= d.end {
@@ -513,8 +529,12 @@ impl Document {
         if d.end > len {
             return Err(out(d.start, d.end));
         }
-        if let Some(s) = d.spans().find(|s| s.end() > len) {
+        let ends = d.all_relations().flat_map(|r| [r.from(), r.to()]);
+        if let Some(s) = d.spans().copied().chain(ends).find(|s| s.end() > len) {
             return Err(out(s.start(), s.end()));
+        }
+        if d.relations.len() > d.versions.len() {
+            return Err(ModelError::NoSuchVersion(d.relations.len() - 1));
         }
         Ok(())
     }

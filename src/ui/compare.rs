@@ -25,6 +25,7 @@ pub fn kind_color(kind: Kind) -> Color32 {
         Kind::Label => Color32::from_rgb(0xE0, 0x24, 0x5E),
         Kind::Bounds => Color32::from_rgb(0x8A, 0x4F, 0xFF),
         Kind::OneSided => Color32::from_rgb(0x8C, 0x8C, 0x8C),
+        Kind::Link => Color32::from_rgb(0x1F, 0x8A, 0x78),
     }
 }
 
@@ -43,11 +44,43 @@ pub fn version_text(project: &Project, doc: &Document, spans: &[Span]) -> String
         .join(", ")
 }
 
+/// Version `k` of a disagreement with its links: "QUOTE ‘We will…’ + SPEAKER ‘We
+/// will…’ → ‘Mujahid’", the links alone where the spans agree, or "—".
+pub fn version_summary(project: &Project, doc: &Document, d: &Disagreement, k: usize) -> String {
+    let spans = d.versions.get(k).map_or(&[][..], |(_, s)| s.as_slice());
+    let links = d.relations_of(k);
+    let text = version_text(project, doc, spans);
+    if links.is_empty() {
+        return text;
+    }
+    let links = links
+        .iter()
+        .map(|r| {
+            let kind = project
+                .relation_type(r.kind())
+                .map_or("?", |t| t.name.as_str());
+            format!(
+                "{kind} ‘{}’ → ‘{}’",
+                ellipsize(doc.span_text(&r.from()), 24),
+                ellipsize(doc.span_text(&r.to()), 24)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if spans.is_empty() {
+        links
+    } else {
+        format!("{text} + {links}")
+    }
+}
+
 /// Each annotator's version on one line: "alice: PERSON ‘Zabihullah Mujahid’ · bob: —".
 pub fn describe(project: &Project, doc: &Document, d: &Disagreement) -> String {
-    d.versions
-        .iter()
-        .map(|(name, spans)| format!("{name}: {}", version_text(project, doc, spans)))
+    (0..d.versions.len())
+        .map(|k| {
+            let name = &d.versions[k].0;
+            format!("{name}: {}", version_summary(project, doc, d, k))
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -56,7 +89,8 @@ pub fn describe(project: &Project, doc: &Document, d: &Disagreement) -> String {
 const HATCH_STEP: f32 = 6.0;
 
 /// The shapes of one rect of a disagreement: hatching, and an outline whose pattern says
-/// the kind (solid: label, dashed: bounds, dotted: one-sided). `current` is thicker.
+/// the kind (solid: label, dashed: bounds, dotted: one-sided, long dashes: link).
+/// `current` is thicker.
 /// Shapes, not painting, so the document view can put them under the text.
 pub fn region_shapes(r: Rect, kind: Kind, current: bool, out: &mut Vec<Shape>) {
     let c = kind_color(kind);
@@ -81,11 +115,12 @@ pub fn region_shapes(r: Rect, kind: Kind, current: bool, out: &mut Vec<Shape>) {
         Kind::Label => {
             out.push(Shape::rect_stroke(r, 2.0, outline, StrokeKind::Outside));
         }
-        Kind::Bounds | Kind::OneSided => {
-            let (dash, gap) = if kind == Kind::Bounds {
-                (5.0, 3.0)
-            } else {
-                (1.5, 2.5)
+        Kind::Bounds | Kind::OneSided | Kind::Link => {
+            let (dash, gap) = match kind {
+                Kind::Bounds => (5.0, 3.0),
+                // Long dashes: apart from bounds' at a glance.
+                Kind::Link => (10.0, 3.0),
+                _ => (1.5, 2.5),
             };
             let pts = [
                 r.left_top(),
@@ -253,9 +288,9 @@ pub fn bar(
                 .color(kind_color(kind))
                 .strong(),
         );
-        for (k, (name, spans)) in d.versions.iter().enumerate() {
+        for (k, (name, _)) in d.versions.iter().enumerate() {
             let letter = version_letter(k);
-            let text = format!("{letter} {name}: {}", version_text(project, doc, spans));
+            let text = format!("{letter} {name}: {}", version_summary(project, doc, d, k));
             let hint = match k {
                 0 => format!("Take {name}'s version (Alt+A or Alt+1)"),
                 1 => format!("Take {name}'s version (Alt+B or Alt+2)"),
@@ -562,6 +597,7 @@ mod tests {
                 .into_iter()
                 .map(|(n, s)| (n.to_string(), s))
                 .collect(),
+            relations: Vec::new(),
         }
     }
 
