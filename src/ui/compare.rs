@@ -44,8 +44,9 @@ pub fn version_text(project: &Project, doc: &Document, spans: &[Span]) -> String
         .join(", ")
 }
 
-/// Version `k` of a disagreement with its links: "QUOTE ‘We will…’ + SPEAKER ‘We
-/// will…’ → ‘Mujahid’", the links alone where the spans agree, or "—".
+/// Version `k` of a disagreement with its links: "PERSON ‘Mujahid’ + SPEAKER ‘We
+/// will…’ to ‘Mujahid’", the links alone where the spans agree, or "—". (Words, not an
+/// arrow: the UI font has no arrow glyph.)
 pub fn version_summary(project: &Project, doc: &Document, d: &Disagreement, k: usize) -> String {
     let spans = d.versions.get(k).map_or(&[][..], |(_, s)| s.as_slice());
     let links = d.relations_of(k);
@@ -60,7 +61,7 @@ pub fn version_summary(project: &Project, doc: &Document, d: &Disagreement, k: u
                 .relation_type(r.kind())
                 .map_or("?", |t| t.name.as_str());
             format!(
-                "{kind} ‘{}’ → ‘{}’",
+                "{kind} ‘{}’ to ‘{}’",
                 ellipsize(doc.span_text(&r.from()), 24),
                 ellipsize(doc.span_text(&r.to()), 24)
             )
@@ -530,12 +531,18 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
         });
     ui.add_space(6.0);
     ui.label(RichText::new("Pairs").strong());
+    // A links column only when someone linked something (the report says).
+    let links = report.relations.is_some();
     egui::Grid::new("agreement-pairs")
         .striped(true)
-        .num_columns(6)
+        .num_columns(6 + usize::from(links))
         .show(ui, |ui| {
             for h in ["A", "B", "F1", "F1 overlap", "precision", "recall"] {
                 ui.strong(h);
+            }
+            if links {
+                ui.strong("F1 links")
+                    .on_hover_text("Links with both spans exact and the same type");
             }
             ui.end_row();
             for p in &report.pairs {
@@ -545,6 +552,9 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
                 ui.label(figure(Some(p.overlap.f1)));
                 ui.label(figure(Some(p.exact.precision)));
                 ui.label(figure(Some(p.exact.recall)));
+                if links {
+                    ui.label(figure(p.relations.map(|r| r.f1)));
+                }
                 ui.end_row();
             }
         });
