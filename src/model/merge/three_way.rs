@@ -455,17 +455,30 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
     }
     let kept = |(s, e, l): &NamedSpan| spans.get(&(*s, *e)).is_some_and(|set| set.contains(l));
     // A conflict's versions carry the links of that side with an end among its spans
-    // there; a link with both ends kept is a link.
+    // there; a link with both ends kept is a link. Links by their ends not kept, so
+    // each conflict looks up only its own.
+    let mut by_end: BTreeMap<&NamedSpan, Vec<&NamedRelation>> = BTreeMap::new();
+    for r in &relations {
+        for end in [&r.0, &r.1] {
+            if !kept(end) {
+                by_end.entry(end).or_default().push(r);
+            }
+        }
+    }
     let conflicts: Vec<NamedDisagreement> = conflicts
         .into_iter()
         .map(|(start, end, [ours, theirs])| {
             let hung = |side: &Side, mine: &[NamedSpan]| -> Vec<NamedRelation> {
-                relations
+                let mut links: Vec<NamedRelation> = mine
                     .iter()
-                    .filter(|r| side.relations.contains(*r))
-                    .filter(|r| mine.contains(&r.0) || mine.contains(&r.1))
-                    .cloned()
-                    .collect()
+                    .filter_map(|s| by_end.get(s))
+                    .flatten()
+                    .filter(|r| side.relations.contains(**r))
+                    .map(|r| (*r).clone())
+                    .collect();
+                links.sort();
+                links.dedup();
+                links
             };
             let (lo, lt) = (hung(o, &ours), hung(t, &theirs));
             let versions = vec![
