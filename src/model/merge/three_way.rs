@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::types::{NamedRelation, three_way_types};
+use super::types::{NamedRelation, NamedSpan, three_way_types};
 use super::{MergeError, match_documents, pick, union_labels};
 use crate::model::suggest::SuggestSettings;
 use crate::model::{Disagreement, Document, ModelError, Project, Relation, Span, Status};
@@ -45,7 +45,6 @@ struct Side {
     split_index: Option<usize>,
 }
 
-pub(super) type NamedSpan = (usize, usize, String);
 /// A version of a disagreement: who, their spans, their links.
 type NamedVersion = (String, Vec<NamedSpan>, Vec<NamedRelation>);
 type NamedDisagreement = (usize, usize, Vec<NamedVersion>);
@@ -411,11 +410,9 @@ fn merge_side(name: &str, b: &Side, o: &Side, t: &Side, out: &mut ThreeWay) -> S
         }
     }
     for (&(s, e), links) in &linked_away {
-        for (from, to, kind) in links {
-            let who = if o
-                .relations
-                .contains(&(from.clone(), to.clone(), kind.clone()))
-            {
+        for &r in links {
+            let (from, to, kind) = r;
+            let who = if o.relations.contains(r) {
                 ("ours", "theirs")
             } else {
                 ("theirs", "ours")

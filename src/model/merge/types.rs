@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 
 use super::pick;
-use super::three_way::NamedSpan;
 use crate::model::{LabelId, Project, RelationType, RelationTypeId, Rgb};
+
+/// A span with its label as a name: (start, end, label).
+pub(super) type NamedSpan = (usize, usize, String);
 
 /// A relation with names: its spans (range and label name) and its type's name.
 pub(super) type NamedRelation = (NamedSpan, NamedSpan, String);
