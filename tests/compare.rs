@@ -215,6 +215,7 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
                 ("ours".to_string(), vec![ours]),
                 ("theirs".to_string(), vec![theirs]),
             ],
+            relations: Vec::new(),
         }])
         .unwrap();
     let project = Project::new(default_labels(), vec![doc]).unwrap();
@@ -370,4 +371,78 @@ fn undo_and_redo_of_resolves_show_the_disagreement_they_touch() {
     key(&mut h, Key::Z);
     assert_eq!(news(&h).disagreements().len(), 3);
     assert!(bar(&h, "bounds differ, 24–35"));
+}
+
+/// Two quotes; both annotators mark the same spans and say Mujahid said the first; for
+/// the second alice says the Taliban, bob Mujahid.
+const SAID: &str = "“We will not stop,” Mujahid said. “Calm,” the Taliban said.";
+
+#[test]
+fn links_annotators_agree_on_are_gold_and_the_others_are_adjudicated() {
+    use spanmark::model::{Relation, RelationTypeId};
+    let s = |a: usize, b: usize, label: u32| Span::new(a, b, LabelId(label)).unwrap();
+    // Default labels: 0 PERSON, 2 ORG, 4 QUOTE; SPEAKER (type 0) links a QUOTE to them.
+    let (q1, mujahid, q2, taliban) = (s(0, 19, 4), s(20, 27, 0), s(34, 41, 4), s(46, 53, 2));
+    let link = |f: Span, t: Span| Relation::new(f, t, RelationTypeId(0)).unwrap();
+    let linking = |links: Vec<Relation>| {
+        let d = Document::with_spans("said", SAID, vec![q1, mujahid, q2, taliban])
+            .unwrap()
+            .with_relations(links)
+            .unwrap();
+        Project::new(default_labels(), vec![d]).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let paths = vec![dir.path().join("alice.ron"), dir.path().join("bob.ron")];
+    let alice = linking(vec![link(q1, mujahid), link(q2, taliban)]);
+    let bob = linking(vec![link(q1, mujahid), link(q2, mujahid)]);
+    io::save_project(&alice, &paths[0]).unwrap();
+    io::save_project(&bob, &paths[1]).unwrap();
+    let mut h = common::sample_harness();
+    compare(&mut h, &paths);
+    assert_eq!(h.state().error(), None);
+    let links = |h: &Harness<'_, SpanmarkApp>| -> Vec<Relation> {
+        news(h).relations().iter().copied().collect()
+    };
+    // The agreed link is gold; the other is one disagreement over the second quote,
+    // each version with its link, on the bar.
+    assert_eq!(links(&h), vec![link(q1, mujahid)]);
+    assert_eq!(news(&h).disagreements().len(), 1);
+    assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    assert!(
+        h.query_by_label_contains("link differs, 34–41").is_some(),
+        "the bar names the kind"
+    );
+    assert!(
+        h.query_by_label_contains("A alice: SPEAKER ‘“Calm,”’ to ‘Taliban’")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("B bob: SPEAKER ‘“Calm,”’ to ‘Mujahid’")
+            .is_some()
+    );
+    // Take alice's: her link is added, in one undo step.
+    alt(&mut h, Key::A);
+    assert_eq!(links(&h), vec![link(q1, mujahid), link(q2, taliban)]);
+    assert!(news(&h).disagreements().is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(links(&h), vec![link(q1, mujahid)]);
+    assert_eq!(news(&h).disagreements().len(), 1);
+    // Both: each link once.
+    alt(&mut h, Key::U);
+    assert_eq!(
+        links(&h),
+        vec![link(q1, mujahid), link(q2, mujahid), link(q2, taliban)]
+    );
+    // View › Agreement: the pairs table shows the relation F1 (1 of 2 links match).
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Agreement").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("2 annotators: alice, bob")
+            .is_some()
+    );
+    assert!(h.query_by_label("F1 links").is_some());
+    assert!(h.query_by_label("0.50").is_some());
 }

@@ -1,12 +1,14 @@
 //! Teams at the command line: `merge` (three policies) and `split` on real files, and the
 //! git merge driver run by real git in a temporary repository (`git-setup`, two branches,
-//! `git merge`, then the file).
+//! `git merge`, then the file); relations through each of them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use spanmark::model::suggest::{RuleKind, RuleSet, SuggestSettings};
-use spanmark::model::{Disagreement, Document, LabelId, Project, Span, default_labels};
+use spanmark::model::{
+    Disagreement, Document, LabelId, Project, Relation, RelationTypeId, Span, default_labels,
+};
 
 fn spanmark(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_spanmark"))
@@ -247,6 +249,11 @@ fn ok(o: Output) -> String {
 /// A repository with spanmark set up and `p.ron` committed on main; `None` (and a
 /// message) without git.
 fn repo(base: Vec<Span>) -> Option<(tempfile::TempDir, PathBuf)> {
+    repo_with(|f| write(f, vec![("d", base), ("e", vec![sp(0, 6, 0)])]))
+}
+
+/// A repository as [`repo`] makes it, `p.ron` written by `write_base`.
+fn repo_with(write_base: impl FnOnce(&Path)) -> Option<(tempfile::TempDir, PathBuf)> {
     if Command::new("git").arg("--version").output().is_err() {
         eprintln!("git is not installed: skipping the git merge driver test");
         return None;
@@ -269,10 +276,7 @@ fn repo(base: Vec<Span>) -> Option<(tempfile::TempDir, PathBuf)> {
         driver.trim_end().ends_with(" merge-driver %O %A %B %P"),
         "{driver}"
     );
-    write(
-        &root.join("p.ron"),
-        vec![("d", base), ("e", vec![sp(0, 6, 0)])],
-    );
+    write_base(&root.join("p.ron"));
     ok(git(&root, &["add", "."]));
     ok(git(&root, &["commit", "-q", "-m", "base"]));
     Some((dir, root))
@@ -601,4 +605,161 @@ fn git_merges_other_ron_files_as_text() {
         merged.contains("key5: 1,") && merged.contains("key5: 2,"),
         "{merged}"
     );
+}
+
+// --- relations ---
+
+/// Two quotes and two speakers: "“We will not stop,” Ghani said. “Calm,” said Saleh."
+const SAID: &str = "“We will not stop,” Ghani said. “Calm,” said Saleh.";
+
+fn quotes() -> [Span; 2] {
+    [sp(0, 19, 4), sp(32, 39, 4)]
+}
+
+fn speakers() -> [Span; 2] {
+    [sp(20, 25, 0), sp(45, 50, 0)]
+}
+
+/// Quote `q` said by speaker `p` (SPEAKER, the default type: QUOTE to PERSON or ORG).
+fn said(q: usize, p: usize) -> Relation {
+    Relation::new(quotes()[q], speakers()[p], RelationTypeId(0)).unwrap()
+}
+
+/// Writes a project of one document "d" of SAID with these spans and links.
+fn write_linked(path: &Path, spans: Vec<Span>, links: Vec<Relation>) {
+    let d = Document::with_spans("d", SAID, spans)
+        .unwrap()
+        .with_relations(links)
+        .unwrap();
+    let p = Project::new(default_labels(), vec![d]).unwrap();
+    spanmark::io::save_project_plain(&p, path).unwrap();
+}
+
+fn all_spans() -> Vec<Span> {
+    [quotes(), speakers()].concat()
+}
+
+fn links(p: &Project) -> Vec<Relation> {
+    p.documents()[0].relations().iter().copied().collect()
+}
+
+#[test]
+fn merge_and_split_carry_relations() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| dir.path().join(n);
+    // Both say Ghani said the first quote; alice says Saleh said the second, bob Ghani.
+    write_linked(&f("alice.ron"), all_spans(), vec![said(0, 0), said(1, 1)]);
+    write_linked(&f("bob.ron"), all_spans(), vec![said(0, 0), said(1, 0)]);
+    let run = |policy: &str| {
+        let out = f(&format!("{policy}.ron"));
+        let o = spanmark(&[
+            "merge",
+            f("alice.ron").to_str().unwrap(),
+            f("bob.ron").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--policy",
+            policy,
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        (load(&out), text(&o.stderr))
+    };
+    let (agreed, told) = run("agreed");
+    assert_eq!(links(&agreed), vec![said(0, 0)]);
+    assert!(
+        told.contains(
+            "4 spans, 1 disagreements to adjudicate; 1 relations (2 more in the disagreements' versions)"
+        ),
+        "{told}"
+    );
+    // The second quote's link differs: one disagreement over it, each version's link.
+    let d = &agreed.documents()[0].disagreements()[0];
+    assert_eq!((d.start, d.end), (32, 39));
+    assert_eq!(d.relations_of(0), &[said(1, 1)]);
+    assert_eq!(d.relations_of(1), &[said(1, 0)]);
+    let (union, _) = run("union");
+    assert_eq!(links(&union), vec![said(0, 0), said(1, 0), said(1, 1)]);
+    // Of two annotators, majority needs both: the other two are listed as left out.
+    let (majority, told) = run("majority");
+    assert_eq!(links(&majority), vec![said(0, 0)]);
+    assert!(told.contains("2 relations left out"), "{told}");
+    assert!(
+        told.contains("document \"d\": SPEAKER 32..39 QUOTE -> 45..50 PERSON (alice)"),
+        "{told}"
+    );
+    // Split: each annotator's file keeps its documents' links; merging gives them back.
+    let o = spanmark(&[
+        "split",
+        f("alice.ron").to_str().unwrap(),
+        "--annotators",
+        "2",
+        "--overlap",
+        "100",
+        "-o",
+        f("team").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let part = load(&f("team/annotator-2.ron"));
+    assert_eq!(links(&part), vec![said(0, 0), said(1, 1)]);
+}
+
+/// Commits, on a new branch from main, document "d" of SAID with these spans and links.
+fn branch_linked(root: &Path, name: &str, spans: Vec<Span>, links: Vec<Relation>) {
+    ok(git(root, &["checkout", "-q", "-b", name, "main"]));
+    write_linked(&root.join("p.ron"), spans, links);
+    ok(git(root, &["commit", "-q", "-am", name]));
+}
+
+#[test]
+fn git_keeps_links_added_on_each_branch_and_drops_one_removed() {
+    let Some((_dir, root)) = repo_with(|f| write_linked(f, all_spans(), vec![said(0, 0)])) else {
+        return;
+    };
+    // a adds Saleh for the second quote; b drops the first link and adds Ghani for the
+    // second.
+    branch_linked(&root, "a", all_spans(), vec![said(0, 0), said(1, 1)]);
+    branch_linked(&root, "b", all_spans(), vec![said(1, 0)]);
+    ok(git(&root, &["checkout", "-q", "a"]));
+    ok(git(&root, &["merge", "-q", "--no-edit", "b"]));
+    let p = load(&root.join("p.ron"));
+    assert_eq!(links(&p), vec![said(1, 0), said(1, 1)]);
+    assert!(p.documents()[0].disagreements().is_empty());
+    assert_eq!(ok(git(&root, &["status", "--porcelain"])), "");
+}
+
+#[test]
+fn git_a_link_to_a_span_deleted_on_the_other_branch_is_a_conflict() {
+    let Some((_dir, root)) = repo_with(|f| write_linked(f, all_spans(), vec![])) else {
+        return;
+    };
+    // a links the first quote to Ghani; b deletes Ghani.
+    branch_linked(&root, "a", all_spans(), vec![said(0, 0)]);
+    let without_ghani: Vec<Span> = all_spans()
+        .into_iter()
+        .filter(|s| *s != speakers()[0])
+        .collect();
+    branch_linked(&root, "b", without_ghani, vec![]);
+    ok(git(&root, &["checkout", "-q", "a"]));
+    let o = git(&root, &["merge", "--no-edit", "b"]);
+    assert!(!o.status.success());
+    let told = text(&o.stdout) + &text(&o.stderr);
+    assert!(
+        told.contains("CONFLICT") && told.contains("1 conflicting span change"),
+        "{told}"
+    );
+    assert!(
+        told.contains("ours linked 0..19 QUOTE to 20..25 PERSON (SPEAKER), but theirs"),
+        "{told}"
+    );
+    // Nothing is lost: the file holds Ghani and the link in ours' version.
+    let file = root.join("p.ron");
+    let v = spanmark(&["validate", file.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", text(&v.stderr));
+    let p = load(&file);
+    assert!(links(&p).is_empty());
+    let d = &p.documents()[0].disagreements()[0];
+    assert_eq!((d.start, d.end), (20, 25));
+    assert_eq!(d.version("ours"), Some(&[speakers()[0]][..]));
+    assert_eq!(d.relations_of(0), &[said(0, 0)]);
+    assert_eq!(d.version("theirs"), Some(&[][..]));
 }

@@ -1,6 +1,7 @@
 //! Working as a team, run as a user would: the real binary on real files.
 //! `spanmark agree` on the corpus in tests/agree (alice, bob: three documents; carol: two
-//! of them, in another order; bob numbers his labels differently).
+//! of them, in another order; bob numbers his labels differently), and on projects with
+//! relations written here.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -279,4 +280,77 @@ fn help_documents_agree() {
     let out = spanmark(&[Path::new("agree"), Path::new("--help")]);
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("--json") && help.contains("kappa"), "{help}");
+}
+
+// --- relations ---
+
+/// "“We will not stop,” Ghani said. “Calm,” said Saleh." Default labels (0 PERSON,
+/// 4 QUOTE; SPEAKER links a QUOTE to a PERSON).
+const SAID: &str = "“We will not stop,” Ghani said. “Calm,” said Saleh.";
+
+/// A project of one document of SAID: both quotes and both speakers, and these links
+/// (quote k to speaker j) of the SPEAKER type.
+fn linking(path: &Path, links: &[(usize, usize)]) {
+    use spanmark::model::{Document, LabelId, Project, Relation, RelationTypeId, Span};
+    let s = |a: usize, b: usize, l: u32| Span::new(a, b, LabelId(l)).unwrap();
+    let quotes = [s(0, 19, 4), s(32, 39, 4)];
+    let speakers = [s(20, 25, 0), s(45, 50, 0)];
+    let doc = Document::with_spans("d", SAID, [quotes, speakers].concat())
+        .unwrap()
+        .with_relations(
+            links
+                .iter()
+                .map(|&(q, p)| Relation::new(quotes[q], speakers[p], RelationTypeId(0)).unwrap()),
+        )
+        .unwrap();
+    let p = Project::new(spanmark::model::default_labels(), vec![doc]).unwrap();
+    spanmark::io::save_project_plain(&p, path).unwrap();
+}
+
+#[test]
+fn agree_reports_relations_per_pair() {
+    assert_eq!(SAID.chars().skip(45).take(5).collect::<String>(), "Saleh");
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| dir.path().join(n);
+    // alice: each quote to its speaker; bob: the first right, the second to Ghani.
+    linking(&f("alice.ron"), &[(0, 0), (1, 1)]);
+    linking(&f("bob.ron"), &[(0, 0), (1, 0)]);
+    linking(&f("carol.ron"), &[]);
+    let r = agree_json(&[&f("alice.ron"), &f("bob.ron"), &f("carol.ron")]);
+    let rel = |i: usize| &r["pairs"][i]["relations"];
+    // alice ~ bob: 1 of 2 matches either way.
+    assert_eq!(
+        (
+            rel(0)["tp"].as_u64(),
+            rel(0)["in_a"].as_u64(),
+            rel(0)["in_b"].as_u64()
+        ),
+        (Some(1), Some(2), Some(2))
+    );
+    for k in ["precision", "recall", "f1"] {
+        assert!(close(&rel(0)[k], 0.5), "{k}: {}", rel(0));
+    }
+    // alice ~ carol: carol linked nothing.
+    assert!(close(&rel(1)["recall"], 0.0) && close(&rel(1)["f1"], 0.0));
+    // Over all pairs: 1 match, a's 2 + 2 + 2, b's 2.
+    assert_eq!(r["relations"]["tp"].as_u64(), Some(1));
+    assert!(close(&r["relations"]["f1"], 2.0 / 8.0));
+    // The spans agree fully.
+    assert!(close(&r["pairs"][0]["f1"], 1.0));
+    // The table has a relation section with a row per pair.
+    let out = spanmark(&[Path::new("agree"), &f("alice.ron"), &f("bob.ron")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("relation level"), "{text}");
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("alice ~ bob"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let cells: Vec<&str> = rows[1].split_whitespace().skip(3).collect();
+    assert_eq!(cells, ["2", "2", "0.500", "0.500", "0.500"]);
+    // Without relations anywhere, nothing about them (the output is as before).
+    let r = agree_json(&[&corpus("alice"), &corpus("bob")]);
+    assert!(r.get("relations").is_none() && r["pairs"][0].get("relations").is_none());
+    let out = spanmark(&[Path::new("agree"), &corpus("alice"), &corpus("bob")]);
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("relation"));
 }

@@ -12,7 +12,7 @@ use super::jobs::{Done, Expected, Kind};
 use crate::io;
 use crate::model::disagreement::{Choice, Kind as DisagreementKind};
 use crate::model::team::{self, Compared};
-use crate::model::{DocId, Edit, Project};
+use crate::model::{DocId, Project};
 use crate::ui::compare::{AgreementView, Annotators, Progress};
 use crate::ui::{Action, PathPurpose};
 
@@ -313,15 +313,13 @@ impl SpanmarkApp {
         else {
             return;
         };
-        let Some(spans) = choice.spans(d) else {
+        // The chosen spans, and the chosen links whose ends are then spans.
+        let Some(edits) = self.ws.project().resolve_edits(doc, index, choice) else {
             self.status = format!("This disagreement has {} versions.", d.versions.len());
             return;
         };
         let what = format!("{} at {}–{}", choice.describe(d), d.start, d.end);
-        if self
-            .edit(what.clone(), vec![Edit::Resolve { doc, index, spans }])
-            .is_err()
-        {
+        if self.edit(what.clone(), edits).is_err() {
             return;
         }
         let progress = self.adjudication_progress();

@@ -380,6 +380,13 @@ fn agreement_json(report: &Report, names: &[String], paths: &[PathBuf]) -> serde
         m.insert("in_b".into(), json!(exact.in_b));
         m
     };
+    let links = |r: &Prf| {
+        let mut m = prf(r, "");
+        m.insert("tp".into(), json!(r.tp));
+        m.insert("in_a".into(), json!(r.in_a));
+        m.insert("in_b".into(), json!(r.in_b));
+        Value::Object(m)
+    };
     let pairs: Vec<Value> = report
         .pairs
         .iter()
@@ -405,6 +412,10 @@ fn agreement_json(report: &Report, names: &[String], paths: &[PathBuf]) -> serde
                 })
                 .collect();
             m.insert("documents".into(), Value::Array(docs));
+            // Only when someone linked something: output without relations is as before.
+            if let Some(r) = &p.relations {
+                m.insert("relations".into(), links(r));
+            }
             Value::Object(m)
         })
         .collect();
@@ -431,6 +442,9 @@ fn agreement_json(report: &Report, names: &[String], paths: &[PathBuf]) -> serde
     m.insert("per_label".into(), Value::Object(per_label));
     m.insert("documents".into(), Value::Array(documents));
     m.extend(both(&report.exact, &report.overlap));
+    if let Some(r) = &report.relations {
+        m.insert("relations".into(), links(r));
+    }
     m.insert("tokens".into(), json!(report.tokens));
     // Undefined kappa (no tokens, or everyone said the same everywhere) is null.
     if names.len() == 2 {
@@ -494,6 +508,9 @@ fn write_agreement(
         "(exact: same start, end and label; ~ overlap: same label, ranges overlap, one-to-one)"
     )?;
     writeln!(out)?;
+    if let Some(all) = &report.relations {
+        write_relation_agreement(report, all, width, out)?;
+    }
     writeln!(out, "per label (F1, mean over pairs)")?;
     writeln!(out, "{:<width$}  {:>6} {:>6}", "label", "F1", "F1~")?;
     for ((label, f1), o) in report
@@ -522,6 +539,41 @@ fn write_agreement(
         kappa(k),
         report.tokens
     )?;
+    Ok(())
+}
+
+/// The relation table of `agree` (only when some annotator linked something).
+fn write_relation_agreement(
+    report: &Report,
+    all: &Prf,
+    width: usize,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "relation level (a link matches one with both spans exact and the same type)"
+    )?;
+    writeln!(
+        out,
+        "{:<width$}  {:>7} {:>7}  {:>6} {:>6} {:>6}",
+        "pair", "links a", "links b", "P", "R", "F1"
+    )?;
+    let row = |out: &mut dyn Write, name: &str, r: &Prf| {
+        writeln!(
+            out,
+            "{name:<width$}  {:>7} {:>7}  {:>6.3} {:>6.3} {:>6.3}",
+            r.in_a, r.in_b, r.precision, r.recall, r.f1
+        )
+    };
+    for p in &report.pairs {
+        if let Some(r) = &p.relations {
+            row(out, &format!("{} ~ {}", p.a, p.b), r)?;
+        }
+    }
+    if report.pairs.len() > 1 {
+        row(out, "all pairs", all)?;
+    }
+    writeln!(out)?;
     Ok(())
 }
 

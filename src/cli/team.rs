@@ -59,20 +59,58 @@ fn merge_files(
         PolicyArg::Union => Policy::Union,
         PolicyArg::Majority => Policy::Majority,
     };
-    let gold = merge::merge(&annotators, policy).context("merging")?;
-    crate::io::save_project(&gold, output)?;
+    let merged = merge::merge_listing(&annotators, policy).context("merging")?;
+    let gold = &merged.project;
+    crate::io::save_project(gold, output)?;
     let spans: usize = gold.documents().iter().map(|d| d.spans().len()).sum();
     let open: usize = gold
         .documents()
         .iter()
         .map(|d| d.disagreements().len())
         .sum();
-    writeln!(
+    write!(
         err,
         "{}: {} documents, {spans} spans, {open} disagreements to adjudicate",
         output.display(),
         gold.documents().len()
     )?;
+    // Said only when there are relations, so output without them is as before.
+    let links: usize = gold.documents().iter().map(|d| d.relations().len()).sum();
+    // A link between two disputed spans is in both regions: counted once.
+    let pending: usize = gold
+        .documents()
+        .iter()
+        .map(|d| {
+            let distinct: std::collections::HashSet<_> = d
+                .disagreements()
+                .iter()
+                .flat_map(|x| x.all_relations())
+                .collect();
+            distinct.len()
+        })
+        .sum();
+    if links + pending > 0 {
+        write!(err, "; {links} relations")?;
+        if pending > 0 {
+            write!(err, " ({pending} more in the disagreements' versions)")?;
+        }
+    }
+    writeln!(err)?;
+    // What the policy left out is listed, so no link disappears unseen.
+    if !merged.left_out.is_empty() {
+        writeln!(
+            err,
+            "{} left out (fewer than half the document's annotators have them):",
+            plural(merged.left_out.len(), "relation")
+        )?;
+        const SHOWN: usize = 20;
+        for line in merged.left_out.iter().take(SHOWN) {
+            writeln!(err, "  {line}")?;
+        }
+        if merged.left_out.len() > SHOWN {
+            writeln!(err, "  … and {} more", merged.left_out.len() - SHOWN)?;
+        }
+    }
     Ok(())
 }
 

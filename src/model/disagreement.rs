@@ -1,11 +1,11 @@
 //! Disagreements: regions of a document where annotators (or the two sides of a git
 //! merge) labelled it differently, kept in the document until someone adjudicates them.
 
-use super::Span;
+use super::{Relation, Span};
 
 /// One region (chars `start..end`, the hull of the spans involved) where annotators
 /// differ; each version is who said it ("alice", or "ours"/"theirs" after a git merge)
-/// and the spans they have there, possibly none.
+/// and the spans they have there, possibly none, with the relations that hang on them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Disagreement {
     /// First char of the region.
@@ -14,6 +14,16 @@ pub struct Disagreement {
     pub end: usize,
     /// Who said what: (name, their spans in the region), in a stable order.
     pub versions: Vec<(String, Vec<Span>)>,
+    /// The links each version has here: `relations[k]` goes with `versions[k]` (a
+    /// version past the end of the list has none). A link belongs to the regions of
+    /// its ends that are not agreed spans, or, when both ends are agreed and only the
+    /// link differs, to the region of the span it starts from. Taking a version adds
+    /// its links whose ends are then both spans of the document
+    /// ([`crate::model::Project::resolve_edits`]); a link with an end in another open
+    /// region is listed there too, and added when that one is resolved. Kept sorted,
+    /// without empty lists at the end ([`Disagreement::with_relations`]), so equal
+    /// disagreements compare equal.
+    pub relations: Vec<Vec<Relation>>,
 }
 
 impl Disagreement {
@@ -27,12 +37,37 @@ impl Disagreement {
             start,
             end,
             versions,
+            relations: Vec::new(),
         })
+    }
+
+    /// The same disagreement with these links per version (`relations[k]` for version
+    /// `k`), each list sorted and without repeats, and no empty lists at the end.
+    pub fn with_relations(mut self, mut relations: Vec<Vec<Relation>>) -> Self {
+        for list in &mut relations {
+            list.sort_unstable();
+            list.dedup();
+        }
+        while relations.last().is_some_and(Vec::is_empty) {
+            relations.pop();
+        }
+        self.relations = relations;
+        self
     }
 
     /// Every span of every version (a span several versions share comes once per version).
     pub fn spans(&self) -> impl Iterator<Item = &Span> {
         self.versions.iter().flat_map(|(_, spans)| spans)
+    }
+
+    /// The links of version `k` here (none past the list).
+    pub fn relations_of(&self, k: usize) -> &[Relation] {
+        self.relations.get(k).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every link of every version (one several versions share comes once per version).
+    pub fn all_relations(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.iter().flatten()
     }
 
     /// The version of this name, if there is one.
@@ -58,14 +93,22 @@ pub enum Kind {
     Bounds,
     /// Some version has nothing there.
     OneSided,
+    /// The spans agree (no version has a span of its own there); only the links from
+    /// them differ.
+    Link,
 }
 
 impl Kind {
     /// All kinds, in legend order.
-    pub const ALL: [Kind; 3] = [Kind::Label, Kind::Bounds, Kind::OneSided];
+    pub const ALL: [Kind; 4] = [Kind::Label, Kind::Bounds, Kind::OneSided, Kind::Link];
 
     /// The kind of a disagreement.
     pub fn of(d: &Disagreement) -> Self {
+        let same_spans = d.versions.windows(2).all(|w| w[0].1 == w[1].1);
+        let same_links = (1..d.versions.len()).all(|k| d.relations_of(k) == d.relations_of(0));
+        if same_spans && !same_links {
+            return Kind::Link;
+        }
         if d.versions.iter().any(|(_, spans)| spans.is_empty()) {
             return Kind::OneSided;
         }
@@ -90,6 +133,7 @@ impl Kind {
             Kind::Label => "label differs",
             Kind::Bounds => "bounds differ",
             Kind::OneSided => "one-sided",
+            Kind::Link => "link differs",
         }
     }
 }
@@ -121,6 +165,21 @@ impl Choice {
         spans.sort_by_key(|s| (s.start(), s.end(), s.label()));
         spans.dedup();
         Some(spans)
+    }
+
+    /// The links this choice offers (added where both their ends are then spans: see
+    /// [`crate::model::Project::resolve_edits`]); `None` when the disagreement has no
+    /// version `k`.
+    pub fn relations(self, d: &Disagreement) -> Option<Vec<Relation>> {
+        let mut relations = match self {
+            Choice::Take(k) if k < d.versions.len() => d.relations_of(k).to_vec(),
+            Choice::Take(_) => return None,
+            Choice::Both => d.all_relations().copied().collect(),
+            Choice::Neither => Vec::new(),
+        };
+        relations.sort_unstable();
+        relations.dedup();
+        Some(relations)
     }
 
     /// How the undo history and the status line name it.
@@ -197,6 +256,7 @@ mod tests {
                         ("alice".into(), vec![]),
                         ("bob".into(), vec![sp(13, 17, 3)]),
                     ],
+                    relations: Vec::new(),
                 },
             ])
             .unwrap();
@@ -277,6 +337,7 @@ mod tests {
             start,
             end,
             versions: vec![("a".into(), spans)],
+            relations: Vec::new(),
         };
         assert!(matches!(
             doc().with_disagreements(vec![d(0, 4, vec![])]),
@@ -386,6 +447,102 @@ mod tests {
         let edits = w.project().delete_label_edits(quote);
         w.apply("delete QUOTE", edits).unwrap();
         assert_eq!(w.project().label_id("QUOTE"), None);
+    }
+
+    /// A link disagreement over "“No,” Ghani said.": both have the quote and Ghani;
+    /// alice links them, bob does not.
+    fn link_project() -> (Project, crate::model::Relation) {
+        let (q, g) = (sp(0, 5, 4), sp(6, 11, 0));
+        let r = crate::model::Relation::new(q, g, crate::model::RelationTypeId(0)).unwrap();
+        let d = Disagreement {
+            start: 0,
+            end: 5,
+            versions: vec![("alice".into(), vec![]), ("bob".into(), vec![])],
+            relations: Vec::new(),
+        }
+        .with_relations(vec![vec![r], vec![]]);
+        let doc = Document::with_spans("d", "“No,” Ghani said.", vec![q, g])
+            .unwrap()
+            .with_disagreements(vec![d])
+            .unwrap();
+        (Project::new(default_labels(), vec![doc]).unwrap(), r)
+    }
+
+    #[test]
+    fn links_in_versions_make_a_link_kind_and_are_chosen_like_spans() {
+        let (p, r) = link_project();
+        let d = &p.documents()[0].disagreements()[0];
+        // Trailing empty lists are dropped, so equal disagreements compare equal.
+        assert_eq!(d.relations, vec![vec![r]]);
+        assert_eq!(Kind::of(d), Kind::Link);
+        assert_eq!(Choice::Take(0).relations(d), Some(vec![r]));
+        assert_eq!(Choice::Take(1).relations(d), Some(vec![]));
+        assert_eq!(Choice::Take(2).relations(d), None);
+        assert_eq!(Choice::Both.relations(d), Some(vec![r]));
+        assert_eq!(Choice::Neither.relations(d), Some(vec![]));
+        // Taking alice's adds the link, in the resolve's undo step.
+        let mut w = Workspace::new(p.clone());
+        let doc = p.documents()[0].id();
+        let edits = w.project().resolve_edits(doc, 0, Choice::Take(0)).unwrap();
+        w.apply("take alice", edits).unwrap();
+        assert!(w.project().documents()[0].relations().contains(&r));
+        assert!(w.project().documents()[0].disagreements().is_empty());
+        w.undo().unwrap();
+        assert_eq!(w.project(), &p);
+        assert!(w.project().resolve_edits(doc, 1, Choice::Take(0)).is_none());
+    }
+
+    #[test]
+    fn links_in_versions_are_checked_and_go_with_their_label_or_type() {
+        let (p, r) = link_project();
+        // A link for a version the disagreement lacks, or past the text, is refused.
+        let d = &p.documents()[0].disagreements()[0];
+        let extra = d.clone().with_relations(vec![vec![], vec![], vec![r]]);
+        assert_eq!(
+            Document::with_spans("d", "“No,” Ghani said.", vec![])
+                .unwrap()
+                .with_disagreements(vec![extra])
+                .map(|_| ()),
+            Err(ModelError::NoSuchVersion(2))
+        );
+        assert!(matches!(
+            Document::new("d", "abc").with_disagreements(vec![d.clone()]),
+            Err(ModelError::SpanOutOfBounds { .. })
+        ));
+        // A project refuses a link whose type it lacks.
+        let doc = p.documents()[0].clone();
+        assert!(
+            Project::with_types(default_labels(), vec![], vec![doc]).is_err(),
+            "a version's link needs its type"
+        );
+        // A type in use by a version's link cannot simply go; deleting it drops the link
+        // from the version, in one undo step.
+        let mut w = Workspace::new(p.clone());
+        let speaker = crate::model::RelationTypeId(0);
+        assert_eq!(
+            w.apply("rm", vec![Edit::RemoveRelationTypes { ids: vec![speaker] }]),
+            Err(ModelError::RelationTypeInUse(1))
+        );
+        let edits = w.project().delete_relation_type_edits(speaker);
+        w.apply("delete SPEAKER", edits).unwrap();
+        assert!(
+            w.project().documents()[0].disagreements()[0]
+                .relations
+                .is_empty()
+        );
+        w.undo().unwrap();
+        assert_eq!(w.project(), &p);
+        // Deleting PERSON (an end's label) drops the link too.
+        let person = w.project().label_id("PERSON").unwrap();
+        let edits = w.project().delete_label_edits(person);
+        w.apply("delete PERSON", edits).unwrap();
+        assert!(
+            w.project().documents()[0].disagreements()[0]
+                .relations
+                .is_empty()
+        );
+        w.undo().unwrap();
+        assert_eq!(w.project(), &p);
     }
 
     /// Every disagreement is non-empty, inside its text, sorted, and names defined labels.

@@ -134,6 +134,17 @@ impl Document {
         Ok(self)
     }
 
+    /// Every relation the document names: its links, the rejected suggestions and the
+    /// links in its disagreements' versions. Each must have a type that fits it, so a
+    /// type change or delete counts them all.
+    pub(crate) fn every_relation(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.iter().chain(&self.rejected_relations).chain(
+            self.disagreements
+                .iter()
+                .flat_map(Disagreement::all_relations),
+        )
+    }
+
     /// Suggested relations turned down, which are not proposed again.
     pub fn rejected_relations(&self) -> &BTreeSet<Relation> {
         &self.rejected_relations
@@ -430,17 +441,22 @@ impl Document {
             .into_iter()
             .map(|(s, n)| (map(&s), n))
             .collect();
+        // Both ends at once: replacing one end, then the other by value, would take an
+        // end that the first replacement made equal to the other (labels 0 → 1 → 2).
+        let map_relation =
+            |r: Relation| Relation::new(map(&r.from()), map(&r.to()), retype(r.kind()));
         for d in &mut self.disagreements {
             for (_, spans) in &mut d.versions {
                 for s in spans.iter_mut() {
                     *s = map(s);
                 }
             }
+            for list in &mut d.relations {
+                for r in list.iter_mut() {
+                    *r = map_relation(*r)?;
+                }
+            }
         }
-        // Both ends at once: replacing one end, then the other by value, would take an
-        // end that the first replacement made equal to the other (labels 0 → 1 → 2).
-        let map_relation =
-            |r: Relation| Relation::new(map(&r.from()), map(&r.to()), retype(r.kind()));
         let relations: Vec<Relation> = self.relations.iter().copied().collect();
         self.relations = RelationSet::default();
         for r in relations {
@@ -501,7 +517,7 @@ impl Document {
     }
 
     /// Checks that a disagreement's range is non-empty and inside the text, and so is
-    /// every span of its versions.
+    /// every span of its versions and every end of their links; links go with versions.
     fn check_disagreement(&self, d: &Disagreement) -> Result<(), ModelError> {
         let len = self.text().char_len();
         if d.start >= d.end {
@@ -514,8 +530,12 @@ impl Document {
         if d.end > len {
             return Err(out(d.start, d.end));
         }
-        if let Some(s) = d.spans().find(|s| s.end() > len) {
+        let ends = d.all_relations().flat_map(|r| [r.from(), r.to()]);
+        if let Some(s) = d.spans().copied().chain(ends).find(|s| s.end() > len) {
             return Err(out(s.start(), s.end()));
+        }
+        if d.relations.len() > d.versions.len() {
+            return Err(ModelError::NoSuchVersion(d.relations.len() - 1));
         }
         Ok(())
     }

@@ -322,6 +322,9 @@ impl Project {
                 spans,
             } => {
                 self.check_labels(disagreement.spans())?;
+                for r in disagreement.all_relations() {
+                    self.check_relation(r)?;
+                }
                 let d = self.doc_mut(doc)?;
                 if let Some(s) = spans.iter().find(|s| !d.spans().contains(s)) {
                     return Err(ModelError::NoSuchSpan {
@@ -339,6 +342,9 @@ impl Project {
             }
             Edit::SetDisagreements { doc, disagreements } => {
                 self.check_labels(disagreements.iter().flat_map(Disagreement::spans))?;
+                for r in disagreements.iter().flat_map(Disagreement::all_relations) {
+                    self.check_relation(r)?;
+                }
                 let old = self.doc_mut(doc)?.replace_disagreements(disagreements)?;
                 Ok(Edit::SetDisagreements {
                     doc,

@@ -1,6 +1,7 @@
 //! Composite edits: the lists of [`Edit`]s that make one user action (one undo step),
 //! built from the project as it is.
 
+use super::disagreement::Choice;
 use super::{
     Disagreement, DocId, Document, Edit, Label, LabelId, ModelError, Project, Relation,
     RelationType, RelationTypeId, Span,
@@ -102,6 +103,8 @@ impl Project {
                     }),
             );
         }
+        // Disagreements' links of the type go too (team merge).
+        edits.extend(self.drop_from_disagreement_links(|r| r.kind() == id));
         edits.push(Edit::RemoveRelationTypes { ids: vec![id] });
         edits
     }
@@ -323,37 +326,100 @@ impl Project {
         (edits, dropped)
     }
 
-    /// The edits that drop label `id`'s spans from every disagreement version (a label
-    /// delete, with [`Project::delete_label_edits`]); versions left without spans stay,
-    /// as "said nothing here".
+    /// The edits that drop label `id`'s spans from every disagreement version, and the
+    /// links with an end of it (a label delete, with [`Project::delete_label_edits`]);
+    /// versions left without spans stay, as "said nothing here".
     pub(crate) fn drop_label_from_disagreements(&self, id: LabelId) -> Vec<Edit> {
+        let ends = |r: &Relation| r.from().label() == id || r.to().label() == id;
         self.documents()
             .iter()
             .filter(|d| {
-                d.disagreements()
-                    .iter()
-                    .flat_map(Disagreement::spans)
-                    .any(|s| s.label() == id)
+                d.disagreements().iter().any(|dis| {
+                    dis.spans().any(|s| s.label() == id) || dis.all_relations().any(ends)
+                })
             })
             .map(|d| Edit::SetDisagreements {
                 doc: d.id(),
                 disagreements: d
                     .disagreements()
                     .iter()
-                    .map(|dis| Disagreement {
-                        versions: dis
+                    .map(|dis| {
+                        let versions = dis
                             .versions
                             .iter()
                             .map(|(name, spans)| {
                                 let kept = spans.iter().filter(|s| s.label() != id).copied();
                                 (name.clone(), kept.collect())
                             })
-                            .collect(),
-                        ..dis.clone()
+                            .collect();
+                        let links = dis
+                            .relations
+                            .iter()
+                            .map(|l| l.iter().filter(|r| !ends(r)).copied().collect())
+                            .collect();
+                        Disagreement {
+                            versions,
+                            ..dis.clone()
+                        }
+                        .with_relations(links)
                     })
                     .collect(),
             })
             .collect()
+    }
+
+    /// The edits that drop the disagreements' links that `gone` picks (their type is
+    /// being deleted).
+    fn drop_from_disagreement_links(&self, gone: impl Fn(&Relation) -> bool) -> Vec<Edit> {
+        self.documents()
+            .iter()
+            .filter(|d| {
+                d.disagreements()
+                    .iter()
+                    .any(|dis| dis.all_relations().any(&gone))
+            })
+            .map(|d| Edit::SetDisagreements {
+                doc: d.id(),
+                disagreements: d
+                    .disagreements()
+                    .iter()
+                    .map(|dis| {
+                        let links = dis
+                            .relations
+                            .iter()
+                            .map(|l| l.iter().filter(|r| !gone(r)).copied().collect())
+                            .collect();
+                        dis.clone().with_relations(links)
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The edits that resolve disagreement `index` of document `doc` with `choice`, as
+    /// one undoable action: [`Edit::Resolve`] with the chosen spans, then an
+    /// [`Edit::AddRelation`] for each chosen link whose ends are both spans once those
+    /// are added (and that fits its type and is not there yet). A link with an end in
+    /// another open region waits there: it is added when that one is resolved with a
+    /// version that has it. `None` when there is no such disagreement or version.
+    pub fn resolve_edits(&self, doc: DocId, index: usize, choice: Choice) -> Option<Vec<Edit>> {
+        let d = self.document(doc)?;
+        let dis = d.disagreements().get(index)?;
+        let spans = choice.spans(dis)?;
+        let relations = choice.relations(dis)?;
+        // `spans` is sorted by (start, end, label), as `Choice::spans` gives it.
+        let key = |s: &Span| (s.start(), s.end(), s.label());
+        let have =
+            |s: &Span| d.spans().contains(s) || spans.binary_search_by_key(&key(s), key).is_ok();
+        let links: Vec<Edit> = relations
+            .into_iter()
+            .filter(|r| have(&r.from()) && have(&r.to()))
+            .filter(|r| !d.relations().contains(r) && self.check_relation(r).is_ok())
+            .map(|relation| Edit::AddRelation { doc, relation })
+            .collect();
+        let mut edits = vec![Edit::Resolve { doc, index, spans }];
+        edits.extend(links);
+        Some(edits)
     }
 }
 

@@ -208,6 +208,9 @@ pub enum ModelError {
         /// End offset.
         end: usize,
     },
+    /// A disagreement lists links for a version it does not have.
+    #[error("a disagreement lists links for version #{0}, which it does not have")]
+    NoSuchVersion(usize),
     /// A disagreement put back at a place that breaks their order by start.
     #[error("disagreement #{0} does not belong there (they are kept sorted by start)")]
     DisagreementOutOfOrder(usize),

@@ -109,7 +109,7 @@ impl Project {
         let mut p = Self::build(labels, documents);
         p.relation_types = IdList::new(types);
         for d in &p.documents {
-            for r in d.relations().iter().chain(d.rejected_relations()) {
+            for r in d.every_relation() {
                 p.check_relation(r)?;
             }
         }
@@ -364,7 +364,7 @@ impl Project {
         p.labels = self.labels.clone();
         p.relation_types = self.relation_types.clone();
         for d in &p.documents {
-            for r in d.relations().iter().chain(d.rejected_relations()) {
+            for r in d.every_relation() {
                 p.check_relation(r)?;
             }
         }

@@ -39,11 +39,12 @@ impl Project {
             Edit::InsertRelationTypes { types } => self.insert_relation_types(types),
             Edit::RemoveRelationTypes { ids } => {
                 let gone: HashSet<RelationTypeId> = ids.iter().copied().collect();
-                // Rejected relations count as uses: they would lose their type.
+                // Rejected relations and disagreements' links count as uses: they would
+                // lose their type.
                 let used: usize = self
                     .documents
                     .iter()
-                    .flat_map(|d| d.relations().iter().chain(d.rejected_relations()))
+                    .flat_map(|d| d.every_relation())
                     .filter(|r| gone.contains(&r.kind()))
                     .count();
                 if used > 0 {
@@ -64,7 +65,7 @@ impl Project {
                 let misfits: usize = self
                     .documents
                     .iter()
-                    .flat_map(|d| d.relations().iter().chain(d.rejected_relations()))
+                    .flat_map(|d| d.every_relation())
                     .filter(|r| r.kind() == id && !kind.allows(&r.from(), &r.to()))
                     .count();
                 if misfits > 0 {

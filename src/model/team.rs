@@ -49,7 +49,8 @@ pub struct Compared {
     pub projects: Vec<Project>,
     /// Agreement per pair, label and document.
     pub report: Report,
-    /// The spans everyone has, and a disagreement wherever they differ.
+    /// The spans and relations everyone has, and a disagreement wherever they differ
+    /// (its versions carry the links there).
     pub gold: Project,
 }
 

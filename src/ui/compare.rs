@@ -25,6 +25,7 @@ pub fn kind_color(kind: Kind) -> Color32 {
         Kind::Label => Color32::from_rgb(0xE0, 0x24, 0x5E),
         Kind::Bounds => Color32::from_rgb(0x8A, 0x4F, 0xFF),
         Kind::OneSided => Color32::from_rgb(0x8C, 0x8C, 0x8C),
+        Kind::Link => Color32::from_rgb(0x1F, 0x8A, 0x78),
     }
 }
 
@@ -43,11 +44,44 @@ pub fn version_text(project: &Project, doc: &Document, spans: &[Span]) -> String
         .join(", ")
 }
 
+/// Version `k` of a disagreement with its links: "PERSON ‘Mujahid’ + SPEAKER ‘We
+/// will…’ to ‘Mujahid’", the links alone where the spans agree, or "—". (Words, not an
+/// arrow: the UI font has no arrow glyph.)
+pub fn version_summary(project: &Project, doc: &Document, d: &Disagreement, k: usize) -> String {
+    let spans = d.versions.get(k).map_or(&[][..], |(_, s)| s.as_slice());
+    let links = d.relations_of(k);
+    let text = version_text(project, doc, spans);
+    if links.is_empty() {
+        return text;
+    }
+    let links = links
+        .iter()
+        .map(|r| {
+            let kind = project
+                .relation_type(r.kind())
+                .map_or("?", |t| t.name.as_str());
+            format!(
+                "{kind} ‘{}’ to ‘{}’",
+                ellipsize(doc.span_text(&r.from()), 24),
+                ellipsize(doc.span_text(&r.to()), 24)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if spans.is_empty() {
+        links
+    } else {
+        format!("{text} + {links}")
+    }
+}
+
 /// Each annotator's version on one line: "alice: PERSON ‘Zabihullah Mujahid’ · bob: —".
 pub fn describe(project: &Project, doc: &Document, d: &Disagreement) -> String {
-    d.versions
-        .iter()
-        .map(|(name, spans)| format!("{name}: {}", version_text(project, doc, spans)))
+    (0..d.versions.len())
+        .map(|k| {
+            let name = &d.versions[k].0;
+            format!("{name}: {}", version_summary(project, doc, d, k))
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -56,7 +90,8 @@ pub fn describe(project: &Project, doc: &Document, d: &Disagreement) -> String {
 const HATCH_STEP: f32 = 6.0;
 
 /// The shapes of one rect of a disagreement: hatching, and an outline whose pattern says
-/// the kind (solid: label, dashed: bounds, dotted: one-sided). `current` is thicker.
+/// the kind (solid: label, dashed: bounds, dotted: one-sided, long dashes: link).
+/// `current` is thicker.
 /// Shapes, not painting, so the document view can put them under the text.
 pub fn region_shapes(r: Rect, kind: Kind, current: bool, out: &mut Vec<Shape>) {
     let c = kind_color(kind);
@@ -81,11 +116,12 @@ pub fn region_shapes(r: Rect, kind: Kind, current: bool, out: &mut Vec<Shape>) {
         Kind::Label => {
             out.push(Shape::rect_stroke(r, 2.0, outline, StrokeKind::Outside));
         }
-        Kind::Bounds | Kind::OneSided => {
-            let (dash, gap) = if kind == Kind::Bounds {
-                (5.0, 3.0)
-            } else {
-                (1.5, 2.5)
+        Kind::Bounds | Kind::OneSided | Kind::Link => {
+            let (dash, gap) = match kind {
+                Kind::Bounds => (5.0, 3.0),
+                // Long dashes: apart from bounds' at a glance.
+                Kind::Link => (10.0, 3.0),
+                _ => (1.5, 2.5),
             };
             let pts = [
                 r.left_top(),
@@ -253,9 +289,9 @@ pub fn bar(
                 .color(kind_color(kind))
                 .strong(),
         );
-        for (k, (name, spans)) in d.versions.iter().enumerate() {
+        for (k, (name, _)) in d.versions.iter().enumerate() {
             let letter = version_letter(k);
-            let text = format!("{letter} {name}: {}", version_text(project, doc, spans));
+            let text = format!("{letter} {name}: {}", version_summary(project, doc, d, k));
             let hint = match k {
                 0 => format!("Take {name}'s version (Alt+A or Alt+1)"),
                 1 => format!("Take {name}'s version (Alt+B or Alt+2)"),
@@ -495,12 +531,18 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
         });
     ui.add_space(6.0);
     ui.label(RichText::new("Pairs").strong());
+    // A links column only when someone linked something (the report says).
+    let links = report.relations.is_some();
     egui::Grid::new("agreement-pairs")
         .striped(true)
-        .num_columns(6)
+        .num_columns(6 + usize::from(links))
         .show(ui, |ui| {
             for h in ["A", "B", "F1", "F1 overlap", "precision", "recall"] {
                 ui.strong(h);
+            }
+            if links {
+                ui.strong("F1 links")
+                    .on_hover_text("Links with both spans exact and the same type");
             }
             ui.end_row();
             for p in &report.pairs {
@@ -510,6 +552,9 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
                 ui.label(figure(Some(p.overlap.f1)));
                 ui.label(figure(Some(p.exact.precision)));
                 ui.label(figure(Some(p.exact.recall)));
+                if links {
+                    ui.label(figure(p.relations.map(|r| r.f1)));
+                }
                 ui.end_row();
             }
         });
@@ -562,6 +607,7 @@ mod tests {
                 .into_iter()
                 .map(|(n, s)| (n.to_string(), s))
                 .collect(),
+            relations: Vec::new(),
         }
     }
 

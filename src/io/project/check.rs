@@ -157,28 +157,7 @@ pub(crate) fn check_document(
         let mut out = Vec::with_capacity(list.len());
         for (ri, r) in list.into_iter().enumerate() {
             let at = || format!("document {} ({:?}), {what} {}", di + 1, d.name, ri + 1);
-            let span = |s: &SpanRefFile| {
-                let label = lookup.label_id(&s.label).ok_or_else(|| {
-                    invalid(
-                        path,
-                        format!("{}: label {:?} is not defined in `labels`", at(), s.label),
-                    )
-                })?;
-                Span::new(s.start, s.end, label)
-                    .map_err(|e| invalid(path, format!("{}: {e}", at())))
-            };
-            let kind = lookup.relation_type_id(&r.label).ok_or_else(|| {
-                invalid(
-                    path,
-                    format!("{}: relation type {:?} is not defined", at(), r.label),
-                )
-            })?;
-            let relation = Relation::new(span(&r.from)?, span(&r.to)?, kind)
-                .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
-            lookup
-                .check_relation(&relation)
-                .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
-            out.push((ri, relation));
+            out.push((ri, check_relation(&r, lookup, path, &at)?));
         }
         Ok(out)
     };
@@ -220,8 +199,39 @@ pub(crate) fn check_document(
     Ok(doc)
 }
 
-/// Reads document `di`'s disagreements (team merge): labels must be defined and ranges
-/// non-empty; bounds against the text are checked by the document.
+/// A relation as the file names it, checked against the labels and types in `lookup`;
+/// errors say where (`at`).
+fn check_relation(
+    r: &RelationFile,
+    lookup: &Project,
+    path: &Path,
+    at: &dyn Fn() -> String,
+) -> Result<Relation, IoError> {
+    let span = |s: &SpanRefFile| {
+        let label = lookup.label_id(&s.label).ok_or_else(|| {
+            invalid(
+                path,
+                format!("{}: label {:?} is not defined in `labels`", at(), s.label),
+            )
+        })?;
+        Span::new(s.start, s.end, label).map_err(|e| invalid(path, format!("{}: {e}", at())))
+    };
+    let kind = lookup.relation_type_id(&r.label).ok_or_else(|| {
+        invalid(
+            path,
+            format!("{}: relation type {:?} is not defined", at(), r.label),
+        )
+    })?;
+    let relation = Relation::new(span(&r.from)?, span(&r.to)?, kind)
+        .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+    lookup
+        .check_relation(&relation)
+        .map_err(|e| invalid(path, format!("{}: {e}", at())))?;
+    Ok(relation)
+}
+
+/// Reads document `di`'s disagreements (team merge): labels and relation types must be
+/// defined and ranges non-empty; bounds against the text are checked by the document.
 fn check_disagreements(
     di: usize,
     name: &str,
@@ -233,7 +243,14 @@ fn check_disagreements(
     for (k, dis) in list.into_iter().enumerate() {
         let at = || format!("document {} ({name:?}), disagreement {}", di + 1, k + 1);
         let mut versions = Vec::with_capacity(dis.versions.len());
+        let mut links = Vec::with_capacity(dis.versions.len());
         for v in dis.versions {
+            let mut mine = Vec::with_capacity(v.relations.len());
+            for (ri, r) in v.relations.iter().enumerate() {
+                let at = || format!("{}, {:?}'s relation {}", at(), v.by, ri + 1);
+                mine.push(check_relation(r, lookup, path, &at)?);
+            }
+            links.push(mine);
             let mut spans = Vec::with_capacity(v.spans.len());
             for s in v.spans {
                 let label = lookup.label_id(&s.label).ok_or_else(|| {
@@ -249,11 +266,15 @@ fn check_disagreements(
             }
             versions.push((v.by, spans));
         }
-        out.push(Disagreement {
-            start: dis.start,
-            end: dis.end,
-            versions,
-        });
+        out.push(
+            Disagreement {
+                start: dis.start,
+                end: dis.end,
+                versions,
+                relations: Vec::new(),
+            }
+            .with_relations(links),
+        );
     }
     Ok(out)
 }

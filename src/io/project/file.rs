@@ -213,6 +213,10 @@ pub(super) struct DisagreementOut<'a> {
 pub(super) struct VersionOut<'a> {
     pub(super) by: &'a str,
     pub(super) spans: Vec<SpanOut<'a>>,
+    /// The version's links here (team merge); left out when none, so files without
+    /// them are written as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) relations: Vec<RelationFile>,
 }
 
 /// A rejected suggestion as saved.
@@ -286,6 +290,9 @@ pub(super) struct VersionIn {
     /// Notes are not kept on version spans; one in the file is ignored.
     #[serde(default)]
     pub(super) spans: Vec<SpanIn>,
+    /// Absent where the version has no links.
+    #[serde(default)]
+    pub(super) relations: Vec<RelationFile>,
 }
 
 #[derive(Deserialize)]

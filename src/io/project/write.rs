@@ -165,9 +165,11 @@ fn disagreements_out<'a>(project: &'a Project, d: &'a Document) -> Vec<Disagreem
             versions: dis
                 .versions
                 .iter()
-                .map(|(by, spans)| VersionOut {
+                .enumerate()
+                .map(|(k, (by, spans))| VersionOut {
                     by,
                     spans: spans.iter().map(span_out).collect(),
+                    relations: relations_out(project, dis.relations_of(k).iter()),
                 })
                 .collect(),
         })

@@ -5,9 +5,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::{LabelMap, MergeError, label_map, match_documents, remap, union_labels};
+use super::{
+    LabelMap, MergeError, TypeMap, label_map, match_documents, remap, remap_relation, type_map,
+    union_labels, union_types,
+};
 use crate::model::suggest::SuggestSettings;
-use crate::model::{Disagreement, Document, Project, Span, Status};
+use crate::model::{Disagreement, Document, Project, Relation, RelationType, Span, Status};
 
 /// Which spans go into a merged project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,7 +33,26 @@ fn least_status(statuses: impl Iterator<Item = Status>) -> Status {
     statuses.min_by_key(|&s| rank(s)).unwrap_or_default()
 }
 
+/// What [`merge_listing`] gives: the gold project, and the relations it left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged {
+    /// The merged project.
+    pub project: Project,
+    /// Annotators' relations in neither the gold relations nor a disagreement (with
+    /// [`Policy::Majority`], those half or fewer of the document's annotators have),
+    /// one readable line each: `document "d": SPEAKER 40..52 QUOTE -> 0..12 PERSON
+    /// (alice)`. Always empty with [`Policy::Agreed`] and [`Policy::Union`].
+    pub left_out: Vec<String>,
+}
+
 /// The gold project of several annotators' projects (name, project): see [`Policy`].
+/// [`merge_listing`] also names the relations a policy left out.
+pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Project, MergeError> {
+    merge_listing(annotators, policy).map(|m| m.project)
+}
+
+/// The gold project of several annotators' projects (name, project), see [`Policy`], and
+/// the relations it left out.
 ///
 /// A document only some annotators have is merged over those (a document of one
 /// annotator keeps its spans under every policy), so the projects
@@ -41,17 +63,38 @@ fn least_status(statuses: impl Iterator<Item = Status>) -> Status {
 /// or the distinct notes of its annotators as "name: note" lines. Disagreements already
 /// in the inputs are kept (once each).
 ///
+/// Relations (matched by both spans, labels by name, and the type by name) follow the
+/// policy like spans, where both their spans are gold. With [`Policy::Agreed`], the
+/// others are in the disagreements' versions ([`Disagreement::relations`]): a relation
+/// with an end that is not gold in the region of that end (of each such end), one whose
+/// ends are both gold (only the link differs) in the region of the span it starts from,
+/// which then becomes a region of its own if no other is there. So taking one
+/// annotator's version everywhere gives back exactly their spans and relations, and
+/// nothing anyone linked is lost. Relation types: the union by name (a type several
+/// annotators define allows every label any of them allows).
+///
 /// Suggestion settings are the first annotator's, plus the rule sets of the others it
-/// does not have (same name and source). A document's rejected suggestions are every
-/// annotator's, except those equal to a gold span (someone accepted it).
-pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Project, MergeError> {
+/// does not have (same name and source). A document's rejected suggestions (spans and
+/// relations) are every annotator's, except those equal to a gold span or relation
+/// (someone accepted it).
+pub fn merge_listing(
+    annotators: &[(String, &Project)],
+    policy: Policy,
+) -> Result<Merged, MergeError> {
     if annotators.is_empty() {
         return Err(MergeError::NoProjects);
     }
     let projects: Vec<&Project> = annotators.iter().map(|(_, p)| *p).collect();
     let labels = union_labels(projects.iter().copied())?;
     let maps: Vec<LabelMap> = projects.iter().map(|p| label_map(p, &labels)).collect();
+    let types = union_types(&projects, &labels);
+    let type_maps: Vec<TypeMap> = projects.iter().map(|p| type_map(p, &types)).collect();
+    let remap_links = |i: usize, list: &mut dyn Iterator<Item = &Relation>| -> Vec<Relation> {
+        list.filter_map(|r| remap_relation(r, &maps[i], &type_maps[i]))
+            .collect()
+    };
     let mut documents = Vec::new();
+    let mut left_out = Vec::new();
     // Per merged document, its place in the project `split` cut the inputs from.
     let mut split_places: Vec<Option<usize>> = Vec::new();
     for ((name, _), docs) in match_documents(&projects) {
@@ -72,13 +115,13 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
             .iter()
             .map(|&(i, d)| (i, d.spans().iter().map(|s| remap(s, &maps[i])).collect()))
             .collect();
+        let links: Vec<Vec<Relation>> = present
+            .iter()
+            .map(|&(i, d)| remap_links(i, &mut d.relations().iter()))
+            .collect();
         let n = present.len();
-        let mut count: HashMap<Span, usize> = HashMap::new();
-        for (_, spans) in &sets {
-            for s in spans {
-                *count.entry(*s).or_insert(0) += 1;
-            }
-        }
+        let count = counts(sets.iter().map(|(_, s)| s));
+        let link_count = counts(links.iter());
         let keep = |c: usize| match policy {
             Policy::Agreed => c == n,
             Policy::Union => c >= 1,
@@ -88,6 +131,13 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
             .iter()
             .filter(|(_, c)| keep(**c))
             .map(|(s, _)| *s)
+            .collect();
+        let gold_set: HashSet<Span> = gold.iter().copied().collect();
+        let is_gold = |s: &Span| gold_set.contains(s);
+        let gold_links: Vec<Relation> = link_count
+            .iter()
+            .filter(|(r, c)| keep(**c) && is_gold(&r.from()) && is_gold(&r.to()))
+            .map(|(r, _)| *r)
             .collect();
         let notes = gold_notes(&gold, &present, &maps, annotators);
         let mut disagreements: Vec<Disagreement> = Vec::new();
@@ -104,34 +154,97 @@ pub fn merge(annotators: &[(String, &Project)], policy: Policy) -> Result<Projec
                     (annotators[*i].0.clone(), mine)
                 })
                 .collect();
-            disagreements = regions(&named);
+            let disputed: Vec<Vec<Relation>> = links
+                .iter()
+                .map(|l| {
+                    let differs = |r: &&Relation| link_count.get(*r).is_some_and(|c| *c < n);
+                    l.iter().filter(differs).copied().collect()
+                })
+                .collect();
+            disagreements = regions(&named, &disputed, &gold_set);
         }
         for &(i, d) in &present {
             for dis in d.disagreements() {
-                let dis = remap_disagreement(dis, &maps[i]);
+                let dis = remap_disagreement(dis, &maps[i], &type_maps[i]);
                 if !disagreements.contains(&dis) {
                     disagreements.push(dis);
                 }
             }
         }
-        let gold_set: HashSet<Span> = gold.iter().copied().collect();
+        let gold_link_set: HashSet<Relation> = gold_links.iter().copied().collect();
+        // Every relation someone has is gold, in a disagreement, or listed as left out.
+        let pending: HashSet<&Relation> = disagreements
+            .iter()
+            .flat_map(Disagreement::all_relations)
+            .collect();
+        for (k, &(i, _)) in present.iter().enumerate() {
+            for r in &links[k] {
+                if !gold_link_set.contains(r) && !pending.contains(r) {
+                    left_out.push(describe_link(&name, r, &labels, &types, &annotators[i].0));
+                }
+            }
+        }
         let rejected: BTreeSet<Span> = present
             .iter()
             .flat_map(|&(i, d)| d.rejected().iter().map(move |s| (i, s)))
             .map(|(i, s)| remap(s, &maps[i]))
             .filter(|s| !gold_set.contains(s))
             .collect();
+        let rejected_links: BTreeSet<Relation> = present
+            .iter()
+            .flat_map(|&(i, d)| remap_links(i, &mut d.rejected_relations().iter()))
+            .filter(|r| !gold_link_set.contains(r))
+            .collect();
         let mut doc = Document::with_spans(name, first.text().as_str(), gold)?
             .with_notes(notes)?
+            .with_relations(gold_links)?
             .with_disagreements(disagreements)?
-            .with_rejected(rejected)?;
+            .with_rejected(rejected)?
+            .with_rejected_relations(rejected_links)?;
         doc.status = least_status(present.iter().map(|(_, d)| d.status));
         documents.push(doc);
         split_places.push(present.iter().filter_map(|(_, d)| d.split_index).min());
     }
     restore_split_order(&mut documents, &split_places);
-    Ok(Project::new(labels.labels().to_vec(), documents)?
-        .with_suggest_settings(union_settings(&projects)))
+    let project = Project::with_types(labels.labels().to_vec(), types, documents)?
+        .with_suggest_settings(union_settings(&projects));
+    Ok(Merged { project, left_out })
+}
+
+/// How many of the lists hold each item.
+fn counts<'a, T: Copy + Eq + std::hash::Hash + 'a>(
+    lists: impl Iterator<Item = &'a Vec<T>>,
+) -> HashMap<T, usize> {
+    let mut count: HashMap<T, usize> = HashMap::new();
+    for list in lists {
+        for x in list {
+            *count.entry(*x).or_insert(0) += 1;
+        }
+    }
+    count
+}
+
+/// A relation for a person to read: `document "d": SPEAKER 40..52 QUOTE -> 0..12
+/// PERSON (alice)`.
+fn describe_link(
+    doc: &str,
+    r: &Relation,
+    labels: &Project,
+    types: &[RelationType],
+    who: &str,
+) -> String {
+    let span = |s: Span| {
+        let name = labels.label(s.label()).map_or("?", |l| l.name.as_str());
+        format!("{}..{} {name}", s.start(), s.end())
+    };
+    let kind = types
+        .get(r.kind().0 as usize)
+        .map_or("?", |t| t.name.as_str());
+    format!(
+        "document {doc:?}: {kind} {} -> {} ({who})",
+        span(r.from()),
+        span(r.to())
+    )
 }
 
 /// Puts the documents that carry their place in a split project (`places[i]` for
@@ -180,7 +293,16 @@ fn union_settings(projects: &[&Project]) -> SuggestSettings {
     settings
 }
 
-fn remap_disagreement(d: &Disagreement, map: &LabelMap) -> Disagreement {
+fn remap_disagreement(d: &Disagreement, map: &LabelMap, types: &TypeMap) -> Disagreement {
+    let links = d
+        .relations
+        .iter()
+        .map(|l| {
+            l.iter()
+                .filter_map(|r| remap_relation(r, map, types))
+                .collect()
+        })
+        .collect();
     Disagreement {
         versions: d
             .versions
@@ -189,6 +311,7 @@ fn remap_disagreement(d: &Disagreement, map: &LabelMap) -> Disagreement {
             .collect(),
         ..d.clone()
     }
+    .with_relations(links)
 }
 
 /// Notes of gold spans: the one note, or each annotator's distinct note as "name: note".
@@ -228,36 +351,85 @@ fn gold_notes(
         .collect()
 }
 
-/// The disagreement regions of some people's spans: clusters of overlapping spans (over
-/// everyone's), each with every person's spans in it (maybe none), in document order.
-fn regions(named: &[(String, Vec<Span>)]) -> Vec<Disagreement> {
-    let mut all: Vec<Span> = named.iter().flat_map(|(_, s)| s.iter().copied()).collect();
-    all.sort_by_key(|s| (s.start(), s.end()));
+/// The disagreement regions of some people's spans and links (`named[k]` and
+/// `links[k]` are person k's, none of them agreed by all): clusters of overlapping
+/// spans (over everyone's) and of the spans that disputed links between `gold` spans
+/// start from, each with every person's spans in it (maybe none) and their links that
+/// hang on it (see [`merge_listing`]), in document order.
+fn regions(
+    named: &[(String, Vec<Span>)],
+    links: &[Vec<Relation>],
+    gold: &HashSet<Span>,
+) -> Vec<Disagreement> {
+    let range = |s: &Span| (s.start(), s.end());
+    let only_link = |r: &Relation| gold.contains(&r.from()) && gold.contains(&r.to());
+    let mut all: Vec<(usize, usize)> = named
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(range))
+        .collect();
+    all.extend(
+        links
+            .iter()
+            .flatten()
+            .filter(|r| only_link(r))
+            .map(|r| range(&r.from())),
+    );
+    all.sort_unstable();
     let mut hulls: Vec<(usize, usize)> = Vec::new();
-    for s in all {
+    for (start, end) in all {
         match hulls.last_mut() {
             // Touching spans (end == start) do not overlap: separate regions.
-            Some((_, end)) if s.start() < *end => *end = (*end).max(s.end()),
-            _ => hulls.push((s.start(), s.end())),
+            Some((_, hull_end)) if start < *hull_end => *hull_end = (*hull_end).max(end),
+            _ => hulls.push((start, end)),
+        }
+    }
+    // The region holding a span (hulls are sorted and apart; every span placed above
+    // lies in one).
+    let region_of = |s: &Span| {
+        let k = hulls.partition_point(|h| h.1 <= s.start());
+        (k < hulls.len() && hulls[k].0 <= s.start()).then_some(k)
+    };
+    // Per region, per person, the links that hang on it.
+    let mut hung: Vec<Vec<Vec<Relation>>> = vec![vec![Vec::new(); named.len()]; hulls.len()];
+    for (k, list) in links.iter().enumerate() {
+        for r in list {
+            let ends: Vec<Span> = if only_link(r) {
+                vec![r.from()]
+            } else {
+                [r.from(), r.to()]
+                    .into_iter()
+                    .filter(|e| !gold.contains(e))
+                    .collect()
+            };
+            let mut at: Vec<usize> = ends.iter().filter_map(region_of).collect();
+            at.dedup();
+            for h in at {
+                hung[h][k].push(*r);
+            }
         }
     }
     hulls
         .into_iter()
-        .map(|(start, end)| Disagreement {
-            start,
-            end,
-            versions: named
-                .iter()
-                .map(|(who, spans)| {
-                    let mut mine: Vec<Span> = spans
-                        .iter()
-                        .filter(|s| s.start() >= start && s.end() <= end)
-                        .copied()
-                        .collect();
-                    mine.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end()), s.label()));
-                    (who.clone(), mine)
-                })
-                .collect(),
+        .zip(hung)
+        .map(|((start, end), links)| {
+            Disagreement {
+                start,
+                end,
+                versions: named
+                    .iter()
+                    .map(|(who, spans)| {
+                        let mut mine: Vec<Span> = spans
+                            .iter()
+                            .filter(|s| s.start() >= start && s.end() <= end)
+                            .copied()
+                            .collect();
+                        mine.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end()), s.label()));
+                        (who.clone(), mine)
+                    })
+                    .collect(),
+                relations: Vec::new(),
+            }
+            .with_relations(links)
         })
         .collect()
 }

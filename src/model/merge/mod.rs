@@ -10,25 +10,32 @@
 //! [`SuggestSettings`](crate::model::suggest::SuggestSettings) and each document's
 //! rejected suggestions (remapped by label name like spans).
 //!
+//! Both carry relations: relation types are matched by name like labels, and a relation
+//! is kept where both its spans are; one the inputs differ on is put in a
+//! [`Disagreement`](crate::model::Disagreement)'s versions, never dropped unseen.
+//!
 //! One file per job: `gold.rs` the annotators' gold merge ([`merge`], [`Policy`]),
 //! `split.rs` cutting a project among annotators ([`split()`]), `three_way.rs` git's
-//! merge of one project file ([`three_way()`]). This file holds what they share: the
-//! error, and matching labels and documents by name.
+//! merge of one project file ([`three_way()`]), `types.rs` relation types matched by
+//! name (for both merges). This file holds what they share: the error, and matching
+//! labels and documents by name.
 
 use std::collections::HashMap;
 
-use super::{Document, Edit, Label, LabelId, ModelError, Project, Span};
+use super::{Document, Edit, Label, LabelId, ModelError, Project, Relation, Span};
 
 mod gold;
 mod split;
 mod three_way;
+mod types;
 
 #[cfg(test)]
 mod tests;
 
-pub use gold::{Policy, merge};
+pub use gold::{Merged, Policy, merge, merge_listing};
 pub use split::{Split, split};
 pub use three_way::{ThreeWay, three_way};
+use types::{TypeMap, type_map, union_types};
 
 /// Why projects could not be merged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +91,24 @@ fn label_map(from: &Project, to: &Project) -> LabelMap {
 fn remap(span: &Span, map: &LabelMap) -> Span {
     // Every label of `from` is in `to` (a union of the two), so the fallback never runs.
     span.with_label(map.get(&span.label()).copied().unwrap_or(span.label()))
+}
+
+/// A relation with its labels and type renumbered; `None` only if the maps lack them
+/// (they never do: the merged project has every input's labels and types).
+fn remap_relation(r: &Relation, labels: &LabelMap, types: &TypeMap) -> Option<Relation> {
+    let kind = *types.get(&r.kind())?;
+    Relation::new(remap(&r.from(), labels), remap(&r.to(), labels), kind).ok()
+}
+
+/// Three-way choice: the side that changed, the shared change, or `None` on a conflict.
+fn pick<'a, T: PartialEq>(base: &'a T, ours: &'a T, theirs: &'a T) -> Option<&'a T> {
+    if ours == theirs || theirs == base {
+        Some(ours)
+    } else if ours == base {
+        Some(theirs)
+    } else {
+        None
+    }
 }
 
 /// A document key (name, occurrence of that name) and each project's document of it.

@@ -7,7 +7,7 @@ use eframe::egui::{self, Color32, Rect, Shape, Ui, layers::ShapeIdx};
 
 use super::DocView;
 use crate::model::{Disagreement, Document, Project};
-use crate::ui::compare::{Kind, kind_color, region_shapes, version_letter, version_text};
+use crate::ui::compare::{Kind, kind_color, region_shapes, version_letter, version_summary};
 use crate::ui::{Action, color};
 
 /// Distance between the versions' underlines.
@@ -142,11 +142,11 @@ impl DocView {
                     .color(kind_color(kind))
                     .strong(),
             );
-            for (k, (name, spans)) in d.versions.iter().enumerate() {
+            for (k, (name, _)) in d.versions.iter().enumerate() {
                 ui.label(format!(
                     "{} {name}: {}",
                     version_letter(k),
-                    version_text(project, doc, spans)
+                    version_summary(project, doc, d, k)
                 ));
             }
         });
@@ -162,6 +162,7 @@ mod tests {
             start,
             end,
             versions: Vec::new(),
+            relations: Vec::new(),
         }
     }
 

@@ -498,6 +498,7 @@ mod disagreement_tests {
                     ("ours".into(), vec![sp(0, 12, 0)]),
                     ("theirs".into(), vec![]),
                 ],
+                relations: Vec::new(),
             }])
             .unwrap();
         Project::new(default_labels(), vec![doc, Document::new("e", "plain")]).unwrap()

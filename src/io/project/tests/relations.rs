@@ -169,3 +169,44 @@ fn broken_relations_are_errors_naming_where() {
         "{e}"
     );
 }
+
+#[test]
+fn a_disagreements_links_are_on_its_line_and_read_back() {
+    // Both have the quote and Mujahid; only alice linked them (a gold file halfway).
+    let p = quoted();
+    let d = &p.documents()[0];
+    let r = *d.relations().iter().next().unwrap();
+    let dis = crate::model::Disagreement {
+        start: 0,
+        end: 16,
+        versions: vec![("alice".into(), vec![]), ("bob".into(), vec![])],
+        relations: Vec::new(),
+    }
+    .with_relations(vec![vec![r]]);
+    let doc = Document::with_spans("d", TEXT, d.spans().as_slice().to_vec())
+        .unwrap()
+        .with_disagreements(vec![dis])
+        .unwrap();
+    let p = Project::new(crate::model::default_labels(), vec![doc]).unwrap();
+    let s = to_string(&p);
+    assert!(
+        s.contains(
+            "        (start: 0, end: 16, versions: [(by: \"alice\", spans: [], relations: [(from: (start: 0, end: 16, label: \"QUOTE\"), to: (start: 22, end: 40, label: \"PERSON\"), label: \"SPEAKER\")]), (by: \"bob\", spans: [])]),\n"
+        ),
+        "{s}"
+    );
+    let back = parse_project(&s, &path()).unwrap();
+    assert_eq!(back, p);
+    assert_eq!(to_string(&back), s);
+    // A link of an unknown type is an error naming where it is.
+    let e = parse_project(
+        &s.replace("label: \"SPEAKER\")])", "label: \"CITES\")])"),
+        &path(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("disagreement 1") && e.contains("\"alice\"'s relation 1") && e.contains("CITES"),
+        "{e}"
+    );
+}

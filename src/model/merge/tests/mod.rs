@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{MergeError, Policy, ThreeWay, merge, split, three_way};
+use super::{MergeError, Policy, ThreeWay, merge, merge_listing, split, three_way};
 use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings};
 use crate::model::{
     Disagreement, Document, Edit, Label, LabelId, PALETTE, Project, Span, Status, default_labels,
@@ -13,6 +13,7 @@ use crate::model::{
 use proptest::prelude::*;
 
 mod properties;
+mod relations;
 
 // Default labels: 0 PERSON, 1 PLACE, 2 ORG, 3 DATE, 4 QUOTE (by name below).
 const TEXT: &str = "Ashraf Ghani met Amrullah Saleh in Kabul on Monday.";

@@ -1,8 +1,11 @@
 //! Properties of the merges on random annotators' projects: the policies against a
 //! count oracle, identical inputs merging to themselves, three-way symmetry and
-//! rejections as sets, resolutions kept through a three-way merge.
+//! rejections as sets, resolutions kept through a three-way merge; links through every
+//! policy and the three-way merge, none lost.
 
 use super::*;
+use crate::model::disagreement::Choice;
+use crate::model::{Relation, RelationType, RelationTypeId};
 
 /// Up to four annotators' span lists over one 40-char document, labels 0..3.
 fn arb_annotators() -> impl Strategy<Value = Vec<Vec<Span>>> {
@@ -210,6 +213,197 @@ proptest! {
                 }
             }
             prop_assert_eq!(got.len(), left.len() + m.conflicts);
+        }
+    }
+}
+
+/// A type linking any of labels 0..3 to any, so random links always fit.
+fn any_link() -> RelationType {
+    let all = vec![LabelId(0), LabelId(1), LabelId(2)];
+    RelationType {
+        name: "LINK".into(),
+        color: PALETTE[0],
+        hotkey: None,
+        from: all.clone(),
+        to: all,
+    }
+}
+
+/// One person's spans and links (pairs of places in the span list).
+type Person = (Vec<Span>, Vec<(usize, usize)>);
+
+/// Up to `n` people's spans over one 40-char document, each with links between their
+/// own spans (pairs of places in their list). Everyone has some shared spans, and the
+/// others come from a small pool (eight places, three lengths, two labels), so people
+/// often agree on spans and differ only in how they link them.
+fn arb_linked(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<Person>> {
+    let pool = || {
+        proptest::collection::vec((0usize..8, 1usize..4, 0u32..2), 0..5).prop_map(|v| {
+            v.into_iter()
+                .map(|(s, l, lab)| sp(s * 5, s * 5 + l, lab))
+                .collect::<Vec<_>>()
+        })
+    };
+    let person = (
+        pool(),
+        proptest::collection::vec((0usize..9, 0usize..9), 0..6),
+    );
+    (pool(), proptest::collection::vec(person, n)).prop_map(|(shared, people)| {
+        people
+            .into_iter()
+            .map(|(mut spans, links)| {
+                spans.extend(&shared);
+                (spans, links)
+            })
+            .collect()
+    })
+}
+
+/// One project per person of `arb_linked`, with the LINK type.
+fn linked_projects(people: &[Person]) -> Vec<Project> {
+    people
+        .iter()
+        .map(|(spans, pairs)| {
+            let links: BTreeSet<Relation> = pairs
+                .iter()
+                .filter(|_| !spans.is_empty())
+                .filter_map(|&(i, j)| {
+                    Relation::new(
+                        spans[i % spans.len()],
+                        spans[j % spans.len()],
+                        RelationTypeId(0),
+                    )
+                    .ok()
+                })
+                .collect();
+            let d = Document::with_spans("d", "x".repeat(40), spans.clone())
+                .unwrap()
+                .with_relations(links)
+                .unwrap();
+            Project::with_types(default_labels(), vec![any_link()], vec![d]).unwrap()
+        })
+        .collect()
+}
+
+fn link_set(p: &Project) -> HashSet<Relation> {
+    p.documents()[0].relations().iter().copied().collect()
+}
+
+/// Every link of the project (the document's, and its disagreements') has a type, and
+/// the document's have both ends as spans.
+fn links_sound(p: &Project) -> Result<(), TestCaseError> {
+    let d = &p.documents()[0];
+    for r in d.relations().iter() {
+        prop_assert!(d.spans().contains(&r.from()) && d.spans().contains(&r.to()));
+    }
+    for r in d.relations().iter().chain(
+        d.disagreements()
+            .iter()
+            .flat_map(Disagreement::all_relations),
+    ) {
+        prop_assert!(p.check_relation(r).is_ok());
+    }
+    Ok(())
+}
+
+proptest! {
+    /// Links follow each policy like spans (a count oracle over the annotators), every
+    /// link of every result has its spans and a type, and with Agreed none is lost:
+    /// taking annotator k's version of every disagreement (in any order of regions:
+    /// here from the last) gives back exactly k's spans and links, taking both
+    /// everywhere gives the union, and only Majority leaves links out, listing them.
+    #[test]
+    fn links_follow_the_policies_and_agreed_loses_none(people in arb_linked(1..5)) {
+        let projects = linked_projects(&people);
+        let named: Vec<(String, &Project)> =
+            projects.iter().enumerate().map(|(i, p)| (format!("a{i}"), p)).collect();
+        let n = projects.len();
+        let sets: Vec<HashSet<Relation>> = projects.iter().map(link_set).collect();
+        let count = |r: &Relation| sets.iter().filter(|x| x.contains(r)).count();
+        let every: HashSet<Relation> = sets.iter().flatten().copied().collect();
+        let oracle = |keep: &dyn Fn(usize) -> bool| -> HashSet<Relation> {
+            every.iter().filter(|r| keep(count(r))).copied().collect()
+        };
+        let union = merge_listing(&named, Policy::Union).unwrap();
+        let majority = merge_listing(&named, Policy::Majority).unwrap();
+        let agreed = merge_listing(&named, Policy::Agreed).unwrap();
+        for m in [&union, &majority, &agreed] {
+            links_sound(&m.project)?;
+        }
+        prop_assert_eq!(link_set(&union.project), oracle(&|c| c >= 1));
+        prop_assert_eq!(link_set(&majority.project), oracle(&|c| 2 * c > n));
+        prop_assert_eq!(link_set(&agreed.project), oracle(&|c| c == n));
+        prop_assert!(union.left_out.is_empty() && agreed.left_out.is_empty());
+        let minority: usize = sets.iter().flatten().filter(|r| 2 * count(r) <= n).count();
+        prop_assert_eq!(majority.left_out.len(), minority);
+        let gold = &agreed.project;
+        let dis = gold.documents()[0].disagreements();
+        prop_assert!(dis.windows(2).all(|w| w[0].end <= w[1].start));
+        for d in dis {
+            let differs = (1..d.versions.len()).any(|k| {
+                d.versions[k].1 != d.versions[0].1 || d.relations_of(k) != d.relations_of(0)
+            });
+            prop_assert!(differs, "{:?} has no two different versions", d);
+        }
+        let doc = gold.documents()[0].id();
+        let take_all = |choice: &dyn Fn(usize) -> Choice| -> Result<Project, TestCaseError> {
+            let mut w = crate::model::Workspace::new(gold.clone());
+            for i in (0..dis.len()).rev() {
+                let edits = w.project().resolve_edits(doc, i, choice(i)).unwrap();
+                w.apply("take", edits).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            }
+            links_sound(w.project())?;
+            Ok(w.project().clone())
+        };
+        for (k, p) in projects.iter().enumerate() {
+            let got = take_all(&|_| Choice::Take(k))?;
+            prop_assert_eq!(set(&got), set(p));
+            prop_assert_eq!(link_set(&got), link_set(p));
+        }
+        let both = take_all(&|_| Choice::Both)?;
+        prop_assert_eq!(set(&both), set(&union.project));
+        prop_assert_eq!(link_set(&both), link_set(&union.project));
+    }
+
+    /// Three-way with links: a side that did not change gives the other side (links
+    /// and types included); swapping ours and theirs gives the same links and the
+    /// same links in conflicts; the links kept are exactly the set merge against the
+    /// base (one added on either side stays, one removed on either side goes), each
+    /// either a link of the result or in a conflict's version, never dropped; every
+    /// conflict is counted.
+    #[test]
+    fn three_way_links_merge_as_sets_and_none_is_dropped(people in arb_linked(3..4)) {
+        let p = linked_projects(&people);
+        let (b, o, t) = (&p[0], &p[1], &p[2]);
+        prop_assert_eq!(&three_way(b, b, t).unwrap().project, t);
+        prop_assert_eq!(&three_way(b, o, b).unwrap().project, o);
+        prop_assert_eq!(&three_way(b, o, o).unwrap().project, o);
+        let x = three_way(b, o, t).unwrap();
+        let y = three_way(b, t, o).unwrap();
+        links_sound(&x.project)?;
+        prop_assert_eq!(link_set(&x.project), link_set(&y.project));
+        let pending = |m: &ThreeWay| -> BTreeSet<Relation> {
+            m.project.documents()[0]
+                .disagreements()
+                .iter()
+                .flat_map(Disagreement::all_relations)
+                .copied()
+                .collect()
+        };
+        prop_assert_eq!(pending(&x), pending(&y));
+        prop_assert_eq!(x.conflicts, y.conflicts);
+        prop_assert_eq!(x.conflicts, x.project.documents()[0].disagreements().len());
+        let (lb, lo, lt) = (link_set(b), link_set(o), link_set(t));
+        let kept: BTreeSet<Relation> = lo
+            .iter()
+            .chain(&lt)
+            .filter(|r| (lo.contains(r) && lt.contains(r)) || !lb.contains(r))
+            .copied()
+            .collect();
+        let result = link_set(&x.project);
+        prop_assert!(result.iter().all(|r| kept.contains(r)));
+        for r in &kept {
+            prop_assert!(result.contains(r) || pending(&x).contains(r), "{:?} was dropped", r);
         }
     }
 }

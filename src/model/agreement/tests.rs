@@ -508,3 +508,100 @@ proptest! {
         }
     }
 }
+
+/// Relation agreement by hand. Labels QUOTE (0) and PERSON (1); the default SPEAKER
+/// type links them. alice links three quotes to their speakers; bob links the first
+/// the same, and the second from a quote he bounded otherwise (no match); carol links
+/// nothing.
+#[test]
+fn relation_precision_recall_and_f1_by_hand() {
+    use crate::model::{Relation, RelationType, RelationTypeId};
+    let labels = |names: &[&str]| -> Vec<Label> {
+        names
+            .iter()
+            .map(|n| Label {
+                name: n.to_string(),
+                color: Rgb([0, 0, 0]),
+                hotkey: None,
+            })
+            .collect()
+    };
+    let s = |a: usize, b: usize, l: u32| Span::new(a, b, LabelId(l)).unwrap();
+    let text = "x".repeat(40);
+    let (q1, p1, q2, p2, q3, p3) = (
+        s(0, 5, 0),
+        s(6, 8, 1),
+        s(10, 15, 0),
+        s(16, 18, 1),
+        s(20, 25, 0),
+        s(26, 28, 1),
+    );
+    let doc = |spans: Vec<Span>, links: Vec<(Span, Span, u32)>| {
+        Document::with_spans("d", text.clone(), spans)
+            .unwrap()
+            .with_relations(
+                links
+                    .into_iter()
+                    .map(|(f, t, k)| Relation::new(f, t, RelationTypeId(k)).unwrap()),
+            )
+            .unwrap()
+    };
+    let alice = Project::new(
+        labels(&["QUOTE", "PERSON"]),
+        vec![doc(
+            vec![q1, p1, q2, p2, q3, p3],
+            vec![(q1, p1, 0), (q2, p2, 0), (q3, p3, 0)],
+        )],
+    )
+    .unwrap();
+    // bob: another type first, so his SPEAKER is type 1 (types match by name).
+    let speaker = alice.relation_types()[0].clone();
+    let cites = RelationType {
+        name: "CITES".into(),
+        ..speaker.clone()
+    };
+    let q2b = s(10, 14, 0);
+    let bob = Project::with_types(
+        labels(&["QUOTE", "PERSON"]),
+        vec![cites, speaker],
+        vec![doc(vec![q1, p1, q2b, p2], vec![(q1, p1, 1), (q2b, p2, 1)])],
+    )
+    .unwrap();
+    let carol = Project::new(
+        labels(&["QUOTE", "PERSON"]),
+        vec![doc(vec![q1, p1], vec![])],
+    )
+    .unwrap();
+    let dave = carol.clone();
+    let r = report(&[
+        ("alice".into(), &alice),
+        ("bob".into(), &bob),
+        ("carol".into(), &carol),
+        ("dave".into(), &dave),
+    ])
+    .unwrap();
+    let rel = |i: usize| r.pairs[i].relations.unwrap();
+    // alice ~ bob: 1 of bob's 2 links matches, 1 of alice's 3.
+    assert_eq!(
+        (r.pairs[0].a.as_str(), r.pairs[0].b.as_str()),
+        ("alice", "bob")
+    );
+    assert_eq!((rel(0).tp, rel(0).in_a, rel(0).in_b), (1, 3, 2));
+    assert_eq!(rel(0).precision, 0.5);
+    assert!((rel(0).recall - 1.0 / 3.0).abs() < 1e-12);
+    assert!((rel(0).f1 - 0.4).abs() < 1e-12);
+    // alice ~ carol: carol linked nothing.
+    assert_eq!(
+        (rel(1).precision, rel(1).recall, rel(1).f1),
+        (0.0, 0.0, 0.0)
+    );
+    // carol ~ dave: both linked nothing, and agree on it.
+    assert_eq!(r.pairs[5].a, "carol");
+    assert_eq!(rel(5).f1, 1.0);
+    // The micro average sums the counts over the pairs.
+    let all = r.relations.unwrap();
+    assert_eq!((all.tp, all.in_a, all.in_b), (1, 3 + 3 + 3 + 2 + 2, 2));
+    // Nobody linked anything: nothing is reported about relations.
+    let r = report(&[("carol".into(), &carol), ("dave".into(), &dave)]).unwrap();
+    assert!(r.relations.is_none() && r.pairs[0].relations.is_none());
+}

@@ -22,6 +22,11 @@
 //!   NaN where spanmark gives 1 for agreeing on nothing. bratiaa only reads documents every
 //!   annotator has; spanmark's pair counts the documents both of its annotators have,
 //!   which is the same when everyone has every document.
+//! - **Relations**, per pair ([`PairReport::relations`]): a link of `b` matches one of
+//!   `a` with the same two spans (start, end and label name) and the same type name;
+//!   precision, recall and F1 as for exact spans, over the documents the pair shares
+//!   (see `relations.rs`). Reported only when some annotator linked something in a
+//!   shared document; then a pair that both linked nothing scores 1, as for spans.
 //! - **Token level**: every document that all annotators have is cut into tokens the way
 //!   the token exports (CoNLL, Hugging Face) cut it ([`token_labels`]); each token gets
 //!   the label of the flat span over it, or O. Cohen's kappa (two annotators) or Fleiss'
@@ -33,6 +38,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::flat::flatten;
 use super::tokens::tokens;
 use super::{Document, Project, Span};
+
+mod relations;
 
 /// Precision/recall/F1 with the counts behind them.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -105,6 +112,10 @@ pub struct PairReport {
     /// `(document, exact, overlap)` for each document both annotators have, in the order
     /// of [`Report::documents`].
     pub documents: Vec<(String, Prf, Prf)>,
+    /// Links matched (both spans exact, same type) over the shared documents; `None`
+    /// when no annotator linked anything in a document two of them share, so a
+    /// comparison without relations reports nothing about them.
+    pub relations: Option<Prf>,
 }
 
 /// Agreement of all annotators.
@@ -125,6 +136,9 @@ pub struct Report {
     pub exact: Prf,
     /// Overlap matches summed over every pair (micro average).
     pub overlap: Prf,
+    /// Link matches summed over every pair (micro average); `None` as in
+    /// [`PairReport::relations`].
+    pub relations: Option<Prf>,
     /// Cohen's kappa over tokens, for two annotators; `None` when undefined (no tokens, or
     /// everyone gave every token the same category), see [`cohen_kappa`].
     pub cohen_kappa: Option<f64>,
@@ -257,6 +271,13 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         }
     }
 
+    // Relations are reported when someone linked something in a shared document.
+    let linked = sides.iter().any(|side| {
+        shared
+            .iter()
+            .filter_map(|d| side.docs.get(d))
+            .any(|doc| !doc.relations().is_empty())
+    });
     let mut pairs = Vec::new();
     for i in 0..sides.len() {
         for j in i + 1..sides.len() {
@@ -268,6 +289,10 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
                 &shared,
                 &labels,
             );
+            let p = PairReport {
+                relations: linked.then(|| pair_relations(&sides[i], &sides[j], &shared)),
+                ..p
+            };
             // Nothing compared is not agreement: the scores would read 1.000.
             if p.documents.is_empty() {
                 return Err(AgreementError::NothingShared {
@@ -319,6 +344,12 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
     let overlap = pairs
         .iter()
         .fold(Prf::new(0, 0, 0), |s, p| s.add(p.overlap));
+    let relations = linked.then(|| {
+        pairs
+            .iter()
+            .filter_map(|p| p.relations)
+            .fold(Prf::new(0, 0, 0), Prf::add)
+    });
     Ok(Report {
         pairs,
         per_label,
@@ -327,6 +358,7 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
         documents_overlap,
         exact,
         overlap,
+        relations,
         cohen_kappa,
         fleiss_kappa,
         tokens,
@@ -378,7 +410,22 @@ fn pair(
             .map(|(l, v)| (l.to_string(), v))
             .collect(),
         documents,
+        relations: None,
     }
+}
+
+/// One pair's link matches over the documents both have.
+fn pair_relations(a: &Side<'_>, b: &Side<'_>, shared: &[&str]) -> Prf {
+    shared
+        .iter()
+        .filter_map(|d| Some((a.docs.get(d)?, b.docs.get(d)?)))
+        .map(|(da, db)| {
+            relations::score(
+                &relations::links(a.project, da),
+                &relations::links(b.project, db),
+            )
+        })
+        .fold(Prf::new(0, 0, 0), Prf::add)
 }
 
 /// Ranges in both sorted, deduplicated lists.
@@ -631,5 +678,4 @@ pub fn fleiss_kappa(ratings: &[Vec<usize>], k: usize) -> Option<f64> {
 }
 
 #[cfg(test)]
-#[path = "agreement_tests.rs"]
 mod tests;
