@@ -76,11 +76,14 @@ struct Placed {
     origin: Pos2,
 }
 
-/// What a cached layout depends on besides the text: style and pixel density.
+/// What a cached layout depends on besides the text: style, pixel density, and the
+/// text options (a theme switch changes them, and egui then rebuilds its glyph atlas:
+/// galleys kept from before point at glyphs that moved).
 #[derive(Clone, Debug, PartialEq)]
 struct LayoutKey {
     style: Style,
     pixels_per_point: f32,
+    text_options: egui::epaint::text::TextOptions,
 }
 
 /// View state of the open document: layout cache, selection, scroll requests.
@@ -382,6 +385,9 @@ impl DocView {
                     width: width.round(),
                 },
                 pixels_per_point: ui.ctx().pixels_per_point(),
+                // The fonts' own: a theme switch reaches them (and their atlas) only
+                // at the next frame's start.
+                text_options: ui.fonts(|f| *f.options()),
             };
             if self.layout_key.as_ref() != Some(&key) {
                 self.laid.clear();
