@@ -389,7 +389,7 @@ pub fn relation_type_picker(
                 span_words(project, doc, &r.to(), 24)
             );
             let row = ui.horizontal(|ui| {
-                super::doc_view::swatch(ui, super::color(t.color));
+                super::doc_view::swatch(ui, super::relation_color(t.color, ui.visuals().dark_mode));
                 ui.selectable_label(k == *highlighted, text)
             });
             if row.inner.clicked() {

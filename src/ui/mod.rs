@@ -339,6 +339,17 @@ pub fn color(rgb: Rgb) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+/// A relation type's colour as drawn (arrows, swatches): lightened on a dark background,
+/// where a dark arrow would vanish.
+pub fn relation_color(rgb: Rgb, dark: bool) -> Color32 {
+    let c = color(rgb);
+    if dark {
+        c.lerp_to_gamma(Color32::WHITE, 0.35)
+    } else {
+        c
+    }
+}
+
 /// The keys that can be label hotkeys, with the char a label stores for each.
 pub const HOTKEYS: [(Key, char); 36] = [
     (Key::Num1, '1'),

@@ -4,7 +4,7 @@
 
 use eframe::egui::{self, Button, RichText, Ui};
 
-use super::{Action, color, doc_view::swatch};
+use super::{Action, doc_view::swatch};
 use crate::model::{Document, Project, Relation, RelationSet, Span, text::ellipsize};
 
 /// A span in words: `PERSON “Zabihullah Mujahid”`, its text cut to `max` graphemes.
@@ -78,7 +78,9 @@ pub fn span_relations(
         };
         let c = project
             .relation_type(r.kind())
-            .map_or(egui::Color32::GRAY, |t| color(t.color));
+            .map_or(egui::Color32::GRAY, |t| {
+                super::relation_color(t.color, ui.visuals().dark_mode)
+            });
         let prefix = if is_suggested { "suggested, " } else { "" };
         let text = format!(
             "{prefix}{} {}",

@@ -176,7 +176,10 @@ fn relations_line(ui: &mut Ui, ws: &Workspace, per_type: &[usize]) {
         let total: usize = per_type.iter().sum();
         ui.label(format!("{}:", super::count(total, "relation")));
         for (t, n) in types.iter().zip(per_type) {
-            ui.label(RichText::new(format!("{} {n}", t.name)).color(color(t.color)));
+            ui.label(
+                RichText::new(format!("{} {n}", t.name))
+                    .color(super::relation_color(t.color, ui.visuals().dark_mode)),
+            );
         }
     });
 }

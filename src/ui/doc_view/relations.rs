@@ -12,19 +12,19 @@ use eframe::egui::{
     self, Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, Ui, layers::ShapeIdx, pos2, vec2,
 };
 
-use super::arrows::{self, Anchor, Arrow};
-use super::{DocView, swatch};
-use crate::model::{Document, Project, Relation, RelationSet, Rgb, Span};
+use super::arrows::{self, Arrow, End};
+use super::{DocView, MARGIN, swatch};
+use crate::model::{Document, Project, Relation, RelationSet, Span};
 use crate::ui::relations::{describe, span_words, type_name};
-use crate::ui::{Action, color};
+use crate::ui::{Action, relation_color};
 
 /// An arrow's width; selected or under the pointer.
 const WIDTH: f32 = 1.5;
 const WIDTH_STRONG: f32 = 2.5;
 /// How near an arrow the pointer takes it.
-const HIT: f32 = 4.0;
-/// An end off screen is drawn on the edge this far right of the visible end.
-const EDGE_DX: f32 = 28.0;
+const HIT: f32 = 5.0;
+/// How far below a span's text an arrow meets its bottom: under its underline.
+const UNDER: f32 = 4.0;
 /// Dash and gap of a suggested relation.
 const DASH: f32 = 5.0;
 const GAP: f32 = 3.0;
@@ -41,17 +41,6 @@ pub(super) struct Drawn {
     pub off_screen: Option<(Span, bool)>,
 }
 
-/// A type's colour as drawn: lightened on a dark background, where a dark arrow would
-/// vanish.
-fn arrow_color(rgb: Rgb, dark: bool) -> Color32 {
-    let c = color(rgb);
-    if dark {
-        c.lerp_to_gamma(Color32::WHITE, 0.35)
-    } else {
-        c
-    }
-}
-
 impl DocView {
     /// The text band of a line rect: the font's height, centred (as for span fills).
     fn text_band(&self, r: Rect) -> Rect {
@@ -65,31 +54,114 @@ impl DocView {
         (self.row_height - self.font_height - 4.5).clamp(3.0, 24.0)
     }
 
-    /// Where an arrow meets `span`, if it is drawn inside `clip`: on the top of its first
-    /// piece, near its start. Else whether it is above (`Err(true)`) or below the screen.
-    fn anchor_of(&self, span: &Span, clip: Rect) -> Result<Pos2, bool> {
-        let Some(r) = self
-            .range_screen_rects(span.start(), span.end())
-            .first()
-            .copied()
-        else {
-            let first = self.first_visible().unwrap_or(0);
-            return Err(span.start() < first);
+    /// Where `span` is drawn: the text bands of its first and last pieces, or whether it
+    /// is off screen above (`Err(true)`) or below.
+    fn place(&self, span: &Span, clip: Rect) -> Result<(Rect, Rect), bool> {
+        let rects = self.range_screen_rects(span.start(), span.end());
+        let first = rects.iter().min_by(|a, b| {
+            a.top()
+                .total_cmp(&b.top())
+                .then(a.left().total_cmp(&b.left()))
+        });
+        let last = rects.iter().max_by(|a, b| {
+            a.top()
+                .total_cmp(&b.top())
+                .then(b.left().total_cmp(&a.left()))
+        });
+        let (Some(first), Some(last)) = (first, last) else {
+            return Err(span.start() < self.first_visible().unwrap_or(0));
         };
-        let band = self.text_band(r);
-        let p = pos2(r.left() + (r.width() / 2.0).min(10.0), band.top());
-        if p.y < clip.top() {
+        let (first, last) = (self.text_band(*first), self.text_band(*last));
+        if last.bottom() < clip.top() {
             Err(true)
-        } else if p.y > clip.bottom() {
+        } else if first.top() > clip.bottom() {
             Err(false)
         } else {
-            Ok(p)
+            Ok((first, last))
+        }
+    }
+
+    /// Where an arrow leaves or meets a piece's text band: near its start, on its top or
+    /// (under the underline) its bottom.
+    fn end_on(band: Rect, top: bool) -> End {
+        let x = band.left() + (band.width() / 2.0).min(10.0);
+        let y = if top {
+            band.top()
+        } else {
+            band.bottom() + UNDER
+        };
+        End {
+            at: pos2(x, y),
+            top,
+        }
+    }
+
+    /// The ends of an arrow between two spans on screen (each its first and last
+    /// pieces): the tops of two spans on one line; between lines, the top of the lower
+    /// and the bottom of the upper (its last piece), so the arrow crosses the fewest
+    /// lines.
+    fn ends_between(a: (Rect, Rect), b: (Rect, Rect)) -> (End, End) {
+        let ((a_first, a_last), (b_first, b_last)) = (a, b);
+        if b_last.bottom() <= a_first.top() + 1.0 {
+            (Self::end_on(a_first, true), Self::end_on(b_last, false))
+        } else if b_first.top() >= a_last.bottom() - 1.0 {
+            (Self::end_on(a_last, false), Self::end_on(b_first, true))
+        } else {
+            (Self::end_on(a_first, true), Self::end_on(b_first, true))
+        }
+    }
+
+    /// The arrow between `a` and `b` (each where [`Self::place`] put it), or `None` when
+    /// neither is on screen; with where the end off screen is (above: `true`), if one is.
+    fn route(
+        &self,
+        a: Result<(Rect, Rect), bool>,
+        b: Result<(Rect, Rect), bool>,
+        clip: Rect,
+        lift: f32,
+    ) -> Option<(Arrow, Option<bool>)> {
+        let margin_x = self.placed.first()?.origin.x - MARGIN / 2.0;
+        let edge = |up: bool| {
+            if up {
+                clip.top() + 1.0
+            } else {
+                clip.bottom() - 1.0
+            }
+        };
+        // Towards an end above, an arrow leaves the top of a span's first piece; towards
+        // one below, the bottom of its last.
+        let facing = |(first, last): (Rect, Rect), up: bool| {
+            if up {
+                Self::end_on(first, true)
+            } else {
+                Self::end_on(last, false)
+            }
+        };
+        let run = lift * 0.5;
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                let (p, q) = Self::ends_between(a, b);
+                Some((arrows::between(p, q, lift), None))
+            }
+            (Ok(a), Err(up)) => Some((
+                arrows::via_margin(facing(a, up), margin_x, edge(up), run, true),
+                Some(up),
+            )),
+            (Err(up), Ok(b)) => Some((
+                arrows::via_margin(facing(b, up), margin_x, edge(up), run, false),
+                Some(up),
+            )),
+            (Err(_), Err(_)) => None,
         }
     }
 
     /// Whether `pos` is on a line's text (where clicks and hovers belong to the spans).
     fn in_text_band(&self, pos: Pos2) -> bool {
         self.placed.iter().any(|p| {
+            // The margin left of the text is never text.
+            if pos.x < p.origin.x {
+                return false;
+            }
             let y = pos.y - p.origin.y;
             p.laid.lines.iter().any(|l| {
                 let pad = ((l.y1 - l.y0 - self.font_height) / 2.0).max(0.0);
@@ -187,30 +259,21 @@ impl DocView {
         let lift = self.lift();
         let mut shapes: Vec<Shape> = Vec::new();
         for (i, (r, is_suggested)) in found.into_iter().enumerate() {
-            let (from, to) = (
-                self.anchor_of(&r.from(), clip),
-                self.anchor_of(&r.to(), clip),
-            );
-            let edge = |visible: Pos2, up: bool| Anchor::Edge {
-                at: pos2(
-                    (visible.x + EDGE_DX).min(clip.right() - 4.0),
-                    if up { clip.top() } else { clip.bottom() },
-                ),
-                up,
-            };
-            let (a, b, off_screen) = match (from, to) {
-                (Ok(a), Ok(b)) => (Anchor::Span(a), Anchor::Span(b), None),
-                (Ok(a), Err(up)) => (Anchor::Span(a), edge(a, up), Some((r.to(), up))),
-                (Err(up), Ok(b)) => (edge(b, up), Anchor::Span(b), Some((r.from(), up))),
-                // Both ends off screen: nothing of it would show.
-                (Err(_), Err(_)) => continue,
-            };
+            let (from, to) = (self.place(&r.from(), clip), self.place(&r.to(), clip));
             // Arrows over one stretch of a line rise to a few heights, so they part.
-            let arrow = arrows::arrow(a, b, lift * (1.0 - 0.22 * (i % 3) as f32));
+            let lift_i = lift * (1.0 - 0.22 * (i % 3) as f32);
+            // Both ends off screen: nothing of it would show.
+            let Some((arrow, up)) = self.route(from, to, clip, lift_i) else {
+                continue;
+            };
+            let off_screen = up.map(|up| {
+                let other = if from.is_err() { r.from() } else { r.to() };
+                (other, up)
+            });
             let strong = self.selected_relation == Some(r) || self.hovered_relation == Some(r);
             let c = project
                 .relation_type(r.kind())
-                .map_or(Color32::GRAY, |t| arrow_color(t.color, dark));
+                .map_or(Color32::GRAY, |t| relation_color(t.color, dark));
             let c = if is_suggested {
                 c.gamma_multiply(0.8)
             } else {
@@ -223,8 +286,9 @@ impl DocView {
                 shapes.push(Shape::line(arrow.points.clone(), stroke));
             }
             shapes.push(Shape::convex_polygon(arrow.head.to_vec(), c, Stroke::NONE));
-            if let Anchor::Span(p) = a {
-                shapes.push(Shape::circle_filled(p, 2.0, c));
+            // A dot where it starts, when that is on a span.
+            if from.is_ok() {
+                shapes.push(Shape::circle_filled(arrow.points[0], 2.0, c));
             }
             if strong {
                 self.type_label(ui, type_name(project, &r), arrow.middle, c);
@@ -245,7 +309,7 @@ impl DocView {
     fn type_label(&self, ui: &Ui, name: &str, at: Pos2, c: Color32) {
         let painter = ui.painter();
         let galley = painter.layout_no_wrap(name.to_string(), FontId::proportional(11.0), c);
-        let rect = Rect::from_center_size(at - vec2(0.0, 7.0), galley.size() + vec2(6.0, 2.0));
+        let rect = Rect::from_center_size(at, galley.size() + vec2(6.0, 2.0));
         painter.rect(
             rect,
             3.0,
@@ -263,7 +327,7 @@ impl DocView {
         let Some(linking) = &self.linking else {
             return;
         };
-        let c = arrow_color(linking.color, ui.visuals().dark_mode);
+        let c = relation_color(linking.color, ui.visuals().dark_mode);
         let pointer = ui
             .input(|i| i.pointer.hover_pos())
             .filter(|p| clip.contains(*p));
@@ -293,24 +357,21 @@ impl DocView {
                 }
             }
         }
-        let Ok(from) = self.anchor_of(&linking.from, clip) else {
+        let from = self.place(&linking.from, clip);
+        if from.is_err() {
+            return;
+        }
+        let to = match (target, pointer) {
+            (Some(t), _) => self.place(&t, clip),
+            (None, Some(p)) => {
+                let dot = Rect::from_center_size(p, vec2(1.0, 1.0));
+                Ok((dot, dot))
+            }
+            (None, None) => return,
+        };
+        let Some((arrow, _)) = self.route(from, to, clip, self.lift()) else {
             return;
         };
-        let end = match target.map(|t| self.anchor_of(&t, clip)) {
-            Some(Ok(p)) => Anchor::Span(p),
-            Some(Err(up)) => Anchor::Edge {
-                at: pos2(
-                    from.x + EDGE_DX,
-                    if up { clip.top() } else { clip.bottom() },
-                ),
-                up,
-            },
-            None => match pointer {
-                Some(p) => Anchor::Span(p),
-                None => return,
-            },
-        };
-        let arrow = arrows::arrow(Anchor::Span(from), end, self.lift());
         Shape::dashed_line_many(
             &arrow.points,
             Stroke::new(WIDTH_STRONG, c),
@@ -391,9 +452,10 @@ impl DocView {
 /// what a click does.
 fn relation_tooltip(ui: &mut Ui, (project, doc): (&Project, &Document), d: &Drawn) {
     let r = &d.relation;
+    let dark = ui.visuals().dark_mode;
     let c = project
         .relation_type(r.kind())
-        .map_or(Color32::GRAY, |t| color(t.color));
+        .map_or(Color32::GRAY, |t| relation_color(t.color, dark));
     ui.horizontal(|ui| {
         swatch(ui, c);
         let name = type_name(project, r);
@@ -470,7 +532,7 @@ pub(super) fn relation_menu(
                     };
                     let clicked = ui
                         .horizontal(|ui| {
-                            swatch(ui, color(t.color));
+                            swatch(ui, relation_color(t.color, ui.visuals().dark_mode));
                             ui.button(&t.name).clicked()
                         })
                         .inner;
