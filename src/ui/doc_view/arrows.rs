@@ -81,11 +81,12 @@ pub(super) fn bezier(c: &[Pos2; 4], t: f32) -> Pos2 {
 }
 
 /// The arrow from `a` to `b`, both on screen (see [`curve`]): the curve cut into
-/// segments of about 10 points, ending at the base of the head.
+/// segments of about 16 points (4 to 32 of them: a cubic this flat needs no more, and
+/// every point is tessellated each frame), ending at the base of the head.
 pub(super) fn between(a: End, b: End, lift: f32) -> Arrow {
     let c = curve(a, b, lift);
     let rough = (c[1] - c[0]).length() + (c[2] - c[1]).length() + (c[3] - c[2]).length();
-    let n = ((rough / 10.0) as usize).clamp(6, 64);
+    let n = ((rough / 16.0) as usize).clamp(4, 32);
     let points: Vec<Pos2> = (0..=n).map(|i| bezier(&c, i as f32 / n as f32)).collect();
     // The head points along the curve's last tangent (from the last control point).
     finish(points, c[3] - c[2], bezier(&c, 0.5))

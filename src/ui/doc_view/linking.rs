@@ -8,7 +8,58 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Document, LabelId, Project, Relation, RelationSet, Rgb, Span};
+use crate::model::{Document, LabelId, Project, Relation, RelationSet, RelationTypeId, Rgb, Span};
+
+/// What a span can be linked to: per relation type that takes its label at one end, the
+/// labels allowed at the other, and which way round (`forward`: the span is the start);
+/// and the relations it has, which are not made twice. Found once per link, so each
+/// span is then checked in constant time (per type).
+#[derive(Clone, Debug)]
+struct Partners {
+    from: Span,
+    ways: Vec<(RelationTypeId, bool, Vec<LabelId>)>,
+    linked: Vec<Relation>,
+}
+
+impl Partners {
+    fn of(project: &Project, doc: &Document, from: Span) -> Self {
+        let mut ways = Vec::new();
+        for (id, t) in project.relation_type_entries() {
+            if t.from.contains(&from.label()) {
+                ways.push((id, true, t.to.clone()));
+            }
+            if t.to.contains(&from.label()) {
+                ways.push((id, false, t.from.clone()));
+            }
+        }
+        Self {
+            from,
+            ways,
+            linked: doc.relations().of(&from).to_vec(),
+        }
+    }
+
+    /// The relations a link from `from` to `other` can make that are not there yet: one
+    /// per type, `from` at its start first.
+    fn choices(&self, other: Span) -> impl Iterator<Item = Relation> + '_ {
+        self.ways
+            .iter()
+            .filter(move |(_, _, labels)| labels.contains(&other.label()))
+            .filter_map(move |&(kind, forward, _)| {
+                let (a, b) = if forward {
+                    (self.from, other)
+                } else {
+                    (other, self.from)
+                };
+                Relation::new(a, b, kind).ok()
+            })
+            .filter(|r| !self.linked.contains(r))
+    }
+
+    fn allows(&self, other: &Span) -> bool {
+        *other != self.from && self.choices(*other).next().is_some()
+    }
+}
 
 /// The link being made: its first span, the spans it can go to, and the one Tab reached.
 #[derive(Clone, Debug)]
@@ -17,7 +68,7 @@ pub struct Linking {
     pub from: Span,
     /// Every span it can be linked to, in Tab order.
     targets: Vec<Span>,
-    allowed: HashSet<Span>,
+    partners: Partners,
     /// The target Tab reached, as an index into `targets`.
     current: Option<usize>,
     /// The colour of the first type that can link it: the targets' outlines.
@@ -32,19 +83,20 @@ impl Linking {
         from: Span,
         suggested: &RelationSet,
     ) -> Option<Self> {
-        let targets = link_targets(project, doc, from, suggested);
+        let partners = Partners::of(project, doc, from);
+        let targets = ordered_targets(&partners, doc, suggested);
         if targets.is_empty() {
             return None;
         }
-        let color = project
-            .relation_types()
-            .iter()
-            .find(|t| t.from.contains(&from.label()) || t.to.contains(&from.label()))
+        let color = partners
+            .ways
+            .first()
+            .and_then(|(k, _, _)| project.relation_type(*k))
             .map_or(Rgb([0x33, 0x33, 0x99]), |t| t.color);
         Some(Self {
             from,
-            allowed: targets.iter().copied().collect(),
             targets,
+            partners,
             current: None,
             color,
         })
@@ -55,9 +107,9 @@ impl Linking {
         &self.targets
     }
 
-    /// Whether `span` is one of them.
+    /// Whether `span` (one of the document's) is one of them.
     pub fn allows(&self, span: &Span) -> bool {
-        self.allowed.contains(span)
+        self.partners.allows(span)
     }
 
     /// The target Tab reached, if any.
@@ -86,18 +138,14 @@ impl Linking {
 /// selected first links to its quote the right way round), leaving out those the
 /// document has.
 pub fn link_choices(project: &Project, doc: &Document, a: Span, b: Span) -> Vec<Relation> {
-    let forward = project
-        .types_linking(&a, &b)
-        .into_iter()
-        .filter_map(|k| Relation::new(a, b, k).ok());
-    let backward = project
-        .types_linking(&b, &a)
-        .into_iter()
-        .filter_map(|k| Relation::new(b, a, k).ok());
+    if a == b {
+        return Vec::new();
+    }
+    let partners = Partners::of(project, doc, a);
+    let (mut forward, backward): (Vec<Relation>, Vec<Relation>) =
+        partners.choices(b).partition(|r| r.from() == a);
+    forward.extend(backward);
     forward
-        .chain(backward)
-        .filter(|r| !doc.relations().contains(r))
-        .collect()
 }
 
 /// The labels a span labelled `label` can be linked to, by some type, either way round,
@@ -125,33 +173,39 @@ fn gap(a: &Span, b: &Span) -> usize {
 }
 
 /// The spans of `doc` that `from` can be linked to (some relation not there yet), in Tab
-/// order (see the module doc). One pass over the spans, at the key press, never per
-/// frame.
+/// order (see the module doc). One pass over the spans and a sort, at the key press,
+/// never per frame.
 pub fn link_targets(
     project: &Project,
     doc: &Document,
     from: Span,
     suggested: &RelationSet,
 ) -> Vec<Span> {
-    let partners: HashSet<LabelId> = partner_labels(project, from.label()).into_iter().collect();
+    ordered_targets(&Partners::of(project, doc, from), doc, suggested)
+}
+
+fn ordered_targets(partners: &Partners, doc: &Document, suggested: &RelationSet) -> Vec<Span> {
+    let from = partners.from;
     let mut first: Vec<Span> = Vec::new();
     for r in suggested.of(&from) {
         if let Some(other) = r.other_end(&from)
             && doc.spans().contains(&other)
             && !first.contains(&other)
-            && !link_choices(project, doc, from, other).is_empty()
+            && partners.allows(&other)
         {
             first.push(other);
         }
     }
+    if partners.ways.is_empty() {
+        return first;
+    }
     let mut rest: Vec<Span> = doc
         .spans()
         .iter()
-        .filter(|s| partners.contains(&s.label()) && **s != from && !first.contains(s))
-        .filter(|s| !link_choices(project, doc, from, **s).is_empty())
+        .filter(|s| partners.allows(s) && !first.contains(s))
         .copied()
         .collect();
-    rest.sort_by_key(|s| (gap(&from, s), *s));
+    rest.sort_unstable_by_key(|s| (gap(&from, s), *s));
     first.extend(rest);
     first
 }

@@ -57,21 +57,30 @@ impl DocView {
     /// Where `span` is drawn: the text bands of its first and last pieces, or whether it
     /// is off screen above (`Err(true)`) or below.
     fn place(&self, span: &Span, clip: Rect) -> Result<(Rect, Rect), bool> {
-        let rects = self.range_screen_rects(span.start(), span.end());
-        let first = rects.iter().min_by(|a, b| {
-            a.top()
-                .total_cmp(&b.top())
-                .then(a.left().total_cmp(&b.left()))
-        });
-        let last = rects.iter().max_by(|a, b| {
-            a.top()
-                .total_cmp(&b.top())
-                .then(b.left().total_cmp(&a.left()))
-        });
+        // Only the placed units the span reaches (they are in text order).
+        let lo = self
+            .placed
+            .partition_point(|p| self.units[p.unit].end <= span.start());
+        let hi = self
+            .placed
+            .partition_point(|p| self.units[p.unit].start < span.end());
+        let rects = self.placed[lo..hi.max(lo)]
+            .iter()
+            .flat_map(|p| self.range_rects(p, span.start(), span.end()));
+        let (mut first, mut last): (Option<Rect>, Option<Rect>) = (None, None);
+        for r in rects {
+            let key = |r: &Rect| (r.top(), -r.left());
+            if first.is_none_or(|f| (r.top(), r.left()) < (f.top(), f.left())) {
+                first = Some(r);
+            }
+            if last.is_none_or(|l| key(&r) > key(&l)) {
+                last = Some(r);
+            }
+        }
         let (Some(first), Some(last)) = (first, last) else {
             return Err(span.start() < self.first_visible().unwrap_or(0));
         };
-        let (first, last) = (self.text_band(*first), self.text_band(*last));
+        let (first, last) = (self.text_band(first), self.text_band(last));
         if last.bottom() < clip.top() {
             Err(true)
         } else if first.top() > clip.bottom() {
