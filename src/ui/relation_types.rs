@@ -94,7 +94,9 @@ impl RelationTypeEditor {
                         egui::TextEdit::singleline(&mut self.drafts[i])
                             .id_salt(("relation-type-name", i)),
                     );
-                    let field = field.on_hover_text("Rename (Enter); relations keep their type");
+                    let field = field
+                        .accessible_name("Relation type name")
+                        .on_hover_text("Rename (Enter); relations keep their type");
                     if field.lost_focus() && self.drafts[i].trim() != kind.name {
                         let name = self.drafts[i].trim().to_string();
                         // Type names go where labels go (brat's R lines, its
