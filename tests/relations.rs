@@ -677,3 +677,14 @@ fn statistics_count_relations_per_type() {
     assert!(h.query_by_label("1 relation:").is_some());
     assert!(h.query_by_label("SPEAKER 1").is_some());
 }
+
+#[test]
+fn a_caret_key_ends_link_mode_and_its_prompt() {
+    let (mut h, _dir) = open(&project(speaker_only(), vec![]));
+    click_span(&mut h, water());
+    press(&mut h, Key::R);
+    assert!(h.state().status().starts_with("Link from"));
+    press(&mut h, Key::ArrowRight);
+    assert!(h.state().view().linking.is_none());
+    assert_eq!(h.state().status(), "Not linked.");
+}

@@ -605,6 +605,7 @@ impl eframe::App for SpanmarkApp {
         self.update_suggestions(&ctx);
         self.update_relation_suggestions();
         Self::dropped_files(&ctx, &mut actions);
+        let linking = self.view.linking.is_some();
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),
             modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
@@ -640,6 +641,10 @@ impl eframe::App for SpanmarkApp {
             self.apply(&ctx, action);
         }
         self.view.settle_selection();
+        // Link mode ended by another selection (a caret key, a drag): the prompt goes.
+        if linking && self.view.linking.is_none() && self.status.starts_with("Link ") {
+            self.status = "Not linked.".to_string();
+        }
         self.autosave_tick(&ctx);
         self.bench_scroll_step(&ctx);
         let title = self.window_title();
