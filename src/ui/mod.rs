@@ -8,6 +8,7 @@ pub mod find;
 pub mod labels;
 pub mod panels;
 pub mod picker;
+pub mod relation_list;
 pub mod relation_types;
 pub mod relations;
 pub mod shortcuts;

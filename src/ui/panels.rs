@@ -567,7 +567,7 @@ pub fn spans(
     });
     ui.separator();
     note_editor(ui, project, doc, selected, &mut list.note, actions);
-    super::relations::span_relations(ui, project, doc, selected, relations, actions);
+    super::relation_list::span_relations(ui, project, doc, selected, relations, actions);
     let visible = &list.visible;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical()
