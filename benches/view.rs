@@ -8,6 +8,9 @@
 //! 5. 50k suggestions against 50k spans: steady scrolling frames in the 1M document
 //! 6. scrolling frames while the suggestions of a 1M / 50k project are built in the
 //!    background (threaded, as in the window)
+//! 7. 20k relations in the 1M / 50k document: scrolling frames with their arrows against
+//!    the same document without relations, and the frame of the `R` key (link mode: the
+//!    targets found and ordered)
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -17,7 +20,7 @@ use eframe::App as _;
 use eframe::egui::{self, Event, Key, Modifiers, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
 use spanmark::app::{SpanmarkApp, Startup};
 use spanmark::model::search::{find_all, find_in, fold};
-use spanmark::model::{Document, Project};
+use spanmark::model::{Document, LabelId, Project, Relation, RelationType, RelationTypeId, Rgb};
 
 struct Bench {
     ctx: egui::Context,
@@ -214,12 +217,14 @@ fn suggestions(c: &mut Criterion) {
     g.sample_size(30).measurement_time(Duration::from_secs(6));
     let with_spans = spanmark::synth::project(1_000_000, 50_000, 3);
     let doc = &with_spans.documents()[0];
-    let results: Vec<_> = doc.spans().iter().map(|s| (doc.id(), *s, None)).collect();
     let bare = Project::new(
         with_spans.labels().to_vec(),
         vec![Document::new(doc.name.clone(), doc.text().as_str())],
     )
     .expect("the same labels");
+    // On the bare project's document: a result names its document by id.
+    let bare_doc = bare.documents()[0].id();
+    let results: Vec<_> = doc.spans().iter().map(|s| (bare_doc, *s, None)).collect();
     for (name, project, suggested) in [
         ("1M_50k_spans", with_spans.clone(), None),
         ("1M_50k_suggestions", bare, Some(results)),
@@ -296,6 +301,113 @@ fn building_suggestions(c: &mut Criterion) {
     }
 }
 
+/// The 1M / 50k synthetic project with one relation type that links any two labels, and
+/// `n` relations: mostly between neighbouring spans (both ends on screen together), every
+/// seventh to a span 800 further on (its other end off screen: an arrow to the edge).
+fn with_relations(n: usize) -> Project {
+    let p = spanmark::synth::project(1_000_000, 50_000, 3);
+    let doc = &p.documents()[0];
+    let spans = doc.spans().as_slice();
+    let mut relations: Vec<Relation> = Vec::with_capacity(n);
+    let mut seen = std::collections::HashSet::new();
+    let mut i = 0;
+    while relations.len() < n && i + 1 < spans.len() {
+        let j = if relations.len() % 7 == 6 {
+            (i + 800) % spans.len()
+        } else {
+            i + 1
+        };
+        if let Ok(r) = Relation::new(spans[i], spans[j], RelationTypeId(0))
+            && seen.insert(r)
+        {
+            relations.push(r);
+        }
+        i += 2;
+    }
+    assert_eq!(relations.len(), n, "enough spans for the relations");
+    let all: Vec<LabelId> = p.label_ids().collect();
+    let link = RelationType {
+        name: "LINK".into(),
+        color: Rgb([0x33, 0x33, 0x99]),
+        hotkey: None,
+        from: all.clone(),
+        to: all,
+    };
+    let doc = Document::with_spans(doc.name.clone(), doc.text().as_str(), spans.to_vec())
+        .and_then(|d| d.with_relations(relations))
+        .expect("relations between the document's spans");
+    Project::with_types(p.labels().to_vec(), vec![link], vec![doc]).expect("LINK allows them")
+}
+
+/// 7. Arrows: steady scrolling frames of the 1M / 50k document with 20k relations
+///    against the same document with none (the target: within 1.2×), and the frame that
+///    takes `R` on a selected span (link mode: every allowed target found and ordered).
+fn relations(c: &mut Criterion) {
+    let mut g = c.benchmark_group("relations_frame");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    for (name, n) in [("1M_50k_no_relations", 0), ("1M_50k_20k_relations", 20_000)] {
+        let mut b = Bench::new(with_relations(n));
+        let mid = b.app.workspace().project().documents()[0].text().char_len() / 2;
+        b.app.view_mut().scroll_to(mid);
+        b.frame(vec![]);
+        b.frame(vec![]);
+        if n > 0 {
+            let drawn = b.app.view().drawn_relations().len();
+            assert!(drawn > 0, "arrows are drawn");
+            eprintln!("relations_frame: {drawn} arrows drawn in the middle of the document");
+        }
+        let mut k = 0u64;
+        g.bench_function(name, |bench| {
+            bench.iter(|| {
+                k += 1;
+                let dy = if (k / 100).is_multiple_of(2) {
+                    -60.0
+                } else {
+                    60.0
+                };
+                b.frame(wheel(dy));
+            })
+        });
+    }
+    let mut b = Bench::new(with_relations(20_000));
+    let mid = b.app.workspace().project().documents()[0].text().char_len() / 2;
+    b.app.view_mut().scroll_to(mid);
+    b.frame(vec![]);
+    b.frame(vec![]);
+    let key = |pressed| Event::Key {
+        key: Key::R,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    };
+    g.bench_function("key_R_link_mode_1M_50k", |bench| {
+        bench.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                // Untimed: select a span on screen.
+                let span = {
+                    let v = b.app.view();
+                    let doc = &b.app.workspace().project().documents()[0];
+                    *doc.spans()
+                        .iter()
+                        .find(|s| s.start() >= mid && v.char_screen_pos(s.start()).is_some())
+                        .expect("a span on screen")
+                };
+                b.app.view_mut().selected_span = Some(span);
+                let t = Instant::now();
+                b.frame(vec![key(true)]);
+                total += t.elapsed();
+                assert!(b.app.view().linking.is_some(), "link mode is on");
+                b.frame(vec![key(false)]);
+                b.app.apply(&b.ctx, spanmark::ui::Action::CancelLink);
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     scrolling,
@@ -303,6 +415,7 @@ criterion_group!(
     label_a_span,
     find,
     suggestions,
-    building_suggestions
+    building_suggestions,
+    relations
 );
 criterion_main!(benches);

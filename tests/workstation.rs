@@ -2,7 +2,10 @@
 //! editor, statistics and progress.
 
 use eframe::egui::{Key, Modifiers, accesskit::Role, vec2};
-use egui_kittest::{Harness, kittest::Queryable};
+use egui_kittest::{
+    Harness,
+    kittest::{NodeT, Queryable},
+};
 use spanmark::app::{SAMPLE_TEXT, SpanmarkApp, Startup};
 
 mod common;
@@ -25,15 +28,20 @@ fn select_bagram(h: &mut Harness<'_, SpanmarkApp>) -> (usize, usize) {
     common::select(h, "Bagram Air Base")
 }
 
+/// The last label's name field (the fields labelled "Name"; the relation types' come
+/// after them).
+fn last_name_field<'h>(h: &'h Harness<'_, SpanmarkApp>) -> egui_kittest::Node<'h> {
+    h.get_all_by_role(Role::TextInput)
+        .rfind(|n| n.accesskit_node().label().as_deref() == Some("Name"))
+        .unwrap()
+}
+
 /// Types a new name into the last label's name field and presses Enter.
 fn rename_last(h: &mut Harness<'_, SpanmarkApp>, name: &str) {
-    h.get_all_by_role(Role::TextInput).last().unwrap().click();
+    last_name_field(h).click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_all_by_role(Role::TextInput)
-        .last()
-        .unwrap()
-        .type_text(name);
+    last_name_field(h).type_text(name);
     h.key_press(Key::Enter);
     h.run();
 }

@@ -232,6 +232,23 @@ impl SpanmarkApp {
             | Action::AskCommand
             | Action::RunCommand(_)
             | Action::CancelCommand => self.perform_suggestion(ctx, action),
+            Action::StartLink
+            | Action::StepLinkTarget { .. }
+            | Action::LinkTo(_)
+            | Action::LinkToTarget
+            | Action::CancelLink
+            | Action::Link(_)
+            | Action::SelectRelation { .. }
+            | Action::DeleteRelation(_)
+            | Action::ChangeRelationType { .. }
+            | Action::AcceptRelationSuggestion
+            | Action::RejectRelationSuggestion
+            | Action::RelabelConfirmed { .. }
+            | Action::AddRelationType(_)
+            | Action::SetRelationType { .. }
+            | Action::MoveRelationType { .. }
+            | Action::DeleteRelationType(_)
+            | Action::DeleteRelationTypeConfirmed(_) => self.perform_relation(action),
         }
     }
 
@@ -497,15 +514,9 @@ impl SpanmarkApp {
             if old.label() == label {
                 return;
             }
-            let new = old.with_label(label);
-            // The note moves to the relabelled span in the same undo step.
-            // Relations the new label does not fit go with the old span (the window
-            // asks first when there are any).
-            let (edits, _dropped) = self.ws.project().relabel_edits(doc, old, label);
-            if self.edit(format!("relabel as {name}"), edits).is_ok() {
-                self.view.selected_span = Some(new);
-                self.status = format!("Relabelled as {name}.");
-            }
+            // The note and the relations move with the span in the same undo step;
+            // relations the new label does not fit go, after a question.
+            self.relabel(doc, old, label, false);
         } else {
             self.status = "Select text first (drag over it), then press a label key.".to_string();
         }
@@ -592,6 +603,23 @@ impl SpanmarkApp {
                 .is_some_and(|d| d.spans().contains(&span))
         {
             self.view.selected_span = None;
+        }
+        // A relation the step took away is no longer selected; link mode from a span
+        // that went ends. (Suggested relations are derived again in the next frame.)
+        if let Some(r) = self.view.selected_relation
+            && !self
+                .current_doc()
+                .is_some_and(|d| d.relations().contains(&r))
+            && !self.relation_suggestions.set.contains(&r)
+        {
+            self.view.selected_relation = None;
+        }
+        if let Some(from) = self.view.linking.as_ref().map(|l| l.from)
+            && !self
+                .current_doc()
+                .is_some_and(|d| d.spans().contains(&from))
+        {
+            self.view.linking = None;
         }
         // An undone or redone resolve: the disagreement it put back, or the one now in
         // the resolved one's place, becomes the current one (read from the history).

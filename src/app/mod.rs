@@ -17,6 +17,7 @@ mod guard;
 mod jobs;
 mod modal;
 mod recovery;
+mod relations;
 mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, ViewportCommand};
 
 pub use file_dialogs::saves_dir;
+pub use relations::RelationSource;
 
 use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
 use crate::model::suggest::SuggestEngine;
@@ -129,6 +131,8 @@ pub struct SpanmarkApp {
     compare: compare::CompareState,
     /// The suggestions: the engine, its background build and the external command.
     suggestions: suggest::Suggestions,
+    /// The suggested relations (speakers) of the shown document.
+    relation_suggestions: relations::RelationSuggestions,
 }
 
 /// The sample article as a project.
@@ -192,6 +196,7 @@ impl SpanmarkApp {
             bench_scroll: None,
             compare: compare::CompareState::default(),
             suggestions: suggest::Suggestions::default(),
+            relation_suggestions: relations::RelationSuggestions::default(),
         };
         if let Startup::Paths(paths) = startup {
             app.open_startup_paths(paths);
@@ -475,6 +480,21 @@ impl SpanmarkApp {
                     .map_or("?", |l| l.name.as_str());
                 ui.label(format!("{name} {}–{}", span.start(), span.end()));
                 ui.separator();
+            } else if let Some(r) = self.view.selected_relation {
+                let p = self.ws.project();
+                let name =
+                    |s: crate::model::Span| p.label(s.label()).map_or("?", |l| l.name.as_str());
+                ui.label(format!(
+                    "{} {} {}–{} to {} {}–{}",
+                    crate::ui::relations::type_name(p, &r),
+                    name(r.from()),
+                    r.from().start(),
+                    r.from().end(),
+                    name(r.to()),
+                    r.to().start(),
+                    r.to().end()
+                ));
+                ui.separator();
             }
             ui.label(&self.status);
         });
@@ -533,6 +553,7 @@ impl SpanmarkApp {
                     &mut self.hidden_labels,
                     &mut self.span_list,
                     self.view.selected_span,
+                    (self.view.selected_relation, &self.relation_suggestions.set),
                     actions,
                 );
             });
@@ -546,6 +567,7 @@ impl SpanmarkApp {
                     Suggested {
                         engine: &self.suggestions.engine,
                         doc: doc.id(),
+                        relations: &self.relation_suggestions.set,
                     },
                     self.snap,
                     self.find.highlights(),
@@ -581,7 +603,9 @@ impl eframe::App for SpanmarkApp {
         // Suggestions for the project as it is now: a span added last frame has its
         // suggestions drawn in this one.
         self.update_suggestions(&ctx);
+        self.update_relation_suggestions();
         Self::dropped_files(&ctx, &mut actions);
+        let linking = self.view.linking.is_some();
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),
             modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
@@ -590,6 +614,15 @@ impl eframe::App for SpanmarkApp {
                 .current
                 .is_some_and(|d| !self.suggestions.engine.for_doc(d).is_empty()),
             suggestion_selected: self.view.selected_suggestion.is_some(),
+            linking: self.view.linking.is_some(),
+            relation: self
+                .view
+                .selected_relation
+                .filter(|r| !self.relation_suggestions.set.contains(r)),
+            relation_suggestion_selected: self
+                .view
+                .selected_relation
+                .is_some_and(|r| self.relation_suggestions.set.contains(&r)),
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
         // The caret keys belong to the document unless a dialog or a window takes them.
@@ -608,6 +641,10 @@ impl eframe::App for SpanmarkApp {
             self.apply(&ctx, action);
         }
         self.view.settle_selection();
+        // Link mode ended by another selection (a caret key, a drag): the prompt goes.
+        if linking && self.view.linking.is_none() && self.status.starts_with("Link ") {
+            self.status = "Not linked.".to_string();
+        }
         self.autosave_tick(&ctx);
         self.bench_scroll_step(&ctx);
         let title = self.window_title();

@@ -12,8 +12,8 @@ use crate::io::{
     self,
     recovery::{self, Recovery},
 };
-use crate::model::LabelId;
 use crate::model::suggest::{RuleKind, RuleSet};
+use crate::model::{DocId, LabelId, Relation, RelationTypeId, Span};
 pub(super) use crate::ui::dialogs::ExportDialog;
 use crate::ui::dialogs::{self, ExportChoice, PathChoice, Question, SaveAnswer};
 use crate::ui::{Action, PathPurpose};
@@ -55,6 +55,25 @@ pub(super) enum Modal {
     DictionaryLabel { set: RuleSet, label: String },
     /// The external command to run.
     Command { text: String },
+    /// Several relation types fit a link: which one? (The type picker.)
+    LinkType {
+        choices: Vec<Relation>,
+        highlighted: usize,
+    },
+    /// "Relabel as …? Its relations that no longer fit go."
+    Relabel {
+        doc: DocId,
+        span: Span,
+        label: LabelId,
+        heading: String,
+        text: String,
+    },
+    /// "Delete this relation type and its relations?"
+    DeleteRelationType {
+        id: RelationTypeId,
+        name: String,
+        relations: usize,
+    },
 }
 
 impl SpanmarkApp {
@@ -294,6 +313,90 @@ impl SpanmarkApp {
                 Some(None) => None,
                 None => Some(Modal::Command { text }),
             },
+            Modal::LinkType {
+                choices,
+                mut highlighted,
+            } => {
+                let project = self.ws.project();
+                let doc = self.current_doc()?;
+                match dialogs::relation_type_picker(ctx, (project, doc), &choices, &mut highlighted)
+                {
+                    Some(Some(i)) => {
+                        if let Some(r) = choices.get(i) {
+                            actions.push(Action::Link(*r));
+                        }
+                        None
+                    }
+                    Some(None) => {
+                        self.status = "Not linked.".to_string();
+                        None
+                    }
+                    None => Some(Modal::LinkType {
+                        choices,
+                        highlighted,
+                    }),
+                }
+            }
+            Modal::Relabel {
+                doc,
+                span,
+                label,
+                heading,
+                text,
+            } => {
+                let q = Question {
+                    heading: &heading,
+                    text: &text,
+                    yes: "Relabel",
+                    no: "Cancel",
+                    escape_says_no: true,
+                };
+                match dialogs::question(ctx, &q) {
+                    Some(true) => {
+                        actions.push(Action::RelabelConfirmed { doc, span, label });
+                        None
+                    }
+                    Some(false) => None,
+                    None => Some(Modal::Relabel {
+                        doc,
+                        span,
+                        label,
+                        heading,
+                        text,
+                    }),
+                }
+            }
+            Modal::DeleteRelationType {
+                id,
+                name,
+                relations,
+            } => {
+                let text = match relations {
+                    0 => "No relation is of this type.".to_string(),
+                    1 => "Its 1 relation goes with it. Ctrl+Z brings both back.".to_string(),
+                    n => format!("Its {n} relations go with it. Ctrl+Z brings them all back."),
+                };
+                let heading = format!("Delete relation type {name}?");
+                let q = Question {
+                    heading: &heading,
+                    text: &text,
+                    yes: "Delete",
+                    no: "Cancel",
+                    escape_says_no: true,
+                };
+                match dialogs::question(ctx, &q) {
+                    Some(true) => {
+                        actions.push(Action::DeleteRelationTypeConfirmed(id));
+                        None
+                    }
+                    Some(false) => None,
+                    None => Some(Modal::DeleteRelationType {
+                        id,
+                        name,
+                        relations,
+                    }),
+                }
+            }
         }
     }
 

@@ -91,6 +91,9 @@ impl Project {
                     ..label
                 };
                 super::label::check_label_name(&label.name)?;
+                if let Some(key) = label.hotkey {
+                    super::label::check_hotkey(key)?;
+                }
                 let others = self.labels().iter().enumerate().filter(|(j, _)| *j != i);
                 for (_, other) in others {
                     if other.name == label.name {
@@ -207,13 +210,17 @@ impl Project {
     }
 
     /// Inserts labels with their ids, each at its place in the result (places
-    /// ascending); checks names, keys are left to the label editor. Returns the inverse.
+    /// ascending); checks names and that no key is a command key (whether a key is taken
+    /// is left to the label editor). Returns the inverse.
     fn insert_labels(&mut self, labels: Vec<(usize, LabelId, Label)>) -> Result<Edit, ModelError> {
         if self.labels.len() + labels.len() > usize::from(u16::MAX) {
             return Err(ModelError::TooManyLabels);
         }
         for (_, _, label) in &labels {
             super::label::check_label_name(&label.name)?;
+            if let Some(key) = label.hotkey {
+                super::label::check_hotkey(key)?;
+            }
         }
         let mut names: HashSet<&str> = self.labels().iter().map(|l| l.name.as_str()).collect();
         if let Some((_, _, l)) = labels

@@ -133,7 +133,9 @@ impl Project {
                 continue;
             }
             let fresh = super::label::new_label_named(&all, label.name.clone());
-            let key_taken = |k| all.iter().any(|l| l.hotkey == Some(k));
+            let key_taken = |k: char| {
+                all.iter().any(|l| l.hotkey == Some(k)) || super::label::check_hotkey(k).is_err()
+            };
             let hotkey = match label.hotkey {
                 Some(k) if !key_taken(k) => Some(k),
                 _ => fresh.hotkey,

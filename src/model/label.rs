@@ -88,8 +88,35 @@ pub fn default_labels() -> Vec<Label> {
         .collect()
 }
 
-/// Keys a label can have, in the order new labels take them: digits, then letters.
-pub const HOTKEY_CHARS: &str = "1234567890abcdefghijklmnopqrstuvwxyz";
+/// Keys a label can have, in the order new labels take them: digits, then letters, but
+/// not the command keys ([`COMMAND_KEYS`]).
+pub const HOTKEY_CHARS: &str = "1234567890abcdefghijklmnopqstuvwyz";
+
+/// Letters the document view keeps for commands, with what each does: never a label's
+/// key (a label on `x` could not be applied while a suggestion is selected, one on `r`
+/// never).
+pub const COMMAND_KEYS: [(char, &str); 2] = [('r', "links spans"), ('x', "rejects suggestions")];
+
+/// Checks a label key against the one rule every label key obeys: not a command key
+/// ([`COMMAND_KEYS`], either case).
+pub fn check_hotkey(key: char) -> Result<(), ModelError> {
+    match COMMAND_KEYS
+        .iter()
+        .find(|(k, _)| *k == key.to_ascii_lowercase())
+    {
+        Some(&(key, command)) => Err(ModelError::CommandKey { key, command }),
+        None => Ok(()),
+    }
+}
+
+/// The label with its key dropped if it is a command key: what a label read from a file
+/// written before the rule becomes.
+pub fn without_command_key(label: Label) -> Label {
+    Label {
+        hotkey: label.hotkey.filter(|k| check_hotkey(*k).is_ok()),
+        ..label
+    }
+}
 
 /// A new label named `name` for a project that has `labels`: the first key none of them
 /// has, and a colour far from theirs.
@@ -266,6 +293,74 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// `r` and `x` are command keys: never given to a new label, refused by the edits
+    /// that set keys, dropped from labels a project is built from; undo still works.
+    #[test]
+    fn command_keys_are_never_label_keys() {
+        use crate::model::{Edit, LabelId, Project, Workspace};
+        assert!(!HOTKEY_CHARS.contains('r') && !HOTKEY_CHARS.contains('x'));
+        for key in ['r', 'x', 'R', 'X'] {
+            let e = check_hotkey(key).unwrap_err().to_string();
+            assert!(e.contains("command key"), "{e}");
+        }
+        // 34 labels take every free key; none gets r or x.
+        let mut labels = Vec::new();
+        for _ in 0..40 {
+            labels.push(new_label(&labels));
+        }
+        assert!(labels.iter().all(|l| !matches!(l.hotkey, Some('r' | 'x'))));
+        assert_eq!(labels.iter().filter(|l| l.hotkey.is_some()).count(), 34);
+
+        let mut w = Workspace::new(Project::default());
+        let person = w.project().labels()[0].clone();
+        let set = |key| Edit::SetLabel {
+            id: LabelId(0),
+            label: Label {
+                hotkey: Some(key),
+                ..person.clone()
+            },
+        };
+        assert_eq!(
+            w.apply("x", vec![set('x')]),
+            Err(ModelError::CommandKey {
+                key: 'x',
+                command: "rejects suggestions"
+            })
+        );
+        let add = w
+            .project()
+            .add_labels_edit(vec![Label {
+                hotkey: Some('r'),
+                ..new_label(w.project().labels())
+            }])
+            .0;
+        assert!(matches!(
+            w.apply("add", vec![add]),
+            Err(ModelError::CommandKey { key: 'r', .. })
+        ));
+        assert_eq!(w.project(), &Project::default());
+        w.apply("a", vec![set('a')]).unwrap();
+        w.undo().unwrap();
+        assert_eq!(w.project(), &Project::default());
+        // A file from before the rule opens; the label just has no key.
+        let old = Label {
+            hotkey: Some('r'),
+            ..person
+        };
+        let p = Project::new(vec![old], Vec::new()).unwrap();
+        assert_eq!(p.labels()[0].hotkey, None);
+        // An imported label on a command key gets a free key instead.
+        let imported = w.project().import_labels_edit(&[Label {
+            name: "EVENT".into(),
+            color: PALETTE[5],
+            hotkey: Some('x'),
+        }]);
+        match imported {
+            Some(Edit::InsertLabels { labels }) => assert_eq!(labels[0].2.hotkey, Some('6')),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -196,6 +196,14 @@ pub enum ModelError {
         /// The label that has it.
         label: String,
     },
+    /// A command key of the document view cannot be a label key.
+    #[error("key {key} is a command key (it {command}), not a label key")]
+    CommandKey {
+        /// The key.
+        key: char,
+        /// What it does.
+        command: &'static str,
+    },
     // --- disagreements (team merge) ---
     /// A disagreement index is out of range.
     #[error("no disagreement #{0}")]

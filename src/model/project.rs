@@ -53,7 +53,8 @@ impl Project {
     /// `LabelId(1)`, … in the order given, which is what the documents' spans refer to.
     /// Checks that label names follow [`super::label::check_label_name`] and are unique,
     /// that every span, rejection and disagreement
-    /// names one of the labels, and that document names are unique. A document whose id
+    /// names one of the labels, and that document names are unique. A label key that is
+    /// a command key ([`super::label::COMMAND_KEYS`]) is dropped. A document whose id
     /// an earlier one has (a clone) gets a fresh one.
     ///
     /// The relation types are the default ones for these labels
@@ -106,6 +107,11 @@ impl Project {
                 return Err(ModelError::UnknownLabel(l.0));
             }
         }
+        // A key that became a command key (a file from before the rule) is dropped.
+        let labels = labels
+            .into_iter()
+            .map(super::label::without_command_key)
+            .collect();
         let mut p = Self::build(labels, documents);
         p.relation_types = IdList::new(types);
         for d in &p.documents {

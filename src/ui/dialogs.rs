@@ -335,3 +335,75 @@ pub fn dictionary_label(
     });
     choice
 }
+
+/// The type picker of a link several relation types fit: one row per choice (its type,
+/// and which span it starts from); ↑/↓ and Enter, a type's key, or a click choose,
+/// Escape cancels. `Some(Some(i))` once choice `i` is taken, `Some(None)` if cancelled.
+pub fn relation_type_picker(
+    ctx: &egui::Context,
+    (project, doc): (&crate::model::Project, &crate::model::Document),
+    choices: &[crate::model::Relation],
+    highlighted: &mut usize,
+) -> Option<Option<usize>> {
+    use super::relations::span_words;
+    let keyed: Vec<Option<char>> = choices
+        .iter()
+        .map(|r| project.relation_type(r.kind()).and_then(|t| t.hotkey))
+        .collect();
+    let (up, down, enter, escape, key) = ctx.input_mut(|i| {
+        let key = super::HOTKEYS
+            .iter()
+            .find(|(k, c)| keyed.contains(&Some(*c)) && i.consume_key(egui::Modifiers::NONE, *k))
+            .map(|(_, c)| *c);
+        (
+            i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
+            i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
+            i.consume_key(egui::Modifiers::NONE, Key::Enter),
+            i.consume_key(egui::Modifiers::NONE, Key::Escape),
+            key,
+        )
+    });
+    let n = choices.len();
+    if down {
+        *highlighted = (*highlighted + 1).min(n.saturating_sub(1));
+    }
+    if up {
+        *highlighted = highlighted.saturating_sub(1);
+    }
+    let mut chosen = key
+        .and_then(|k| keyed.iter().position(|c| *c == Some(k)))
+        .or((enter && n > 0).then_some(*highlighted));
+    let mut cancelled = escape;
+    egui::Modal::new(egui::Id::unique("relation-type-picker")).show(ctx, |ui| {
+        ui.set_width(380.0);
+        ui.label(RichText::new("Link as…").strong());
+        for (k, r) in choices.iter().enumerate() {
+            let Some(t) = project.relation_type(r.kind()) else {
+                continue;
+            };
+            let key = t.hotkey.map(|c| format!("  ({c})")).unwrap_or_default();
+            let text = format!(
+                "{}{key}: {} to {}",
+                t.name,
+                span_words(project, doc, &r.from(), 24),
+                span_words(project, doc, &r.to(), 24)
+            );
+            let row = ui.horizontal(|ui| {
+                super::doc_view::swatch(ui, super::relation_color(t.color, ui.visuals().dark_mode));
+                ui.selectable_label(k == *highlighted, text)
+            });
+            if row.inner.clicked() {
+                chosen = Some(k);
+            }
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            cancelled |= ui.button("Cancel").clicked();
+            ui.weak("Up/Down and Enter, or a type's key; Esc cancels");
+        });
+    });
+    if cancelled {
+        return Some(None);
+    }
+    chosen.map(Some)
+}

@@ -1,11 +1,12 @@
-//! The label editor: add, rename, recolour, set hotkeys, reorder and delete labels.
-//! It only pushes actions; every change is one undo step applied by the app.
+//! The label editor: add, rename, recolour, set hotkeys, reorder and delete labels; the
+//! relation types under them (`relation_types`). It only pushes actions; every change is
+//! one undo step applied by the app.
 
 use eframe::egui::{self, Key, RichText, Ui};
 
-use super::Action;
-use crate::model::label::{HOTKEY_CHARS, check_label_name};
-use crate::model::{Label, Project, Rgb, Workspace};
+use super::{Action, HOTKEYS};
+use crate::model::label::{check_hotkey, check_label_name};
+use crate::model::{Label, ModelError, Project, Rgb, Workspace};
 
 /// The editor window's state: whether it is open, and names being typed.
 #[derive(Default)]
@@ -22,6 +23,8 @@ pub struct LabelEditor {
     /// Why the last name typed was refused (the label rule), shown under the list until
     /// a name is accepted.
     refused: Option<String>,
+    /// The relation types, under the labels.
+    types: super::relation_types::RelationTypeEditor,
 }
 
 impl LabelEditor {
@@ -48,7 +51,18 @@ impl LabelEditor {
             .open(&mut open)
             .resizable(false)
             .default_pos(ctx.content_rect().center() - egui::vec2(220.0, 160.0))
-            .show(ctx, |ui| self.rows(ui, project, actions));
+            .show(ctx, |ui| {
+                self.rows(ui, project, actions);
+                ui.separator();
+                self.types.show(ui, ws, actions);
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    if ui.input(|i| i.key_pressed(Key::Escape)) {
+                        self.open = false;
+                    }
+                    ui.weak(RichText::new("Every change here can be undone (Ctrl+Z)."));
+                });
+            });
         // Closed by its own button or by Escape inside.
         self.open &= open;
     }
@@ -117,7 +131,19 @@ impl LabelEditor {
                                     ..label.clone()
                                 }));
                             }
-                            for k in HOTKEY_CHARS.chars() {
+                            for k in HOTKEYS.iter().map(|(_, k)| *k) {
+                                // A command key is listed, refused, with the model's reason.
+                                if let Err(e) = check_hotkey(k) {
+                                    let text = match &e {
+                                        ModelError::CommandKey { command, .. } => {
+                                            format!("{k} (command key: {command})")
+                                        }
+                                        _ => k.to_string(),
+                                    };
+                                    ui.add_enabled(false, egui::Button::selectable(false, text))
+                                        .on_disabled_hover_text(e.to_string());
+                                    continue;
+                                }
                                 let taken = project
                                     .label_for_key(k)
                                     .filter(|&other| other != id)
@@ -201,12 +227,6 @@ impl LabelEditor {
             {
                 actions.push(Action::BuiltInLabelsForNewProjects);
             }
-        });
-        ui.horizontal(|ui| {
-            if ui.input(|i| i.key_pressed(Key::Escape)) {
-                self.open = false;
-            }
-            ui.weak(RichText::new("Every change here can be undone (Ctrl+Z)."));
         });
     }
 }

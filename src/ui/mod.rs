@@ -8,6 +8,9 @@ pub mod find;
 pub mod labels;
 pub mod panels;
 pub mod picker;
+pub mod relation_list;
+pub mod relation_types;
+pub mod relations;
 pub mod shortcuts;
 pub mod stats;
 pub mod suggestions;
@@ -17,9 +20,11 @@ use std::path::PathBuf;
 use eframe::egui::{Color32, Key};
 
 use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings, Suggestion};
-use crate::model::{DocId, Label, LabelId, Rgb, Span, Status};
+use crate::model::{
+    DocId, Label, LabelId, Relation, RelationType, RelationTypeId, Rgb, Span, Status,
+};
 
-pub use doc_view::{DocView, ReadingPrefs, Selection, Suggested};
+pub use doc_view::{DocView, Linking, ReadingPrefs, Selection, Suggested};
 
 /// Something the user asked for. Views produce these; [`crate::app::SpanmarkApp::apply`]
 /// carries them out.
@@ -229,6 +234,76 @@ pub enum Action {
     RunCommand(String),
     /// Stop the running command.
     CancelCommand,
+    // --- relations (app/relations.rs) ---
+    /// Link mode from the selected span (`R`): a click on a span, or Tab and Enter, links
+    /// it; Esc cancels.
+    StartLink,
+    /// In link mode: the next (or previous) span it can be linked to.
+    StepLinkTarget {
+        /// Next (`true`) or previous.
+        forward: bool,
+    },
+    /// In link mode: link to this span (one type fits: at once; several: a picker).
+    LinkTo(Span),
+    /// In link mode: link to the span Tab reached.
+    LinkToTarget,
+    /// Leave link mode.
+    CancelLink,
+    /// Add this relation to the shown document (one undo step).
+    Link(Relation),
+    /// Select a relation (or a suggested one) of the shown document; `scroll` brings it
+    /// into view.
+    SelectRelation {
+        /// The relation.
+        relation: Relation,
+        /// Whether to scroll to it.
+        scroll: bool,
+    },
+    /// Remove a relation of the shown document (one undo step).
+    DeleteRelation(Relation),
+    /// Give a relation of the shown document another type that allows its labels.
+    ChangeRelationType {
+        /// The relation.
+        relation: Relation,
+        /// Its new type.
+        kind: RelationTypeId,
+    },
+    /// Add the selected suggested relation to the document (one undo step); the next
+    /// one is selected.
+    AcceptRelationSuggestion,
+    /// Reject the selected suggested relation (remembered; undoable); the next one is
+    /// selected.
+    RejectRelationSuggestion,
+    /// Relabel a span although relations that do not fit the label go with it (the
+    /// user was asked).
+    RelabelConfirmed {
+        /// The document.
+        doc: DocId,
+        /// The span as it is.
+        span: Span,
+        /// Its new label.
+        label: LabelId,
+    },
+    /// Add a relation type at the end.
+    AddRelationType(RelationType),
+    /// Change a relation type (name, colour, key, allowed labels).
+    SetRelationType {
+        /// Which type.
+        id: RelationTypeId,
+        /// What it becomes.
+        kind: RelationType,
+    },
+    /// Move a relation type to another place in the list.
+    MoveRelationType {
+        /// Which type.
+        id: RelationTypeId,
+        /// Its new place.
+        to: usize,
+    },
+    /// Delete a relation type and its relations (asks first, with the count).
+    DeleteRelationType(RelationTypeId),
+    /// The same, confirmed: one undo step.
+    DeleteRelationTypeConfirmed(RelationTypeId),
 }
 
 /// What a typed path is for.
@@ -263,6 +338,17 @@ pub fn count(n: usize, noun: &str) -> String {
 pub fn color(rgb: Rgb) -> Color32 {
     let [r, g, b] = rgb.0;
     Color32::from_rgb(r, g, b)
+}
+
+/// A relation type's colour as drawn (arrows, swatches): lightened on a dark background,
+/// where a dark arrow would vanish.
+pub fn relation_color(rgb: Rgb, dark: bool) -> Color32 {
+    let c = color(rgb);
+    if dark {
+        c.lerp_to_gamma(Color32::WHITE, 0.35)
+    } else {
+        c
+    }
 }
 
 /// The keys that can be label hotkeys, with the char a label stores for each.

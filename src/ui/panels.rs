@@ -132,6 +132,9 @@ pub fn menu_bar(
             if step(ui, "Previous span", &shortcuts::PREVIOUS_SPAN) {
                 actions.push(Action::StepSpan { forward: false });
             }
+            if item(ui, "Link span…", Some(&shortcuts::LINK)) {
+                actions.push(Action::StartLink);
+            }
             if ui
                 .button("Label all occurrences in this document…")
                 .clicked()
@@ -238,7 +241,20 @@ pub const KEY_HELP: &[(&str, &str)] = &[
         "1 … 9, 0, a … z",
         "label the selection / relabel the selected span (each label's key)",
     ),
-    ("Del, Backspace", "delete the selected span"),
+    (
+        "Del, Backspace",
+        "delete the selected span (or the selected arrow)",
+    ),
+    (
+        "R",
+        "link the selected span: then click the other span, or Tab to it and Enter \
+         (a picker asks when several relation types fit); Esc cancels",
+    ),
+    (
+        "click an arrow",
+        "select the relation (Del removes it; right-click: delete, change type); \
+         a dashed arrow is a suggested relation: Enter accepts, X rejects",
+    ),
     (
         "Ctrl+Enter",
         "in the span panel's note field: save the note (so does clicking away)",
@@ -251,11 +267,11 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     (
         "Enter",
-        "accept the selected suggestion (it becomes a span)",
+        "accept the selected suggestion (it becomes a span) or suggested relation",
     ),
     (
         "X",
-        "reject the selected suggestion (it is not proposed again)",
+        "reject the selected suggestion or suggested relation (it is not proposed again)",
     ),
     (
         "Ctrl+Enter",
@@ -272,7 +288,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     (
         "Ctrl+L",
-        "labels: add, rename, recolour, keys, order, delete",
+        "labels and relation types: add, rename, recolour, keys, order, delete",
     ),
     (
         "Ctrl+F",
@@ -510,6 +526,7 @@ pub fn spans(
     hidden: &mut Vec<LabelId>,
     list: &mut SpanList,
     selected: Option<Span>,
+    relations: (Option<crate::model::Relation>, &crate::model::RelationSet),
     actions: &mut Vec<Action>,
 ) {
     let project = ws.project();
@@ -550,6 +567,7 @@ pub fn spans(
     });
     ui.separator();
     note_editor(ui, project, doc, selected, &mut list.note, actions);
+    super::relation_list::span_relations(ui, project, doc, selected, relations, actions);
     let visible = &list.visible;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical()

@@ -4,7 +4,7 @@
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::{Action, HOTKEYS};
-use crate::model::Project;
+use crate::model::{Project, Relation};
 
 /// New project.
 pub const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
@@ -46,6 +46,21 @@ pub const ACCEPT_SUGGESTION: KeyboardShortcut = KeyboardShortcut::new(Modifiers:
 /// Reject the selected suggestion (takes the key from a label that has it as its key
 /// while a suggestion is selected).
 pub const REJECT_SUGGESTION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::X);
+/// Link the selected span to another (a command key: never a label's key, see
+/// [`crate::model::label::COMMAND_KEYS`]).
+pub const LINK: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::R);
+/// In link mode: the next span it can be linked to (Tab, as for spans).
+pub const NEXT_LINK_TARGET: KeyboardShortcut = NEXT_SPAN;
+/// In link mode: link to the span Tab reached.
+pub const LINK_TARGET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Enter);
+/// Leave link mode (or clear the selection).
+pub const CANCEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
+/// Accept the selected suggested relation (Enter, as for span suggestions).
+pub const ACCEPT_RELATION: KeyboardShortcut = ACCEPT_SUGGESTION;
+/// Reject the selected suggested relation (X, as for span suggestions).
+pub const REJECT_RELATION: KeyboardShortcut = REJECT_SUGGESTION;
+/// Delete the selected span, or the selected relation.
+pub const DELETE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Delete);
 /// Mark the document done and open the next to-do one.
 pub const DONE_AND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 /// Next match.
@@ -107,6 +122,12 @@ pub struct KeyState {
     pub suggestions: bool,
     /// A suggestion is selected: Enter accepts it, X rejects it.
     pub suggestion_selected: bool,
+    /// Link mode is on: Tab steps its targets, Enter links, Esc cancels.
+    pub linking: bool,
+    /// The selected relation of the document, if one is: Delete removes it.
+    pub relation: Option<Relation>,
+    /// A suggested relation is selected: Enter accepts it, X rejects it.
+    pub relation_suggestion_selected: bool,
 }
 
 /// The adjudication keys: Alt+↓/↑ step, Alt+A/B/1…9/U/N choose.
@@ -190,7 +211,9 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
             None
         };
         if let Some(forward) = span_step {
-            actions.push(if state.suggestions {
+            actions.push(if state.linking {
+                Action::StepLinkTarget { forward }
+            } else if state.suggestions {
                 Action::StepSuggestion { forward }
             } else {
                 Action::StepSpan { forward }
@@ -210,6 +233,20 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         if i.modifiers.any() {
             return;
         }
+        if i.consume_shortcut(&LINK) {
+            actions.push(Action::StartLink);
+        }
+        if state.linking && i.consume_shortcut(&LINK_TARGET) {
+            actions.push(Action::LinkToTarget);
+        }
+        if state.relation_suggestion_selected {
+            if i.consume_shortcut(&ACCEPT_RELATION) {
+                actions.push(Action::AcceptRelationSuggestion);
+            }
+            if i.consume_shortcut(&REJECT_RELATION) {
+                actions.push(Action::RejectRelationSuggestion);
+            }
+        }
         if state.suggestion_selected {
             if i.consume_shortcut(&ACCEPT_SUGGESTION) {
                 actions.push(Action::AcceptSuggestion);
@@ -225,13 +262,18 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
                 actions.push(Action::ApplyLabel(label));
             }
         }
-        if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
-            actions.push(Action::DeleteSelectedSpan);
+        if i.key_pressed(DELETE.logical_key) || i.key_pressed(Key::Backspace) {
+            actions.push(match state.relation {
+                Some(r) => Action::DeleteRelation(r),
+                None => Action::DeleteSelectedSpan,
+            });
         }
-        if i.key_pressed(Key::Escape) {
+        if i.key_pressed(CANCEL.logical_key) {
             // egui drops the find field's focus on Escape before this runs: the first
             // Escape closes the bar and keeps the match selected for a label key.
-            actions.push(if state.find_open {
+            actions.push(if state.linking {
+                Action::CancelLink
+            } else if state.find_open {
                 Action::CloseFind
             } else {
                 Action::ClearSelection
@@ -240,10 +282,12 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
     });
     // Tab steps through spans here, not through buttons: a focused button would
     // otherwise take it too.
-    if actions[before..]
-        .iter()
-        .any(|a| matches!(a, Action::StepSpan { .. } | Action::StepSuggestion { .. }))
-    {
+    if actions[before..].iter().any(|a| {
+        matches!(
+            a,
+            Action::StepSpan { .. } | Action::StepSuggestion { .. } | Action::StepLinkTarget { .. }
+        )
+    }) {
         ctx.memory_mut(|m| {
             m.move_focus(egui::FocusDirection::None);
             if let Some(id) = m.focused() {

@@ -1,5 +1,5 @@
-//! View › Statistics: spans per label as a bar chart, per document as a table, and
-//! progress. Counted once per project revision, never per frame.
+//! View › Statistics: spans per label as a bar chart, per document as a table, relations
+//! per type, and progress. Counted once per project revision, never per frame.
 
 use eframe::egui::{self, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
@@ -14,6 +14,10 @@ struct Counts {
     per_label: Vec<usize>,
     /// Per document: its name, status and spans per label.
     per_doc: Vec<(String, Status, Vec<usize>)>,
+    /// Relations per type (display order), over all documents.
+    per_type: Vec<usize>,
+    /// Relations per document, in document order.
+    relations_per_doc: Vec<usize>,
 }
 
 /// The statistics window.
@@ -48,7 +52,27 @@ impl StatsView {
                 (d.name.clone(), d.status, counts)
             })
             .collect();
-        self.counts = Counts { per_label, per_doc };
+        let types: std::collections::HashMap<_, usize> = project
+            .relation_type_entries()
+            .enumerate()
+            .map(|(i, (id, _))| (id, i))
+            .collect();
+        let mut per_type = vec![0; types.len()];
+        let mut relations_per_doc = Vec::with_capacity(project.documents().len());
+        for d in project.documents() {
+            for r in d.relations().iter() {
+                if let Some(&i) = types.get(&r.kind()) {
+                    per_type[i] += 1;
+                }
+            }
+            relations_per_doc.push(d.relations().len());
+        }
+        self.counts = Counts {
+            per_label,
+            per_doc,
+            per_type,
+            relations_per_doc,
+        };
         self.revision = Some(ws.revision());
     }
 
@@ -68,7 +92,12 @@ impl StatsView {
 
     fn contents(&self, ui: &mut Ui, ws: &Workspace) {
         let labels = ws.project().labels();
-        let Counts { per_label, per_doc } = &self.counts;
+        let Counts {
+            per_label,
+            per_doc,
+            per_type,
+            relations_per_doc,
+        } = &self.counts;
         let total: usize = per_label.iter().sum();
         let done = per_doc.iter().filter(|d| d.1 == Status::Done).count();
         ui.label(format!(
@@ -106,12 +135,13 @@ impl StatsView {
                 }
             })
             .show(ui, |plot| plot.bar_chart(BarChart::new("spans", bars)));
+        relations_line(ui, ws, per_type);
         ui.add_space(6.0);
         ui.label(RichText::new("Per document").strong());
         egui::ScrollArea::both().max_height(200.0).show(ui, |ui| {
             egui::Grid::new("stats-per-doc")
                 .striped(true)
-                .num_columns(labels.len() + 3)
+                .num_columns(labels.len() + 4)
                 .show(ui, |ui| {
                     ui.strong("document");
                     ui.strong("status");
@@ -119,17 +149,37 @@ impl StatsView {
                         ui.label(RichText::new(&l.name).strong().color(color(l.color)));
                     }
                     ui.strong("all");
+                    ui.strong("relations");
                     ui.end_row();
-                    for (name, status, counts) in per_doc {
+                    for ((name, status, counts), links) in per_doc.iter().zip(relations_per_doc) {
                         ui.label(name);
                         ui.label(status.as_str());
                         for c in counts {
                             ui.label(c.to_string());
                         }
                         ui.label(counts.iter().sum::<usize>().to_string());
+                        ui.label(links.to_string());
                         ui.end_row();
                     }
                 });
         });
     }
+}
+
+/// Relations per type, in the types' colours: "3 relations: SPEAKER 3".
+fn relations_line(ui: &mut Ui, ws: &Workspace, per_type: &[usize]) {
+    let types = ws.project().relation_types();
+    if types.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        let total: usize = per_type.iter().sum();
+        ui.label(format!("{}:", super::count(total, "relation")));
+        for (t, n) in types.iter().zip(per_type) {
+            ui.label(
+                RichText::new(format!("{} {n}", t.name))
+                    .color(super::relation_color(t.color, ui.visuals().dark_mode)),
+            );
+        }
+    });
 }

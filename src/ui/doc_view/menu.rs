@@ -19,16 +19,22 @@ impl DocView {
         actions: &mut Vec<Action>,
     ) {
         if response.secondary_clicked() {
-            self.menu_at = response
-                .interact_pointer_pos()
-                .and_then(|p| self.char_at(p));
+            let pos = response.interact_pointer_pos();
+            self.menu_at = pos.and_then(|p| self.char_at(p));
+            self.menu_relation = self.relation_for_menu(pos);
         }
         let at = self.menu_at;
+        let on_arrow = self.menu_relation;
         let selection = self.selection.filter(|s| !s.is_empty());
         let suggested = at
             .map(|c| self.suggest_index.at(suggestions, c))
             .unwrap_or_default();
         response.context_menu(|ui| {
+            // On an arrow, the menu is the arrow's.
+            if let Some(arrow) = on_arrow {
+                super::relations::relation_menu(ui, (project, doc), arrow, actions);
+                return;
+            }
             let here = at.map(|c| doc.spans().at(c)).unwrap_or_default();
             if let Some(sel) = selection {
                 let (s, e) = sel.range();

@@ -10,15 +10,18 @@
 //! Offsets are document char offsets everywhere here; a unit's layout answers in chars
 //! local to the unit, and [`DocView`] adds or subtracts the unit's start — nothing else.
 
+mod arrows;
 mod bidi;
 mod clusters;
 mod compare;
 mod fonts;
 mod keys;
 mod layout;
+pub mod linking;
 mod menu;
 mod paint;
 pub mod prefs;
+mod relations;
 mod suggest;
 #[cfg(test)]
 mod tests;
@@ -31,8 +34,9 @@ use eframe::egui::{self, Color32, CursorIcon, FontId, Pos2, Sense, Ui, vec2};
 
 use super::color;
 use crate::model::suggest::Suggestion;
-use crate::model::{Document, Project, Span, text::ellipsize};
+use crate::model::{Document, Project, Relation, Span, text::ellipsize};
 use layout::{Laid, Style};
+pub use linking::Linking;
 pub use prefs::ReadingPrefs;
 pub use suggest::{Suggested, pending};
 use units::{Unit, split_units};
@@ -72,11 +76,14 @@ struct Placed {
     origin: Pos2,
 }
 
-/// What a cached layout depends on besides the text: style and pixel density.
+/// What a cached layout depends on besides the text: style, pixel density, and the
+/// text options (a theme switch changes them, and egui then rebuilds its glyph atlas:
+/// galleys kept from before point at glyphs that moved).
 #[derive(Clone, Debug, PartialEq)]
 struct LayoutKey {
     style: Style,
     pixels_per_point: f32,
+    text_options: egui::epaint::text::TextOptions,
 }
 
 /// View state of the open document: layout cache, selection, scroll requests.
@@ -136,6 +143,17 @@ pub struct DocView {
     suggest_index: suggest::SuggestIndex,
     /// The accept / reject buttons' texts, chosen once by what the fonts draw.
     check_glyphs: Option<(&'static str, &'static str)>,
+    /// The selected relation (or suggested relation), if any: never together with a
+    /// selection, a selected span or a selected suggestion.
+    pub selected_relation: Option<Relation>,
+    /// Link mode (after `R`), if on.
+    pub linking: Option<Linking>,
+    /// The arrows drawn in the last frame (hit-testing).
+    arrows: Vec<relations::Drawn>,
+    /// The relation whose arrow is under the pointer.
+    hovered_relation: Option<Relation>,
+    /// The arrow the right-click menu was opened on, and whether it is suggested.
+    menu_relation: Option<(Relation, bool)>,
 }
 
 impl DocView {
@@ -274,10 +292,24 @@ impl DocView {
     }
 
     /// A suggestion goes unselected when text or a span is selected (by the mouse, the
-    /// caret keys or an action).
+    /// caret keys or an action), a relation when any of those is; link mode ends when its
+    /// span is no longer the selected one.
     pub fn settle_selection(&mut self) {
         if self.selected_span.is_some() || self.selection.is_some() {
             self.selected_suggestion = None;
+        }
+        if self.selected_span.is_some()
+            || self.selection.is_some()
+            || self.selected_suggestion.is_some()
+        {
+            self.selected_relation = None;
+        }
+        if self
+            .linking
+            .as_ref()
+            .is_some_and(|l| self.selected_span != Some(l.from))
+        {
+            self.linking = None;
         }
     }
 
@@ -304,6 +336,7 @@ impl DocView {
         }
         let list = suggested.list();
         self.suggest_index.refresh(&suggested);
+        self.settle_relations(doc, suggested.relations);
         if let Some(s) = self.selected_suggestion
             && !pending(list, &s)
         {
@@ -352,6 +385,9 @@ impl DocView {
                     width: width.round(),
                 },
                 pixels_per_point: ui.ctx().pixels_per_point(),
+                // The fonts' own: a theme switch reaches them (and their atlas) only
+                // at the next frame's start.
+                text_options: ui.fonts(|f| *f.options()),
             };
             if self.layout_key.as_ref() != Some(&key) {
                 self.laid.clear();
@@ -421,13 +457,16 @@ impl DocView {
 
             self.row_height = row_h;
             self.font_height = font_height;
-            // Disagreements go under the text: their place is taken first.
+            // Disagreements and arrows go under the text: their places are taken first.
             let slot = ui.painter().add(egui::Shape::Noop);
+            let arrow_slot = ui.painter().add(egui::Shape::Noop);
             self.paint(ui, (project, list), doc, font_height, text_color, matches);
             self.paint_disagreements(ui, project, doc, slot);
+            self.paint_relations(ui, project, doc, suggested.relations, arrow_slot);
             self.paint_caret(ui);
             self.suggestion_buttons(ui, actions);
-            self.interact(ui, &response, doc, list, snap_to_words);
+            let taken = self.relation_pointer(ui, &response, (project, doc), actions);
+            self.interact(ui, &response, doc, list, (snap_to_words, taken));
             self.keyboard(ui, doc);
             self.context_menu(&response, (project, list), doc, actions);
             self.hover(&response, project, doc, &suggested);
@@ -481,7 +520,7 @@ impl DocView {
         response: &egui::Response,
         doc: &Document,
         suggestions: &[Suggestion],
-        snap: bool,
+        (snap, taken): (bool, bool),
     ) {
         let shift = ui.input(|i| i.modifiers.shift);
         // Not `drag_started_by`: it needs the button still down, and a fast flick can
@@ -523,7 +562,8 @@ impl DocView {
                 self.finish_selection(doc, snap);
             }
         }
-        if response.clicked() {
+        // A click on an arrow, or on a target in link mode, was taken already.
+        if response.clicked() && !taken {
             let pos = response.interact_pointer_pos();
             if shift && self.selection.is_some() {
                 if let (Some(c), Some(sel)) = (
@@ -600,7 +640,8 @@ impl DocView {
         doc: &Document,
         suggested: &Suggested<'_>,
     ) {
-        if self.dragging {
+        // Over an arrow, its own tooltip shows.
+        if self.dragging || self.hovered_relation.is_some() {
             return;
         }
         let Some(c) = response.hover_pos().and_then(|p| self.char_at(p)) else {

@@ -7,7 +7,7 @@ use eframe::egui::{self, Button, Color32, Rect, Shape, Stroke, Ui, vec2};
 
 use super::{DocView, Placed, swatch};
 use crate::model::suggest::{SuggestEngine, Suggestion};
-use crate::model::{DocId, Document, Project, text::ellipsize};
+use crate::model::{DocId, Document, Project, RelationSet, text::ellipsize};
 use crate::ui::{Action, color};
 
 /// Dash and gap of a suggestion's outline, in points.
@@ -28,6 +28,8 @@ pub struct Suggested<'a> {
     pub engine: &'a SuggestEngine,
     /// The document shown.
     pub doc: DocId,
+    /// Its pending relation suggestions (speakers), by span.
+    pub relations: &'a RelationSet,
 }
 
 impl Suggested<'_> {
