@@ -457,6 +457,19 @@ fn no_suggestion_when_the_speaker_is_no_span() {
         "The ministry's spokeswoman said: “We need trucks.”",
         &[("ministry", ORG), ("“We need trucks.”", QUOTE)],
     );
+    // Its own cue names no span: the quote does not continue Amina's.
+    let text = "“The water rose,” said Amina Yousafzai. “Then the bridge fell,” a farmer added.";
+    assert_eq!(
+        pairs(
+            text,
+            &[
+                ("“The water rose,”", QUOTE),
+                ("Amina Yousafzai", PERSON),
+                ("“Then the bridge fell,”", QUOTE)
+            ]
+        ),
+        [pair("“The water rose,”", "Amina Yousafzai")]
+    );
     // A name inside a relative clause is not the subject.
     none(
         "A farmer who met Tariq Khan said: “We lost everything.”",
