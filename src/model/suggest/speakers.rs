@@ -40,16 +40,16 @@
 //!
 //! A rule's speaker that was rejected (or whose relation is there) makes way for the
 //! next rule's, if any. Each quote costs a window of a few hundred chars around it
-//! (sentences through [`crate::model::motion::sentence_at`], spans through
-//! [`crate::model::SpanSet::overlapping`]), so a 1M-char document with thousands of
-//! quotes takes milliseconds.
+//! (UAX #29 sentences, as [`crate::model::motion::sentence_at`] finds them, segmented
+//! in that window only; spans through [`crate::model::SpanSet::overlapping`]).
 
 mod rules;
 #[cfg(test)]
 mod tests;
 mod words;
 
-use super::super::motion::sentence_at;
+use unicode_segmentation::UnicodeSegmentation;
+
 use super::super::{Document, LabelId, Project, Relation, RelationTypeId, Span, Text};
 use rules::{Outcome, Who};
 use words::Tok;
@@ -58,7 +58,11 @@ use words::Tok;
 pub const SPEAKER: &str = "SPEAKER";
 
 /// How far (chars) a quote's context reaches on each side at most.
-const MAX_CONTEXT: usize = 400;
+const MAX_CONTEXT: usize = 300;
+
+/// How far past a quote's start (and before its end) its sentence is segmented: enough
+/// for UAX #29 to decide the boundary there.
+const LOOK: usize = 32;
 
 /// How far back (chars) "he" or "she" looks for its PERSON.
 const PRONOUN_REACH: usize = 1500;
@@ -179,12 +183,14 @@ impl Context<'_> {
             }
         }
         let split = "between the halves of a split quote";
-        let (lo, lo_quote, hi, hi_quote) = self.bounds(q);
+        let (hi, hi_quote) = self.right_bound(q);
         let toks = self.tokens(q.end(), hi, q);
         let place = if hi_quote { split } else { "after the quote" };
         if let Some(r) = decide(rules::after(&toks), place) {
             return r;
         }
+        // Only now: most quotes are answered after them, and sentences cost the most.
+        let (lo, lo_quote) = self.left_bound(q);
         let toks = self.tokens(lo, q.start(), q);
         let place = if lo_quote { split } else { "before the quote" };
         if let Some(r) = decide(rules::before(&toks), place) {
@@ -246,31 +252,45 @@ impl Context<'_> {
         found.into_iter().find(|s| !self.inside_quote(s))
     }
 
-    /// Quote `q`'s context: `(lo, lo is a quote's end, hi, hi is a quote's start)`, the
-    /// sentence around it cut at the quotes before and after it and at [`MAX_CONTEXT`].
-    fn bounds(&self, q: Span) -> (usize, bool, usize, bool) {
-        let (s0, _) = sentence_at(self.text, q.start());
-        let mut lo = s0.min(q.start()).max(q.start().saturating_sub(MAX_CONTEXT));
-        let (_, s1) = sentence_at(self.text, q.end() - 1);
-        let mut hi = self
-            .extend_right(q.end(), s1.max(q.end()))
-            .min(q.end() + MAX_CONTEXT)
-            .min(self.text.char_len());
-        let (mut lo_quote, mut hi_quote) = (false, false);
-        for s in self.doc.spans().overlapping(lo, hi) {
-            if *s == q || !self.from.contains(&s.label()) {
-                continue;
-            }
-            if s.end() <= q.start() && s.end() > lo {
+    /// The start of quote `q`'s context before it, and whether that is a quote's end:
+    /// its sentence's start, cut at the quote before it and at [`MAX_CONTEXT`].
+    fn left_bound(&self, q: Span) -> (usize, bool) {
+        let n = self.text.char_len();
+        let from = q.start().saturating_sub(MAX_CONTEXT);
+        let (s0, _) = sentence_within(self.text, from, (q.start() + LOOK).min(n), q.start());
+        let mut lo = s0.min(q.start());
+        let mut by_quote = false;
+        for s in self.doc.spans().overlapping(lo, q.start()) {
+            if s.end() <= q.start() && s.end() > lo && self.from.contains(&s.label()) {
                 lo = s.end();
-                lo_quote = true;
-            }
-            if s.start() >= q.end() && s.start() < hi {
-                hi = s.start();
-                hi_quote = true;
+                by_quote = true;
             }
         }
-        (lo, lo_quote, hi, hi_quote)
+        (lo, by_quote)
+    }
+
+    /// The end of quote `q`'s context after it, and whether that is a quote's start: its
+    /// sentence's end (see [`Self::extend_right`]), cut at the quote after it and at
+    /// [`MAX_CONTEXT`].
+    fn right_bound(&self, q: Span) -> (usize, bool) {
+        let n = self.text.char_len();
+        let last = q.end() - 1;
+        let from = last.saturating_sub(LOOK).max(q.start());
+        let (_, s1) = sentence_within(self.text, from, (q.end() + MAX_CONTEXT).min(n), last);
+        let hi = self
+            .extend_right(q.end(), s1.max(q.end()))
+            .min(q.end() + MAX_CONTEXT)
+            .min(n);
+        // Spans come in start order: the first quote starting after `q` is the nearest.
+        let next = self
+            .doc
+            .spans()
+            .overlapping(q.end(), hi)
+            .find(|s| s.start() >= q.end() && **s != q && self.from.contains(&s.label()));
+        match next {
+            Some(s) => (s.start(), true),
+            None => (hi, false),
+        }
     }
 
     /// Where the sentence after a quote ends, from the end `hi` UAX #29 gives: a quote
@@ -298,7 +318,8 @@ impl Context<'_> {
             if !goes_on {
                 break;
             }
-            let (_, e) = sentence_at(self.text, hi + skip);
+            let at = hi + skip;
+            let (_, e) = sentence_within(self.text, at, (at + MAX_CONTEXT).min(n), at);
             if e <= hi {
                 break;
             }
@@ -341,6 +362,31 @@ impl Context<'_> {
         }
         words::tokenize(self.text, lo, hi, &ents)
     }
+}
+
+/// The UAX #29 sentence holding char `pos`, as [`crate::model::motion::sentence_at`]
+/// finds it, but segmenting only chars `lo..hi` (a quote's context) cut to `pos`'s line:
+/// this runs for every quote, and the segmentation is most of the cost. A line break
+/// always ends a sentence, so cutting there changes nothing; a sentence cut by `lo`
+/// starts there.
+fn sentence_within(text: &Text, lo: usize, hi: usize, pos: usize) -> (usize, usize) {
+    let before = text.slice(lo, pos);
+    let lo = before
+        .rfind('\n')
+        .map_or(lo, |b| lo + before[..b].chars().count() + 1);
+    let after = text.slice(pos, hi);
+    let hi = after
+        .find('\n')
+        .map_or(hi, |b| pos + after[..b].chars().count() + 1);
+    let mut start = lo;
+    for sentence in text.slice(lo, hi).split_sentence_bounds() {
+        let end = start + sentence.chars().count();
+        if pos < end {
+            return (start, end);
+        }
+        start = end;
+    }
+    (pos, pos)
 }
 
 /// Whether `s` ends in a title abbreviation ("Mr.") after which a name goes on.
