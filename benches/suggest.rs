@@ -3,7 +3,8 @@
 //! 1. 10,000 phrase patterns and 50 regexes over a 1M-char document (goal ≤ 100 ms);
 //! 2. the learned source after one new span in a 1M-char / 50k-span project (goal ≤ 2 ms):
 //!    the engine's whole update, with the new span's string looked up in the corpus;
-//! 3. hostile rule sets (issue 18): a 16,000-word phrase, 10,000 Unicode regexes.
+//! 3. hostile rule sets (issue 18): a 16,000-word phrase, 10,000 Unicode regexes;
+//! 4. speaker suggestions (issue 19) over a 1M-char document with thousands of quotes.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -300,5 +301,62 @@ fn bench_hostile(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_patterns, bench_learned, bench_hostile);
+/// Speaker suggestions (issue 19): the hand-labelled flood report of
+/// `tests/speakers/quotes-sample.ron` (7 quotes, 5 speakers to find) repeated to 1M
+/// chars, spans and all (7,000 quotes among 23,000 spans); and the synthetic 1M-char
+/// project, whose 50k random spans hold about 10,000 QUOTEs in text full of "said".
+fn bench_speakers(c: &mut Criterion) {
+    use spanmark::model::Document;
+    use spanmark::model::suggest::speakers::suggest_speakers;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/speakers/quotes-sample.ron");
+    let sample = spanmark::io::load_project(&path).expect("the sample loads");
+    let one = &sample.documents()[0];
+    let len = one.text().char_len() + 1;
+    let (mut text, mut spans) = (String::new(), Vec::new());
+    while text.len() < 1_000_000 {
+        let at = text.chars().count();
+        text.push_str(one.text().as_str());
+        text.push('\n');
+        spans.extend(
+            one.spans()
+                .iter()
+                .map(|s| Span::new(s.start() + at, s.end() + at, s.label()).expect("span")),
+        );
+    }
+    let repeats = text.chars().count() / len;
+    let doc = Document::with_spans("flood", text, spans).expect("doc");
+    let flood = sample.with_same_labels(vec![doc]).expect("project");
+    let d = &flood.documents()[0];
+    let found = suggest_speakers(&flood, d).len();
+    eprintln!(
+        "speakers: sample x{repeats}, {} chars, {} spans, {found} suggestions",
+        d.text().char_len(),
+        d.spans().len()
+    );
+    let synthetic = synth::project(1_000_000, 50_000, 11);
+    let s = &synthetic.documents()[0];
+    eprintln!(
+        "speakers: synthetic, {} quotes, {} suggestions",
+        s.spans().iter().filter(|x| x.label() == LabelId(4)).count(),
+        suggest_speakers(&synthetic, s).len()
+    );
+    let mut g = c.benchmark_group("suggest_speakers");
+    g.sample_size(20).measurement_time(Duration::from_secs(8));
+    g.bench_function("sample_repeated_1m_chars_7k_quotes", |b| {
+        b.iter(|| black_box(suggest_speakers(&flood, d).len()));
+    });
+    g.bench_function("synthetic_1m_chars_50k_spans", |b| {
+        b.iter(|| black_box(suggest_speakers(&synthetic, s).len()));
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_patterns,
+    bench_learned,
+    bench_hostile,
+    bench_speakers
+);
 criterion_main!(benches);

@@ -496,3 +496,219 @@ fn hostile_saved_rule_sets_are_bounded() {
         );
     }
 }
+
+/// The hand-labelled flood sample (tests/speakers/quotes-sample.ron) without its gold
+/// SPEAKER relations, saved as `name` in `dir`, with `rejected` of the gold rejected;
+/// and the gold relations.
+fn speakers_input(
+    dir: &Path,
+    name: &str,
+    rejected: usize,
+) -> (
+    PathBuf,
+    spanmark::model::Project,
+    Vec<spanmark::model::Relation>,
+) {
+    use spanmark::model::{Document, Span};
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/speakers/quotes-sample.ron");
+    let gold = spanmark::io::load_project(&sample).unwrap();
+    let doc = &gold.documents()[0];
+    let relations: Vec<_> = doc.relations().iter().copied().collect();
+    let spans: Vec<Span> = doc.spans().iter().copied().collect();
+    let bare = Document::with_spans(doc.name.clone(), doc.text().as_str(), spans)
+        .unwrap()
+        .with_rejected_relations(relations[..rejected].iter().copied())
+        .unwrap();
+    let p = gold.with_same_labels(vec![bare]).unwrap();
+    let path = dir.join(name);
+    spanmark::io::save_project(&p, &path).unwrap();
+    (path, gold, relations)
+}
+
+/// The printed speaker suggestions as (document, relation, from, to, source), each end
+/// as (start, end, label).
+#[allow(clippy::type_complexity)]
+fn relation_lines(
+    o: &Output,
+) -> Vec<(
+    String,
+    String,
+    (u64, u64, String),
+    (u64, u64, String),
+    String,
+)> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys,
+                ["document", "from", "relation", "source", "to"],
+                "{l}"
+            );
+            let end = |e: &serde_json::Value| {
+                (
+                    e["start"].as_u64().unwrap(),
+                    e["end"].as_u64().unwrap(),
+                    e["label"].as_str().unwrap().to_string(),
+                )
+            };
+            let s = |k: &str| v[k].as_str().unwrap().to_string();
+            (
+                s("document"),
+                s("relation"),
+                end(&v["from"]),
+                end(&v["to"]),
+                s("source"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn speakers_print_jsonl_and_accept_adds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, gold, want) = speakers_input(dir.path(), "flood.ron", 0);
+    let ps = input.to_str().unwrap();
+    let out = spanmark(&["suggest", ps, "--speakers"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        first.starts_with("{\"document\":\"quotes-sample\",\"relation\":\"SPEAKER\",\"from\":{\"start\":209,\"end\":269,\"label\":\"QUOTE\"},\"to\":{\"start\":275,\"end\":290,\"label\":\"PERSON\"},\"source\":"),
+        "{first}"
+    );
+    let got = relation_lines(&out);
+    let name = |s: spanmark::model::Span| gold.label(s.label()).unwrap().name.clone();
+    let end = |s: spanmark::model::Span| (s.start() as u64, s.end() as u64, name(s));
+    let expected: Vec<_> = want
+        .iter()
+        .map(|r| {
+            (
+                "quotes-sample".to_string(),
+                "SPEAKER".to_string(),
+                end(r.from()),
+                end(r.to()),
+            )
+        })
+        .collect();
+    let printed: Vec<_> = got
+        .iter()
+        .map(|(d, r, f, t, _)| (d.clone(), r.clone(), f.clone(), t.clone()))
+        .collect();
+    assert_eq!(printed, expected);
+    let sources: Vec<&str> = got.iter().map(|l| l.4.as_str()).collect();
+    assert_eq!(
+        sources,
+        [
+            "cue 'said' after the quote",
+            "cue 'said' between the halves of a split quote, 'he' taken as the last PERSON before it",
+            "cue 'said' between the halves of a split quote, 'he' taken as the last PERSON before it",
+            "cue 'said' before the quote",
+            "cue 'according to' before the quote",
+        ]
+    );
+
+    // --accept: every one added; the input untouched; nothing left to suggest.
+    let before = std::fs::read_to_string(&input).unwrap();
+    let accepted = dir.path().join("accepted.ron");
+    let out = spanmark(&[
+        "suggest",
+        ps,
+        "--speakers",
+        "--accept",
+        "-o",
+        accepted.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("5 speaker suggestions accepted in 1 documents"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), before);
+    let p = spanmark::io::load_project(&accepted).unwrap();
+    let relations: Vec<_> = p.documents()[0].relations().iter().copied().collect();
+    assert_eq!(relations, want);
+    let again = spanmark(&["suggest", accepted.to_str().unwrap(), "--speakers"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        again.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn speakers_never_repeat_a_rejected_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first gold relation (Amina Yousafzai's quote) was rejected in the window.
+    let (input, _, want) = speakers_input(dir.path(), "flood.ron", 1);
+    let out = spanmark(&["suggest", input.to_str().unwrap(), "--speakers"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = relation_lines(&out);
+    assert_eq!(got.len(), want.len() - 1);
+    let rejected_quote = want[0].from().start() as u64;
+    assert!(got.iter().all(|l| l.2.0 != rejected_quote), "{got:?}");
+}
+
+#[test]
+fn speakers_bad_input() {
+    use spanmark::model::{Document, Project, default_labels};
+    let dir = tempfile::tempdir().unwrap();
+    // No SPEAKER type: the labels lack QUOTE; or the file's relation types leave it out.
+    let labels: Vec<_> = default_labels()
+        .into_iter()
+        .filter(|l| l.name != "QUOTE")
+        .collect();
+    let doc = || Document::new("d", "“Go,” said Anna.");
+    let no_quote = dir.path().join("no-quote.ron");
+    spanmark::io::save_project(&Project::new(labels, vec![doc()]).unwrap(), &no_quote).unwrap();
+    let no_types = dir.path().join("no-types.ron");
+    let p = Project::with_types(default_labels(), Vec::new(), vec![doc()]).unwrap();
+    spanmark::io::save_project(&p, &no_types).unwrap();
+    for path in [&no_quote, &no_types] {
+        let s = path.to_str().unwrap();
+        for extra in [&[][..], &["--accept", "-o", "/nonexistent/out.ron"][..]] {
+            let out = spanmark(&[&["suggest", s, "--speakers"][..], extra].concat());
+            assert_eq!(out.status.code(), Some(1), "{s} {extra:?}");
+            assert!(
+                stderr(&out).contains(&format!("{s}: the project has no SPEAKER relation type")),
+                "{}",
+                stderr(&out)
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+    // A missing or broken project: exit 1 naming it.
+    let broken = write(dir.path(), "broken.ron", "(version: 1, labels: [");
+    for s in [broken.as_str(), "/no/such/project.ron"] {
+        let out = spanmark(&["suggest", s, "--speakers"]);
+        assert_eq!(out.status.code(), Some(1), "{s}");
+        assert!(stderr(&out).contains(s), "{}", stderr(&out));
+    }
+    // With a span source: a usage error (exit 2, as clap's), naming the conflict.
+    let (input, _, _) = speakers_input(dir.path(), "flood.ron", 0);
+    let ps = input.to_str().unwrap();
+    for flag in [
+        &["--learn"][..],
+        &["--command", "true"],
+        &["--patterns", "x.jsonl"],
+    ] {
+        let out = spanmark(&[&["suggest", ps, "--speakers"][..], flag].concat());
+        assert_eq!(out.status.code(), Some(2), "{flag:?}");
+        assert!(
+            stderr(&out).contains("cannot be used with"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // --accept needs -o.
+    let out = spanmark(&["suggest", ps, "--speakers", "--accept"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,11 +1,13 @@
 //! Command-line interface: the GUI by default, plus headless `import`, `export`, `stats`,
-//! `validate`, `suggest` and `agree` (run in `run.rs`) and the team commands `merge`,
-//! `split`, `merge-driver` and `git-setup` (run in `team.rs`).
+//! `validate`, `suggest` and `agree` (run in `run.rs`; `suggest --speakers` in
+//! `speakers.rs`) and the team commands `merge`, `split`, `merge-driver` and `git-setup`
+//! (run in `team.rs`).
 //!
-//! This module holds the arguments (clap's derive), [`Exit`] and the dispatch; the two
+//! This module holds the arguments (clap's derive), [`Exit`] and the dispatch; the
 //! runners import their arguments from here and never each other.
 
 mod run;
+mod speakers;
 mod team;
 
 use std::io::Write;
@@ -85,12 +87,19 @@ pub enum Command {
         /// The project file (.ron).
         project: PathBuf,
     },
-    /// Propose spans: print one JSON object per suggestion, or accept them all.
+    /// Propose spans (or, with --speakers, who said each quote): print one JSON object
+    /// per suggestion, or accept them all.
     ///
     /// Sources: the project's own labels (--learn), patterns files, dictionaries and an
     /// external command; the patterns files and dictionaries saved in the project are
     /// used too. Prints {"document", "start", "end", "label", "text", "source"} per line,
     /// offsets in chars.
+    ///
+    /// With --speakers: a SPEAKER relation for each QUOTE that has none, found by rules
+    /// (cue verbs, the sentence around the quote), printed as {"document", "relation",
+    /// "from": {"start", "end", "label"}, "to": {...}, "source"} per line ("source" names
+    /// the rule). It takes none of the span sources: suggest spans first (and accept
+    /// them), then speakers.
     Suggest {
         /// The project file (.ron).
         project: PathBuf,
@@ -114,6 +123,15 @@ pub enum Command {
         /// An external command (your own model) speaking spanmark's JSONL protocol.
         #[arg(long, value_name = "CMD")]
         command: Option<String>,
+        /// Propose SPEAKER relations instead of spans (see above). Cannot be combined
+        /// with --learn, --ignore-case, --patterns, --dictionary, --label or --command,
+        /// and the rule sets saved in the project are not used: the speaker rules read
+        /// the spans the project has.
+        #[arg(
+            long,
+            conflicts_with_all = ["learn", "ignore_case", "patterns", "dictionary", "label", "command"]
+        )]
+        speakers: bool,
         /// Accept every suggestion and write the project to --output.
         #[arg(long, requires = "output")]
         accept: bool,
@@ -277,9 +295,13 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             dictionary,
             label,
             command,
+            speakers,
             accept,
             output,
         } => {
+            if speakers {
+                return speakers::suggest(&project, output.filter(|_| accept), out);
+            }
             let sources = run::SuggestArgs {
                 learn,
                 ignore_case,
