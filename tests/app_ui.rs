@@ -566,9 +566,11 @@ fn screenshot_sample_project_light_theme() {
     h.run();
     // Select the QUOTE that contains a PLACE: both underlines and the outline show.
     h.get_by_label_contains("QUOTE  843–917").click();
-    h.run();
+    // Jumping to the span measures the units that scroll in, and the speaker suggestion's
+    // arrow is placed once they are: a few frames more than `run`'s default allows.
+    h.run_steps(8);
     h.remove_cursor();
-    h.run();
+    h.run_steps(8);
     h.snapshot("sample_project_light");
 }
 

@@ -34,7 +34,7 @@ pub use span::{LabelId, Span, SpanSet};
 pub use text::Text;
 
 /// A change counter: a fresh number, unique in the process, each time what it stamps
-/// changes (like [`Text::id`], a clone keeps it). Derived-data caches (the suggestion
+/// changes (a clone keeps it). Derived-data caches (the suggestion
 /// engine) key on it. It never takes part in equality: two equal projects may carry
 /// different stamps.
 #[derive(Clone, Copy, Debug)]

@@ -5,15 +5,10 @@
 //! the one place where char offsets become byte offsets. A checkpoint table makes the
 //! conversion O(1) amortised even on a 1M-character document.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How many chars lie between two checkpoints of [`Text`]'s char → byte table.
 const CHECKPOINT_EVERY: usize = 128;
-
-/// Source of [`Text::id`]s.
-static TEXT_IDS: AtomicU64 = AtomicU64::new(1);
 
 /// Immutable document text that converts between char and byte offsets quickly.
 #[derive(Clone, Debug)]
@@ -22,10 +17,9 @@ pub struct Text {
     char_len: usize,
     /// `checkpoints[k]` is the byte offset of char `k * CHECKPOINT_EVERY`.
     checkpoints: Vec<usize>,
-    id: u64,
 }
 
-/// Texts are equal when their chars are; the id is only a cache key.
+/// Texts are equal when their chars are (the checkpoints follow from them).
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
         self.s == other.s
@@ -49,15 +43,7 @@ impl Text {
             s,
             char_len,
             checkpoints,
-            id: TEXT_IDS.fetch_add(1, Ordering::Relaxed),
         }
-    }
-
-    /// A number naming this text, unique among the texts built in this process (a clone
-    /// holds the same chars and keeps it). Views key caches of layout and matches on it:
-    /// a text's address and length can be reused by another text once it is freed.
-    pub fn id(&self) -> u64 {
-        self.id
     }
 
     /// The text as a string slice.

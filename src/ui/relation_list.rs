@@ -2,7 +2,7 @@
 //! the other span ("said by: PERSON “Zabihullah Mujahid”"); a click goes there; a
 //! suggested one has Accept and Reject. Pushes actions only.
 
-use eframe::egui::{self, Button, RichText, Ui};
+use eframe::egui::{self, Align, Button, Layout, RichText, Ui};
 
 use super::relations::{describe, role, span_words};
 use super::{Action, doc_view::swatch};
@@ -51,47 +51,52 @@ pub fn span_relations(
             role(project, r, &span),
             span_words(project, doc, &other, 40)
         );
-        ui.horizontal(|ui| {
-            swatch(ui, c);
-            let row = ui
-                .add(Button::selectable(chosen == Some(*r), text).truncate())
-                .on_hover_text(format!(
-                    "{}\nClick to go to it; right-click to delete",
-                    describe(project, doc, r)
-                ));
-            if row.clicked() {
-                actions.push(Action::SelectSpan {
-                    span: other,
-                    scroll: true,
-                });
-            }
-            row.context_menu(|ui| {
-                if ui.button("Select the arrow").clicked() {
-                    actions.push(Action::SelectRelation {
-                        relation: *r,
-                        scroll: true,
-                    });
-                    ui.close();
-                }
-                if !is_suggested && ui.button("Delete").clicked() {
-                    actions.push(Action::DeleteRelation(*r));
-                    ui.close();
-                }
-            });
+        // Accept and Reject are placed first, from the right, so the truncated row takes
+        // only the width left: a long speaker name never widens the panel.
+        let row_size = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(row_size, Layout::right_to_left(Align::Center), |ui| {
             if is_suggested {
                 let select = Action::SelectRelation {
                     relation: *r,
                     scroll: false,
                 };
-                if ui.small_button("Accept").clicked() {
-                    actions.push(select.clone());
-                    actions.push(Action::AcceptRelationSuggestion);
-                }
                 if ui.small_button("Reject").clicked() {
-                    actions.push(select);
+                    actions.push(select.clone());
                     actions.push(Action::RejectRelationSuggestion);
                 }
+                if ui.small_button("Accept").clicked() {
+                    actions.push(select);
+                    actions.push(Action::AcceptRelationSuggestion);
+                }
             }
+            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                swatch(ui, c);
+                let row = ui
+                    .add(Button::selectable(chosen == Some(*r), text).truncate())
+                    .on_hover_text(format!(
+                        "{}\nClick to go to it; right-click to delete",
+                        describe(project, doc, r)
+                    ));
+                if row.clicked() {
+                    actions.push(Action::SelectSpan {
+                        span: other,
+                        scroll: true,
+                    });
+                }
+                row.context_menu(|ui| {
+                    if ui.button("Select the arrow").clicked() {
+                        actions.push(Action::SelectRelation {
+                            relation: *r,
+                            scroll: true,
+                        });
+                        ui.close();
+                    }
+                    if !is_suggested && ui.button("Delete").clicked() {
+                        actions.push(Action::DeleteRelation(*r));
+                        ui.close();
+                    }
+                });
+            });
         });
     }
     ui.separator();

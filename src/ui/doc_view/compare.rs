@@ -6,7 +6,7 @@
 use eframe::egui::{self, Color32, Rect, Shape, Ui, layers::ShapeIdx};
 
 use super::DocView;
-use crate::model::{Disagreement, Document, Project};
+use crate::model::{Disagreement, DocId, Document, Project};
 use crate::ui::compare::{Kind, kind_color, region_shapes, version_letter, version_summary};
 use crate::ui::{Action, color};
 
@@ -18,15 +18,15 @@ const MAX_VERSION_LINES: usize = 3;
 /// Where the shown document's disagreements can reach: `max_end[i]` is the largest end
 /// among the first `i + 1` (they are sorted by start but may nest or overlap, e.g. two
 /// git conflicts on nested spans), so a binary search finds the first that can reach an
-/// offset. Rebuilt only when the text or the project's revision changes.
+/// offset. Rebuilt only when the document or the project's revision changes.
 #[derive(Default)]
 pub(super) struct Reach {
-    key: Option<(u64, u64)>,
+    key: Option<(DocId, u64)>,
     max_end: Vec<usize>,
 }
 
 impl Reach {
-    fn refresh(&mut self, key: (u64, u64), ds: &[Disagreement]) {
+    fn refresh(&mut self, key: (DocId, u64), ds: &[Disagreement]) {
         if self.key == Some(key) && self.max_end.len() == ds.len() {
             return;
         }
@@ -73,9 +73,7 @@ impl DocView {
         if ds.is_empty() {
             return;
         }
-        if let Some(text) = self.key {
-            self.reach.refresh((text, self.revision), ds);
-        }
+        self.reach.refresh((doc.id(), self.revision), ds);
         let mut shapes = Vec::new();
         let font_height = self.font_height;
         let band = |r: Rect| {
@@ -176,7 +174,7 @@ mod tests {
             region(120, 130),
         ];
         let mut reach = Reach::default();
-        reach.refresh((1, 1), &ds);
+        reach.refresh((Document::new("d", "").id(), 1), &ds);
         let found = |s, e| -> Vec<usize> { reach.overlapping(&ds, s, e).map(|x| x.0).collect() };
         assert_eq!(found(50, 51), [0]);
         assert_eq!(found(35, 36), [0, 2]);

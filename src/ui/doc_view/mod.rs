@@ -34,7 +34,7 @@ use eframe::egui::{self, Color32, CursorIcon, FontId, Pos2, Sense, Ui, vec2};
 
 use super::color;
 use crate::model::suggest::Suggestion;
-use crate::model::{Document, Project, Relation, Span, text::ellipsize};
+use crate::model::{DocId, Document, Project, Relation, Span, text::ellipsize};
 use layout::{Laid, Style};
 pub use linking::Linking;
 pub use prefs::ReadingPrefs;
@@ -89,9 +89,10 @@ struct LayoutKey {
 /// View state of the open document: layout cache, selection, scroll requests.
 #[derive(Default)]
 pub struct DocView {
-    /// Identity of the laid-out text ([`crate::model::Text::id`]; not its address, which
-    /// the next project's text can reuse).
-    key: Option<u64>,
+    /// The laid-out document: a [`DocId`] is never reused within the process, and a
+    /// document's text never changes, so it keys the layout (a text's address could be
+    /// reused by the next project's text).
+    key: Option<DocId>,
     units: Vec<Unit>,
     heights: Vec<f32>,
     measured: Vec<bool>,
@@ -245,7 +246,7 @@ impl DocView {
         self.tops = vec![0.0; n + 1];
         self.layout_key = None;
         self.laid.clear();
-        self.key = Some(text.id());
+        self.key = Some(doc.id());
     }
 
     /// Re-estimates every height for a new style.
@@ -327,7 +328,7 @@ impl DocView {
         actions: &mut Vec<crate::ui::Action>,
     ) {
         let text = doc.text();
-        if self.key != Some(text.id()) {
+        if self.key != Some(doc.id()) {
             let (sel, span) = (self.selection, self.selected_span);
             self.rebuild(doc);
             // Same document re-laid out: keep what the user had selected if it still fits.
