@@ -608,6 +608,27 @@ fn a_suggested_speaker_is_a_dashed_arrow_accepted_with_enter_or_rejected_with_x(
 }
 
 #[test]
+fn a_selected_quote_takes_its_one_suggested_speaker_with_enter_or_drops_it_with_x() {
+    let (mut h, _dir) = open_with(&project(speaker_only(), vec![]), suggest);
+    // The quote selected, no arrow: Enter accepts the quote's one suggested speaker.
+    click_span(&mut h, worried());
+    assert_eq!(h.state().view().selected_relation, None);
+    press(&mut h, Key::Enter);
+    assert_eq!(relations(&h), [speaker(worried(), tariq())]);
+    // X on the other quote rejects its suggestion, and labels nothing.
+    click_span(&mut h, water());
+    press(&mut h, Key::X);
+    let doc = &h.state().workspace().project().documents()[0];
+    assert!(doc.rejected_relations().contains(&speaker(water(), who())));
+    assert_eq!(doc.relations().len(), 1);
+    assert_eq!(doc.spans().len(), 6);
+    // A span without a suggestion: Enter does nothing.
+    click_span(&mut h, amina());
+    press(&mut h, Key::Enter);
+    assert_eq!(relations(&h), [speaker(worried(), tariq())]);
+}
+
+#[test]
 fn the_span_panel_accepts_a_suggested_speaker() {
     let (mut h, _dir) = open_with(&project(speaker_only(), vec![]), suggest);
     click_span(&mut h, worried());

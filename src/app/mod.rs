@@ -623,6 +623,12 @@ impl eframe::App for SpanmarkApp {
                 .view
                 .selected_relation
                 .is_some_and(|r| self.relation_suggestions.set.contains(&r)),
+            span_relation_suggestion: self.view.selected_span.and_then(|s| {
+                match self.relation_suggestions.set.of(&s) {
+                    [one] => Some(*one),
+                    _ => None,
+                }
+            }),
         };
         shortcuts::read(&ctx, keys, self.ws.project(), &mut actions);
         // The caret keys belong to the document unless a dialog or a window takes them.

@@ -128,6 +128,10 @@ pub struct KeyState {
     pub relation: Option<Relation>,
     /// A suggested relation is selected: Enter accepts it, X rejects it.
     pub relation_suggestion_selected: bool,
+    /// The one suggested relation of the selected span (a quote with one proposed
+    /// speaker), if it has exactly one: Enter accepts it and X rejects it, as if its
+    /// arrow were selected.
+    pub span_relation_suggestion: Option<Relation>,
 }
 
 /// The adjudication keys: Alt+↓/↑ step, Alt+A/B/1…9/U/N choose.
@@ -245,6 +249,24 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
             }
             if i.consume_shortcut(&REJECT_RELATION) {
                 actions.push(Action::RejectRelationSuggestion);
+            }
+        }
+        if let Some(r) = state.span_relation_suggestion
+            && !state.relation_suggestion_selected
+            && !state.suggestion_selected
+            && !state.linking
+        {
+            for (shortcut, decide) in [
+                (ACCEPT_RELATION, Action::AcceptRelationSuggestion),
+                (REJECT_RELATION, Action::RejectRelationSuggestion),
+            ] {
+                if i.consume_shortcut(&shortcut) {
+                    actions.push(Action::SelectRelation {
+                        relation: r,
+                        scroll: false,
+                    });
+                    actions.push(decide);
+                }
             }
         }
         if state.suggestion_selected {
