@@ -30,6 +30,8 @@ fn bonus(prev: Option<char>, c: char) -> i32 {
 #[derive(Clone, Debug, Default)]
 pub struct Query {
     chars: Vec<char>,
+    /// Every char is ASCII (the fast path for ASCII names).
+    ascii: bool,
 }
 
 /// Reusable buffers, so scoring 50,000 names allocates nothing per name.
@@ -46,13 +48,13 @@ const NONE: i32 = i32::MIN / 4;
 impl Query {
     /// The query `q`, ignoring case and whitespace (so "new york" finds "New_York").
     pub fn new(q: &str) -> Self {
-        Self {
-            chars: q
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .map(fold_char)
-                .collect(),
-        }
+        let chars: Vec<char> = q
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(fold_char)
+            .collect();
+        let ascii = chars.iter().all(char::is_ascii);
+        Self { chars, ascii }
     }
 
     /// Whether the query has no chars (it matches every name, with score 0).
@@ -66,14 +68,7 @@ impl Query {
             return Some(0);
         }
         // Cheap rejection first: most names of a large list are not even a subsequence.
-        let mut want = self.chars.iter();
-        let mut next = want.next();
-        for c in name.chars() {
-            if next == Some(&fold_char(c)) {
-                next = want.next();
-            }
-        }
-        if next.is_some() {
+        if !self.is_subsequence_of(name) {
             return None;
         }
         scratch.name.clear();
@@ -120,6 +115,29 @@ impl Query {
         }
         let best = prev.iter().copied().max().unwrap_or(NONE);
         (best > NONE / 2).then_some(best)
+    }
+
+    /// Whether the query's chars appear in `name` in order, ignoring case.
+    fn is_subsequence_of(&self, name: &str) -> bool {
+        if self.ascii && name.is_ascii() {
+            // Bytes are chars here, and ASCII folds to ASCII: no decoding.
+            let mut want = self.chars.iter().map(|&c| c as u8);
+            let mut next = want.next();
+            for b in name.bytes() {
+                if next == Some(b.to_ascii_lowercase()) {
+                    next = want.next();
+                }
+            }
+            return next.is_none();
+        }
+        let mut want = self.chars.iter();
+        let mut next = want.next();
+        for c in name.chars() {
+            if next == Some(&fold_char(c)) {
+                next = want.next();
+            }
+        }
+        next.is_none()
     }
 
     /// The char positions in `name` of the best placement (for highlighting), or `None`
@@ -202,19 +220,34 @@ pub fn rank<'a>(
     names: impl IntoIterator<Item = &'a str>,
     limit: usize,
 ) -> (Vec<Ranked>, usize) {
-    if query.is_empty() {
-        let total = names.into_iter().count();
-        let first = (0..total.min(limit)).map(|index| Ranked { index, score: 0 });
-        return (first.collect(), total);
-    }
+    let (best, all) = rank_among(query, names.into_iter().enumerate(), limit);
+    (best, all.len())
+}
+
+/// [`rank`] over some of the names, each with its index: the best `limit` and the
+/// indices of every match, in the order given. A query typed further only ever matches
+/// fewer names, so the next keystroke can rank only these.
+pub fn rank_among<'a>(
+    query: &Query,
+    names: impl IntoIterator<Item = (usize, &'a str)>,
+    limit: usize,
+) -> (Vec<Ranked>, Vec<usize>) {
     let mut scratch = Scratch::default();
     let mut found: Vec<(Ranked, usize)> = Vec::new();
-    let mut matched = 0;
-    for (index, name) in names.into_iter().enumerate() {
-        if let Some(score) = query.score(name, &mut scratch) {
-            matched += 1;
+    let mut all = Vec::new();
+    for (index, name) in names {
+        if query.is_empty() {
+            all.push(index);
+            if found.len() < limit {
+                found.push((Ranked { index, score: 0 }, 0));
+            }
+        } else if let Some(score) = query.score(name, &mut scratch) {
+            all.push(index);
             found.push((Ranked { index, score }, name.len()));
         }
+    }
+    if query.is_empty() {
+        return (found.into_iter().map(|(r, _)| r).collect(), all);
     }
     let key = |(r, len): &(Ranked, usize)| (std::cmp::Reverse(r.score), *len, r.index);
     if found.len() > limit {
@@ -222,7 +255,7 @@ pub fn rank<'a>(
         found.truncate(limit);
     }
     found.sort_unstable_by_key(key);
-    (found.into_iter().map(|(r, _)| r).collect(), matched)
+    (found.into_iter().map(|(r, _)| r).collect(), all)
 }
 
 #[cfg(test)]
@@ -296,6 +329,19 @@ mod tests {
         assert_eq!(r.iter().map(|r| r.index).collect::<Vec<_>>(), [4, 40]);
     }
 
+    #[test]
+    fn typing_further_narrows_the_last_matches() {
+        let names = ["Kabul", "kandahar", "bagram", "Ünïcode kab"];
+        let pairs = || names.iter().copied().enumerate();
+        let (_, all) = rank_among(&Query::new("k"), pairs(), 10);
+        assert_eq!(all, [0, 1, 3]);
+        let (best, more) = rank_among(&Query::new("kab"), all.iter().map(|&i| (i, names[i])), 10);
+        assert_eq!(more, [0, 3]);
+        assert_eq!(best[0].index, 0);
+        // The same as ranking them all.
+        assert_eq!(rank_among(&Query::new("kab"), pairs(), 10).0, best);
+    }
+
     /// Every placement's score by the definition, the best of them (the oracle).
     fn naive_best(q: &str, name: &str) -> Option<(i32, Vec<Vec<usize>>)> {
         let q: Vec<char> = Query::new(q).chars;
@@ -345,8 +391,8 @@ mod tests {
         /// The score is the best over every placement; `positions` is one of the best.
         #[test]
         fn matches_a_naive_oracle(
-            q in "[abA_ ]{0,4}",
-            name in "[abAB_ x]{0,9}",
+            q in "[abAé_ ]{0,4}",
+            name in "[abABéÉ_ x]{0,9}",
         ) {
             let query = Query::new(&q);
             let got = query.score(&name, &mut Scratch::default());

@@ -50,13 +50,26 @@ pub fn filter(
     label: Option<LabelId>,
 ) -> Vec<usize> {
     let needle = fold(name.trim());
+    // ASCII against ASCII (most names) needs no folded copy of each name.
+    let contains = |name: &str| {
+        if needle.is_ascii() && name.is_ascii() {
+            let n = needle.len();
+            n <= name.len()
+                && name
+                    .as_bytes()
+                    .windows(n)
+                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        } else {
+            fold(name).contains(&needle)
+        }
+    };
     project
         .documents()
         .iter()
         .enumerate()
         .filter(|(_, d)| status.is_none_or(|s| d.status == s))
         .filter(|(_, d)| label.is_none_or(|l| d.spans().iter().any(|s| s.label() == l)))
-        .filter(|(_, d)| needle.is_empty() || fold(&d.name).contains(&needle))
+        .filter(|(_, d)| needle.is_empty() || contains(&d.name))
         .map(|(i, _)| i)
         .collect()
 }

@@ -9,7 +9,7 @@ use eframe::egui::{self, Key, RichText, text::LayoutJob};
 
 use super::Action;
 use crate::model::fuzzy::{self, Query};
-use crate::model::{DocId, Project, Workspace};
+use crate::model::{DocId, Workspace};
 
 /// At most this many matches are listed (the best ones).
 pub const SHOWN: usize = 100;
@@ -28,6 +28,9 @@ pub struct QuickOpen {
     matched: usize,
     /// What `results` were computed for: the project revision and the query.
     key: Option<(u64, String)>,
+    /// The places of every name that matched `key`'s query: typing further only ever
+    /// narrows them, so the next keystroke looks at these alone.
+    all: Vec<usize>,
     /// Put the field in focus on the next frame.
     focus: bool,
 }
@@ -52,9 +55,25 @@ impl QuickOpen {
             return;
         }
         let project = ws.project();
-        let (results, matched) = matches(project, &self.query, SHOWN);
-        self.results = results;
-        self.matched = matched;
+        let docs = project.documents();
+        let narrowing = self
+            .key
+            .as_ref()
+            .is_some_and(|(r, q)| *r == ws.revision() && self.query.starts_with(q.as_str()));
+        let query = Query::new(&self.query);
+        let (ranked, all) = if narrowing {
+            let among = self
+                .all
+                .iter()
+                .filter_map(|&i| Some((i, docs.get(i)?.name.as_str())));
+            fuzzy::rank_among(&query, among, SHOWN)
+        } else {
+            let among = docs.iter().map(|d| d.name.as_str()).enumerate();
+            fuzzy::rank_among(&query, among, SHOWN)
+        };
+        self.results = ranked.iter().map(|r| docs[r.index].id()).collect();
+        self.matched = all.len();
+        self.all = all;
         self.key = Some((ws.revision(), self.query.clone()));
     }
 
@@ -138,15 +157,6 @@ impl QuickOpen {
             self.open = false;
         }
     }
-}
-
-/// The best `limit` documents for `query` (best first) and how many matched in all.
-pub fn matches(project: &Project, query: &str, limit: usize) -> (Vec<DocId>, usize) {
-    let docs = project.documents();
-    let query = Query::new(query);
-    let (ranked, matched) = fuzzy::rank(&query, docs.iter().map(|d| d.name.as_str()), limit);
-    let best = ranked.into_iter().map(|r| docs[r.index].id()).collect();
-    (best, matched)
 }
 
 /// A result row: the name with the matched chars strong, and the status, weak.
