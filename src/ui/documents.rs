@@ -19,6 +19,8 @@ pub struct DocumentsPanel {
     /// The places of the documents the filter leaves, for `key`.
     shown: Vec<usize>,
     key: Option<Key>,
+    /// Documents done, for the project revision: counted once, not every frame.
+    done: Option<(u64, usize)>,
 }
 
 /// What `shown` was computed for: the project revision and the filter.
@@ -28,6 +30,19 @@ impl DocumentsPanel {
     /// Whether any filter is set.
     pub fn is_filtering(&self) -> bool {
         !self.name.trim().is_empty() || self.status.is_some() || self.label.is_some()
+    }
+
+    /// How many documents are done.
+    fn done(&mut self, ws: &Workspace) -> usize {
+        match self.done {
+            Some((r, n)) if r == ws.revision() => n,
+            _ => {
+                let docs = ws.project().documents();
+                let n = docs.iter().filter(|d| d.status == Status::Done).count();
+                self.done = Some((ws.revision(), n));
+                n
+            }
+        }
     }
 
     /// The places of the documents the filter leaves (all of them with no filter).
@@ -88,11 +103,7 @@ pub fn show(
     ui.heading("Documents");
     let total = project.documents().len();
     if total > 0 {
-        let done = project
-            .documents()
-            .iter()
-            .filter(|d| d.status == Status::Done)
-            .count();
+        let done = panel.done(ws);
         ui.add(
             egui::ProgressBar::new(done as f32 / total as f32)
                 .text(format!("{done} / {total} done")),
@@ -104,8 +115,9 @@ pub fn show(
         .id_salt("documents-filter")
         .open(open.then_some(true))
         .show(ui, |ui| filter_fields(ui, project, panel));
-    let shown = panel.shown(ws).to_vec();
-    if panel.is_filtering() {
+    let filtering = panel.is_filtering();
+    let shown = panel.shown(ws);
+    if filtering {
         let n = |k| super::find_all::thousands(k);
         ui.weak(format!("{} of {} shown", n(shown.len()), n(total)));
     }
@@ -115,7 +127,7 @@ pub fn show(
         .id_salt("documents")
         .auto_shrink([false, false])
         .show_rows(ui, row_height, shown.len(), |ui, rows| {
-            for &place in &shown[rows] {
+            for &place in shown.get(rows).unwrap_or_default() {
                 let Some(doc) = project.documents().get(place) else {
                     continue;
                 };

@@ -320,6 +320,8 @@ fn result_job(ui: &Ui, name: &str, s: &crate::model::search_all::Snippet) -> Lay
         egui::TextFormat {
             background: style.visuals.selection.bg_fill,
             color: style.visuals.strong_text_color(),
+            // Still marked on the highlighted row, whose fill is the same colour.
+            underline: egui::Stroke::new(1.5, style.visuals.strong_text_color()),
             ..plain.clone()
         },
     );
