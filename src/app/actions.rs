@@ -153,6 +153,12 @@ impl SpanmarkApp {
                 self.find_step(action != Action::FindPrevious);
             }
             Action::CloseFind => self.find.close(),
+            Action::QuickOpen
+            | Action::FindAll
+            | Action::FindAllRun(_)
+            | Action::CloseFindAll
+            | Action::GoToMatch(_)
+            | Action::LabelResults(_) => self.perform_reach(ctx, action),
             Action::StepSpan { forward } => self.step_span(forward),
             Action::DoneAndNext => self.done_and_next(),
             Action::LabelAllOccurrences { everywhere } => self.ask_label_all(everywhere),

@@ -116,6 +116,7 @@ impl SpanmarkApp {
     /// Applies the result of a job.
     pub(super) fn finish(&mut self, ctx: &egui::Context, done: Done) {
         match done {
+            Done::FoundAll { job, found } => self.find_all_done(job, found),
             Done::Opened(path, Ok(opened)) => {
                 let (project, stamp) = *opened;
                 self.status = format!("Opened {}.", path.display());

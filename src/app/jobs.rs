@@ -51,6 +51,11 @@ pub(super) enum Done {
     RuleSetChecked(crate::model::suggest::RuleSet, Result<Vec<String>, String>),
     /// A label set (a project or labels.json) was read from `path`.
     LabelsRead(PathBuf, Result<Vec<crate::model::Label>, String>),
+    /// Search `job` of every document (find in all documents) found these matches.
+    FoundAll {
+        job: u64,
+        found: crate::model::search_all::Found,
+    },
 }
 
 /// How long a job is expected to take, to pace its progress bar.

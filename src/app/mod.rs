@@ -16,6 +16,7 @@ mod files;
 mod guard;
 mod jobs;
 mod modal;
+mod reach;
 mod recovery;
 mod relations;
 mod suggest;
@@ -32,9 +33,12 @@ pub use relations::RelationSource;
 use crate::io::{self, DiskStamp, recovery::AUTOSAVE_INTERVAL};
 use crate::model::suggest::SuggestEngine;
 use crate::model::{DocId, Document, Label, LabelId, Project, Rgb, Workspace, default_labels};
+use crate::ui::documents::DocumentsPanel;
 use crate::ui::find::FindBar;
+use crate::ui::find_all::FindAll;
 use crate::ui::labels::LabelEditor;
 use crate::ui::picker::LabelPicker;
+use crate::ui::quick_open::QuickOpen;
 use crate::ui::shortcuts::{self, KeyState};
 use crate::ui::stats::StatsView;
 use crate::ui::{Action, DocView, Suggested, panels};
@@ -97,6 +101,10 @@ pub struct SpanmarkApp {
     find: FindBar,
     labels: LabelEditor,
     picker: LabelPicker,
+    /// Go to document (Ctrl+P), find in all documents, the documents panel's filter.
+    quick_open: QuickOpen,
+    find_all: FindAll,
+    documents: DocumentsPanel,
     stats: StatsView,
     snap: bool,
     hidden_labels: Vec<LabelId>,
@@ -176,6 +184,9 @@ impl SpanmarkApp {
             find: FindBar::default(),
             labels: LabelEditor::default(),
             picker: LabelPicker::default(),
+            quick_open: QuickOpen::default(),
+            find_all: FindAll::default(),
+            documents: DocumentsPanel::default(),
             stats: StatsView::default(),
             snap: true,
             hidden_labels: Vec::new(),
@@ -410,6 +421,8 @@ impl SpanmarkApp {
         self.view.reset();
         self.sync_current();
         self.reset_compare();
+        self.find_all.forget();
+        self.documents.label = None;
     }
 
     fn add_recent(&mut self, path: &Path) {
@@ -450,6 +463,7 @@ impl SpanmarkApp {
 
     fn status_bar(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
+            self.current_document_label(ui);
             self.command_progress(ui, actions);
             if self.suggestions.build.is_some() {
                 ui.label("Finding suggestions…")
@@ -530,13 +544,15 @@ impl SpanmarkApp {
             });
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, actions));
+        self.find_all_panel(ui, actions);
         egui::Panel::left("documents")
             .resizable(true)
             .default_size(190.0)
             .show(ui, |ui| {
-                panels::documents(
+                crate::ui::documents::show(
                     ui,
-                    self.ws.project(),
+                    &self.ws,
+                    &mut self.documents,
                     self.current,
                     self.compare.annotators.as_ref(),
                     actions,
@@ -608,7 +624,10 @@ impl eframe::App for SpanmarkApp {
         let linking = self.view.linking.is_some();
         let keys = KeyState {
             busy: self.jobs.has(Kind::Foreground),
-            modal: !self.modals.is_empty() || self.guard.asking().is_some() || self.picker.open,
+            modal: !self.modals.is_empty()
+                || self.guard.asking().is_some()
+                || self.picker.open
+                || self.quick_open.open,
             find_open: self.find.open,
             suggestions: self
                 .current
@@ -641,6 +660,7 @@ impl eframe::App for SpanmarkApp {
             .agreement
             .show(&ctx, self.ws.project(), self.compare.annotators.as_ref());
         self.picker.show(&ctx, self.ws.project(), &mut actions);
+        self.quick_open.show(&ctx, &self.ws, &mut actions);
         self.dialogs(&ctx, &mut actions);
 
         for action in actions {

@@ -58,7 +58,7 @@ pub fn find_in(haystack: &str, needle: &str) -> Matches {
 }
 
 /// `c` in lowercase if that is one char, else `c`: a fold that keeps char offsets.
-fn fold_char(c: char) -> char {
+pub fn fold_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }

@@ -4,10 +4,13 @@
 pub mod compare;
 pub mod dialogs;
 pub mod doc_view;
+pub mod documents;
 pub mod find;
+pub mod find_all;
 pub mod labels;
 pub mod panels;
 pub mod picker;
+pub mod quick_open;
 pub mod relation_list;
 pub mod relation_types;
 pub mod relations;
@@ -107,6 +110,19 @@ pub enum Action {
     FindChanged,
     /// Hide the find bar, keeping the current match selected.
     CloseFind,
+    /// Show the go-to-document box (Ctrl+P).
+    QuickOpen,
+    /// Show the find-in-all-documents panel and focus its field (Ctrl+Shift+F).
+    FindAll,
+    /// Search every document (in the background on a large project).
+    FindAllRun(find_all::Asked),
+    /// Hide the find-in-all-documents panel.
+    CloseFindAll,
+    /// Show a match's document, select the match and scroll to it.
+    GoToMatch(crate::model::search_all::Hit),
+    /// Label every listed match (one undo step), skipping those a span of the label
+    /// already overlaps.
+    LabelResults(LabelId),
     /// Select the next span of the document (or the previous one), from the selected span,
     /// the selection, or the top of what is on screen; wraps around.
     StepSpan {

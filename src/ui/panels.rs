@@ -6,7 +6,7 @@ use eframe::egui::{self, Button, Color32, RichText, Ui};
 
 use super::{Action, PathPurpose, color, shortcuts};
 use crate::model::text::ellipsize;
-use crate::model::{DocId, Document, LabelId, Project, Span, Status, Workspace};
+use crate::model::{DocId, Document, LabelId, Project, Span, Workspace};
 
 /// The File / Edit / Suggestions / View / Help menu bar.
 pub fn menu_bar(
@@ -171,6 +171,13 @@ pub fn menu_bar(
             if item(ui, "Find previous", Some(&shortcuts::FIND_PREVIOUS)) {
                 actions.push(Action::FindPrevious);
             }
+            if item(ui, "Find in all documents…", Some(&shortcuts::FIND_ALL)) {
+                actions.push(Action::FindAll);
+            }
+            ui.separator();
+            if item(ui, "Go to document…", Some(&shortcuts::QUICK_OPEN)) {
+                actions.push(Action::QuickOpen);
+            }
         });
         super::suggestions::menu(ui, ws.project().suggest_settings(), pending, actions);
         ui.menu_button("View", |ui| {
@@ -295,6 +302,15 @@ pub const KEY_HELP: &[(&str, &str)] = &[
         "find in the document (Enter: next match, Shift+Enter: previous)",
     ),
     (
+        "Ctrl+P",
+        "go to document: type part of its name, arrows, Enter shows it, Esc closes",
+    ),
+    (
+        "Ctrl+Shift+F",
+        "find in all documents (text or regex): Enter searches, ↑/↓ and Enter go to \
+         a match; label all results as one undo step",
+    ),
+    (
         "F3, Shift+F3",
         "next / previous match; Esc closes the find bar",
     ),
@@ -332,67 +348,6 @@ pub fn toolbar(ui: &mut Ui, project: &Project, snap: &mut bool, actions: &mut Ve
         ui.checkbox(snap, "Snap to words")
             .on_hover_text("Trim spaces and widen selections to whole words");
     });
-}
-
-/// The documents list: name, span count, agreement (when annotators are compared),
-/// status; click to show.
-pub fn documents(
-    ui: &mut Ui,
-    project: &Project,
-    current: Option<DocId>,
-    annotators: Option<&super::compare::Annotators>,
-    actions: &mut Vec<Action>,
-) {
-    ui.heading("Documents");
-    let total = project.documents().len();
-    if total > 0 {
-        let done = project
-            .documents()
-            .iter()
-            .filter(|d| d.status == Status::Done)
-            .count();
-        ui.add(
-            egui::ProgressBar::new(done as f32 / total as f32)
-                .text(format!("{done} / {total} done")),
-        );
-        ui.add_space(4.0);
-    }
-    egui::ScrollArea::vertical()
-        .id_salt("documents")
-        .show(ui, |ui| {
-            for (i, doc) in project.documents().iter().enumerate() {
-                ui.horizontal(|ui| {
-                    let text = format!("{}  ({})", doc.name, doc.spans().len());
-                    let r = ui.selectable_label(Some(doc.id()) == current, text);
-                    if r.clicked() {
-                        actions.push(Action::SelectDocument(doc.id()));
-                    }
-                    r.context_menu(|ui| {
-                        if ui.button("Delete document").clicked() {
-                            actions.push(Action::DeleteDocument(doc.id()));
-                        }
-                    });
-                });
-                let f1 = annotators.and_then(|a| a.document_f1(&doc.name));
-                let left = doc.disagreements().len();
-                if f1.is_some() || left > 0 {
-                    super::compare::document_agreement(ui, f1, left);
-                }
-                let mut status = doc.status;
-                egui::ComboBox::new(("status", i), "status")
-                    .selected_text(status.as_str())
-                    .width(110.0)
-                    .show_ui(ui, |ui| {
-                        for s in Status::ALL {
-                            ui.selectable_value(&mut status, s, s.as_str());
-                        }
-                    });
-                if status != doc.status {
-                    actions.push(Action::SetStatus(doc.id(), status));
-                }
-                ui.add_space(4.0);
-            }
-        });
 }
 
 /// What the span list shows, derived from the project: kept between frames and rebuilt

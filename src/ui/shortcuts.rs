@@ -28,6 +28,11 @@ pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, K
 pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
 /// Find in the document.
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// Go to a document by name.
+pub const QUICK_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::P);
+/// Find in all documents.
+pub const FIND_ALL: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::F);
 /// The label editor.
 pub const LABELS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
 /// The searchable label picker.
@@ -189,8 +194,14 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         if state.modal {
             return;
         }
-        if i.consume_shortcut(&FIND) {
+        // Shift variant first: consume_shortcut ignores extra shift.
+        if i.consume_shortcut(&FIND_ALL) {
+            actions.push(Action::FindAll);
+        } else if i.consume_shortcut(&FIND) {
             actions.push(Action::Find);
+        }
+        if i.consume_shortcut(&QUICK_OPEN) {
+            actions.push(Action::QuickOpen);
         }
         if i.consume_shortcut(&LABELS) {
             actions.push(Action::OpenLabels);
