@@ -161,6 +161,13 @@ fn accept_writes_every_suggestion_and_leaves_nothing_to_suggest() {
     let written = std::fs::read_to_string(&out_path).unwrap();
     assert_eq!(written.matches("(start:").count(), 6, "{written}");
     assert!(!written.contains("suggest"), "{written}");
+    // Issue 20: accepted spans start "todo" documents, as in the window.
+    assert_eq!(before.matches("status: todo").count(), 2, "{before}");
+    assert_eq!(
+        written.matches("status: in_progress").count(),
+        2,
+        "{written}"
+    );
     let again = spanmark(&["suggest", out_path.to_str().unwrap(), "--learn"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(

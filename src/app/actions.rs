@@ -83,11 +83,8 @@ impl SpanmarkApp {
                 self.perform(ctx, Action::PromptPath(PathPurpose::Save));
             }
             Action::SaveAs => {
-                let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
-                    || "untitled.ron".into(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                match file_dialogs::save_project(name) {
+                let stem = file_dialogs::default_stem(self.path(), self.ws.project());
+                match file_dialogs::save_project(format!("{stem}.ron")) {
                     Some(path) => self.save_to(ctx, path),
                     None => {
                         self.guard.save_abandoned();
@@ -124,17 +121,24 @@ impl SpanmarkApp {
                 self.modals.push(Modal::Export(ExportDialog {
                     format,
                     scheme: Scheme::Iob2,
-                    path: file_dialogs::default_export_path(self.path(), format),
+                    path: file_dialogs::default_export_path(
+                        &file_dialogs::default_stem(self.path(), self.ws.project()),
+                        format,
+                    ),
                 }));
             }
             Action::ExportTo {
                 format,
                 scheme,
                 path,
-            } => self.export_to(ctx, format, scheme, path),
+            } => self.export_to(ctx, (format, scheme), path, false),
             Action::PromptPath(purpose) => {
                 let text = match (&self.path, purpose) {
                     (Some(p), PathPurpose::Save) => p.display().to_string(),
+                    // A name proposed, as a save dialog does.
+                    (None, PathPurpose::Save) => file_dialogs::default_save_path(
+                        &file_dialogs::default_stem(None, self.ws.project()),
+                    ),
                     _ => format!("{}/", file_dialogs::saves_dir().display()),
                 };
                 self.modals.push(Modal::Path { purpose, text });
@@ -286,7 +290,7 @@ impl SpanmarkApp {
         let span = spans[next];
         self.view.selection = None;
         self.view.selected_span = Some(span);
-        self.view.scroll_to(span.start());
+        self.view.reveal(span.start(), span.end());
     }
 
     fn done_and_next(&mut self) {

@@ -209,7 +209,7 @@ impl SpanmarkApp {
         };
         self.view.selection = None;
         self.view.selected_span = None;
-        self.view.scroll_to(d.start);
+        self.view.reveal(d.start, d.end);
         let n = document.disagreements().len();
         self.status = format!(
             "{}: disagreement {} of {n} here, {}: {}",

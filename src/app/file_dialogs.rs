@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::io::export::Format;
+use crate::model::Project;
 
 /// Whether a native file dialog can appear. On Linux, rfd asks the desktop portal over
 /// D-Bus; with no session bus it would return nothing, so the in-app path field is used.
@@ -125,12 +126,99 @@ pub(super) fn is_project_path(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"))
 }
 
+/// The name files of this project are proposed under: its file's stem, else (not saved
+/// yet) its one document's name made safe for a file name, else "untitled".
+pub(super) fn default_stem(project_path: Option<&Path>, project: &Project) -> String {
+    if let Some(stem) = project_path.and_then(|p| p.file_stem()) {
+        return stem.to_string_lossy().into_owned();
+    }
+    let from_doc = match project.documents() {
+        [one] => one
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .take(60)
+            .collect::<String>()
+            .trim_matches(['-', '.'])
+            .to_string(),
+        _ => String::new(),
+    };
+    if from_doc.is_empty() {
+        "untitled".to_string()
+    } else {
+        from_doc
+    }
+}
+
+/// Where Save proposes to write a project not saved yet: `saves/` with its name, made
+/// unique (`name-2.ron`) so that accepting the proposal never replaces a file.
+pub(super) fn default_save_path(stem: &str) -> String {
+    let dir = saves_dir();
+    (1..1000)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}.ron")),
+            n => dir.join(format!("{stem}-{n}.ron")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.join(format!("{stem}.ron")))
+        .display()
+        .to_string()
+}
+
+/// Completes the last line of a path field as a shell does on Tab: its last component
+/// to the longest prefix shared by the entries of its folder that start with it (hidden
+/// ones only when it starts with a dot), with a `/` after a folder that is the only
+/// match. `None` when nothing matches or nothing would be added.
+pub(super) fn complete_path(text: &str) -> Option<String> {
+    let (before, line) = match text.rfind('\n') {
+        Some(i) => text.split_at(i + 1),
+        None => ("", text),
+    };
+    let (dir_part, prefix) = match line.rfind('/') {
+        Some(i) => line.split_at(i + 1),
+        None => ("", line),
+    };
+    let dir = if dir_part.trim().is_empty() {
+        PathBuf::from(".")
+    } else {
+        typed_path(dir_part)
+    };
+    // Bounded: a huge folder is read once, and only so far.
+    let matches: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .ok()?
+        .take(100_000)
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let name = e.file_name().into_string().ok()?;
+            let shown = prefix.starts_with('.') || !name.starts_with('.');
+            (shown && name.starts_with(prefix)).then(|| (name, e.path().is_dir()))
+        })
+        .collect();
+    let (first, _) = matches.first()?;
+    let mut common = first.as_str();
+    for (name, _) in &matches[1..] {
+        let shared = common
+            .char_indices()
+            .zip(name.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(common.len().min(name.len()), |((i, _), _)| i);
+        common = &common[..shared];
+    }
+    let mut out = format!("{before}{dir_part}{common}");
+    if let [(_, true)] = matches.as_slice() {
+        out.push('/');
+    }
+    (out != text).then_some(out)
+}
+
 /// Where an export goes by default: `saves/` with the project's name.
-pub(super) fn default_export_path(project_path: Option<&Path>, format: Format) -> String {
-    let stem = project_path.and_then(|p| p.file_stem()).map_or_else(
-        || "untitled".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+pub(super) fn default_export_path(stem: &str, format: Format) -> String {
     let file = match format.extension() {
         Some(ext) if ext == format.name() => format!("{stem}.{ext}"),
         Some(ext) => format!("{stem}.{}.{ext}", format.name()),
@@ -157,5 +245,56 @@ mod tests {
             );
             assert_eq!(typed_path("/w/saves///x"), PathBuf::from("/x"));
         }
+    }
+
+    #[test]
+    fn tab_completes_the_shared_prefix_then_a_folder_with_its_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        std::fs::write(dir.path().join("alpha-project.ron"), "").unwrap();
+        std::fs::write(dir.path().join("alpha-notes.txt"), "").unwrap();
+        std::fs::create_dir(dir.path().join("beta")).unwrap();
+        std::fs::write(dir.path().join(".hidden"), "").unwrap();
+        let c = |t: &str| complete_path(t);
+        assert_eq!(c(&format!("{d}/al")), Some(format!("{d}/alpha-")));
+        assert_eq!(
+            c(&format!("{d}/alpha-p")),
+            Some(format!("{d}/alpha-project.ron"))
+        );
+        assert_eq!(c(&format!("{d}/b")), Some(format!("{d}/beta/")));
+        assert_eq!(c(&format!("{d}/alpha-")), None, "nothing to add");
+        assert_eq!(c(&format!("{d}/zz")), None, "no match");
+        assert_eq!(c(&format!("{d}/.h")), Some(format!("{d}/.hidden")));
+        assert_eq!(c(&format!("{d}/nowhere/x")), None, "no such folder");
+        // The last line of a multi-line field.
+        assert_eq!(
+            c(&format!("{d}/beta/\n{d}/alpha-p")),
+            Some(format!("{d}/beta/\n{d}/alpha-project.ron"))
+        );
+        // Past a `//`, the absolute path typed there.
+        assert_eq!(
+            c(&format!("/somewhere//{d}/b")),
+            Some(format!("/somewhere//{d}/beta/"))
+        );
+    }
+
+    #[test]
+    fn the_default_name_is_the_file_stem_else_the_one_document_else_untitled() {
+        use crate::model::{Document, default_labels};
+        let one = Project::new(
+            default_labels(),
+            vec![Document::new("Bagram: air/base", "x")],
+        )
+        .unwrap();
+        assert_eq!(default_stem(None, &one), "Bagram--air-base");
+        assert_eq!(default_stem(Some(Path::new("/p/team.ron")), &one), "team");
+        let two = Project::new(
+            default_labels(),
+            vec![Document::new("a", "x"), Document::new("b", "y")],
+        )
+        .unwrap();
+        assert_eq!(default_stem(None, &two), "untitled");
+        assert!(default_save_path("team").ends_with("team.ron"));
+        assert!(default_export_path("team", Format::Conll).ends_with("team.conll"));
     }
 }

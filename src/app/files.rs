@@ -85,12 +85,14 @@ impl SpanmarkApp {
             });
     }
 
+    /// Exports to `path`, after asking when that would replace an existing file (or
+    /// fill a folder that holds files) unless `replace` says the user already agreed.
     pub(super) fn export_to(
         &mut self,
         ctx: &egui::Context,
-        format: Format,
-        scheme: Scheme,
+        (format, scheme): (Format, Scheme),
         path: PathBuf,
+        replace: bool,
     ) {
         let opts = ExportOptions {
             scheme,
@@ -101,6 +103,14 @@ impl SpanmarkApp {
         let input = self.path.as_deref();
         if let Err(e) = export::check_output(self.ws.project(), format, &path, input) {
             self.show_error(format!("Could not export. {e}"));
+            return;
+        }
+        if !replace && export_target_taken(format, &path) {
+            self.modals.push(Modal::ReplaceExport {
+                format,
+                scheme,
+                path,
+            });
             return;
         }
         let project = self.ws.project().clone();
@@ -232,4 +242,13 @@ impl SpanmarkApp {
             }
         }
     }
+}
+
+/// Whether an export to `path` would replace something: an existing file, or for brat
+/// (which writes into a folder) a folder that is not empty.
+fn export_target_taken(format: Format, path: &std::path::Path) -> bool {
+    if format == Format::Brat && path.is_dir() {
+        return std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some());
+    }
+    path.exists()
 }

@@ -510,13 +510,22 @@ impl SpanmarkApp {
                 ));
                 ui.separator();
             }
+            // In the status bar, not over the text: the text does not move when the
+            // hint goes with the first span.
+            if self.current.is_some()
+                && let Some(hint) = shortcuts::first_run_hint(self.ws.project())
+            {
+                ui.label(egui::RichText::new(hint).strong());
+                ui.separator();
+            }
             ui.label(&self.status);
         });
     }
 
-    /// The panels around the document, and the document.
-    fn panels(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        egui::Panel::top("menu").show(ui, |ui| {
+    /// The panels around the document, and the document; returns the menu bar's bottom
+    /// (windows open below it).
+    fn panels(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) -> f32 {
+        let menu = egui::Panel::top("menu").show(ui, |ui| {
             panels::menu_bar(
                 ui,
                 &self.ws,
@@ -598,6 +607,7 @@ impl SpanmarkApp {
                 }
             }
         });
+        menu.response.rect.bottom()
     }
 }
 
@@ -653,9 +663,9 @@ impl eframe::App for SpanmarkApp {
         // The caret keys belong to the document unless a dialog or a window takes them.
         self.view.keyboard = !keys.modal && !keys.busy && !self.labels.open;
 
-        self.panels(ui, &mut actions);
+        let menu_bottom = self.panels(ui, &mut actions);
         self.labels.show(&ctx, &self.ws, &mut actions);
-        self.stats.show(&ctx, &self.ws);
+        self.stats.show(&ctx, &self.ws, menu_bottom);
         self.compare
             .agreement
             .show(&ctx, self.ws.project(), self.compare.annotators.as_ref());

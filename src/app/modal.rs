@@ -30,6 +30,12 @@ pub(super) enum Modal {
     Overwrite { path: PathBuf, deleted: bool },
     /// The export dialog.
     Export(ExportDialog),
+    /// "Replace the existing file?" before an export writes over one.
+    ReplaceExport {
+        format: crate::io::export::Format,
+        scheme: crate::io::export::Scheme,
+        path: PathBuf,
+    },
     /// The in-app path field.
     Path { purpose: PathPurpose, text: String },
     /// "Label these occurrences?"
@@ -186,6 +192,42 @@ impl SpanmarkApp {
                     None => Some(Modal::Overwrite { path, deleted }),
                 }
             }
+            Modal::ReplaceExport {
+                format,
+                scheme,
+                path,
+            } => {
+                let what = if path.is_dir() { "folder" } else { "file" };
+                let text = format!(
+                    "{} already exists. Replace it with this {} export?",
+                    path.display(),
+                    format.name()
+                );
+                let q = Question {
+                    heading: &format!("Replace the existing {what}?"),
+                    text: &text,
+                    yes: "Replace",
+                    no: "Cancel",
+                    escape_says_no: true,
+                };
+                match dialogs::question(ctx, &q) {
+                    Some(true) => {
+                        self.export_to(ctx, (format, scheme), path, true);
+                        None
+                    }
+                    // Back to the export dialog, to choose another name.
+                    Some(false) => Some(Modal::Export(ExportDialog {
+                        format,
+                        scheme,
+                        path: path.display().to_string(),
+                    })),
+                    None => Some(Modal::ReplaceExport {
+                        format,
+                        scheme,
+                        path,
+                    }),
+                }
+            }
             Modal::Export(mut dialog) => {
                 let keep = self.export_dialog(ctx, &mut dialog, actions);
                 keep.then_some(Modal::Export(dialog))
@@ -245,22 +287,23 @@ impl SpanmarkApp {
                     }),
                 }
             }
-            Modal::Path { purpose, mut text } => match dialogs::path_field(ctx, purpose, &mut text)
-            {
-                Some(PathChoice::Paths(lines)) => {
-                    let paths: Vec<PathBuf> =
-                        lines.iter().map(|l| file_dialogs::typed_path(l)).collect();
-                    actions.push(path_action(purpose, paths));
-                    None
-                }
-                Some(PathChoice::Cancel) => {
-                    if purpose == PathPurpose::Save {
-                        self.guard.save_abandoned();
+            Modal::Path { purpose, mut text } => {
+                match dialogs::path_field(ctx, purpose, &mut text, &file_dialogs::complete_path) {
+                    Some(PathChoice::Paths(lines)) => {
+                        let paths: Vec<PathBuf> =
+                            lines.iter().map(|l| file_dialogs::typed_path(l)).collect();
+                        actions.push(path_action(purpose, paths));
+                        None
                     }
-                    None
+                    Some(PathChoice::Cancel) => {
+                        if purpose == PathPurpose::Save {
+                            self.guard.save_abandoned();
+                        }
+                        None
+                    }
+                    None => Some(Modal::Path { purpose, text }),
                 }
-                None => Some(Modal::Path { purpose, text }),
-            },
+            }
             Modal::AcceptAll {
                 everywhere,
                 count,
@@ -440,7 +483,8 @@ impl SpanmarkApp {
         let before = dialog.format;
         let choice = dialogs::export(ctx, dialog, file_dialogs::native());
         if dialog.format != before {
-            dialog.path = file_dialogs::default_export_path(self.path(), dialog.format);
+            let stem = file_dialogs::default_stem(self.path(), self.ws.project());
+            dialog.path = file_dialogs::default_export_path(&stem, dialog.format);
         }
         match choice {
             Some(ExportChoice::Export) => {

@@ -195,9 +195,7 @@ impl SpanmarkApp {
         let Some(target) = self.view.linking.as_mut().and_then(|l| l.step(forward)) else {
             return;
         };
-        if self.view.char_screen_pos(target.start()).is_none() {
-            self.view.scroll_to(target.start());
-        }
+        self.view.reveal(target.start(), target.end());
         if let Some(doc) = self.current_doc() {
             self.status = format!(
                 "Link to {}? Enter links, Tab goes on, Esc cancels.",

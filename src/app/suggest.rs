@@ -197,14 +197,14 @@ impl SpanmarkApp {
         }
     }
 
-    /// Selects a suggestion (or none); scrolls to it when asked and it is not drawn.
+    /// Selects a suggestion (or none); brings it into view when asked.
     fn select_suggestion(&mut self, s: Option<Suggestion>, scroll: bool) {
         self.view.selection = None;
         self.view.selected_span = None;
         self.view.selected_suggestion = s;
         if let Some(s) = s {
-            if scroll && self.view.char_screen_pos(s.span.start()).is_none() {
-                self.view.scroll_to(s.span.start());
+            if scroll {
+                self.view.reveal(s.span.start(), s.span.end());
             }
             let name = self.label_name(&s.span);
             let text = self.suggestion_text(&s);
@@ -252,6 +252,14 @@ impl SpanmarkApp {
         };
         let name = self.label_name(&s.span);
         let text = self.suggestion_text(&s);
+        if !self.view.range_visible(s.span.start(), s.span.end()) {
+            // Never decide what the user cannot see (Tab may have left it off screen,
+            // or the view was scrolled away): show it first.
+            self.view.reveal(s.span.start(), s.span.end());
+            let key = if accept { "Enter accepts" } else { "X rejects" };
+            self.status = format!("Scrolled to the suggested {name} “{text}”: {key} it now.");
+            return;
+        }
         let next = self.neighbour(&s);
         let Some(doc) = self.current else {
             return;

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{DocId, Edit, ModelError, Project};
+use super::{DocId, Edit, ModelError, Project, Status};
 
 /// Source of revision numbers, shared by all workspaces so that no two states of any two
 /// workspaces share one.
@@ -112,7 +112,9 @@ impl Workspace {
         description: impl Into<String>,
         edits: Vec<Edit>,
     ) -> Result<(), ModelError> {
-        let inverse = apply_all(&mut self.project, edits)?;
+        let before = span_counts(&self.project, &edits);
+        let mut inverse = apply_all(&mut self.project, edits)?;
+        inverse.extend(start_progress(&mut self.project, before));
         if inverse.is_empty() {
             return Ok(());
         }
@@ -214,6 +216,60 @@ impl Workspace {
     }
 }
 
+/// The documents whose spans `edits` change and whose status they do not set, with
+/// their span counts before: candidates for [`start_progress`].
+fn span_counts(project: &Project, edits: &[Edit]) -> Vec<(DocId, usize)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let set_status: std::collections::HashSet<DocId> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::SetStatus { doc, .. } => Some(*doc),
+            _ => None,
+        })
+        .collect();
+    for edit in edits {
+        let doc = match edit {
+            Edit::AddSpan { doc, .. }
+            | Edit::SetSpans { doc, .. }
+            | Edit::RestoreSpan { doc, .. }
+            | Edit::Resolve { doc, .. } => *doc,
+            _ => continue,
+        };
+        if set_status.contains(&doc) || !seen.insert(doc) {
+            continue;
+        }
+        if let Some(d) = project.document(doc)
+            && d.status == Status::Todo
+        {
+            out.push((doc, d.spans().len()));
+        }
+    }
+    out
+}
+
+/// The rule for a document's status: a step that adds a span to a "todo" document (by
+/// hand, a suggestion accepted one by one or in bulk, from the CLI, an adjudication)
+/// makes it "in progress", in the same undo step; "done" is only ever the annotator's
+/// call. Returns the inverses of the status edits made.
+fn start_progress(project: &mut Project, before: Vec<(DocId, usize)>) -> Vec<Edit> {
+    let mut inverse = Vec::new();
+    for (doc, count) in before {
+        let grew = project
+            .document(doc)
+            .is_some_and(|d| d.status == Status::Todo && d.spans().len() > count);
+        if grew
+            && let Ok(inv) = project.apply(Edit::SetStatus {
+                doc,
+                status: Status::InProgress,
+            })
+        {
+            inverse.push(inv);
+        }
+    }
+    inverse
+}
+
 /// Applies edits in order; on failure rolls back and returns the error.
 fn apply_all(project: &mut Project, edits: Vec<Edit>) -> Result<Vec<Edit>, ModelError> {
     let mut inverse = Vec::with_capacity(edits.len());
@@ -268,6 +324,66 @@ mod tests {
             doc,
             span: Span::new(s, e, LabelId(l)).unwrap(),
         }
+    }
+
+    /// Issue 20: the first span added to a "todo" document makes it "in progress" in the
+    /// same undo step; more spans, bulk adds and "done" follow the rule below.
+    #[test]
+    fn the_first_span_starts_a_todo_document_and_undo_restores_todo() {
+        let mut w = ws();
+        let (a, b) = (d(&w, 0), d(&w, 1));
+        let status = |w: &Workspace, doc| w.project().document(doc).unwrap().status;
+        assert_eq!(status(&w, a), Status::Todo);
+        w.apply("label", vec![add(a, 0, 10, 0)]).unwrap();
+        assert_eq!(status(&w, a), Status::InProgress);
+        assert_eq!(status(&w, b), Status::Todo, "only the document that got it");
+        w.undo().unwrap();
+        assert_eq!(status(&w, a), Status::Todo, "one undo step with the span");
+        assert!(w.project().document(a).unwrap().spans().is_empty());
+        w.redo().unwrap();
+        assert_eq!(status(&w, a), Status::InProgress);
+
+        // "done" stays done when spans are added or removed.
+        w.apply(
+            "done",
+            vec![Edit::SetStatus {
+                doc: a,
+                status: Status::Done,
+            }],
+        )
+        .unwrap();
+        w.apply("label", vec![add(a, 28, 33, 1)]).unwrap();
+        assert_eq!(status(&w, a), Status::Done);
+
+        // A bulk add (accept all, the CLI's --accept) counts: a span is a span.
+        let spans = vec![Span::new(0, 2, LabelId(1)).unwrap()];
+        w.apply(
+            "accept all",
+            vec![Edit::SetSpans {
+                doc: b,
+                spans,
+                notes: None,
+                relations: None,
+            }],
+        )
+        .unwrap();
+        assert_eq!(status(&w, b), Status::InProgress);
+        w.undo().unwrap();
+        assert_eq!(status(&w, b), Status::Todo);
+
+        // A step that sets the status itself keeps the status it set.
+        w.apply(
+            "label and reset",
+            vec![
+                add(b, 0, 2, 1),
+                Edit::SetStatus {
+                    doc: b,
+                    status: Status::Todo,
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(status(&w, b), Status::Todo);
     }
 
     /// A document id no project has: edits are generated with it, then aimed at a

@@ -507,6 +507,15 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
             )
         })
         .collect();
+    let values: Vec<super::chart::BarValue> = exact
+        .iter()
+        .chain(&overlap)
+        .map(|b| super::chart::BarValue {
+            x: b.argument,
+            y: b.value,
+            text: format!("{:.2}", b.value),
+        })
+        .collect();
     Plot::new("f1-per-label")
         .height(190.0)
         .allow_zoom(false)
@@ -515,7 +524,7 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
         .allow_boxed_zoom(false)
         .show_grid([false, true])
         .include_y(0.0)
-        .include_y(1.0)
+        .include_y(super::chart::headroom(1.0))
         .y_axis_label("F1")
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
@@ -528,6 +537,7 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("exact F1", exact));
             plot.bar_chart(BarChart::new("overlap F1", overlap));
+            super::chart::values_on_bars(plot, values);
         });
     ui.add_space(6.0);
     ui.label(RichText::new("Pairs").strong());

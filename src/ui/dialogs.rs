@@ -208,11 +208,13 @@ pub enum PathChoice {
 }
 
 /// The in-app path field, for desktops without a native file dialog: one path, or one
-/// per line where several are asked for.
+/// per line where several are asked for. Tab completes the last line through `complete`
+/// (the app's, which reads the folder).
 pub fn path_field(
     ctx: &egui::Context,
     purpose: PathPurpose,
     text: &mut String,
+    complete: &dyn Fn(&str) -> Option<String>,
 ) -> Option<PathChoice> {
     let title = match purpose {
         PathPurpose::Open => "Open project from path",
@@ -238,14 +240,27 @@ pub fn path_field(
                 i.key_pressed(Key::Enter)
             }
         });
+        // Tab completes (taken before the field, which would indent or move focus).
+        let tab = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Tab));
+        let completed = tab.then(|| complete(text)).flatten();
+        if let Some(c) = &completed {
+            *text = c.clone();
+        }
         let edit = if multi {
             egui::TextEdit::multiline(text)
         } else {
             egui::TextEdit::singleline(text)
         };
-        let r = ui
-            .add(edit.desired_width(f32::INFINITY))
-            .labelled_by(heading.id);
+        // The field keeps the focus on Tab.
+        let mut out = edit.desired_width(f32::INFINITY).lock_focus(true).show(ui);
+        if completed.is_some() {
+            let end = egui::text::CCursor::new(text.chars().count());
+            out.state
+                .cursor
+                .set_char_range(Some(egui::text::CCursorRange::one(end)));
+            out.state.store(ui.ctx(), out.response.id);
+        }
+        let r = (*out.response).clone().labelled_by(heading.id);
         r.request_focus();
         ui.horizontal(|ui| {
             let ok = RichText::new(match purpose {

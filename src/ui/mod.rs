@@ -1,6 +1,7 @@
 //! egui views. Each view reads state and pushes [`Action`]s; the app applies them after
 //! drawing, so every project change goes through one place and one undo history.
 
+pub mod chart;
 pub mod compare;
 pub mod dialogs;
 pub mod doc_view;

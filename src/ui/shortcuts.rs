@@ -329,3 +329,61 @@ pub fn read(ctx: &egui::Context, state: KeyState, project: &Project, actions: &m
         });
     }
 }
+
+/// The first-run hint, while no document of the project has a span yet: how to make
+/// one, with the label keys the project really has ("1–5", or "1, 2, q").
+pub fn first_run_hint(project: &Project) -> Option<String> {
+    if project.documents().iter().any(|d| !d.spans().is_empty()) {
+        return None;
+    }
+    let keys: Vec<char> = project.labels().iter().filter_map(|l| l.hotkey).collect();
+    let then = match keys.as_slice() {
+        [] => "then press Ctrl+K to pick a label".to_string(),
+        [one] => format!("then press {one} to label it"),
+        [first, .., last]
+            if keys
+                .windows(2)
+                .all(|w| w[0].is_ascii_digit() && w[1] as u32 == w[0] as u32 + 1) =>
+        {
+            format!("then press {first}–{last} to label it")
+        }
+        _ => {
+            let list: Vec<String> = keys.iter().map(char::to_string).collect();
+            format!("then press {} to label it", list.join(", "))
+        }
+    };
+    Some(format!("Drag or double-click a word, {then}."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, Span, default_labels};
+
+    #[test]
+    fn the_first_run_hint_names_the_real_label_keys_until_a_span_exists() {
+        let doc = || vec![Document::new("a", "Kabul is a city.")];
+        let p = Project::new(default_labels(), doc()).unwrap();
+        assert_eq!(
+            first_run_hint(&p).as_deref(),
+            Some("Drag or double-click a word, then press 1–5 to label it.")
+        );
+        let mut labels = default_labels();
+        labels.truncate(3);
+        labels[2].hotkey = Some('q');
+        let p = Project::new(labels.clone(), doc()).unwrap();
+        assert_eq!(
+            first_run_hint(&p).as_deref(),
+            Some("Drag or double-click a word, then press 1, 2, q to label it.")
+        );
+        for l in &mut labels {
+            l.hotkey = None;
+        }
+        let p = Project::new(labels, doc()).unwrap();
+        assert!(first_run_hint(&p).unwrap().contains("Ctrl+K"));
+        let span = Span::new(0, 5, crate::model::LabelId(1)).unwrap();
+        let d = Document::with_spans("a", "Kabul is a city.", vec![span]).unwrap();
+        let p = Project::new(default_labels(), vec![d]).unwrap();
+        assert_eq!(first_run_hint(&p), None);
+    }
+}

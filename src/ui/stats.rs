@@ -4,6 +4,7 @@
 use eframe::egui::{self, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
 
+use super::chart::{BarValue, headroom, values_on_bars};
 use super::color;
 use crate::model::{Status, Workspace};
 
@@ -76,15 +77,20 @@ impl StatsView {
         self.revision = Some(ws.revision());
     }
 
-    /// Shows the window (when open).
-    pub fn show(&mut self, ctx: &egui::Context, ws: &Workspace) {
+    /// Shows the window (when open), below `top` (the menu bar's bottom): it opens
+    /// there and cannot be dragged over the menus.
+    pub fn show(&mut self, ctx: &egui::Context, ws: &Workspace, top: f32) {
         if !self.open {
             return;
         }
         self.refresh(ws);
         let mut open = self.open;
+        let screen = ctx.content_rect();
+        let area = egui::Rect::from_min_max(egui::pos2(screen.left(), top), screen.max);
         egui::Window::new("Statistics")
             .open(&mut open)
+            .default_pos(area.min + egui::vec2(24.0, 24.0))
+            .constrain_to(area)
             .default_size([520.0, 460.0])
             .show(ctx, |ui| self.contents(ui, ws));
         self.open = open;
@@ -116,6 +122,16 @@ impl StatsView {
                     .width(0.7)
             })
             .collect();
+        let values: Vec<BarValue> = per_label
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| BarValue {
+                x: i as f64,
+                y: c as f64,
+                text: c.to_string(),
+            })
+            .collect();
+        let max = per_label.iter().copied().max().unwrap_or(0) as f64;
         let names: Vec<String> = labels.iter().map(|l| l.name.clone()).collect();
         Plot::new("spans-per-label")
             .height(200.0)
@@ -125,6 +141,7 @@ impl StatsView {
             .allow_boxed_zoom(false)
             .show_grid([false, true])
             .include_y(0.0)
+            .include_y(headroom(max))
             .y_axis_label("spans")
             .x_axis_formatter(move |mark, _| {
                 let i = mark.value.round();
@@ -134,7 +151,10 @@ impl StatsView {
                     String::new()
                 }
             })
-            .show(ui, |plot| plot.bar_chart(BarChart::new("spans", bars)));
+            .show(ui, |plot| {
+                plot.bar_chart(BarChart::new("spans", bars));
+                values_on_bars(plot, values);
+            });
         relations_line(ui, ws, per_type);
         ui.add_space(6.0);
         ui.label(RichText::new("Per document").strong());

@@ -6,7 +6,7 @@ use eframe::egui::{self, Ui};
 
 use super::{DocView, swatch};
 use crate::model::suggest::Suggestion;
-use crate::model::{Document, LabelId, Project, text::ellipsize};
+use crate::model::{Document, LabelId, Project, Span, text::ellipsize};
 use crate::ui::{Action, color};
 
 impl DocView {
@@ -52,56 +52,20 @@ impl DocView {
             if here.is_empty() && selection.is_none() && suggested.is_empty() {
                 ui.weak("No span here. Select text to label it.");
             }
+            // One thing under the pointer: its actions at once, under its name; several:
+            // one submenu each.
+            let direct = here.len() + suggested.len() == 1;
             for span in here {
                 let Some(label) = project.label(span.label()) else {
                     continue;
                 };
                 let title = format!("{} “{}”", label.name, ellipsize(doc.span_text(&span), 30));
-                ui.menu_button(title, |ui| {
-                    let select = Action::SelectSpan {
-                        span,
-                        scroll: false,
-                    };
-                    if ui.button("Select").clicked() {
-                        actions.push(select.clone());
-                        ui.close();
-                    }
-                    ui.menu_button("Relabel as", |ui| {
-                        if let Some(id) = label_list(ui, project) {
-                            actions.push(select.clone());
-                            actions.push(Action::ApplyLabel(id));
-                            ui.close();
-                        }
-                    });
-                    let note = if doc.note(&span).is_some() {
-                        "Edit note…"
-                    } else {
-                        "Add note…"
-                    };
-                    if ui
-                        .button(note)
-                        .on_hover_text("In the span panel, on the right")
-                        .clicked()
-                    {
-                        actions.push(select.clone());
-                        ui.close();
-                    }
-                    if ui.button("Label all occurrences here…").clicked() {
-                        actions.push(select.clone());
-                        actions.push(Action::LabelAllOccurrences { everywhere: false });
-                        ui.close();
-                    }
-                    if ui.button("Label all occurrences everywhere…").clicked() {
-                        actions.push(select.clone());
-                        actions.push(Action::LabelAllOccurrences { everywhere: true });
-                        ui.close();
-                    }
-                    if ui.button("Delete").clicked() {
-                        actions.push(select.clone());
-                        actions.push(Action::DeleteSelectedSpan);
-                        ui.close();
-                    }
-                });
+                if direct {
+                    ui.label(egui::RichText::new(title).strong());
+                    span_items(ui, (project, doc), span, actions);
+                } else {
+                    ui.menu_button(title, |ui| span_items(ui, (project, doc), span, actions));
+                }
             }
             for suggestion in &suggested {
                 let Some(label) = project.label(suggestion.span.label()) else {
@@ -112,28 +76,88 @@ impl DocView {
                     label.name,
                     ellipsize(doc.span_text(&suggestion.span), 30)
                 );
-                ui.menu_button(title, |ui| {
-                    let select = Action::SelectSuggestion {
-                        suggestion: *suggestion,
-                        scroll: false,
-                    };
-                    if ui.button("Accept").clicked() {
-                        actions.push(select.clone());
-                        actions.push(Action::AcceptSuggestion);
-                        ui.close();
-                    }
-                    if ui.button("Reject").clicked() {
-                        actions.push(select.clone());
-                        actions.push(Action::RejectSuggestion);
-                        ui.close();
-                    }
-                    if ui.button("Select").clicked() {
-                        actions.push(select.clone());
-                        ui.close();
-                    }
-                });
+                if direct {
+                    ui.label(egui::RichText::new(title).strong());
+                    suggestion_items(ui, *suggestion, actions);
+                } else {
+                    ui.menu_button(title, |ui| suggestion_items(ui, *suggestion, actions));
+                }
             }
         });
+    }
+}
+
+/// A span's actions: select, relabel, note, label all occurrences, delete.
+fn span_items(
+    ui: &mut Ui,
+    (project, doc): (&Project, &Document),
+    span: Span,
+    actions: &mut Vec<Action>,
+) {
+    let select = Action::SelectSpan {
+        span,
+        scroll: false,
+    };
+    if ui.button("Select").clicked() {
+        actions.push(select.clone());
+        ui.close();
+    }
+    ui.menu_button("Relabel as", |ui| {
+        if let Some(id) = label_list(ui, project) {
+            actions.push(select.clone());
+            actions.push(Action::ApplyLabel(id));
+            ui.close();
+        }
+    });
+    let note = if doc.note(&span).is_some() {
+        "Edit note…"
+    } else {
+        "Add note…"
+    };
+    if ui
+        .button(note)
+        .on_hover_text("In the span panel, on the right")
+        .clicked()
+    {
+        actions.push(select.clone());
+        ui.close();
+    }
+    if ui.button("Label all occurrences here…").clicked() {
+        actions.push(select.clone());
+        actions.push(Action::LabelAllOccurrences { everywhere: false });
+        ui.close();
+    }
+    if ui.button("Label all occurrences everywhere…").clicked() {
+        actions.push(select.clone());
+        actions.push(Action::LabelAllOccurrences { everywhere: true });
+        ui.close();
+    }
+    if ui.button("Delete").clicked() {
+        actions.push(select);
+        actions.push(Action::DeleteSelectedSpan);
+        ui.close();
+    }
+}
+
+/// A suggestion's actions: accept, reject, select.
+fn suggestion_items(ui: &mut Ui, suggestion: Suggestion, actions: &mut Vec<Action>) {
+    let select = Action::SelectSuggestion {
+        suggestion,
+        scroll: false,
+    };
+    if ui.button("Accept").clicked() {
+        actions.push(select.clone());
+        actions.push(Action::AcceptSuggestion);
+        ui.close();
+    }
+    if ui.button("Reject").clicked() {
+        actions.push(select.clone());
+        actions.push(Action::RejectSuggestion);
+        ui.close();
+    }
+    if ui.button("Select").clicked() {
+        actions.push(select);
+        ui.close();
     }
 }
 

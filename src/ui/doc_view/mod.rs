@@ -22,6 +22,7 @@ mod menu;
 mod paint;
 pub mod prefs;
 mod relations;
+mod reveal;
 mod suggest;
 #[cfg(test)]
 mod tests;
@@ -115,6 +116,10 @@ pub struct DocView {
     /// The char the right-click menu was opened on.
     menu_at: Option<usize>,
     pending_scroll: Option<usize>,
+    /// A char range to bring into view ([`DocView::reveal`]) and the frames left to try.
+    reveal: Option<(usize, usize, u8)>,
+    /// The visible part of the view on screen in the last frame.
+    screen: Option<egui::Rect>,
     notice: fonts::FontNotice,
     /// Text size and line spacing as of the last frame.
     prefs: ReadingPrefs,
@@ -171,11 +176,6 @@ impl DocView {
         };
     }
 
-    /// Scrolls so that char `c` is in view on the next frame.
-    pub fn scroll_to(&mut self, c: usize) {
-        self.pending_scroll = Some(c);
-    }
-
     /// The notice about chars no installed font draws (which scripts, which package
     /// provides a font), once per script; `None` when there is nothing new to say.
     pub fn missing_font_notice(&self) -> Option<&str> {
@@ -204,37 +204,6 @@ impl DocView {
             let u = self.units[p.unit];
             u.start <= c && c < u.end
         })
-    }
-
-    /// The char egui's layout drew at a screen position in the last frame, read straight
-    /// from the glyphs (not through offsets), so tests can check what is drawn where.
-    pub fn drawn_char_at(&self, pos: Pos2) -> Option<char> {
-        self.placed
-            .iter()
-            .find_map(|p| p.laid.drawn_char_at((pos - p.origin).to_pos2()))
-    }
-
-    /// The first char drawn in the last frame (the top of what is on screen).
-    pub fn first_visible(&self) -> Option<usize> {
-        self.placed.first().map(|p| self.units[p.unit].start)
-    }
-
-    /// Screen position of the middle of the grapheme holding char `c`, if it was drawn in
-    /// the last frame. Lets tests and tools point at text exactly where a user would.
-    pub fn char_screen_pos(&self, c: usize) -> Option<Pos2> {
-        let p = self.placed_of(c)?;
-        let local = p.laid.char_pos(c - self.units[p.unit].start)?;
-        Some(p.origin + local.to_vec2())
-    }
-
-    /// Screen rects (one per visually contiguous stretch of a line) covering the
-    /// graphemes of document chars `start..end` drawn in the last frame: where a span's
-    /// highlight goes.
-    pub fn range_screen_rects(&self, start: usize, end: usize) -> Vec<egui::Rect> {
-        self.placed
-            .iter()
-            .flat_map(|p| self.range_rects(p, start, end))
-            .collect()
     }
 
     fn rebuild(&mut self, doc: &Document) {
@@ -378,6 +347,7 @@ impl DocView {
 
         area.show_viewport(ui, |ui, viewport| {
             self.viewport_height = viewport.height();
+            self.screen = Some(ui.clip_rect());
             let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
             let key = LayoutKey {
                 style: Style {
@@ -465,6 +435,7 @@ impl DocView {
             self.paint_disagreements(ui, project, doc, slot);
             self.paint_relations(ui, project, doc, suggested.relations, arrow_slot);
             self.paint_caret(ui);
+            self.scroll_to_reveal(ui);
             self.suggestion_buttons(ui, actions);
             let taken = self.relation_pointer(ui, &response, (project, doc), actions);
             self.interact(ui, &response, doc, list, (snap_to_words, taken));

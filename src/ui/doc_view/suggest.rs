@@ -1,7 +1,7 @@
 //! Suggestions in the document view: the ones over a visible unit found by binary search
 //! (as spans are), drawn as dashed outlines in their label's colour with no fill, found
 //! under the pointer for clicks, hover and the right-click menu, and the accept / reject
-//! buttons beside the selected one.
+//! buttons by the selected one, in the line gap.
 
 use eframe::egui::{self, Button, Color32, Rect, Shape, Stroke, Ui, vec2};
 
@@ -154,7 +154,8 @@ impl DocView {
         }
     }
 
-    /// The accept and reject buttons beside the selected suggestion, if it is drawn.
+    /// The accept and reject buttons of the selected suggestion, if it is drawn: where
+    /// they hide no text.
     pub(super) fn suggestion_buttons(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let Some(s) = self.selected_suggestion else {
             return;
@@ -164,23 +165,43 @@ impl DocView {
             return;
         };
         let (accept, reject) = self.button_texts(ui);
-        let size = vec2(if accept.len() > 3 { 56.0 } else { 22.0 }, 18.0);
-        let gap = 2.0;
-        // Above the suggestion's first line, or below its last when that is off the top.
-        let top = if first.top() - size.y - gap >= ui.clip_rect().top() {
-            first.top() - size.y - gap
+        // In the line gap under the suggestion's last line (over the underlines, never
+        // over text), or above its first line when that gap is off screen; at the end
+        // of its last line when the gap is too thin for a button.
+        let (top_inset, bottom_inset) = self.glyph_insets();
+        let gap = top_inset + bottom_inset;
+        let h = (gap - 2.0).clamp(12.0, 18.0);
+        let w = if accept.len() > 3 { 56.0 } else { 22.0 };
+        let size = vec2(w, h);
+        let spacing = 2.0;
+        let clip = ui.clip_rect();
+        let below = last.bottom() - bottom_inset + (gap - h) / 2.0;
+        let above = first.top() + top_inset - (gap + h) / 2.0;
+        let row_end = self
+            .glyph_row_rects()
+            .into_iter()
+            .filter(|r| r.center().y > last.top() && r.center().y < last.bottom())
+            .map(|r| r.right())
+            .fold(last.right(), f32::max);
+        let min = if gap - 2.0 < 12.0 && row_end + 2.0 * w + 3.0 * spacing <= clip.right() {
+            egui::pos2(row_end + spacing, last.center().y - h / 2.0)
+        } else if below + h <= clip.bottom() {
+            egui::pos2(last.left(), below)
         } else {
-            last.bottom() + gap
+            egui::pos2(first.left(), above)
         };
-        let left = first.left();
-        let accept_rect = Rect::from_min_size(egui::pos2(left, top), size);
-        let reject_rect = accept_rect.translate(vec2(size.x + gap, 0.0));
+        // Kept inside the view on the right.
+        let left = min.x.min(clip.right() - 2.0 * w - spacing).max(clip.left());
+        let accept_rect = Rect::from_min_size(egui::pos2(left, min.y), size);
+        let reject_rect = accept_rect.translate(vec2(w + spacing, 0.0));
+        // Text a little smaller than the button, so the button keeps its height.
+        let fit = |t: &'static str| egui::RichText::new(t).size(((h - 1.0) / 1.25).min(13.0));
         let suggestion = Action::SelectSuggestion {
             suggestion: s,
             scroll: false,
         };
         let a = ui
-            .put(accept_rect, Button::new(accept).small())
+            .put(accept_rect, Button::new(fit(accept)).small())
             .accessible_name("Accept suggestion")
             .on_hover_text("Accept suggestion (Enter)");
         if a.clicked() {
@@ -188,7 +209,7 @@ impl DocView {
             actions.push(Action::AcceptSuggestion);
         }
         let r = ui
-            .put(reject_rect, Button::new(reject).small())
+            .put(reject_rect, Button::new(fit(reject)).small())
             .accessible_name("Reject suggestion")
             .on_hover_text("Reject suggestion (X)");
         if r.clicked() {
