@@ -224,7 +224,7 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
     io::save_project(&project, &path).unwrap();
 
     let mut h = common::harness(Startup::Paths(vec![path]));
-    assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("0 of 1 disagreement resolved").is_some());
     assert!(h.query_by_label("1 to resolve").is_some());
     assert!(
         h.query_by_label_contains("A ours: PLACE ‘Bagram Air Base’")
@@ -234,7 +234,7 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
     alt(&mut h, Key::B);
     assert_eq!(spans_of(&h), vec![span("Taliban", "ORG"), theirs]);
     assert!(news(&h).disagreements().is_empty());
-    assert!(h.query_by_label("1 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("1 of 1 disagreement resolved").is_some());
     assert!(h.state().workspace().is_dirty());
 }
 
@@ -407,7 +407,7 @@ fn links_annotators_agree_on_are_gold_and_the_others_are_adjudicated() {
     // each version with its link, on the bar.
     assert_eq!(links(&h), vec![link(q1, mujahid)]);
     assert_eq!(news(&h).disagreements().len(), 1);
-    assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("0 of 1 disagreement resolved").is_some());
     assert!(
         h.query_by_label_contains("link differs, 34–41").is_some(),
         "the bar names the kind"

@@ -470,7 +470,10 @@ impl SpanmarkApp {
             }
             if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
                 let (s, e) = sel.range();
-                ui.label(format!("Selection {s}–{e} ({} chars)", e - s));
+                ui.label(format!(
+                    "Selection {s}–{e} ({})",
+                    crate::ui::count(e - s, "char")
+                ));
                 ui.separator();
             } else if let Some(span) = self.view.selected_span {
                 let name = self
