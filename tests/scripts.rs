@@ -273,3 +273,28 @@ fn system_fonts_fill_in_through_fontconfig() {
     h.run();
     assert_eq!(spans(&h), [(start, start + 5)]);
 }
+
+/// Issue 20: snap to words widened a drag over "부산" to "부산에서", taking the particle.
+/// With snap on, a drag over Korean stays where it was dragged (서울 of 서울서, "in
+/// Seoul"), while a drag inside a Latin word still widens to the word.
+#[test]
+fn snap_to_words_keeps_a_korean_drag_and_widens_a_latin_one() {
+    let text = "한국어 서울서 각 Seoul talks";
+    let mut h = app_with(text, Fonts::Noto);
+    h.state_mut().set_snap_to_words(true);
+    h.run();
+    // 서울 at 4..6, the particle 서 at 6.
+    let from = char_pos(&h, 4) - vec2(2.0, 0.0);
+    let to = char_pos(&h, 5) + vec2(2.0, 0.0);
+    drag(&mut h, from, to);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), [(4, 6)], "the particle was taken");
+    // "eou" of "Seoul" (10..15) widens to the word.
+    let from = char_pos(&h, 11) - vec2(2.0, 0.0);
+    let to = char_pos(&h, 13) + vec2(2.0, 0.0);
+    drag(&mut h, from, to);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), [(4, 6), (10, 15)]);
+}
