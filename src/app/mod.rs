@@ -144,6 +144,7 @@ impl SpanmarkApp {
     /// Builds the app for eframe, restoring remembered settings.
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
         let mut app = Self::headless(startup);
+        crate::ui::emoji::install_system(&cc.egui_ctx);
         if let Some(storage) = cc.storage {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod dialogs;
 pub mod doc_view;
+pub mod emoji;
 pub mod find;
 pub mod labels;
 pub mod panels;
