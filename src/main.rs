@@ -3,23 +3,36 @@ use clap::Parser;
 use eframe::egui;
 
 use spanmark::app::{SpanmarkApp, Startup};
-use spanmark::cli::{self, Cli};
+use spanmark::cli::{self, Cli, PipeWriter};
+use std::io::Write as _;
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(command) => cli::run(command, &mut std::io::stdout(), &mut std::io::stderr()),
+        Some(command) => {
+            let mut out = PipeWriter::new(std::io::stdout());
+            let mut err = PipeWriter::new(std::io::stderr());
+            let result = cli::run(command, &mut out, &mut err).and_then(|()| Ok(out.flush()?));
+            // A reader that stopped reading (`| head -1`) is no error: end quietly, as
+            // ripgrep does.
+            if (out.closed() || err.closed()) && result.as_ref().is_err_and(cli::is_broken_pipe) {
+                std::process::exit(0);
+            }
+            result
+        }
         None => {
             cli::check_gui_paths(&cli.paths).and_then(|()| run_gui(cli.paths, cli.bench_scroll))
         }
     };
     if let Err(e) = result {
+        // Not eprintln!, which panics when stderr is closed.
+        let mut stderr = std::io::stderr();
         // The merge driver owes git particular exit statuses.
         if let Some(exit) = e.downcast_ref::<cli::Exit>() {
-            eprintln!("spanmark: {}", exit.message);
+            let _ = writeln!(stderr, "spanmark: {}", exit.message);
             std::process::exit(exit.code);
         }
-        eprintln!("spanmark: error: {e:#}");
+        let _ = writeln!(stderr, "spanmark: error: {e:#}");
         std::process::exit(1);
     }
 }

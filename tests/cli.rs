@@ -565,7 +565,7 @@ fn relations_through_import_and_every_export() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("1 documents, 3 spans, 2 relations"),
+        stderr(&o).contains("1 document, 3 spans, 2 relations"),
         "{}",
         stderr(&o)
     );
@@ -645,7 +645,7 @@ fn relations_through_import_and_every_export() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("1 documents, 3 spans, 2 relations"),
+        stderr(&o).contains("1 document, 3 spans, 2 relations"),
         "{}",
         stderr(&o)
     );
@@ -659,5 +659,170 @@ fn relations_through_import_and_every_export() {
     assert_eq!(
         relations(&std::fs::read_to_string(&back).unwrap()),
         relations(&saved)
+    );
+}
+
+/// Runs spanmark with its stdout closed by the reader, as `spanmark … | head -1` does:
+/// after `read` lines (0: at once, before it prints anything). The exit status and
+/// what it said on stderr.
+fn with_stdout_closed(args: &[&str], read: usize) -> (Option<i32>, String) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spanmark"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spanmark runs");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut reader = std::io::BufReader::new(stdout);
+    for _ in 0..read {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "{args:?} printed fewer than {read} lines");
+    }
+    // Dropping the reader closes the pipe's read end.
+    drop(reader);
+    let out = child.wait_with_output().expect("spanmark ends");
+    (out.status.code(), stderr(&out))
+}
+
+/// A project of 3,000 one-line documents, each mentioning Kabul (PLACE in the first):
+/// `stats` and `suggest --learn` print far more than a pipe holds (64 KiB), so they
+/// are still printing when the reader goes.
+fn big_project(dir: &Path) -> std::path::PathBuf {
+    let jsonl = dir.join("lines.jsonl");
+    // The first document's "Kabul" labelled PLACE, so --learn proposes the other 2,999.
+    let text: String = (0..3000)
+        .map(|i| {
+            let label = if i == 0 { "[[5, 10, \"PLACE\"]]" } else { "[]" };
+            format!(
+                "{{\"id\": \"d{i}\", \"text\": \"Then Kabul said {i}.\", \"label\": {label}}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&jsonl, text).unwrap();
+    let project = dir.join("big.ron");
+    let o = spanmark(&[
+        "import",
+        jsonl.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    project
+}
+
+#[test]
+fn a_closed_pipe_ends_every_printing_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = big_project(dir.path());
+    let big = big.to_str().unwrap();
+    let corpus = write_corpus(dir.path());
+    let corpus = corpus.to_str().unwrap();
+    // (command, lines read before the pipe closes): the big outputs after one line, as
+    // `head -1` reads, and every command before its first line.
+    let runs: Vec<(Vec<&str>, usize)> = vec![
+        (vec!["stats", big], 1),
+        (vec!["stats", big], 0),
+        (vec!["suggest", big, "--learn"], 1),
+        (vec!["suggest", big, "--learn"], 0),
+        (vec!["validate", big], 0),
+        (vec!["agree", corpus, corpus], 0),
+        (vec!["agree", corpus, corpus, "--json"], 0),
+    ];
+    for (args, read) in &runs {
+        let (code, err) = with_stdout_closed(args, *read);
+        assert_eq!(code, Some(0), "{args:?} after {read} lines: {err}");
+        assert_eq!(err, "", "{args:?} after {read} lines");
+    }
+    // A real error still speaks, even with no one reading stdout.
+    let (code, err) = with_stdout_closed(&["stats", "/nonexistent/p.ron"], 0);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("/nonexistent/p.ron"), "{err}");
+}
+
+#[test]
+fn messages_end_their_lines_and_count_in_the_singular_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.jsonl");
+    std::fs::write(
+        &one,
+        "{\"id\": \"d\", \"text\": \"Kabul and Kabul.\", \"label\": [[0, 5, \"PLACE\"]]}\n",
+    )
+    .unwrap();
+    let project = dir.path().join("one.ron");
+    let o = spanmark(&[
+        "import",
+        one.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with(": 1 document, 1 span\n"),
+        "{}",
+        stderr(&o)
+    );
+    let p = project.to_str().unwrap();
+    let o = spanmark(&["validate", p]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out, format!("{p}: ok (1 document, 1 span)\n"));
+    let o = spanmark(&["stats", p]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with(&format!("{p}: 1 document, 1 span\n")),
+        "{out}"
+    );
+    assert!(out.contains("  d  [todo]  16 chars, 1 span\n"), "{out}");
+    assert!(out.ends_with('\n'));
+    // Suggest's warnings each end their line, like its JSONL.
+    let patterns = dir.path().join("gpe.jsonl");
+    std::fs::write(
+        &patterns,
+        "{\"label\": \"GPE\", \"pattern\": \"Kabul\"}\n{\"label\": \"NORP\", \"pattern\": \"and\"}\n",
+    )
+    .unwrap();
+    let o = spanmark(&[
+        "suggest",
+        p,
+        "--learn",
+        "--patterns",
+        patterns.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches("spanmark: warning:").count(), 2, "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(err.ends_with('\n'), "{err:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.ends_with('\n'));
+    let accepted = dir.path().join("accepted.ron");
+    let o = spanmark(&[
+        "suggest",
+        p,
+        "--learn",
+        "--accept",
+        "-o",
+        accepted.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.ends_with(": 1 suggestion accepted in 1 document\n"),
+        "{out}"
+    );
+    let o = spanmark(&[
+        "export",
+        p,
+        "-f",
+        "jsonl",
+        "-o",
+        dir.path().join("x.jsonl").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&o).contains("1 document, 1 span written"),
+        "{}",
+        stderr(&o)
     );
 }

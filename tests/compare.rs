@@ -224,7 +224,7 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
     io::save_project(&project, &path).unwrap();
 
     let mut h = common::harness(Startup::Paths(vec![path]));
-    assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("0 of 1 disagreement resolved").is_some());
     assert!(h.query_by_label("1 to resolve").is_some());
     assert!(
         h.query_by_label_contains("A ours: PLACE ‘Bagram Air Base’")
@@ -234,7 +234,7 @@ fn a_git_conflict_opens_and_resolves_without_the_annotators() {
     alt(&mut h, Key::B);
     assert_eq!(spans_of(&h), vec![span("Taliban", "ORG"), theirs]);
     assert!(news(&h).disagreements().is_empty());
-    assert!(h.query_by_label("1 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("1 of 1 disagreement resolved").is_some());
     assert!(h.state().workspace().is_dirty());
 }
 
@@ -407,7 +407,7 @@ fn links_annotators_agree_on_are_gold_and_the_others_are_adjudicated() {
     // each version with its link, on the bar.
     assert_eq!(links(&h), vec![link(q1, mujahid)]);
     assert_eq!(news(&h).disagreements().len(), 1);
-    assert!(h.query_by_label("0 of 1 disagreements resolved").is_some());
+    assert!(h.query_by_label("0 of 1 disagreement resolved").is_some());
     assert!(
         h.query_by_label_contains("link differs, 34–41").is_some(),
         "the bar names the kind"
@@ -445,4 +445,63 @@ fn links_annotators_agree_on_are_gold_and_the_others_are_adjudicated() {
     );
     assert!(h.query_by_label("F1 links").is_some());
     assert!(h.query_by_label("0.50").is_some());
+}
+
+/// Issue 20: a QUOTE whose bounds differ around a name labelled two ways used to be one
+/// region, taken whole. alice nests ORG in her QUOTE and bob PERSON in his, so the
+/// quote's bounds and the name's label are two decisions: a click on the name picks
+/// its own, and alice's quote goes with bob's label.
+#[test]
+fn a_quote_and_a_name_inside_it_are_decided_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let alice = annotator(vec![
+        span("Zabihullah Mujahid", "PERSON"),
+        span("the Taliban took Bagram Air Base", "QUOTE"),
+        span("Taliban", "ORG"),
+    ]);
+    let bob = annotator(vec![
+        span("Zabihullah Mujahid", "PERSON"),
+        span("the Taliban took Bagram Air Base on Monday", "QUOTE"),
+        span("Taliban", "PERSON"),
+    ]);
+    let paths = vec![dir.path().join("alice.ron"), dir.path().join("bob.ron")];
+    io::save_project(&alice, &paths[0]).unwrap();
+    io::save_project(&bob, &paths[1]).unwrap();
+    let mut h = common::sample_harness();
+    compare(&mut h, &paths);
+    assert_eq!(h.state().error(), None);
+    let ds = news(&h).disagreements().to_vec();
+    assert_eq!(ds.len(), 2, "{ds:?}");
+    let bar = |h: &Harness<'_, SpanmarkApp>, what: &str| h.query_by_label_contains(what).is_some();
+    assert!(bar(&h, "bounds differ, 24–66"));
+    assert!(h.query_by_label("0 of 2 disagreements resolved").is_some());
+
+    // A click on "Taliban", inside both regions, picks the name's decision.
+    let taliban = span("Taliban", "PERSON");
+    let p = h
+        .state()
+        .view()
+        .char_screen_pos(taliban.start() + 2)
+        .unwrap();
+    common::clicks(&mut h, p, 1);
+    assert!(bar(&h, "label differs, 28–35"));
+    // bob's label for the name: the quote is still open.
+    alt(&mut h, Key::B);
+    assert!(spans_of(&h).contains(&taliban));
+    assert!(!spans_of(&h).contains(&span("Taliban", "ORG")));
+    assert_eq!(news(&h).disagreements().len(), 1);
+    assert!(bar(&h, "bounds differ, 24–66"));
+    // alice's bounds for the quote.
+    alt(&mut h, Key::A);
+    assert!(news(&h).disagreements().is_empty());
+    let mut want = vec![
+        span("Zabihullah Mujahid", "PERSON"),
+        span("the Taliban took Bagram Air Base", "QUOTE"),
+        taliban,
+    ];
+    want.sort();
+    let mut got = spans_of(&h);
+    got.sort();
+    assert_eq!(got, want);
+    assert!(h.query_by_label("2 of 2 disagreements resolved").is_some());
 }

@@ -81,7 +81,7 @@ fn merge_with_each_policy() {
     let (agreed, said) = run("agreed");
     assert_eq!(spans(&agreed, 0), vec![sp(0, 12, 0)]);
     assert!(
-        said.contains("1 documents, 1 spans, 3 disagreements"),
+        said.contains("1 document, 1 span, 3 disagreements"),
         "{said}"
     );
     let d = agreed.documents()[0].disagreements();
@@ -668,7 +668,7 @@ fn merge_and_split_carry_relations() {
     assert_eq!(links(&agreed), vec![said(0, 0)]);
     assert!(
         told.contains(
-            "4 spans, 1 disagreements to adjudicate; 1 relations (2 more in the disagreements' versions)"
+            "4 spans, 1 disagreement to adjudicate; 1 relation (2 more in the disagreements' versions)"
         ),
         "{told}"
     );

@@ -13,12 +13,15 @@ use spanmark::model::{Document, Project};
 enum Fonts {
     DejaVu,
     Noto,
+    /// The Noto subsets, and VS16 / keycap clusters drawn from the colour emoji font
+    /// (`ui::emoji`, as the window does with the system's).
+    NotoColorEmoji,
 }
 
 fn definitions(set: Fonts) -> FontDefinitions {
     let files: &[&str] = match set {
         Fonts::DejaVu => &["DejaVuSans.ttf"],
-        Fonts::Noto => &[
+        Fonts::Noto | Fonts::NotoColorEmoji => &[
             "NotoNaskhArabic-subset.ttf",
             "NotoSansHebrew-subset.ttf",
             "DejaVuSans.ttf",
@@ -48,6 +51,13 @@ fn app_with(text: &str, set: Fonts) -> Harness<'static, SpanmarkApp> {
         .with_size(vec2(1280.0, 800.0))
         .build_eframe(move |cc| {
             cc.egui_ctx.set_fonts(definitions(set));
+            if let Fonts::NotoColorEmoji = set {
+                let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts");
+                let data = std::fs::read(dir.join("NotoColorEmoji-subset.ttf")).expect("font");
+                let emoji = spanmark::ui::emoji::ColorEmoji::new(FontData::from_owned(data));
+                cc.egui_ctx
+                    .add_glyph_rasterizer(emoji.expect("a colour font").rasterizer());
+            }
             SpanmarkApp::headless(Startup::Sample)
         });
     h.state_mut()
@@ -126,9 +136,14 @@ fn both(text: &str, word: &str) {
 
 #[test]
 fn emoji_with_variation_selectors_and_a_keycap() {
-    both(
-        "We ❤\u{FE0F} it ☺\u{FE0E} and 1\u{FE0F}\u{20E3} Kabul again",
+    let text = "We ❤\u{FE0F} it ☺\u{FE0E} and 1\u{FE0F}\u{20E3} Kabul again";
+    both(text, "Kabul");
+    // Drawn as colour emoji (one bitmap per cluster), offsets stay exact.
+    label_word(text, "Kabul", Fonts::NotoColorEmoji);
+    label_word(
+        "a 1\u{FE0F}\u{20E3}\u{2764}\u{FE0F}Kabul again",
         "Kabul",
+        Fonts::NotoColorEmoji,
     );
 }
 
@@ -272,4 +287,29 @@ fn system_fonts_fill_in_through_fontconfig() {
     h.key_press(Key::Num2);
     h.run();
     assert_eq!(spans(&h), [(start, start + 5)]);
+}
+
+/// Issue 20: snap to words widened a drag over "부산" to "부산에서", taking the particle.
+/// With snap on, a drag over Korean stays where it was dragged (서울 of 서울서, "in
+/// Seoul"), while a drag inside a Latin word still widens to the word.
+#[test]
+fn snap_to_words_keeps_a_korean_drag_and_widens_a_latin_one() {
+    let text = "한국어 서울서 각 Seoul talks";
+    let mut h = app_with(text, Fonts::Noto);
+    h.state_mut().set_snap_to_words(true);
+    h.run();
+    // 서울 at 4..6, the particle 서 at 6.
+    let from = char_pos(&h, 4) - vec2(2.0, 0.0);
+    let to = char_pos(&h, 5) + vec2(2.0, 0.0);
+    drag(&mut h, from, to);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), [(4, 6)], "the particle was taken");
+    // "eou" of "Seoul" (10..15) widens to the word.
+    let from = char_pos(&h, 11) - vec2(2.0, 0.0);
+    let to = char_pos(&h, 13) + vec2(2.0, 0.0);
+    drag(&mut h, from, to);
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(spans(&h), [(4, 6), (10, 15)]);
 }

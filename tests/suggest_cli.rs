@@ -634,7 +634,7 @@ fn speakers_print_jsonl_and_accept_adds_them() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("5 speaker suggestions accepted in 1 documents"),
+            .contains("5 speaker suggestions accepted in 1 document"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

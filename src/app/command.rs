@@ -188,7 +188,10 @@ impl SpanmarkApp {
             egui::ProgressBar::new(fraction)
                 .desired_width(200.0)
                 .animate(true)
-                .text(format!("{done} / {total} documents, {secs:.0} s")),
+                .text(format!(
+                    "{done} / {total} {}, {secs:.0} s",
+                    crate::model::plural(total, "document")
+                )),
         );
         if ui
             .button("Cancel")

@@ -152,6 +152,7 @@ impl SpanmarkApp {
     /// Builds the app for eframe, restoring remembered settings.
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
         let mut app = Self::headless(startup);
+        crate::ui::emoji::install_system(&cc.egui_ctx);
         if let Some(storage) = cc.storage {
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
@@ -484,7 +485,10 @@ impl SpanmarkApp {
             }
             if let Some(sel) = self.view.selection.filter(|s| !s.is_empty()) {
                 let (s, e) = sel.range();
-                ui.label(format!("Selection {s}–{e} ({} chars)", e - s));
+                ui.label(format!(
+                    "Selection {s}–{e} ({})",
+                    crate::ui::count(e - s, "char")
+                ));
                 ui.separator();
             } else if let Some(span) = self.view.selected_span {
                 let name = self

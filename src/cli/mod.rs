@@ -317,6 +317,60 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     }
 }
 
+/// A writer (stdout or stderr) that notes when its reader has gone: `spanmark stats
+/// p.ron | head -1` closes the pipe after one line, and the program then ends quietly,
+/// as ripgrep does, instead of reporting "Broken pipe" (see `main.rs`). Only this
+/// writer's own EPIPE counts: a broken pipe to a child process (`--command`) stays an
+/// error.
+pub struct PipeWriter<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeWriter<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        Self {
+            inner,
+            closed: false,
+        }
+    }
+
+    /// Whether a write or flush found the reader gone.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    fn note<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            self.closed = true;
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for PipeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.note(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.note(r)
+    }
+}
+
+/// Whether `e` is, at its root, a broken pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Rejects paths clap took for the GUI that look like a mistyped command.
 pub fn check_gui_paths(paths: &[PathBuf]) -> anyhow::Result<()> {
     for p in paths {

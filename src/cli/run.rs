@@ -11,7 +11,7 @@ use super::{FormatArg, SchemeArg};
 use crate::io::export::{self, ExportOptions, Format, Scheme};
 use crate::io::import::{self, ImportOptions};
 use crate::model::agreement::{self, AgreementError, Prf, Report};
-use crate::model::{Project, default_labels};
+use crate::model::{Project, count, default_labels};
 
 /// `spanmark export`: the project (or a file `import` reads) written as `format`.
 pub(super) fn export(
@@ -98,17 +98,19 @@ pub(super) fn import(
     crate::io::save_project(&project, output)?;
     writeln!(
         err,
-        "{}: {n_docs} documents, {spans} spans{}{}",
+        "{}: {}, {}{}{}",
         output.display(),
+        count(n_docs, "document"),
+        count(spans, "span"),
         if relations > 0 {
-            format!(", {relations} relations")
+            format!(", {}", count(relations, "relation"))
         } else {
             String::new()
         },
         if skipped == 0 {
             String::new()
         } else {
-            format!(", {skipped} records skipped")
+            format!(", {} skipped", count(skipped, "record"))
         }
     )?;
     Ok(())
@@ -137,9 +139,10 @@ pub(super) fn validate(
     let spans: usize = p.documents().iter().map(|d| d.spans().len()).sum();
     writeln!(
         out,
-        "{}: ok ({} documents, {spans} spans)",
+        "{}: ok ({}, {})",
         project.display(),
-        p.documents().len()
+        count(p.documents().len(), "document"),
+        count(spans, "span")
     )?;
     Ok(())
 }
@@ -277,8 +280,13 @@ pub(super) fn suggest(
         if adapted.unknown_label > 0 {
             writeln!(
                 err,
-                "spanmark: warning: --command: {} spans name a label the project lacks",
-                adapted.unknown_label
+                "spanmark: warning: --command: {} {} a label the project lacks",
+                count(adapted.unknown_label, "span"),
+                if adapted.unknown_label == 1 {
+                    "names"
+                } else {
+                    "name"
+                }
             )?;
         }
         engine.set_command_results(command, adapted.results);
@@ -322,10 +330,13 @@ pub(super) fn suggest(
             crate::io::save_project(w.project(), &to)?;
             writeln!(
                 out,
-                "{}: {} suggestions accepted in {} documents",
+                "{}: {} accepted in {}",
                 to.display(),
-                engine.total(),
-                accepted.iter().filter(|(_, v)| !v.is_empty()).count()
+                count(engine.total(), "suggestion"),
+                count(
+                    accepted.iter().filter(|(_, v)| !v.is_empty()).count(),
+                    "document"
+                )
             )?;
         }
     }
@@ -535,9 +546,9 @@ fn write_agreement(
     };
     writeln!(
         out,
-        "token level: {which} kappa {} over {} tokens (labels + O; documents every annotator has)",
+        "token level: {which} kappa {} over {} (labels + O; documents every annotator has)",
         kappa(k),
-        report.tokens
+        count(report.tokens, "token")
     )?;
     Ok(())
 }
@@ -617,9 +628,10 @@ fn write_stats(p: &Project, path: &Path, out: &mut dyn Write) -> anyhow::Result<
     let total: usize = per_label.iter().sum();
     writeln!(
         out,
-        "{}: {} documents, {total} spans",
+        "{}: {}, {}",
         path.display(),
-        p.documents().len()
+        count(p.documents().len(), "document"),
+        count(total, "span")
     )?;
     writeln!(out, "spans per label:")?;
     for (label, n) in p.labels().iter().zip(&per_label) {
@@ -630,11 +642,11 @@ fn write_stats(p: &Project, path: &Path, out: &mut dyn Write) -> anyhow::Result<
     for doc in p.documents() {
         writeln!(
             out,
-            "  {}  [{}]  {} chars, {} spans",
+            "  {}  [{}]  {}, {}",
             doc.name,
             doc.status.as_str(),
-            doc.text().char_len(),
-            doc.spans().len()
+            count(doc.text().char_len(), "char"),
+            count(doc.spans().len(), "span")
         )?;
     }
     Ok(())

@@ -93,8 +93,10 @@ pub(super) fn suggest(
     crate::io::save_project(w.project(), &to)?;
     writeln!(
         out,
-        "{}: {count} speaker suggestions accepted in {documents} documents",
-        to.display()
+        "{}: {} accepted in {}",
+        to.display(),
+        crate::model::count(count, "speaker suggestion"),
+        crate::model::count(documents, "document")
     )?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use anyhow::{Context as _, bail};
 
 use super::{Exit, PolicyArg, TeamCommand};
 use crate::io::project::looks_like_project;
-use crate::model::Project;
 use crate::model::merge::{self, Policy};
+use crate::model::{Project, count};
 
 /// The line `git-setup` puts in .gitattributes.
 const GITATTRIBUTES_LINE: &str = "*.ron merge=spanmark";
@@ -70,9 +70,11 @@ fn merge_files(
         .sum();
     write!(
         err,
-        "{}: {} documents, {spans} spans, {open} disagreements to adjudicate",
+        "{}: {}, {}, {} to adjudicate",
         output.display(),
-        gold.documents().len()
+        count(gold.documents().len(), "document"),
+        count(spans, "span"),
+        count(open, "disagreement")
     )?;
     // Said only when there are relations, so output without them is as before.
     let links: usize = gold.documents().iter().map(|d| d.relations().len()).sum();
@@ -90,7 +92,7 @@ fn merge_files(
         })
         .sum();
     if links + pending > 0 {
-        write!(err, "; {links} relations")?;
+        write!(err, "; {}", count(links, "relation"))?;
         if pending > 0 {
             write!(err, " ({pending} more in the disagreements' versions)")?;
         }
@@ -101,7 +103,7 @@ fn merge_files(
         writeln!(
             err,
             "{} left out (fewer than half the document's annotators have them):",
-            plural(merged.left_out.len(), "relation")
+            count(merged.left_out.len(), "relation")
         )?;
         const SHOWN: usize = 20;
         for line in merged.left_out.iter().take(SHOWN) {
@@ -131,13 +133,18 @@ fn split_file(
         let file = dir.join(format!("annotator-{}.ron", i + 1));
         // Over an earlier split: its files are kept as .bak, like every save over a project.
         crate::io::save_project(p, &file)?;
-        writeln!(out, "{}: {} documents", file.display(), p.documents().len())?;
+        writeln!(
+            out,
+            "{}: {}",
+            file.display(),
+            count(p.documents().len(), "document")
+        )?;
     }
     writeln!(
         out,
-        "shared by every annotator ({} of {} documents):",
+        "shared by every annotator ({} of {}):",
         split.shared.len(),
-        project.documents().len()
+        count(project.documents().len(), "document")
     )?;
     for &i in &split.shared {
         if let Some(d) = project.documents().get(i) {
@@ -247,7 +254,7 @@ fn merge_driver(
             format!(
                 "merge-driver: {}: {} kept as disagreements (\"ours\" and \"theirs\"); open the file in spanmark to adjudicate them",
                 shown.display(),
-                plural(merged.conflicts, "conflicting span change")
+                count(merged.conflicts, "conflicting span change")
             ),
         )
         .into());
@@ -291,7 +298,7 @@ fn merge_as_text(
             code: 1,
             message: format!(
                 "merge-driver: {name}: not a spanmark project; merged as text, with {} marked",
-                plural(usize::try_from(n).unwrap_or(1), "conflict")
+                count(usize::try_from(n).unwrap_or(1), "conflict")
             ),
         }
         .into()),
@@ -300,15 +307,6 @@ fn merge_as_text(
             message: format!("merge-driver: error: {name}: git merge-file failed ({status})"),
         }
         .into()),
-    }
-}
-
-/// "1 conflict", "3 conflicts".
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }
 

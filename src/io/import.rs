@@ -281,11 +281,7 @@ fn unique_names(imp: &mut Imported) {
         let more = renamed.len().saturating_sub(shown.len());
         imp.notes.push(format!(
             "{} renamed, as another document has its name: {}{}",
-            if renamed.len() == 1 {
-                "1 document".to_string()
-            } else {
-                format!("{} documents", renamed.len())
-            },
+            crate::model::count(renamed.len(), "document"),
             shown.join(", "),
             if more > 0 {
                 format!(" and {more} more")

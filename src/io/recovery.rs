@@ -312,12 +312,14 @@ pub fn age(written: SystemTime) -> String {
     let secs = SystemTime::now()
         .duration_since(written)
         .map_or(0, |d| d.as_secs());
-    match secs {
-        0..=59 => format!("{secs} seconds ago"),
-        60..=3599 => format!("{} minutes ago", secs / 60),
-        3600..=86_399 => format!("{} hours ago", secs / 3600),
-        _ => format!("{} days ago", secs / 86_400),
-    }
+    let (n, unit) = match secs {
+        0..=59 => (secs, "second"),
+        60..=3599 => (secs / 60, "minute"),
+        3600..=86_399 => (secs / 3600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    format!("{} ago", crate::model::count(n, unit))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod label;
 pub mod merge;
 pub mod motion;
 pub mod occurrences;
+mod plural;
 mod project;
 pub mod relation;
 mod relation_edits;
@@ -30,6 +31,7 @@ pub use document::{DocId, Document, Status};
 pub use edit::Edit;
 pub use history::{Moved, Workspace};
 pub use label::{Label, PALETTE, Rgb, default_labels};
+pub use plural::{count, plural};
 pub use project::{Project, unique_name};
 pub use relation::{Relation, RelationSet, RelationType, RelationTypeId};
 pub use span::{LabelId, Span, SpanSet};
@@ -76,7 +78,7 @@ pub enum ModelError {
         end: usize,
     },
     /// The span ends past the text.
-    #[error("span {start}..{end} lies outside the text ({len} characters)")]
+    #[error("span {start}..{end} lies outside the text ({})", count(*.len, "character"))]
     SpanOutOfBounds {
         /// Start offset.
         start: usize,

@@ -157,9 +157,31 @@ impl Text {
         (pos, pos + 1)
     }
 
+    /// Bounds of the grapheme cluster (user-perceived character) containing char `pos`.
+    fn grapheme_at(&self, pos: usize) -> (usize, usize) {
+        let (lo, hi) = self.window(pos);
+        let mut start = lo;
+        for g in self.slice(lo, hi).graphemes(true) {
+            let end = start + g.chars().count();
+            if pos < end {
+                return (start, end);
+            }
+            start = end;
+        }
+        (pos, pos + 1)
+    }
+
     /// Trims whitespace from `start..end` and widens both ends to whole words
     /// ("snap to words"). Offsets past the end clamp to the end. Returns `None` if
     /// nothing but whitespace was selected.
+    ///
+    /// Only where words are separated by spaces: an end whose character (the base of
+    /// its grapheme) is in a script written without spaces between words, or with
+    /// particles attached to them (Hangul, Han, Hiragana, Katakana, Thai, Lao, Khmer,
+    /// Myanmar: [`is_unspaced`]), stays where the drag put it, only moved out to its
+    /// grapheme's bounds; UAX #29 makes "부산에서" (Busan + "in") one word, and the
+    /// annotator who dragged over "부산" means the name. A widening end stops at such
+    /// a character too ("Seoul" of "Seoul에서"), and at an apostrophe.
     pub fn snap_to_words(&self, start: usize, end: usize) -> Option<(usize, usize)> {
         // Clamp both ends first: a drag can end past the text, and an unclamped start
         // would lie after the clamped end.
@@ -179,22 +201,25 @@ impl Text {
         end -= trail;
         // Widen within the word, but never across an apostrophe: UAX #29 keeps "Trump's"
         // as one word, while an annotator selecting "Trump" means the name alone.
+        let stops = |c: &char| is_apostrophe(*c) || is_unspaced(*c);
+        let (gs, _) = self.grapheme_at(start);
         let (ws, we) = self.segment_at(start);
         let word = self.slice(ws, we);
         let apostrophe = we - clitic_len(word);
-        if is_word(word) && !(apostrophe < we && start >= apostrophe) {
+        if self.char_at(gs).is_some_and(is_unspaced) {
+            start = gs;
+        } else if is_word(word) && !(apostrophe < we && start >= apostrophe) {
             let head = self.slice(ws, start);
-            start -= head
-                .chars()
-                .rev()
-                .take_while(|c| !is_apostrophe(*c))
-                .count();
+            start -= head.chars().rev().take_while(|c| !stops(c)).count();
         }
+        let (gs, ge) = self.grapheme_at(end - 1);
         let (ws, we) = self.segment_at(end - 1);
         let word = self.slice(ws, we);
-        if is_word(word) {
+        if self.char_at(gs).is_some_and(is_unspaced) {
+            end = ge;
+        } else if is_word(word) {
             let tail = self.slice(end, we);
-            end += tail.chars().take_while(|c| !is_apostrophe(*c)).count();
+            end += tail.chars().take_while(|c| !stops(c)).count();
             // A selection reaching into a possessive clitic leaves it out, as spaCy and
             // CoNLL make it a token of its own; selecting only the clitic keeps it.
             let apostrophe = we - clitic_len(word);
@@ -223,6 +248,39 @@ impl Text {
         };
         (lo, hi.max(pos + 1).min(self.char_len))
     }
+}
+
+/// Whether `c` belongs to a script whose words are not separated by spaces, or carry
+/// attached particles (Korean), so that word segmentation without a dictionary cannot
+/// find a word's end: Hangul, Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar
+/// (their blocks, with the CJK and halfwidth forms). Snap to words never widens into
+/// or within them ([`Text::snap_to_words`]).
+pub fn is_unspaced(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        // Myanmar, Hangul Jamo
+        0x1000..=0x109F | 0x1100..=0x11FF
+        // Thai, Lao
+        | 0x0E00..=0x0EFF
+        // Khmer, Khmer Symbols
+        | 0x1780..=0x17FF | 0x19E0..=0x19FF
+        // CJK Radicals, Kangxi, ideographic iteration marks (々〆〇, 〡-〩, 〻)
+        | 0x2E80..=0x2FDF | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3038..=0x303C
+        // Hiragana, Katakana, Hangul Compatibility Jamo, Katakana Phonetic Extensions
+        | 0x3040..=0x30FF | 0x3130..=0x318F | 0x31F0..=0x31FF
+        // CJK Extension A, Unified Ideographs
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        // Myanmar Extended-B, Hangul Jamo Extended-A, Myanmar Extended-A
+        | 0xA9E0..=0xA9FF | 0xA960..=0xA97F | 0xAA60..=0xAA7F
+        // Hangul Syllables, Jamo Extended-B, CJK Compatibility Ideographs
+        | 0xAC00..=0xD7FF | 0xF900..=0xFAFF
+        // Halfwidth Katakana and Hangul
+        | 0xFF66..=0xFFDC
+        // Kana Supplement and Extended, small kana
+        | 0x1B000..=0x1B16F
+        // CJK Extensions B onwards, Compatibility Supplement
+        | 0x20000..=0x3FFFF
+    )
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -329,19 +387,34 @@ mod tests {
             at += len;
         }
         let segment = |i: usize| segments.iter().copied().find(|&(s, e, _)| s <= i && i < e);
+        let mut graphemes = Vec::new();
+        let mut at = 0;
+        for g in s.graphemes(true) {
+            let len = g.chars().count();
+            graphemes.push((at, at + len));
+            at += len;
+        }
+        let grapheme = |i: usize| graphemes.iter().copied().find(|&(s, e)| s <= i && i < e);
         let clitic_at = |ws: usize, we: usize| {
             (we - ws >= 3 && matches!(chars[we - 1], 's' | 'S') && is_apostrophe(chars[we - 2]))
                 .then(|| we - 2)
         };
-        if let Some((ws, we, true)) = segment(lo)
+        let stops = |c: char| is_apostrophe(c) || is_unspaced(c);
+        let (gs, _) = grapheme(lo).unwrap();
+        if is_unspaced(chars[gs]) {
+            lo = gs;
+        } else if let Some((ws, we, true)) = segment(lo)
             && clitic_at(ws, we).is_none_or(|ap| lo < ap)
         {
-            while lo > ws && !is_apostrophe(chars[lo - 1]) {
+            while lo > ws && !stops(chars[lo - 1]) {
                 lo -= 1;
             }
         }
-        if let Some((ws, we, true)) = segment(hi - 1) {
-            while hi < we && !is_apostrophe(chars[hi]) {
+        let (gs, ge) = grapheme(hi - 1).unwrap();
+        if is_unspaced(chars[gs]) {
+            hi = ge;
+        } else if let Some((ws, we, true)) = segment(hi - 1) {
+            while hi < we && !stops(chars[hi]) {
                 hi += 1;
             }
             if let Some(ap) = clitic_at(ws, we)
@@ -384,6 +457,41 @@ mod tests {
         assert_eq!(t.snap_to_words(5, 7), Some((5, 7)));
         let t = Text::new("Afghanistan\u{2019}s rifts".to_string());
         assert_eq!(t.snap_to_words(3, 8), Some((0, 11)));
+    }
+
+    /// Drags over `drag` (the first occurrence) in `text`; what snapping selects.
+    fn snapped(text: &str, drag: &str) -> String {
+        let t = Text::new(text.to_string());
+        let start = text[..text.find(drag).expect("in text")].chars().count();
+        let (s, e) = t
+            .snap_to_words(start, start + drag.chars().count())
+            .expect("a selection");
+        t.slice(s, e).to_string()
+    }
+
+    #[test]
+    fn snap_never_widens_in_scripts_without_spaces() {
+        // Korean: the particle 에서 stays out, wherever the drag starts.
+        assert_eq!(snapped("부산에서 만났다", "부산"), "부산");
+        assert_eq!(snapped("부산에서 만났다", "산에"), "산에");
+        assert_eq!(snapped("각 서울서", " 서울"), "서울");
+        // Japanese: kana and kanji, and a katakana run UAX #29 keeps as one word.
+        assert_eq!(snapped("東京で会議", "東京"), "東京");
+        assert_eq!(snapped("カタカナ語です", "カタ"), "カタ");
+        assert_eq!(snapped("ひらがなです", "がな"), "がな");
+        // Chinese.
+        assert_eq!(snapped("北京大学的学生", "北京"), "北京");
+        // Thai: a whole phrase is one UAX #29 word; the drag stays, and an end inside a
+        // grapheme (ร + the vowel mark ุ) moves out to its end.
+        assert_eq!(snapped("ภาษาไทย กรุงเทพ", "ภาษา"), "ภาษา");
+        assert_eq!(snapped("ภาษาไทย กรุงเทพ", "กร"), "กรุ");
+        // Lao, Khmer, Myanmar.
+        assert_eq!(snapped("ສະບາຍດີ ລາວ", "ສະບາຍ"), "ສະບາຍ");
+        assert_eq!(snapped("ភាសាខ្មែរ", "ភាសា"), "ភាសា");
+        assert_eq!(snapped("မြန်မာစာ", "မြန်မာ"), "မြန်မာ");
+        // Latin still widens, and stops where Hangul begins.
+        assert_eq!(snapped("Seoul에서 met", "eou"), "Seoul");
+        assert_eq!(snapped("in Busan today", "usa"), "Busan");
     }
 
     #[test]
@@ -435,10 +543,10 @@ mod tests {
         #[test]
         fn snap_matches_naive_oracle(
             s in prop_oneof![
-                "[a-z '\u{2019}\n東京👍.,]{0,120}",
+                "[a-z '\u{2019}\n東京👍.,부산에서ภาษ\u{0E38}]{0,120}",
                 // Dense in possessives and apostrophes, where snapping has most to decide.
                 proptest::collection::vec(
-                    proptest::sample::select(vec!["Trump", "'s", "\u{2019}s", "'S", " ", "a", "'", "O'Brien", "\n", "東京", ".", "s"]),
+                    proptest::sample::select(vec!["Trump", "'s", "\u{2019}s", "'S", " ", "a", "'", "O'Brien", "\n", "東京", ".", "s", "부산에서", "Seoul", "กรุง"]),
                     0..12,
                 ).prop_map(|parts| parts.concat()),
             ],
@@ -451,6 +559,60 @@ mod tests {
             if let Some((s, e)) = got {
                 prop_assert!(s < e && e <= t.char_len());
             }
+        }
+
+        /// In scripts without spaces between words, snapping never selects more than the
+        /// drag's graphemes: its start is at or after the grapheme the drag starts in,
+        /// its end at or before the end of the grapheme the drag ends in.
+        #[test]
+        fn snap_never_widens_past_the_drag_in_unspaced_scripts(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "부산에서", "서울", "한국어", " ", "東京で", "会議", "カタカナ", "ひらがな",
+                    "ภาษาไทย", "กรุงเทพ", "น้ำ", "ສະບາຍດີ", "ភាសាខ្មែរ", "မြန်မာ", "\n", "。", "、",
+                ]),
+                1..10,
+            ),
+            a in 0usize..60,
+            b in 0usize..60,
+        ) {
+            let s = parts.concat();
+            let t = Text::new(s.clone());
+            let n = t.char_len();
+            let (lo, hi) = (a.min(b).min(n), a.max(b).min(n));
+            if let Some((start, end)) = t.snap_to_words(a, b) {
+                prop_assert!(lo < hi);
+                prop_assert!(start >= t.grapheme_at(lo).0, "{start} before the drag's {lo}");
+                prop_assert!(end <= t.grapheme_at(hi - 1).1, "{end} after the drag's {hi}");
+            }
+        }
+
+        /// In Latin text (letters, spaces, line breaks), snapping still takes whole
+        /// words: from the start of the first word dragged over to the end of the last.
+        #[test]
+        fn snap_widens_to_whole_words_in_latin_text(
+            s in "[a-zA-Z \n]{0,80}",
+            a in 0usize..90,
+            b in 0usize..90,
+        ) {
+            let t = Text::new(s.clone());
+            let chars: Vec<char> = s.chars().collect();
+            let n = chars.len();
+            let (lo, hi) = (a.min(b).min(n), a.max(b).min(n));
+            let first = (lo..hi).find(|&i| !chars[i].is_whitespace());
+            let last = (lo..hi).rev().find(|&i| !chars[i].is_whitespace());
+            let want = first.zip(last).map(|(f, l)| {
+                let mut start = f;
+                while start > 0 && !chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                let mut end = l + 1;
+                while end < n && !chars[end].is_whitespace() {
+                    end += 1;
+                }
+                (start, end)
+            });
+            prop_assert_eq!(t.snap_to_words(a, b), want);
         }
     }
 }

@@ -196,9 +196,10 @@ impl Progress {
     /// "12 of 40 disagreements resolved".
     pub fn text(&self) -> String {
         format!(
-            "{} of {} disagreements resolved",
+            "{} of {} {} resolved",
             self.resolved(),
-            self.total
+            self.total,
+            crate::model::plural(self.total, "disagreement")
         )
     }
 }
@@ -468,8 +469,8 @@ fn contents(ui: &mut Ui, project: &Project, a: &Annotators) {
         };
         ui.strong(format!("{name} {}", figure(kappa)));
         ui.weak(format!(
-            "(over {} tokens, as the token exports cut them)",
-            report.tokens
+            "(over {}, as the token exports cut them)",
+            super::count(report.tokens, "token")
         ));
     });
     ui.add_space(4.0);

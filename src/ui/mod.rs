@@ -6,6 +6,7 @@ pub mod compare;
 pub mod dialogs;
 pub mod doc_view;
 pub mod documents;
+pub mod emoji;
 pub mod find;
 pub mod find_all;
 pub mod labels;
@@ -342,14 +343,8 @@ pub enum PathPurpose {
     Dictionary,
 }
 
-/// A count with its noun for messages: "1 span", "3 spans".
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+/// A count with its noun for messages: "1 span", "3 spans" (the command line's helper too).
+pub use crate::model::count;
 
 /// A label colour as egui colour.
 pub fn color(rgb: Rgb) -> Color32 {

@@ -14,7 +14,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::IoError;
-use crate::model::{Document, LabelId, Project, Relation, Span};
+use crate::model::{Document, LabelId, Project, Relation, Span, count};
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -194,15 +194,15 @@ impl ExportReport {
     /// for a project without relations is as before relations.
     pub fn summary(&self, max: usize) -> String {
         let mut s = format!(
-            "{} documents, {} spans written, {} not representable",
-            self.documents,
-            self.spans,
+            "{}, {} written, {} not representable",
+            count(self.documents, "document"),
+            count(self.spans, "span"),
             self.dropped.len()
         );
         if self.relations > 0 || !self.dropped_relations.is_empty() {
             s.push_str(&format!(
-                "; {} relations written, {} not representable",
-                self.relations,
+                "; {} written, {} not representable",
+                count(self.relations, "relation"),
                 self.dropped_relations.len()
             ));
         }

@@ -166,7 +166,7 @@ fn jsonl_without_relations_is_as_before() {
     );
     assert_eq!(
         report.summary(5),
-        "1 documents, 1 spans written, 0 not representable"
+        "1 document, 1 span written, 0 not representable"
     );
 }
 

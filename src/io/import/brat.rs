@@ -417,8 +417,8 @@ fn check_brat_text(
         let (ss, es) = (s.saturating_sub(shift), e.saturating_sub(shift));
         if e > len + shift || s >= e || ss >= es {
             return Err(format!(
-                "offsets {s} {e} do not fit the text ({} characters)",
-                len + shift
+                "offsets {s} {e} do not fit the text ({})",
+                crate::model::count(len + shift, "character")
             ));
         }
         out.push((ss, es));

@@ -112,7 +112,8 @@ fn jsonl_record(
     for (s, e, label) in raw {
         if e > len {
             return Err(format!(
-                "span [{s}, {e}, {label:?}] ends past the text ({len} characters)"
+                "span [{s}, {e}, {label:?}] ends past the text ({})",
+                crate::model::count(usize::try_from(len).unwrap_or(usize::MAX), "character")
             ));
         }
         let id = imp.label(&label)?;

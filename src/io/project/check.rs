@@ -127,10 +127,11 @@ pub(crate) fn check_document(
             return Err(invalid(
                 path,
                 format!(
-                    "{}: span {}..{} lies outside the text ({char_len} characters)",
+                    "{}: span {}..{} lies outside the text ({})",
                     at(),
                     s.start,
-                    s.end
+                    s.end,
+                    crate::model::count(char_len, "character")
                 ),
             ));
         }

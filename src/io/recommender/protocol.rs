@@ -85,8 +85,9 @@ pub enum RecommenderError {
     },
     /// It exited 0 without answering every document.
     #[error(
-        "`{command}` answered {answered} of {total} documents; no answer for {}: it must \
+        "`{command}` answered {answered} of {}; no answer for {}: it must \
          print one line per document ({{\"id\": {}, \"spans\": []}} when it has none){}",
+        crate::model::count(*total, "document"),
         ids(missing),
         missing.first().copied().unwrap_or_default(),
         tail(stderr)
@@ -250,7 +251,10 @@ pub(super) fn take_spans(
         let problem = if s.start >= s.end {
             Some("is empty (start must be before end)".to_string())
         } else if s.start < 0 || s.end as u64 > len as u64 {
-            Some(format!("lies outside the text ({len} characters)"))
+            Some(format!(
+                "lies outside the text ({})",
+                crate::model::count(len, "character")
+            ))
         } else {
             None
         };

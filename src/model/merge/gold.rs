@@ -10,7 +10,9 @@ use super::{
     union_labels, union_types,
 };
 use crate::model::suggest::SuggestSettings;
-use crate::model::{Disagreement, Document, Project, Relation, RelationType, Span, Status};
+use crate::model::{
+    Disagreement, Document, LabelId, Project, Relation, RelationType, Span, Status,
+};
 
 /// Which spans go into a merged project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,8 +20,13 @@ pub enum Policy {
     /// Spans every annotator of the document has; every other span is in a
     /// [`Disagreement`]: a region is a cluster of those spans that overlap (across
     /// annotators; touching is not overlapping), listing each annotator's spans there,
-    /// maybe none. Agreed spans are gold and never repeated in a version, so resolving
-    /// every disagreement with one annotator's version gives back that annotator's spans.
+    /// maybe none, except that layers are decided apart: a span strictly inside another
+    /// of a different label is not clustered with it when the two labels are layers
+    /// ([`Layers`]: some annotator nests one in the other somewhere, as PERSON in
+    /// QUOTE). So a QUOTE's bounds and a PERSON's label inside it are two decisions, whose
+    /// regions may overlap. Agreed spans are gold and never repeated in a version, so
+    /// resolving every disagreement with one annotator's version gives back that
+    /// annotator's spans; each of their spans is in exactly one disagreement.
     Agreed,
     /// Spans any annotator has.
     Union,
@@ -93,6 +100,11 @@ pub fn merge_listing(
         list.filter_map(|r| remap_relation(r, &maps[i], &type_maps[i]))
             .collect()
     };
+    let layers = Layers::of(projects.iter().zip(&maps).flat_map(|(p, map)| {
+        p.documents()
+            .iter()
+            .map(move |d| d.spans().iter().map(|s| remap(s, map)).collect::<Vec<_>>())
+    }));
     let mut documents = Vec::new();
     let mut left_out = Vec::new();
     // Per merged document, its place in the project `split` cut the inputs from.
@@ -161,7 +173,7 @@ pub fn merge_listing(
                     l.iter().filter(differs).copied().collect()
                 })
                 .collect();
-            disagreements = regions(&named, &disputed, &gold_set);
+            disagreements = regions(&named, &disputed, &gold_set, &layers);
         }
         for &(i, d) in &present {
             for dis in d.disagreements() {
@@ -351,47 +363,132 @@ fn gold_notes(
         .collect()
 }
 
+/// Pairs of labels that are layers of annotation rather than rival readings: some
+/// annotator has a span of one strictly inside a span of the other (a PERSON inside a
+/// QUOTE). A disagreement over the outer span and one over the inner are then decided
+/// apart ([`Policy::Agreed`]); a PERSON and an ORG no one nests stay one decision, so
+/// "PERSON 10..20 or ORG 10..22" is not cut in two.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Layers(HashSet<(LabelId, LabelId)>);
+
+impl Layers {
+    /// The layers some span lists (each one annotator's document) show.
+    pub(crate) fn of(lists: impl IntoIterator<Item = Vec<Span>>) -> Self {
+        let mut pairs = HashSet::new();
+        for mut spans in lists {
+            spans.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end())));
+            for (i, outer) in spans.iter().enumerate() {
+                // Sorted by start (longest first): only later spans starting before
+                // this one ends can lie inside it.
+                for inner in spans[i + 1..]
+                    .iter()
+                    .take_while(|t| t.start() < outer.end())
+                {
+                    if inner.end() <= outer.end()
+                        && (inner.start(), inner.end()) != (outer.start(), outer.end())
+                        && inner.label() != outer.label()
+                    {
+                        pairs.insert(ordered(inner.label(), outer.label()));
+                    }
+                }
+            }
+        }
+        Self(pairs)
+    }
+
+    /// Whether two overlapping spans are decided apart: different labels that are
+    /// layers, one strictly inside the other.
+    pub(crate) fn apart(&self, a: &Span, b: &Span) -> bool {
+        let (ra, rb) = ((a.start(), a.end()), (b.start(), b.end()));
+        let nested = (ra.0 <= rb.0 && rb.1 <= ra.1) || (rb.0 <= ra.0 && ra.1 <= rb.1);
+        a.label() != b.label()
+            && ra != rb
+            && nested
+            && self.0.contains(&ordered(a.label(), b.label()))
+    }
+}
+
+fn ordered(a: LabelId, b: LabelId) -> (LabelId, LabelId) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// Clusters of spans: two overlapping spans are in one unless `layers` sets them
+/// apart; returns each span's cluster (numbered in order of first start). A sweep by
+/// start comparing each span with those still open: O(n · overlap).
+fn clusters(spans: &[Span], layers: &Layers) -> HashMap<Span, usize> {
+    let mut sorted: Vec<Span> = spans.to_vec();
+    sorted.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end()), s.label()));
+    sorted.dedup();
+    let mut parent: Vec<usize> = (0..sorted.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut open: Vec<usize> = Vec::new();
+    for (i, s) in sorted.iter().enumerate() {
+        // Touching spans (end == start) do not overlap.
+        open.retain(|&j| sorted[j].end() > s.start());
+        for &j in &open {
+            if !layers.apart(&sorted[j], s) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        open.push(i);
+    }
+    let mut number: HashMap<usize, usize> = HashMap::new();
+    let mut out = HashMap::new();
+    for (i, s) in sorted.iter().enumerate() {
+        let r = root(&mut parent, i);
+        let next = number.len();
+        out.insert(*s, *number.entry(r).or_insert(next));
+    }
+    out
+}
+
 /// The disagreement regions of some people's spans and links (`named[k]` and
 /// `links[k]` are person k's, none of them agreed by all): clusters of overlapping
-/// spans (over everyone's) and of the spans that disputed links between `gold` spans
-/// start from, each with every person's spans in it (maybe none) and their links that
-/// hang on it (see [`merge_listing`]), in document order.
+/// spans (over everyone's; layers apart, see [`Policy::Agreed`]) and of the spans that
+/// disputed links between `gold` spans start from, each with every person's spans in it
+/// (maybe none) and their links that hang on it (see [`merge_listing`]), in document
+/// order.
 fn regions(
     named: &[(String, Vec<Span>)],
     links: &[Vec<Relation>],
     gold: &HashSet<Span>,
+    layers: &Layers,
 ) -> Vec<Disagreement> {
-    let range = |s: &Span| (s.start(), s.end());
     let only_link = |r: &Relation| gold.contains(&r.from()) && gold.contains(&r.to());
-    let mut all: Vec<(usize, usize)> = named
-        .iter()
-        .flat_map(|(_, s)| s.iter().map(range))
-        .collect();
+    let mut all: Vec<Span> = named.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+    // A disputed link between gold spans hangs on the span it starts from, which joins
+    // the cluster it overlaps (or makes its own).
     all.extend(
         links
             .iter()
             .flatten()
             .filter(|r| only_link(r))
-            .map(|r| range(&r.from())),
+            .map(Relation::from),
     );
-    all.sort_unstable();
-    let mut hulls: Vec<(usize, usize)> = Vec::new();
-    for (start, end) in all {
-        match hulls.last_mut() {
-            // Touching spans (end == start) do not overlap: separate regions.
-            Some((_, hull_end)) if start < *hull_end => *hull_end = (*hull_end).max(end),
-            _ => hulls.push((start, end)),
+    let cluster = clusters(&all, layers);
+    let n = cluster.values().max().map_or(0, |m| m + 1);
+    let mut hulls: Vec<(usize, usize)> = vec![(usize::MAX, 0); n];
+    for (s, &k) in &cluster {
+        hulls[k] = (hulls[k].0.min(s.start()), hulls[k].1.max(s.end()));
+    }
+    // Per region, per person, the spans and the links that hang on it.
+    let mut mine: Vec<Vec<Vec<Span>>> = vec![vec![Vec::new(); named.len()]; n];
+    for (p, (_, spans)) in named.iter().enumerate() {
+        for s in spans {
+            if let Some(&k) = cluster.get(s) {
+                mine[k][p].push(*s);
+            }
         }
     }
-    // The region holding a span (hulls are sorted and apart; every span placed above
-    // lies in one).
-    let region_of = |s: &Span| {
-        let k = hulls.partition_point(|h| h.1 <= s.start());
-        (k < hulls.len() && hulls[k].0 <= s.start()).then_some(k)
-    };
-    // Per region, per person, the links that hang on it.
-    let mut hung: Vec<Vec<Vec<Relation>>> = vec![vec![Vec::new(); named.len()]; hulls.len()];
-    for (k, list) in links.iter().enumerate() {
+    let mut hung: Vec<Vec<Vec<Relation>>> = vec![vec![Vec::new(); named.len()]; n];
+    for (p, list) in links.iter().enumerate() {
         for r in list {
             let ends: Vec<Span> = if only_link(r) {
                 vec![r.from()]
@@ -401,35 +498,37 @@ fn regions(
                     .filter(|e| !gold.contains(e))
                     .collect()
             };
-            let mut at: Vec<usize> = ends.iter().filter_map(region_of).collect();
+            let mut at: Vec<usize> = ends
+                .iter()
+                .filter_map(|e| cluster.get(e).copied())
+                .collect();
             at.dedup();
-            for h in at {
-                hung[h][k].push(*r);
+            for k in at {
+                hung[k][p].push(*r);
             }
         }
     }
-    hulls
+    let mut out: Vec<Disagreement> = hulls
         .into_iter()
+        .zip(mine)
         .zip(hung)
-        .map(|((start, end), links)| {
+        .map(|(((start, end), mine), links)| {
             Disagreement {
                 start,
                 end,
                 versions: named
                     .iter()
-                    .map(|(who, spans)| {
-                        let mut mine: Vec<Span> = spans
-                            .iter()
-                            .filter(|s| s.start() >= start && s.end() <= end)
-                            .copied()
-                            .collect();
-                        mine.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end()), s.label()));
-                        (who.clone(), mine)
+                    .zip(mine)
+                    .map(|((who, _), mut spans)| {
+                        spans.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end()), s.label()));
+                        (who.clone(), spans)
                     })
                     .collect(),
                 relations: Vec::new(),
             }
             .with_relations(links)
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|d| (d.start, d.end));
+    out
 }

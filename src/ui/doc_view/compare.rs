@@ -111,8 +111,8 @@ impl DocView {
         ui.painter().set(slot, Shape::Vec(shapes));
     }
 
-    /// The disagreement under the pointer: every version in a tooltip; a click makes it
-    /// the current one.
+    /// The disagreement under the pointer (the innermost, where decisions nest): every
+    /// version in a tooltip; a click makes it the current one.
     pub(super) fn disagreement_pointer(
         &self,
         response: &egui::Response,
@@ -127,7 +127,13 @@ impl DocView {
         let Some(c) = response.hover_pos().and_then(|p| self.char_at(p)) else {
             return;
         };
-        let Some((i, d)) = self.reach.overlapping(ds, c, c + 1).next() else {
+        // Nested decisions (a QUOTE's bounds, a name inside it): the innermost one, so
+        // each can be picked by a click on what only it covers.
+        let Some((i, d)) = self
+            .reach
+            .overlapping(ds, c, c + 1)
+            .min_by_key(|(_, d)| d.end - d.start)
+        else {
             return;
         };
         if response.clicked() && doc.spans().at(c).is_empty() {

@@ -522,6 +522,20 @@ mod disagreement_tests {
         assert_eq!(to_string(&back), s);
     }
 
+    /// Issue 20 decides a quote's bounds and a name inside it apart; a file from before
+    /// holds them as one region, which opens as it is (one decision) and saves byte for
+    /// byte.
+    #[test]
+    fn a_combined_disagreement_from_before_opens_whole() {
+        let old = "(\n  version: 1,\n  labels: [\n    (\n      name: \"PERSON\",\n      color: \"#e69f00\",\n    ),\n    (\n      name: \"ORG\",\n      color: \"#009e73\",\n    ),\n    (\n      name: \"QUOTE\",\n      color: \"#cc79a7\",\n    ),\n  ],\n  documents: [\n    (\n      name: \"d\",\n      status: todo,\n      text: \"Ashraf Ghani met Amrullah Saleh in Kabul on Monday.\",\n      spans: [],\n      disagreements: [\n        (start: 0, end: 49, versions: [(by: \"alice\", spans: [(start: 0, end: 40, label: \"QUOTE\"), (start: 17, end: 30, label: \"PERSON\")]), (by: \"bob\", spans: [(start: 0, end: 49, label: \"QUOTE\"), (start: 17, end: 30, label: \"ORG\")])]),\n      ],\n    ),\n  ],\n)\n";
+        let p = parse_project(old, Path::new("old.ron")).unwrap();
+        let ds = p.documents()[0].disagreements();
+        assert_eq!(ds.len(), 1);
+        assert_eq!((ds[0].start, ds[0].end), (0, 49));
+        assert_eq!(ds[0].versions[0].1.len(), 2);
+        assert_eq!(to_string(&p), old);
+    }
+
     #[test]
     fn files_without_disagreements_are_unchanged() {
         // An old file (no field at all) opens, and saves byte for byte as it was.

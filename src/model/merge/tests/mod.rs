@@ -93,6 +93,89 @@ fn agreed_union_and_majority_by_hand() {
     assert_eq!(spans(&two, 0), vec![sp(0, 12, 0), sp(17, 30, 0)]);
 }
 
+/// Issue 20: a QUOTE whose bounds differ, around a name labelled two ways, is two
+/// decisions (each annotator nests a label in QUOTE, so they are layers); each is
+/// resolved on its own. A name whose label and bounds both differ, with labels no one
+/// nests, stays one.
+#[test]
+fn a_quote_and_a_nested_name_are_decided_apart() {
+    // 0 PERSON, 2 ORG, 4 QUOTE. "Ashraf Ghani met Amrullah Saleh in Kabul on Monday."
+    let a = project(vec![("d", vec![sp(0, 40, 4), sp(17, 30, 0)])]);
+    let b = project(vec![("d", vec![sp(0, 49, 4), sp(17, 30, 2)])]);
+    let all = [("alice".to_string(), &a), ("bob".to_string(), &b)];
+    let gold = merge(&all, Policy::Agreed).unwrap();
+    let ds = gold.documents()[0].disagreements().to_vec();
+    assert_eq!(ds.len(), 2, "{ds:?}");
+    assert_eq!((ds[0].start, ds[0].end), (0, 49));
+    assert_eq!(ds[0].version("alice"), Some(&[sp(0, 40, 4)][..]));
+    assert_eq!(ds[0].version("bob"), Some(&[sp(0, 49, 4)][..]));
+    assert_eq!((ds[1].start, ds[1].end), (17, 30));
+    assert_eq!(ds[1].version("alice"), Some(&[sp(17, 30, 0)][..]));
+    assert_eq!(ds[1].version("bob"), Some(&[sp(17, 30, 2)][..]));
+    use crate::model::disagreement::{Choice, Kind};
+    assert_eq!(Kind::of(&ds[0]), Kind::Bounds);
+    assert_eq!(Kind::of(&ds[1]), Kind::Label);
+    // alice's quote, bob's label: each one undo step.
+    let mut w = crate::model::Workspace::new(gold.clone());
+    let doc = gold.documents()[0].id();
+    let edits = w.project().resolve_edits(doc, 1, Choice::Take(1)).unwrap();
+    w.apply("take bob", edits).unwrap();
+    let edits = w.project().resolve_edits(doc, 0, Choice::Take(0)).unwrap();
+    w.apply("take alice", edits).unwrap();
+    assert_eq!(spans(w.project(), 0), vec![sp(0, 40, 4), sp(17, 30, 2)]);
+    assert!(w.project().documents()[0].disagreements().is_empty());
+
+    // Nobody nests ORG and PERSON: "PERSON 17..30 or ORG 17..25" is one decision.
+    let a = project(vec![("d", vec![sp(17, 30, 0)])]);
+    let b = project(vec![("d", vec![sp(17, 25, 2)])]);
+    let all = [("alice".to_string(), &a), ("bob".to_string(), &b)];
+    let gold = merge(&all, Policy::Agreed).unwrap();
+    assert_eq!(gold.documents()[0].disagreements().len(), 1);
+    // A layer seen in another document counts too.
+    let a = project(vec![
+        ("d", vec![sp(17, 30, 0)]),
+        ("e", vec![sp(0, 40, 2), sp(17, 30, 0)]),
+    ]);
+    let b = project(vec![("d", vec![sp(17, 25, 2)]), ("e", vec![])]);
+    let all = [("alice".to_string(), &a), ("bob".to_string(), &b)];
+    let gold = merge(&all, Policy::Agreed).unwrap();
+    assert_eq!(gold.documents()[0].disagreements().len(), 2);
+}
+
+/// A disagreement from before, holding a quote and a nested name as one region, stays
+/// one through a merge (nothing splits it; see also `io::project`'s tests for loading).
+#[test]
+fn a_combined_disagreement_from_before_stays_whole() {
+    let combined = Disagreement::covering(vec![
+        ("alice".into(), vec![sp(0, 40, 4), sp(17, 30, 0)]),
+        ("bob".into(), vec![sp(0, 49, 4), sp(17, 30, 2)]),
+    ])
+    .unwrap();
+    let doc = Document::new("d", TEXT)
+        .with_disagreements(vec![combined.clone()])
+        .unwrap();
+    let p = Project::new(default_labels(), vec![doc]).unwrap();
+    let all = [("a".to_string(), &p), ("b".to_string(), &p)];
+    let m = merge(&all, Policy::Agreed).unwrap();
+    assert_eq!(m.documents()[0].disagreements(), &[combined]);
+}
+
+/// The git merge makes one conflict per range, so nested spans changed two ways are
+/// separate decisions there too.
+#[test]
+fn three_way_conflicts_on_a_quote_and_a_nested_name_are_apart() {
+    let m = three(
+        vec![sp(0, 40, 4), sp(17, 30, 0)],
+        vec![sp(17, 30, 2)],
+        vec![sp(0, 40, 3), sp(17, 30, 1)],
+    );
+    assert_eq!(m.conflicts, 2);
+    let ds = m.project.documents()[0].disagreements();
+    assert_eq!(ds.len(), 2);
+    assert_eq!((ds[0].start, ds[0].end), (0, 40));
+    assert_eq!((ds[1].start, ds[1].end), (17, 30));
+}
+
 #[test]
 fn labels_match_by_name_and_documents_by_name() {
     let a = project(vec![

@@ -6,6 +6,7 @@
 use super::*;
 use crate::model::disagreement::Choice;
 use crate::model::{Relation, RelationType, RelationTypeId};
+use std::collections::HashMap;
 
 /// Up to four annotators' span lists over one 40-char document, labels 0..3.
 fn arb_annotators() -> impl Strategy<Value = Vec<Vec<Span>>> {
@@ -67,7 +68,9 @@ fn rejected_set(p: &Project) -> BTreeSet<Span> {
 proptest! {
     /// Union ⊇ Majority ⊇ Agreed, each equal to a count over the inputs (the oracle);
     /// with Agreed, each annotator's spans are exactly the gold spans plus their
-    /// versions, and regions never overlap.
+    /// versions, each of their other spans in exactly one decision, and two decisions'
+    /// spans overlap only as layers (one strictly inside the other, labels some
+    /// annotator nests).
     #[test]
     fn policies_nest_and_agreed_keeps_everything(lists in arb_annotators()) {
         let projects = projects_of(&lists);
@@ -89,15 +92,33 @@ proptest! {
         prop_assert_eq!(&agreed, &oracle(&|c| c == n));
         prop_assert!(union.is_superset(&majority) && majority.is_superset(&agreed));
         let dis = agreed_p.documents()[0].disagreements();
-        prop_assert!(dis.windows(2).all(|w| w[0].end <= w[1].start));
         for (i, mine) in sets.iter().enumerate() {
             let mut rebuilt = agreed.clone();
+            let mut times: HashMap<Span, usize> = HashMap::new();
             for d in dis {
                 let v = d.version(&format!("a{i}")).unwrap();
                 prop_assert!(v.iter().all(|s| s.start() >= d.start && s.end() <= d.end));
                 rebuilt.extend(v.iter().copied());
+                for s in v {
+                    *times.entry(*s).or_default() += 1;
+                }
             }
             prop_assert_eq!(&rebuilt, mine);
+            for s in mine.difference(&agreed) {
+                prop_assert_eq!(times.get(s), Some(&1), "{:?} of a{} not in one decision", s, i);
+            }
+        }
+        let layers = super::super::gold::Layers::of(lists.iter().cloned());
+        for (x, dx) in dis.iter().enumerate() {
+            for dy in &dis[x + 1..] {
+                for s in dx.spans() {
+                    for t in dy.spans() {
+                        if s.start() < t.end() && t.start() < s.end() {
+                            prop_assert!(layers.apart(s, t), "{:?} and {:?} overlap in two decisions", s, t);
+                        }
+                    }
+                }
+            }
         }
         // Every region holds at least two different versions.
         for d in dis {
@@ -338,7 +359,22 @@ proptest! {
         prop_assert_eq!(majority.left_out.len(), minority);
         let gold = &agreed.project;
         let dis = gold.documents()[0].disagreements();
-        prop_assert!(dis.windows(2).all(|w| w[0].end <= w[1].start));
+        // Decisions overlap only as layers (a span strictly inside one of a label
+        // someone nests in it).
+        let layers = super::super::gold::Layers::of(
+            projects.iter().map(|p| p.documents()[0].spans().iter().copied().collect()),
+        );
+        for (x, dx) in dis.iter().enumerate() {
+            for dy in &dis[x + 1..] {
+                for s in dx.spans() {
+                    for t in dy.spans() {
+                        if s.start() < t.end() && t.start() < s.end() {
+                            prop_assert!(layers.apart(s, t), "{:?} and {:?} in two decisions", s, t);
+                        }
+                    }
+                }
+            }
+        }
         for d in dis {
             let differs = (1..d.versions.len()).any(|k| {
                 d.versions[k].1 != d.versions[0].1 || d.relations_of(k) != d.relations_of(0)
