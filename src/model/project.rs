@@ -2,6 +2,7 @@
 //! changes is in `edit.rs` (the primitive edits) and `edits.rs` (the composite ones).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::ids::IdList;
 use super::suggest::SuggestSettings;
@@ -22,9 +23,13 @@ pub struct Project {
     pub(super) labels: IdList<Label>,
     /// The kinds of relation, in display order, with their ids.
     pub(super) relation_types: IdList<RelationType>,
-    pub(super) documents: Vec<Document>,
-    /// Each document's place in `documents`, by id.
-    doc_at: HashMap<DocId, usize>,
+    /// Shared copy-on-write: a clone of the project (a save's or a background job's
+    /// snapshot) copies one pointer per document, and an edit copies only the document it
+    /// changes (`Arc::make_mut` in `doc_mut`), never the snapshot's.
+    pub(super) documents: Vec<Arc<Document>>,
+    /// Each document's place in `documents`, by id; shared like the documents, rebuilt
+    /// (not changed in place) when the list changes.
+    doc_at: Arc<HashMap<DocId, usize>>,
     /// Suggestion sources in use (saved with the project).
     pub(super) suggest: SuggestSettings,
     /// Fresh after every applied edit: lets derived data skip a frame with no change.
@@ -151,8 +156,8 @@ impl Project {
         let mut p = Self {
             labels: IdList::new(labels),
             relation_types: IdList::default(),
-            documents,
-            doc_at: HashMap::new(),
+            documents: documents.into_iter().map(Arc::new).collect(),
+            doc_at: Arc::default(),
             suggest: SuggestSettings::default(),
             stamp: Stamp::fresh(),
         };
@@ -162,9 +167,13 @@ impl Project {
 
     /// Rebuilds the id → place table after the document list changed.
     pub(super) fn reindex_documents(&mut self) {
-        self.doc_at.clear();
-        self.doc_at
-            .extend(self.documents.iter().enumerate().map(|(i, d)| (d.id(), i)));
+        self.doc_at = Arc::new(
+            self.documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id(), i))
+                .collect(),
+        );
     }
 
     /// The same project with these suggestion settings.
@@ -306,14 +315,15 @@ impl Project {
             .sum()
     }
 
-    /// The documents, in display order.
-    pub fn documents(&self) -> &[Document] {
+    /// The documents, in display order. Each is shared with the project's clones
+    /// (copy-on-write) and derefs to [`Document`].
+    pub fn documents(&self) -> &[Arc<Document>] {
         &self.documents
     }
 
     /// A document by id.
     pub fn document(&self, id: DocId) -> Option<&Document> {
-        self.position(id).map(|i| &self.documents[i])
+        self.position(id).map(|i| &*self.documents[i])
     }
 
     /// The place of document `id` in the list.
@@ -323,12 +333,12 @@ impl Project {
 
     /// The id of the document at place `index` in the list.
     pub fn id_at(&self, index: usize) -> Option<DocId> {
-        self.documents.get(index).map(Document::id)
+        self.documents.get(index).map(|d| d.id())
     }
 
     /// The document named `name`.
     pub fn document_named(&self, name: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.name == name)
+        self.documents.iter().find(|d| d.name == name).map(|d| &**d)
     }
 
     /// `documents` renamed where a name is taken (here or by an earlier one of them), so
