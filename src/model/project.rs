@@ -23,13 +23,16 @@ pub struct Project {
     pub(super) labels: IdList<Label>,
     /// The kinds of relation, in display order, with their ids.
     pub(super) relation_types: IdList<RelationType>,
-    /// Shared copy-on-write: a clone of the project (a save's or a background job's
-    /// snapshot) copies one pointer per document, and an edit copies only the document it
-    /// changes (`Arc::make_mut` in `doc_mut`), never the snapshot's.
-    pub(super) documents: Vec<Arc<Document>>,
+    /// Shared copy-on-write, the list and each document: a clone of the project (a
+    /// save's or a background job's snapshot) copies one pointer, and an edit while the
+    /// clone lives copies the list of pointers and the one document it changes
+    /// (`Arc::make_mut` in `doc_mut`), never the snapshot's.
+    pub(super) documents: Arc<Vec<Arc<Document>>>,
     /// Each document's place in `documents`, by id; shared like the documents, rebuilt
     /// (not changed in place) when the list changes.
     doc_at: Arc<HashMap<DocId, usize>>,
+    /// Bytes of text in all documents (texts never change; kept with the list).
+    text_bytes: usize,
     /// Suggestion sources in use (saved with the project).
     pub(super) suggest: SuggestSettings,
     /// Fresh after every applied edit: lets derived data skip a frame with no change.
@@ -119,7 +122,7 @@ impl Project {
             .collect();
         let mut p = Self::build(labels, documents);
         p.relation_types = IdList::new(types);
-        for d in &p.documents {
+        for d in p.documents.iter() {
             for r in d.every_relation() {
                 p.check_relation(r)?;
             }
@@ -156,8 +159,9 @@ impl Project {
         let mut p = Self {
             labels: IdList::new(labels),
             relation_types: IdList::default(),
-            documents: documents.into_iter().map(Arc::new).collect(),
+            documents: Arc::new(documents.into_iter().map(Arc::new).collect()),
             doc_at: Arc::default(),
+            text_bytes: 0,
             suggest: SuggestSettings::default(),
             stamp: Stamp::fresh(),
         };
@@ -174,6 +178,7 @@ impl Project {
                 .map(|(i, d)| (d.id(), i))
                 .collect(),
         );
+        self.text_bytes = self.documents.iter().map(|d| d.text().as_str().len()).sum();
     }
 
     /// The same project with these suggestion settings.
@@ -315,6 +320,11 @@ impl Project {
             .sum()
     }
 
+    /// Bytes of text in all documents, without a pass over them.
+    pub fn text_bytes(&self) -> usize {
+        self.text_bytes
+    }
+
     /// The documents, in display order. Each is shared with the project's clones
     /// (copy-on-write) and derefs to [`Document`].
     pub fn documents(&self) -> &[Arc<Document>] {
@@ -379,7 +389,7 @@ impl Project {
         let mut p = Self::build(Vec::new(), documents);
         p.labels = self.labels.clone();
         p.relation_types = self.relation_types.clone();
-        for d in &p.documents {
+        for d in p.documents.iter() {
             for r in d.every_relation() {
                 p.check_relation(r)?;
             }
