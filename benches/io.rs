@@ -5,9 +5,9 @@
 //! - `save`: serialise / save (atomic, synced, with `.bak`) the same project.
 //! - `export`: doccano JSONL and CoNLL on a ~10 MB, 100-document corpus, in text MB/s.
 //! - `snapshot`: what starting a save or an autosave costs the UI thread on a project of
-//!   50,000 documents: the copy of the project the job writes (one shared pointer per
-//!   document, so the text and span counts do not matter), and an edit after it (which
-//!   copies only the edited document).
+//!   50,000 documents: the copy of the project the job writes (the shared document
+//!   list, so the text and span counts do not matter), and an edit after it (which
+//!   copies the list of pointers and the edited document).
 //!
 //! `cargo bench --bench io`; sample sizes are small so the run takes a couple of minutes
 //! on a 2-core machine. Temporary files go under Cargo's target tmp dir (a real disk,
@@ -148,8 +148,8 @@ fn export(c: &mut Criterion) {
 }
 
 fn snapshot(c: &mut Criterion) {
-    // The 100M-char corpus has 49,918 documents and 3.15M spans; a copy costs one
-    // pointer per document whatever the text, so 10M chars (a span per 32) stand in.
+    // The 100M-char corpus has 49,918 documents and 3.15M spans; what a copy and
+    // an edit cost does not depend on the text, so 10M chars (a span per 32) stand in.
     let project = synth::corpus(10_000_000, 50_000, 32, 3);
     describe("snapshot corpus", &project, None);
     let mut g = c.benchmark_group("snapshot");
