@@ -4,6 +4,10 @@
 //!   parse a 10M-char, 100-document corpus (parsed on all cores).
 //! - `save`: serialise / save (atomic, synced, with `.bak`) the same project.
 //! - `export`: doccano JSONL and CoNLL on a ~10 MB, 100-document corpus, in text MB/s.
+//! - `snapshot`: what starting a save or an autosave costs the UI thread on a project of
+//!   50,000 documents: the copy of the project the job writes (the shared document
+//!   list, so the text and span counts do not matter), and an edit after it (which
+//!   copies the list of pointers and the edited document).
 //!
 //! `cargo bench --bench io`; sample sizes are small so the run takes a couple of minutes
 //! on a 2-core machine. Temporary files go under Cargo's target tmp dir (a real disk,
@@ -16,7 +20,7 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use spanmark::io::export::{ExportOptions, conll, jsonl};
 use spanmark::io::{load_project, parse_project, save_project, write_project};
-use spanmark::model::Project;
+use spanmark::model::{Edit, LabelId, Project, Span, Workspace};
 use spanmark::synth;
 
 const CHARS: usize = 1_000_000;
@@ -143,5 +147,39 @@ fn export(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, open, save, export);
+fn snapshot(c: &mut Criterion) {
+    // The 100M-char corpus has 49,918 documents and 3.15M spans; what a copy and
+    // an edit cost does not depend on the text, so 10M chars (a span per 32) stand in.
+    let project = synth::corpus(10_000_000, 50_000, 32, 3);
+    describe("snapshot corpus", &project, None);
+    let mut g = c.benchmark_group("snapshot");
+    g.sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    // `app::files::write_to` and the autosave: the copy, and the size that sets the
+    // progress bar's expected time.
+    g.bench_function("save_start_50k_docs", |b| {
+        b.iter(|| {
+            let copy = black_box(&project).clone();
+            let size = 2 * copy.text_bytes() as u64;
+            black_box((copy, size))
+        })
+    });
+    // An edit while a save holds the copy: only the edited document is copied.
+    let mut ws = Workspace::new(project.clone());
+    let doc = ws.project().id_at(25_000).expect("a document");
+    let span = Span::new(0, 1, LabelId(0)).expect("span");
+    g.bench_function("edit_after_snapshot_50k_docs", |b| {
+        b.iter(|| {
+            let copy = ws.project().clone();
+            ws.apply("add", vec![Edit::AddSpan { doc, span }])
+                .expect("add");
+            ws.undo().expect("undo");
+            black_box(copy)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, snapshot, open, save, export);
 criterion_main!(benches);

@@ -75,7 +75,7 @@ fn compare(h: &mut Harness<'_, SpanmarkApp>, paths: &[PathBuf]) {
 }
 
 fn news(h: &Harness<'_, SpanmarkApp>) -> Document {
-    h.state().workspace().project().documents()[0].clone()
+    Document::clone(&h.state().workspace().project().documents()[0])
 }
 
 fn spans_of(h: &Harness<'_, SpanmarkApp>) -> Vec<Span> {

@@ -334,7 +334,7 @@ impl SpanmarkApp {
         let docs = project.documents();
         let next = docs
             .get(self.current_place.min(docs.len().saturating_sub(1)))
-            .map(Document::id);
+            .map(|d| d.id());
         if next != self.current {
             self.current = next;
             self.view.reset();

@@ -510,7 +510,7 @@ mod tests {
             Err(ModelError::SpanOutOfBounds { .. })
         ));
         // A project refuses a link whose type it lacks.
-        let doc = p.documents()[0].clone();
+        let doc = Document::clone(&p.documents()[0]);
         assert!(
             Project::with_types(default_labels(), vec![], vec![doc]).is_err(),
             "a version's link needs its type"

@@ -2,6 +2,7 @@
 //! nothing changed on an error, and the inverse returned (the undo history keeps it).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::ids::IdError;
 use super::suggest::SuggestSettings;
@@ -181,7 +182,7 @@ impl Project {
         }
         let ids = docs.iter().map(|(_, d)| d.id()).collect();
         for (at, doc) in docs {
-            self.documents.insert(at, doc);
+            Arc::make_mut(&mut self.documents).insert(at, Arc::new(doc));
         }
         self.reindex_documents();
         Ok(Edit::RemoveDocuments { ids })
@@ -199,10 +200,11 @@ impl Project {
         }
         places.sort_unstable();
         // From the back, so the places ahead stay valid.
+        let documents = Arc::make_mut(&mut self.documents);
         let mut removed: Vec<(usize, Document)> = places
             .iter()
             .rev()
-            .map(|&at| (at, self.documents.remove(at)))
+            .map(|&at| (at, Arc::unwrap_or_clone(documents.remove(at))))
             .collect();
         removed.reverse();
         self.reindex_documents();
@@ -274,7 +276,8 @@ impl Project {
 
     pub(super) fn doc_mut(&mut self, id: DocId) -> Result<&mut Document, ModelError> {
         let at = self.position(id).ok_or(ModelError::NoSuchDocument)?;
-        Ok(&mut self.documents[at])
+        // Copies the document only when a snapshot still shares it.
+        Ok(Arc::make_mut(&mut Arc::make_mut(&mut self.documents)[at]))
     }
 
     fn check_labels<'a>(

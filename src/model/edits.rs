@@ -39,7 +39,7 @@ impl Project {
             })
             .collect();
         // Rejections of the label go too (undo brings them back).
-        for d in &self.documents {
+        for d in self.documents.iter() {
             edits.extend(
                 d.rejected()
                     .iter()
@@ -50,7 +50,7 @@ impl Project {
         // Disagreement versions lose the label's spans too (team merge).
         edits.extend(self.drop_label_from_disagreements(id));
         // Rejected relations with an end of the label go (undo brings them back).
-        for d in &self.documents {
+        for d in self.documents.iter() {
             let ends = |r: &&crate::model::Relation| r.from().label() == id || r.to().label() == id;
             edits.extend(d.rejected_relations().iter().filter(ends).map(|&relation| {
                 Edit::UnrejectRelation {
@@ -92,7 +92,7 @@ impl Project {
                 ),
             })
             .collect();
-        for d in &self.documents {
+        for d in self.documents.iter() {
             edits.extend(
                 d.rejected_relations()
                     .iter()

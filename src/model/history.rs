@@ -421,6 +421,36 @@ mod tests {
         }
     }
 
+    /// A clone (a save's snapshot) shares every document; an edit afterwards copies
+    /// only the document it changes and leaves the snapshot as it was.
+    #[test]
+    fn an_edit_after_a_snapshot_leaves_the_snapshot_alone() {
+        use std::sync::Arc;
+        let mut w = ws();
+        let snapshot = w.project().clone();
+        let shared = |a: &Project, b: &Project| -> Vec<bool> {
+            let pairs = a.documents().iter().zip(b.documents());
+            pairs.map(|(x, y)| Arc::ptr_eq(x, y)).collect()
+        };
+        assert_eq!(shared(&snapshot, w.project()), [true, true]);
+        let first = d(&w, 0);
+        w.apply("Add PERSON", vec![add(first, 0, 18, 0)]).unwrap();
+        assert!(snapshot.documents()[0].spans().is_empty());
+        assert_eq!(w.project().documents()[0].spans().len(), 1);
+        // Only the edited document was copied, and it kept its id.
+        assert_eq!(shared(&snapshot, w.project()), [false, true]);
+        assert_eq!(snapshot.id_at(0), Some(first));
+        assert_eq!(snapshot.document(first).map(|d| d.spans().len()), Some(0));
+        // Removing a document the snapshot holds leaves it there too.
+        w.apply("Remove", vec![Edit::RemoveDocuments { ids: vec![first] }])
+            .unwrap();
+        assert_eq!(snapshot.documents().len(), 2);
+        w.undo().unwrap();
+        w.undo().unwrap();
+        assert_eq!(w.project(), &snapshot);
+        assert_eq!(w.project().id_at(0), Some(first));
+    }
+
     #[test]
     fn undo_redo_and_dirty() {
         let mut w = ws();
@@ -796,7 +826,7 @@ mod tests {
     /// (undo, redo and refused edits never give a document another id).
     fn same(got: &Project, want: &Project) -> Result<(), TestCaseError> {
         prop_assert_eq!(got, want);
-        let ids = |p: &Project| p.documents().iter().map(Document::id).collect::<Vec<_>>();
+        let ids = |p: &Project| p.documents().iter().map(|d| d.id()).collect::<Vec<_>>();
         prop_assert_eq!(ids(got), ids(want));
         Ok(())
     }

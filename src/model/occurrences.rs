@@ -21,7 +21,7 @@ pub fn unlabeled_occurrences(
         return Vec::new();
     }
     let docs: Vec<&Document> = if everywhere {
-        project.documents().iter().collect()
+        project.documents().iter().map(|d| &**d).collect()
     } else {
         vec![source]
     };

@@ -2,6 +2,7 @@
 //! changes is in `edit.rs` (the primitive edits) and `edits.rs` (the composite ones).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::ids::IdList;
 use super::suggest::SuggestSettings;
@@ -22,9 +23,16 @@ pub struct Project {
     pub(super) labels: IdList<Label>,
     /// The kinds of relation, in display order, with their ids.
     pub(super) relation_types: IdList<RelationType>,
-    pub(super) documents: Vec<Document>,
-    /// Each document's place in `documents`, by id.
-    doc_at: HashMap<DocId, usize>,
+    /// Shared copy-on-write, the list and each document: a clone of the project (a
+    /// save's or a background job's snapshot) copies one pointer, and an edit while the
+    /// clone lives copies the list of pointers and the one document it changes
+    /// (`Arc::make_mut` in `doc_mut`), never the snapshot's.
+    pub(super) documents: Arc<Vec<Arc<Document>>>,
+    /// Each document's place in `documents`, by id; shared like the documents, rebuilt
+    /// (not changed in place) when the list changes.
+    doc_at: Arc<HashMap<DocId, usize>>,
+    /// Bytes of text in all documents (texts never change; kept with the list).
+    text_bytes: usize,
     /// Suggestion sources in use (saved with the project).
     pub(super) suggest: SuggestSettings,
     /// Fresh after every applied edit: lets derived data skip a frame with no change.
@@ -114,7 +122,7 @@ impl Project {
             .collect();
         let mut p = Self::build(labels, documents);
         p.relation_types = IdList::new(types);
-        for d in &p.documents {
+        for d in p.documents.iter() {
             for r in d.every_relation() {
                 p.check_relation(r)?;
             }
@@ -151,8 +159,9 @@ impl Project {
         let mut p = Self {
             labels: IdList::new(labels),
             relation_types: IdList::default(),
-            documents,
-            doc_at: HashMap::new(),
+            documents: Arc::new(documents.into_iter().map(Arc::new).collect()),
+            doc_at: Arc::default(),
+            text_bytes: 0,
             suggest: SuggestSettings::default(),
             stamp: Stamp::fresh(),
         };
@@ -162,9 +171,14 @@ impl Project {
 
     /// Rebuilds the id → place table after the document list changed.
     pub(super) fn reindex_documents(&mut self) {
-        self.doc_at.clear();
-        self.doc_at
-            .extend(self.documents.iter().enumerate().map(|(i, d)| (d.id(), i)));
+        self.doc_at = Arc::new(
+            self.documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id(), i))
+                .collect(),
+        );
+        self.text_bytes = self.documents.iter().map(|d| d.text().as_str().len()).sum();
     }
 
     /// The same project with these suggestion settings.
@@ -306,14 +320,20 @@ impl Project {
             .sum()
     }
 
-    /// The documents, in display order.
-    pub fn documents(&self) -> &[Document] {
+    /// Bytes of text in all documents, without a pass over them.
+    pub fn text_bytes(&self) -> usize {
+        self.text_bytes
+    }
+
+    /// The documents, in display order. Each is shared with the project's clones
+    /// (copy-on-write) and derefs to [`Document`].
+    pub fn documents(&self) -> &[Arc<Document>] {
         &self.documents
     }
 
     /// A document by id.
     pub fn document(&self, id: DocId) -> Option<&Document> {
-        self.position(id).map(|i| &self.documents[i])
+        self.position(id).map(|i| &*self.documents[i])
     }
 
     /// The place of document `id` in the list.
@@ -323,12 +343,12 @@ impl Project {
 
     /// The id of the document at place `index` in the list.
     pub fn id_at(&self, index: usize) -> Option<DocId> {
-        self.documents.get(index).map(Document::id)
+        self.documents.get(index).map(|d| d.id())
     }
 
     /// The document named `name`.
     pub fn document_named(&self, name: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.name == name)
+        self.documents.iter().find(|d| d.name == name).map(|d| &**d)
     }
 
     /// `documents` renamed where a name is taken (here or by an earlier one of them), so
@@ -369,7 +389,7 @@ impl Project {
         let mut p = Self::build(Vec::new(), documents);
         p.labels = self.labels.clone();
         p.relation_types = self.relation_types.clone();
-        for d in &p.documents {
+        for d in p.documents.iter() {
             for r in d.every_relation() {
                 p.check_relation(r)?;
             }

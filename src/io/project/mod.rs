@@ -3,9 +3,11 @@
 //!
 //! The file has its own versioned structs (`file.rs`); loading converts them into checked
 //! model types, so a bad file is rejected with a message instead of producing a bad
-//! project. `split.rs` cuts a large file at its documents to parse them in parallel.
+//! project. `split.rs` cuts a large file at its documents to parse them in parallel, and
+//! `fast.rs` reads each document in the layout `write.rs` writes without ron.
 
 mod check;
+mod fast;
 mod file;
 pub(crate) mod split;
 mod write;

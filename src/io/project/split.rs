@@ -253,7 +253,11 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
     let parse_chunk = |range: std::ops::Range<usize>| -> Option<Vec<Document>> {
         range
             .map(|di| {
-                let d: DocumentIn = ron_options().from_str(parts[di]).ok()?;
+                // The written layout is read directly; anything else by ron.
+                let d: DocumentIn = match super::fast::document(parts[di]) {
+                    Some(d) => d,
+                    None => ron_options().from_str(parts[di]).ok()?,
+                };
                 check_document(di, d, &lookup, path).ok()
             })
             .collect()

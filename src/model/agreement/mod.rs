@@ -227,7 +227,7 @@ pub fn report(annotators: &[(String, &Project)]) -> Result<Report, AgreementErro
     for (name, project) in annotators {
         let mut docs = HashMap::new();
         for doc in project.documents() {
-            if docs.insert(doc.name.as_str(), doc).is_some() {
+            if docs.insert(doc.name.as_str(), &**doc).is_some() {
                 return Err(AgreementError::DuplicateDocument {
                     annotator: name.clone(),
                     document: doc.name.clone(),

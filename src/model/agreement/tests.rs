@@ -350,7 +350,7 @@ fn tokens_are_cut_at_every_annotators_bounds() {
     // "abcd" into ab|cd, b's does not; both are compared on ab | cd | ef.
     let a = project(&["X"], &[("d", "abcd ef", &[(0, 2, "X")])]);
     let b = project(&["X"], &[("d", "abcd ef", &[(0, 4, "X")])]);
-    let docs = [(&a, &a.documents()[0]), (&b, &b.documents()[0])];
+    let docs = [(&a, &*a.documents()[0]), (&b, &*b.documents()[0])];
     let TokenLabels { tokens, labels } = token_labels(&docs);
     assert_eq!(tokens, [(0, 2), (2, 4), (5, 7)]);
     assert_eq!(labels[0], [Some("X"), None, None]);

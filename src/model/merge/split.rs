@@ -37,7 +37,7 @@ pub fn split(project: &Project, annotators: usize, overlap_percent: f64) -> Spli
     let mut next = 0;
     for (i, d) in project.documents().iter().enumerate() {
         // Its place here goes with it, so `merge` can put it back.
-        let mut d = d.clone();
+        let mut d = Document::clone(d);
         d.split_index = Some(i);
         if shared_set.contains(&i) {
             for list in &mut docs {

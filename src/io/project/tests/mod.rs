@@ -588,7 +588,7 @@ mod disagreement_tests {
                     ("b".into(), vec![w[1], w[0]]),
                     ("c".into(), vec![]),
                 ])).collect();
-                d.clone().with_disagreements(list).unwrap()
+                Document::clone(d).with_disagreements(list).unwrap()
             }).collect();
             let project = project.with_same_labels(docs).unwrap();
             let text = to_string(&project);

@@ -289,7 +289,11 @@ fn split_round_robin_with_a_shared_part() {
     // Each split document knows its place; a document added to one annotator's
     // project afterwards (no place) keeps its slot, the others take theirs.
     assert_eq!(s.projects[2].documents()[3].split_index, Some(7));
-    let mut extra = s.projects[1].documents().to_vec();
+    let mut extra: Vec<Document> = s.projects[1]
+        .documents()
+        .iter()
+        .map(|d| Document::clone(d))
+        .collect();
     extra.insert(1, Document::new("new", TEXT));
     let with_new = Project::new(default_labels(), extra).unwrap();
     let named = [

@@ -53,7 +53,7 @@ fn settings_variant(v: u8) -> SuggestSettings {
 /// `p` (one document) with these rejections, except those equal to one of its spans,
 /// and settings variant `v`.
 fn dress(p: &Project, rejected: &[Span], v: u8) -> Project {
-    let d = &p.documents()[0];
+    let d: &Document = &p.documents()[0];
     let keep = rejected.iter().filter(|s| !d.spans().contains(s)).copied();
     let d = d.clone().with_rejected(keep).unwrap();
     Project::new(p.labels().to_vec(), vec![d])

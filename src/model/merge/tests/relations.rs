@@ -382,7 +382,7 @@ fn three_way_relation_types_changed_both_ways_keep_ours() {
     let recolour = |p: &Project, c: usize| {
         let mut t = p.relation_types().to_vec();
         t[0].color = PALETTE[c];
-        Project::with_types(p.labels().to_vec(), t, p.documents().to_vec()).unwrap()
+        Project::with_types(p.labels().to_vec(), t, docs_of(p)).unwrap()
     };
     let (o, t) = (recolour(&base, 1), recolour(&base, 2));
     let m = three_way(&base, &o, &t).unwrap();
@@ -396,7 +396,7 @@ fn three_way_relation_types_changed_both_ways_keep_ours() {
     assert_eq!(m.project.relation_types()[0].color, PALETTE[2]);
     assert!(m.warnings.is_empty());
     // Deleted on one side: gone, unless the other side's links use it.
-    let none = Project::with_types(default_labels(), vec![], base.documents().to_vec()).unwrap();
+    let none = Project::with_types(default_labels(), vec![], docs_of(&base)).unwrap();
     let m = three_way(&base, &none, &base).unwrap();
     assert!(m.project.relation_types().is_empty());
     let linking = linked(vec![quote(), ghani()], vec![link(quote(), ghani())]);
@@ -404,4 +404,9 @@ fn three_way_relation_types_changed_both_ways_keep_ours() {
     assert_eq!(m.project.relation_types().len(), 1);
     assert_eq!(links(&m.project).len(), 1);
     assert_eq!(m.warnings.len(), 1, "{:?}", m.warnings);
+}
+
+/// A project's documents, owned (as a constructor takes them).
+fn docs_of(p: &Project) -> Vec<Document> {
+    p.documents().iter().map(|d| Document::clone(d)).collect()
 }

@@ -43,7 +43,7 @@ fn project(text: &str, marks: &[(&str, LabelId)]) -> Project {
 
 /// The suggestions as (quote text, speaker text, why).
 fn explain(p: &Project) -> Vec<(String, String, String)> {
-    let doc = &p.documents()[0];
+    let doc: &Document = &p.documents()[0];
     let got = explain_speakers(p, doc);
     assert_eq!(
         got.iter().map(|s| s.relation).collect::<Vec<_>>(),
@@ -594,7 +594,7 @@ fn split_marks() -> Vec<(&'static str, LabelId)> {
 #[test]
 fn the_contract_existing_rejected_and_allowed() {
     let p = project(SPLIT, &split_marks());
-    let doc = &p.documents()[0];
+    let doc: &Document = &p.documents()[0];
     let [anna, q, tariq] = spans(SPLIT, &split_marks())[..] else {
         panic!("three spans")
     };
@@ -903,7 +903,7 @@ proptest! {
     /// (the oracle: [`check_contract`]), and the same project gives the same answer.
     #[test]
     fn suggestions_meet_the_contract(p in arb_project()) {
-        let doc = &p.documents()[0];
+        let doc: &Document = &p.documents()[0];
         let got = suggest_speakers(&p, doc);
         check_contract(&p, doc, &got)?;
         prop_assert_eq!(&got, &suggest_speakers(&p, doc));
@@ -920,7 +920,7 @@ fn the_property_reaches_answered_quotes() {
     let (mut answered, mut rejected, mut linked) = (0, 0, 0);
     for _ in 0..256 {
         let p = arb_project().new_tree(&mut runner).unwrap().current();
-        let doc = &p.documents()[0];
+        let doc: &Document = &p.documents()[0];
         let spans = doc.spans().iter().copied().collect();
         let fresh = Document::with_spans("d", doc.text().as_str(), spans).unwrap();
         let to = p.relation_type(RelationTypeId(0)).unwrap().to.clone();
@@ -955,7 +955,7 @@ fn the_contract_holds_where_a_rule_answers() {
         ("“Go,”", QUOTE),
     ];
     let p = project(text, &marks);
-    let doc = &p.documents()[0];
+    let doc: &Document = &p.documents()[0];
     let first = suggest_speakers(&p, doc);
     assert_eq!(first.len(), 2);
     for r in &first {

@@ -85,7 +85,7 @@ impl Session {
         let w = &mut self.w;
         let p = w.project().clone();
         let docs = p.documents();
-        let doc_id = |d: usize| docs.get(d).map(Document::id);
+        let doc_id = |d: usize| docs.get(d).map(|d| d.id());
         let label = |l: usize| p.label_at(l).unwrap_or(LabelId(77));
         let edits = match step {
             &Step::Add(d, s, len, l) => match docs.get(d) {
