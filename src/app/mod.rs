@@ -145,6 +145,7 @@ impl SpanmarkApp {
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
         let mut app = Self::headless(startup);
         if let Some(storage) = cc.storage {
+            app = app.with_storage(storage);
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
             if let Some(prefs) = eframe::get_value::<crate::ui::ReadingPrefs>(storage, "reading") {
@@ -162,6 +163,19 @@ impl SpanmarkApp {
             Some(dir) => app.with_recovery_dir(dir),
             None => app,
         }
+    }
+
+    /// The settings remembered in the user's `storage` that concern projects: the
+    /// command line last run for each project file. (Only the user's own settings say
+    /// which command runs; a project file never does.)
+    pub fn with_storage(mut self, storage: &dyn eframe::Storage) -> Self {
+        let commands: Vec<(String, String)> =
+            eframe::get_value(storage, "commands").unwrap_or_default();
+        for (key, command) in commands {
+            self.suggestions.remember_command(Some(key), &command);
+        }
+        self.suggestions.last_command.clear();
+        self
     }
 
     /// Builds the app without eframe storage (tests, tools). Jobs run inline, but their
@@ -660,6 +674,7 @@ impl eframe::App for SpanmarkApp {
         eframe::set_value(storage, "reading", &self.view.reading_prefs());
         let labels: Vec<StoredLabel> = self.default_labels.iter().map(StoredLabel::from).collect();
         eframe::set_value(storage, "new_labels", &labels);
+        eframe::set_value(storage, "commands", &self.suggestions.commands);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
