@@ -152,3 +152,34 @@ fn a_score_threshold_hides_the_less_confident_suggestions() {
         .collect();
     assert_eq!(spans, vec![(0, 7), (13, 17)]);
 }
+
+#[test]
+fn tab_can_step_through_the_most_confident_first() {
+    let mut h = common::sample_harness();
+    common::menu_item(&mut h, "Suggestions", "Run command…");
+    h.get_by_role(eframe::egui::accesskit::Role::TextInput).type_text(
+        r#"cat >/dev/null; echo '{"id": 0, "spans": [{"start": 0, "end": 7, "label": "ORG", "score": 0.2}, {"start": 8, "end": 12, "label": "PLACE", "score": 0.9}, {"start": 13, "end": 17, "label": "DATE", "score": 0.5}]}'"#,
+    );
+    h.run();
+    h.get_by_label("Run").click();
+    h.run_steps(3);
+    assert_eq!(pending(&h).len(), 3, "{}", h.state().status());
+    h.get_by_label("Suggestions").click();
+    h.run();
+    h.get_by_label("Tab: most confident first").click();
+    h.run();
+    h.key_press(eframe::egui::Key::Escape);
+    h.run();
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        h.key_press(eframe::egui::Key::Tab);
+        h.run();
+        let s = h
+            .state()
+            .view()
+            .selected_suggestion
+            .expect("a suggestion selected");
+        seen.push(s.span.start());
+    }
+    assert_eq!(seen, vec![8, 13, 0, 8], "0.9, 0.5, 0.2, then round again");
+}
