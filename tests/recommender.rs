@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use spanmark::io::recommender::{
     CommandOutput, CommandSpan, RecommenderError, Request, RunOptions, run,
 };
-use spanmark::model::{Document, Project, Span};
+use spanmark::model::{Document, Edit, Project, Span, Status, Workspace};
 
 /// Runs `command` over `docs` with labels PER and ORG, recording progress.
 fn go(
@@ -607,4 +607,118 @@ fn hostile_command_output_gives_clear_errors() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("longer than 64 MB"), "{err}");
+}
+
+#[test]
+fn each_request_carries_the_documents_spans_and_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut done = Document::new("done", "Kabul is in Afghanistan.");
+    done.status = Status::Done;
+    let todo = Document::new("todo", "Doha is in Qatar. ☃ Kabul too.");
+    let project = Project::with_documents(vec![done, todo]);
+    let place = project.label_id("PLACE").unwrap();
+    let person = project.label_id("PERSON").unwrap();
+    let mut ws = Workspace::new(project);
+    let (d0, d1) = (
+        ws.project().documents()[0].id(),
+        ws.project().documents()[1].id(),
+    );
+    ws.apply(
+        "spans",
+        vec![
+            Edit::AddSpan {
+                doc: d0,
+                span: Span::new(0, 5, place).unwrap(),
+            },
+            Edit::AddSpan {
+                doc: d0,
+                span: Span::new(12, 23, place).unwrap(),
+            },
+            Edit::AddSpan {
+                doc: d1,
+                span: Span::new(20, 25, person).unwrap(),
+            },
+        ],
+    )
+    .unwrap();
+    let request = Request::from_project(ws.project());
+    // The command keeps what it read, and answers each document with nothing.
+    let input = dir.path().join("input.jsonl");
+    let command = format!(
+        r#"tee {} | sed -E 's/^\{{"id":([0-9]+),.*$/{{"id":\1,"spans":[]}}/'"#,
+        quote(input.to_str().unwrap())
+    );
+    let out = request
+        .run(
+            &command,
+            &RunOptions::default(),
+            &AtomicBool::new(false),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert!(out.spans.is_empty());
+    let sent: Vec<serde_json::Value> = std::fs::read_to_string(&input)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[0],
+        serde_json::json!({
+            "id": 0,
+            "text": "Kabul is in Afghanistan.",
+            "labels": ["PERSON", "PLACE", "ORG", "DATE", "QUOTE"],
+            "spans": [
+                {"start": 0, "end": 5, "label": "PLACE"},
+                {"start": 12, "end": 23, "label": "PLACE"},
+            ],
+            "status": "done",
+        })
+    );
+    assert_eq!(
+        sent[1]["spans"],
+        serde_json::json!([{"start": 20, "end": 25, "label": "PERSON"}])
+    );
+    // Its first span made it "in progress" (the status rule of the history).
+    assert_eq!(sent[1]["status"], "in_progress");
+
+    // An old command that reads only id and text (as a strict parser of the first
+    // protocol would) still answers: the new fields change nothing for it.
+    let old = r#"python3 -c 'import json,sys
+for l in sys.stdin:
+    r = json.loads(l); t = r["text"]
+    print(json.dumps({"id": r["id"], "spans": [{"start": 0, "end": t.index(" "), "label": "PLACE"}]}), flush=True)'"#;
+    let out = request
+        .run(
+            old,
+            &RunOptions::default(),
+            &AtomicBool::new(false),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let adapted = request.adapt(ws.project(), &out.spans);
+    // Kabul is a span of document 0 already; the engine filters it later, not adapt.
+    assert_eq!(adapted.results.len(), 2);
+    assert_eq!(
+        adapted.results[1],
+        (d1, Span::new(0, 4, place).unwrap(), None)
+    );
+}
+
+#[test]
+fn bare_texts_carry_neither_spans_nor_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.jsonl");
+    let command = format!(
+        r#"tee {} | sed -E 's/^\{{"id":([0-9]+),.*$/{{"id":\1,"spans":[]}}/'"#,
+        quote(input.to_str().unwrap())
+    );
+    quick(&command, &[(7, "Hello")]).unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&input).unwrap().trim()).unwrap();
+    assert_eq!(
+        line,
+        serde_json::json!({"id": 7, "text": "Hello", "labels": ["PER", "ORG"]})
+    );
 }

@@ -241,6 +241,10 @@ impl SpanmarkApp {
             | Action::AddRuleSet(_)
             | Action::AskCommand
             | Action::RunCommand(_)
+            | Action::MapCommandLabel { .. }
+            | Action::RunCommandAgain
+            | Action::SetMinScore(_)
+            | Action::SetConfidentFirst(_)
             | Action::CancelCommand => self.perform_suggestion(ctx, action),
             Action::StartLink
             | Action::StepLinkTarget { .. }

@@ -154,6 +154,7 @@ impl SpanmarkApp {
         let mut app = Self::headless(startup);
         crate::ui::emoji::install_system(&cc.egui_ctx);
         if let Some(storage) = cc.storage {
+            app = app.with_storage(storage);
             app.recent = eframe::get_value(storage, "recent").unwrap_or_default();
             app.snap = eframe::get_value(storage, "snap_to_words").unwrap_or(true);
             if let Some(prefs) = eframe::get_value::<crate::ui::ReadingPrefs>(storage, "reading") {
@@ -171,6 +172,19 @@ impl SpanmarkApp {
             Some(dir) => app.with_recovery_dir(dir),
             None => app,
         }
+    }
+
+    /// The settings remembered in the user's `storage` that concern projects: the
+    /// command line last run for each project file. (Only the user's own settings say
+    /// which command runs; a project file never does.)
+    pub fn with_storage(mut self, storage: &dyn eframe::Storage) -> Self {
+        let commands: Vec<(String, String)> =
+            eframe::get_value(storage, "commands").unwrap_or_default();
+        for (key, command) in commands {
+            self.suggestions.remember_command(Some(key), &command);
+        }
+        self.suggestions.last_command.clear();
+        self
     }
 
     /// Builds the app without eframe storage (tests, tools). Jobs run inline, but their
@@ -700,6 +714,7 @@ impl eframe::App for SpanmarkApp {
         eframe::set_value(storage, "reading", &self.view.reading_prefs());
         let labels: Vec<StoredLabel> = self.default_labels.iter().map(StoredLabel::from).collect();
         eframe::set_value(storage, "new_labels", &labels);
+        eframe::set_value(storage, "commands", &self.suggestions.commands);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

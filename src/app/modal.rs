@@ -348,7 +348,13 @@ impl SpanmarkApp {
                     None => Some(Modal::DictionaryLabel { set, label }),
                 }
             }
-            Modal::Command { mut text } => match dialogs::command_line(ctx, &mut text) {
+            Modal::Command { mut text } => match dialogs::command_line(
+                ctx,
+                &mut text,
+                &self.foreign_labels(),
+                self.ws.project().labels(),
+                actions,
+            ) {
                 Some(Some(command)) => {
                     actions.push(Action::RunCommand(command));
                     None

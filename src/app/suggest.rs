@@ -42,8 +42,47 @@ pub(super) struct Suggestions {
     pub build: Option<Build>,
     /// The external command running now, if any.
     pub command: Option<super::command::CommandRun>,
-    /// The command line last run (the Run command… field starts with it).
+    /// The command line last run (the Run command… field starts with it for a project
+    /// not saved yet).
     pub last_command: String,
+    /// The command line last run per project file, most recent last: the user's own
+    /// settings (eframe storage), never the project file, so a project cannot choose a
+    /// command to run.
+    pub commands: Vec<(String, String)>,
+    /// The command's suggestions scored below this are hidden (Suggestions menu).
+    pub min_score: f32,
+    /// Tab steps through the most confident suggestions first.
+    pub confident_first: bool,
+    /// The last command run that succeeded, its answers kept for the label map.
+    pub last_run: Option<super::command::LastRun>,
+}
+
+/// How many projects' command lines are remembered.
+const REMEMBERED_COMMANDS: usize = 100;
+
+impl Suggestions {
+    /// The command line remembered for the project at `key`.
+    pub fn command_for(&self, key: Option<&str>) -> Option<&str> {
+        let key = key?;
+        self.commands
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, c)| c.as_str())
+    }
+
+    /// Remembers `command` for the project at `key` (the oldest forgotten past
+    /// [`REMEMBERED_COMMANDS`]).
+    pub fn remember_command(&mut self, key: Option<String>, command: &str) {
+        self.last_command = command.to_string();
+        let Some(key) = key else {
+            return;
+        };
+        self.commands.retain(|(k, _)| *k != key);
+        self.commands.push((key, command.to_string()));
+        let over = self.commands.len().saturating_sub(REMEMBERED_COMMANDS);
+        self.commands.drain(..over);
+    }
 }
 
 impl Suggestions {
@@ -53,6 +92,7 @@ impl Suggestions {
     /// UI thread (`threaded`), as freeing millions of candidates takes a while.
     pub fn start_over(&mut self, threaded: bool) {
         self.build = None;
+        self.last_run = None;
         self.stop_command(Duration::from_millis(500));
         let old = std::mem::take(&mut self.engine);
         if threaded {
@@ -97,6 +137,10 @@ impl SpanmarkApp {
                 }
             }
         }
+        // A new engine (another project) starts at 0: the window's threshold holds.
+        self.suggestions
+            .engine
+            .set_min_score(self.suggestions.min_score);
         let project = self.ws.project();
         let engine = &self.suggestions.engine;
         if engine.full_build_chars(project) > BACKGROUND_CHARS || engine.compiles_rules(project) {
@@ -143,7 +187,20 @@ impl SpanmarkApp {
             total: self.suggestions.engine.total(),
             selected: self.view.selected_suggestion.is_some(),
             command_running: self.suggestions.command.is_some(),
+            can_run_again: self.command_again().is_some(),
+            min_score: self.suggestions.min_score,
+            confident_first: self.suggestions.confident_first,
         }
+    }
+
+    /// The command line last run for this project (the user's settings, by the project
+    /// file's path; for a project not saved yet, the one last run in this window).
+    pub(super) fn command_again(&self) -> Option<String> {
+        let command = match self.command_key() {
+            Some(key) => self.suggestions.command_for(Some(&key))?,
+            None => self.suggestions.last_command.as_str(),
+        };
+        (!command.is_empty()).then(|| command.to_string())
     }
 
     /// Carries out the suggestion actions.
@@ -174,10 +231,21 @@ impl SpanmarkApp {
             Action::AddRuleFileFrom { kind, path } => self.add_rule_file(ctx, kind, path),
             Action::AddRuleSet(set) => self.add_rule_set(ctx, set),
             Action::AskCommand => {
-                let text = self.suggestions.last_command.clone();
+                let text = self.command_again().unwrap_or_default();
                 self.modals.push(Modal::Command { text });
             }
             Action::RunCommand(command) => self.run_command(ctx, command),
+            Action::MapCommandLabel { from, to } => self.map_command_label(from, to),
+            Action::SetConfidentFirst(on) => self.suggestions.confident_first = on,
+            Action::SetMinScore(min) => {
+                self.suggestions.min_score = min.clamp(0.0, 1.0);
+                self.update_suggestions(ctx);
+            }
+            Action::RunCommandAgain => {
+                if let Some(command) = self.command_again() {
+                    self.run_command(ctx, command);
+                }
+            }
             Action::CancelCommand => {
                 if let Some(run) = &self.suggestions.command {
                     run.stop();
@@ -282,6 +350,10 @@ impl SpanmarkApp {
     }
 
     fn step_suggestion(&mut self, forward: bool) {
+        if self.suggestions.confident_first {
+            self.step_by_score(forward);
+            return;
+        }
         let list = self.suggestions_here();
         if list.is_empty() {
             self.status = if self.suggestions.build.is_some() {
@@ -314,6 +386,39 @@ impl SpanmarkApp {
             }
         };
         let s = list[next];
+        self.select_suggestion(Some(s), true);
+    }
+
+    /// Tab with "most confident first": the document's suggestions by falling score
+    /// (unscored last, then by place), from the selected one.
+    fn step_by_score(&mut self, forward: bool) {
+        let Some(doc) = self.current else {
+            return;
+        };
+        let engine = &self.suggestions.engine;
+        let mut order: Vec<(Suggestion, f32)> = engine
+            .for_doc(doc)
+            .iter()
+            .map(|s| (*s, engine.score(doc, s).unwrap_or(f32::NEG_INFINITY)))
+            .collect();
+        if order.is_empty() {
+            self.status = "No pending suggestions in this document.".to_string();
+            return;
+        }
+        // Stable: equal scores keep their place in the text.
+        order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let n = order.len();
+        let current = self
+            .view
+            .selected_suggestion
+            .and_then(|s| order.iter().position(|(x, _)| *x == s));
+        let next = match current {
+            Some(i) if forward => (i + 1) % n,
+            Some(i) => (i + n - 1) % n,
+            None if forward => 0,
+            None => n - 1,
+        };
+        let s = order[next].0;
         self.select_suggestion(Some(s), true);
     }
 

@@ -6,6 +6,7 @@
 //! This module holds the arguments (clap's derive), [`Exit`] and the dispatch; the
 //! runners import their arguments from here and never each other.
 
+mod recommend;
 mod run;
 mod speakers;
 mod team;
@@ -123,13 +124,20 @@ pub enum Command {
         /// An external command (your own model) speaking spanmark's JSONL protocol.
         #[arg(long, value_name = "CMD")]
         command: Option<String>,
+        /// With --command: the command's label FROM becomes the project's label TO;
+        /// `FROM=` drops it. Repeatable. Saved in the project's label map and defaults
+        /// apply first: spaCy's GPE, LOC, FAC → PLACE and CoNLL's PER → PERSON (also
+        /// PERSON, ORG, DATE), where the project has the target and lacks the source.
+        /// Spans whose label is still unknown are counted on stderr, never applied.
+        #[arg(long = "map", value_name = "FROM=TO", requires = "command")]
+        map: Vec<String>,
         /// Propose SPEAKER relations instead of spans (see above). Cannot be combined
         /// with --learn, --ignore-case, --patterns, --dictionary, --label or --command,
         /// and the rule sets saved in the project are not used: the speaker rules read
         /// the spans the project has.
         #[arg(
             long,
-            conflicts_with_all = ["learn", "ignore_case", "patterns", "dictionary", "label", "command"]
+            conflicts_with_all = ["learn", "ignore_case", "patterns", "dictionary", "label", "command", "map"]
         )]
         speakers: bool,
         /// Accept every suggestion and write the project to --output.
@@ -295,6 +303,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             dictionary,
             label,
             command,
+            map,
             speakers,
             accept,
             output,
@@ -309,6 +318,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 dictionary,
                 label,
                 command,
+                map,
             };
             run::suggest(&project, &sources, output.filter(|_| accept), out, err)
         }

@@ -210,6 +210,8 @@ pub(super) struct SuggestArgs {
     pub(super) dictionary: Vec<PathBuf>,
     pub(super) label: Option<String>,
     pub(super) command: Option<String>,
+    /// `--map FROM=TO` / `FROM=` entries for the command's labels.
+    pub(super) map: Vec<String>,
 }
 
 /// `spanmark suggest`: the suggestions of the given sources (and the rule sets saved in
@@ -263,33 +265,8 @@ pub(super) fn suggest(
     let project = project.with_suggest_settings(settings);
     let mut engine = SuggestEngine::new();
     if let Some(command) = &args.command {
-        let request = crate::io::recommender::Request::from_project(&project);
-        let cancel = std::sync::atomic::AtomicBool::new(false);
-        let output = request
-            .run(
-                command,
-                &crate::io::recommender::RunOptions::default(),
-                &cancel,
-                &mut |_, _| {},
-            )
-            .with_context(|| format!("--command {command:?}"))?;
-        for w in &output.warnings {
-            writeln!(err, "spanmark: warning: --command: {w}")?;
-        }
-        let adapted = request.adapt(&project, &output.spans);
-        if adapted.unknown_label > 0 {
-            writeln!(
-                err,
-                "spanmark: warning: --command: {} {} a label the project lacks",
-                count(adapted.unknown_label, "span"),
-                if adapted.unknown_label == 1 {
-                    "names"
-                } else {
-                    "name"
-                }
-            )?;
-        }
-        engine.set_command_results(command, adapted.results);
+        let results = super::recommend::command_results(&project, path, command, &args.map, err)?;
+        engine.set_command_results(command, results);
     }
     engine.update(&project);
     match accept_to {

@@ -553,7 +553,7 @@ mod tests {
             1 => (0usize..40, 1usize..10, 0u32..8).prop_map(move |(s, l, lab)| Edit::Unreject {
                 doc: x, span: Span::new(s, s + l, LabelId(lab)).unwrap() }),
             1 => (any::<bool>(), any::<bool>()).prop_map(|(learned, ignore_case)| Edit::SetSuggestSettings(
-                crate::model::suggest::SuggestSettings { learned, ignore_case, rule_sets: Vec::new() })),
+                crate::model::suggest::SuggestSettings { learned, ignore_case, ..Default::default() })),
         ]
     }
 

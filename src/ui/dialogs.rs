@@ -291,7 +291,13 @@ pub fn path_field(
 }
 
 /// The external command's line: `Some(Some(command))` to run it, `Some(None)` cancelled.
-pub fn command_line(ctx: &egui::Context, text: &mut String) -> Option<Option<String>> {
+pub fn command_line(
+    ctx: &egui::Context,
+    text: &mut String,
+    foreign: &[ForeignLabel],
+    labels: &[Label],
+    actions: &mut Vec<super::Action>,
+) -> Option<Option<String>> {
     let mut choice = None;
     egui::Modal::new(egui::Id::unique("command")).show(ctx, |ui| {
         ui.set_min_width(520.0);
@@ -306,9 +312,18 @@ pub fn command_line(ctx: &egui::Context, text: &mut String) -> Option<Option<Str
         let r = ui
             .add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY))
             .labelled_by(heading.id);
-        r.request_focus();
+        if foreign.is_empty() {
+            r.request_focus();
+        } else {
+            label_map(ui, foreign, labels, actions);
+        }
         ui.horizontal(|ui| {
-            if (ui.button("Run").clicked() || enter) && !text.trim().is_empty() {
+            let run = if foreign.is_empty() {
+                "Run"
+            } else {
+                "Run again"
+            };
+            if (ui.button(run).clicked() || enter) && !text.trim().is_empty() {
                 choice = Some(Some(text.trim().to_string()));
             }
             if ui.button("Cancel").clicked() || escape(ui) {
@@ -317,6 +332,74 @@ pub fn command_line(ctx: &egui::Context, text: &mut String) -> Option<Option<Str
         });
     });
     choice
+}
+
+/// A label the last command run gave that the project lacks: its name, how many spans
+/// had it, and what it becomes now (`None`: not applied; `Some(None)`: dropped).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignLabel {
+    /// The command's label name.
+    pub name: String,
+    /// Spans the last run gave with it.
+    pub count: usize,
+    /// What it becomes: a project label, dropped, or nothing yet.
+    pub mapped: Option<Option<String>>,
+}
+
+/// The command's labels the project lacks, each with a combo box: a project label, or
+/// dropped.
+fn label_map(
+    ui: &mut egui::Ui,
+    foreign: &[ForeignLabel],
+    labels: &[Label],
+    actions: &mut Vec<super::Action>,
+) {
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new("Labels the command gave that this project lacks").strong());
+    ui.weak("Map each to a project label, or drop it. The map is saved in the project.");
+    egui::ScrollArea::vertical()
+        .max_height(240.0)
+        .show(ui, |ui| {
+            egui::Grid::new("command-labels")
+                .striped(true)
+                .show(ui, |ui| {
+                    for f in foreign {
+                        let shown = match &f.mapped {
+                            None => "not applied".to_string(),
+                            Some(None) => "dropped".to_string(),
+                            Some(Some(to)) => format!("as {to}"),
+                        };
+                        egui::ComboBox::new(("map", &f.name), &f.name)
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                for l in labels {
+                                    let on = f
+                                        .mapped
+                                        .as_ref()
+                                        .is_some_and(|m| m.as_deref() == Some(l.name.as_str()));
+                                    if ui.selectable_label(on, format!("as {}", l.name)).clicked()
+                                        && !on
+                                    {
+                                        actions.push(super::Action::MapCommandLabel {
+                                            from: f.name.clone(),
+                                            to: Some(l.name.clone()),
+                                        });
+                                    }
+                                }
+                                let dropped = f.mapped == Some(None);
+                                if ui.selectable_label(dropped, "Drop").clicked() && !dropped {
+                                    actions.push(super::Action::MapCommandLabel {
+                                        from: f.name.clone(),
+                                        to: None,
+                                    });
+                                }
+                            });
+                        ui.label(crate::ui::count(f.count, "span"));
+                        ui.end_row();
+                    }
+                });
+        });
+    ui.add_space(6.0);
 }
 
 /// Which label a dictionary's bare names get: `Some(true)` to add it with `label`.

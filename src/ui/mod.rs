@@ -250,8 +250,23 @@ pub enum Action {
     AskCommand,
     /// Run this external command over every document in the background.
     RunCommand(String),
+    /// Run the command last run for this project again (after marking more documents
+    /// done, say).
+    RunCommandAgain,
     /// Stop the running command.
     CancelCommand,
+    /// Hide the command's suggestions scored below this (0 shows all).
+    SetMinScore(f32),
+    /// Tab steps through the most confident suggestions first (or in text order).
+    SetConfidentFirst(bool),
+    /// What the command's label `from` becomes: a project label, or `None` to drop it
+    /// (saved in the project's label map, one undo step).
+    MapCommandLabel {
+        /// The command's label name.
+        from: String,
+        /// The project label's name, or `None`: dropped.
+        to: Option<String>,
+    },
     // --- relations (app/relations.rs) ---
     /// Link mode from the selected span (`R`): a click on a span, or Tab and Enter, links
     /// it; Esc cancels.

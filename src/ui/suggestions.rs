@@ -18,6 +18,12 @@ pub struct Pending {
     pub selected: bool,
     /// The external command is running.
     pub command_running: bool,
+    /// A command was run for this project: it can be run again.
+    pub can_run_again: bool,
+    /// The command's suggestions scored below this are hidden.
+    pub min_score: f32,
+    /// Tab steps through the most confident first.
+    pub confident_first: bool,
 }
 
 /// A rule set's kind as a word.
@@ -95,8 +101,36 @@ pub fn menu(ui: &mut Ui, settings: &SuggestSettings, pending: Pending, actions: 
             if item(ui, "Cancel command", None) {
                 actions.push(Action::CancelCommand);
             }
-        } else if item(ui, "Run command…", None) {
-            actions.push(Action::AskCommand);
+        } else {
+            if item(ui, "Run command…", None) {
+                actions.push(Action::AskCommand);
+            }
+            if pending.can_run_again && item(ui, "Run command again", None) {
+                actions.push(Action::RunCommandAgain);
+            }
+        }
+        let mut min = pending.min_score;
+        if ui
+            .add(
+                eframe::egui::Slider::new(&mut min, 0.0..=1.0)
+                    .step_by(0.05)
+                    .text("Hide scores below"),
+            )
+            .on_hover_text(
+                "The command's suggestions scored below this are hidden (and not accepted \
+                 by Accept all); those without a score always show",
+            )
+            .changed()
+        {
+            actions.push(Action::SetMinScore(min));
+        }
+        let mut confident = pending.confident_first;
+        if ui
+            .checkbox(&mut confident, "Tab: most confident first")
+            .on_hover_text("Next suggestion goes by the command's score, highest first")
+            .changed()
+        {
+            actions.push(Action::SetConfidentFirst(confident));
         }
         ui.separator();
         ui.label(format!(

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::suggest::{RuleKind, RuleSet, SuggestSettings};
+use crate::model::suggest::{LabelMap, RuleKind, RuleSet, SuggestSettings};
 use crate::model::{LabelId, RelationType, Status};
 
 /// The project file version this spanmark writes and reads.
@@ -92,6 +92,10 @@ pub(crate) struct SuggestFile {
     pub(super) ignore_case: bool,
     #[serde(default)]
     pub(super) rule_sets: Vec<RuleSetFile>,
+    /// An external command's label name and the project label it becomes ("" drops
+    /// it); left out when empty, so files without one are written as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) label_map: Vec<(String, String)>,
 }
 
 fn yes() -> bool {
@@ -125,7 +129,7 @@ impl Default for SuggestFile {
 
 impl SuggestFile {
     pub(super) fn is_default(&self) -> bool {
-        self.learned && !self.ignore_case && self.rule_sets.is_empty()
+        self.learned && !self.ignore_case && self.rule_sets.is_empty() && self.label_map.is_empty()
     }
 
     pub(super) fn of(s: &SuggestSettings) -> Self {
@@ -146,11 +150,25 @@ impl SuggestFile {
                     default_label: r.default_label.clone(),
                 })
                 .collect(),
+            label_map: s
+                .label_map
+                .entries()
+                .map(|(from, to)| (from.to_string(), to.unwrap_or_default().to_string()))
+                .collect(),
         }
     }
 
-    pub(crate) fn into_settings(self) -> SuggestSettings {
-        SuggestSettings {
+    /// The settings, or what is wrong with the saved label map (a pair is checked as a
+    /// `--map FROM=TO` entry is, except that its label may since have been deleted).
+    pub(crate) fn into_settings(self) -> Result<SuggestSettings, String> {
+        let entries: Vec<String> = self
+            .label_map
+            .iter()
+            .map(|(from, to)| format!("{from}={to}"))
+            .collect();
+        let label_map = LabelMap::parse_entries(entries.as_slice(), |_| true)
+            .map_err(|e| format!("suggest.label_map: {e}"))?;
+        Ok(SuggestSettings {
             learned: self.learned,
             ignore_case: self.ignore_case,
             rule_sets: self
@@ -167,12 +185,13 @@ impl SuggestFile {
                     default_label: r.default_label,
                 })
                 .collect(),
-        }
+            label_map,
+        })
     }
 }
 
-/// The settings a file holds (the defaults when it has none).
-pub(crate) fn settings_of(file: SuggestFile) -> SuggestSettings {
+/// The settings a file holds (the defaults when it has none), or what is wrong with them.
+pub(crate) fn settings_of(file: SuggestFile) -> Result<SuggestSettings, String> {
     file.into_settings()
 }
 

@@ -186,13 +186,14 @@ pub(crate) fn parse_project_sequential(source: &str, path: &Path) -> Result<Proj
         Err(e) => return Err(syntax_error(source, path, &e)),
     };
     let header = check_header(file.version, file.labels, file.relation_types, path)?;
+    let settings = settings_of(file.suggest).map_err(|e| invalid(path, e))?;
     let mut documents = Vec::with_capacity(file.documents.len());
     for (di, d) in file.documents.into_iter().enumerate() {
         documents.push(check_document(di, d, &header, path)?);
     }
     header
         .with_same_labels(documents)
-        .map(|p| p.with_suggest_settings(settings_of(file.suggest)))
+        .map(|p| p.with_suggest_settings(settings))
         .map_err(|e| invalid(path, e.to_string()))
 }
 

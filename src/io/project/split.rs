@@ -231,7 +231,7 @@ pub(crate) fn parse_parallel(source: &str, path: &Path, threads: usize) -> Optio
         return None;
     }
     let lookup = check_header(file.version, file.labels, file.relation_types, path).ok()?;
-    let settings = super::settings_of(file.suggest);
+    let settings = super::settings_of(file.suggest).ok()?;
     let parts = &split.documents;
     // Chunks of about equal bytes, several per thread so that one huge document does not
     // leave the other threads idle; threads take the next chunk as they finish.

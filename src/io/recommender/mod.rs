@@ -6,12 +6,18 @@
 //! one per document, then closes stdin:
 //!
 //! ```json
-//! {"id": 0, "text": "Kabul is in Afghanistan.", "labels": ["PERSON", "PLACE", "ORG"]}
+//! {"id": 0, "text": "Kabul is in Afghanistan.", "labels": ["PERSON", "PLACE", "ORG"],
+//!  "spans": [{"start": 0, "end": 5, "label": "PLACE"}], "status": "done"}
 //! ```
 //!
 //! - `id` is the document's 0-based position in the project, a JSON integer. Names are
 //!   not used: two documents may share a name, an index never.
 //! - `labels` are the project's label names, in order (the same list on every line).
+//! - `spans` are the document's spans as the annotator has them now (char offsets,
+//!   sorted), `status` is `"todo"`, `"in_progress"` or `"done"`: a command can train on
+//!   the documents marked done and propose on the rest. Both were added later; a
+//!   command that ignores them works as before. (Bare texts run through [`run`] carry
+//!   neither.)
 //!
 //! The command prints one line per document to stdout, in any order:
 //!
@@ -27,8 +33,10 @@
 //! - An `id` spanmark did not send, or answered twice, is an error: the answers cannot be
 //!   attributed. A span that is empty (`start >= end`) or runs past its document's text is
 //!   skipped with a warning ([`CommandOutput::warnings`]): one bad prediction should not
-//!   throw away a whole run. Labels are passed through as names; [`Request::adapt`] skips
-//!   (and counts) names the project does not have.
+//!   throw away a whole run. Labels are passed through as names; [`Request::adapt`] maps
+//!   them through the project's label map and the built-in defaults (GPE, LOC, FAC →
+//!   PLACE; PER → PERSON; see `model::suggest::label_map`) and skips (and counts, by
+//!   name) those the project still does not have.
 //! - The command must exit 0. Anything it prints to stderr is kept (the last few KB) and
 //!   shown when it fails. A document it never answers is an error naming the document.
 //! - The run is over when stdout closes, or as soon as every document is answered and the
@@ -55,4 +63,6 @@ mod process;
 mod protocol;
 
 pub use process::{DEFAULT_IDLE_TIMEOUT, RunOptions, run};
-pub use protocol::{Adapted, CommandOutput, CommandSpan, RecommenderError, Request};
+pub use protocol::{
+    Adapted, CommandOutput, CommandSpan, RecommenderError, Request, SentDoc, SentSpan, status_name,
+};

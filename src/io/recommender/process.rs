@@ -81,6 +81,9 @@ enum Msg {
 /// command is then killed and [`RecommenderError::Cancelled`] returned). `progress` gets
 /// (documents answered, documents sent) as answers arrive, starting with `(0, total)`.
 /// With no documents the command is not started; an index given twice is sent once.
+///
+/// The lines sent carry no `spans` or `status`: these are bare texts. A [`Request`]
+/// (a project's documents) sends both.
 pub fn run(
     command: &str,
     docs: &[(usize, &str)],
@@ -89,16 +92,40 @@ pub fn run(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<CommandOutput, RecommenderError> {
+    let lines: Vec<InLine<'_>> = docs
+        .iter()
+        .map(|&(id, text)| InLine {
+            id,
+            text,
+            labels,
+            spans: None,
+            status: None,
+        })
+        .collect();
+    run_lines(command, &lines, opts, cancel, progress)
+}
+
+/// [`run`] over input lines as they are to be sent.
+fn run_lines(
+    command: &str,
+    docs: &[InLine<'_>],
+    opts: &RunOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<CommandOutput, RecommenderError> {
     // Char lengths to check spans against, and whether each id was answered yet.
     let mut sent: HashMap<usize, (usize, bool)> = HashMap::with_capacity(docs.len());
     // Serialized up front so the writer thread owns its input and never has to be joined.
     let mut input = Vec::new();
-    for &(id, text) in docs {
-        if sent.insert(id, (text.chars().count(), false)).is_some() {
+    for line in docs {
+        if sent
+            .insert(line.id, (line.text.chars().count(), false))
+            .is_some()
+        {
             continue; // an id given twice is sent once
         }
         // Writing JSON of strings into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut input, &InLine { id, text, labels });
+        let _ = serde_json::to_writer(&mut input, line);
         input.push(b'\n');
     }
     let total = sent.len();
@@ -542,12 +569,18 @@ impl Request {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<CommandOutput, RecommenderError> {
-        let docs: Vec<(usize, &str)> = self
+        let lines: Vec<InLine<'_>> = self
             .docs
             .iter()
-            .map(|(i, _, text)| (*i, text.as_str()))
+            .map(|d| InLine {
+                id: d.id,
+                text: &d.text,
+                labels: &self.labels,
+                spans: Some(&d.spans),
+                status: Some(d.status),
+            })
             .collect();
-        run(command, &docs, &self.labels, opts, cancel, progress)
+        run_lines(command, &lines, opts, cancel, progress)
     }
 }
 

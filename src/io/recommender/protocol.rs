@@ -4,13 +4,14 @@
 //! project into a run's input and its answers back into the project's spans. Nothing
 //! here starts a process; that is `process.rs`, which uses these.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::process::ExitStatus;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DocId, Project, Span};
+use crate::model::suggest::{LabelMap, Mapped};
+use crate::model::{DocId, Project, Span, Status};
 
 /// At most this many warnings are kept; [`CommandOutput::skipped`] counts them all.
 const MAX_WARNINGS: usize = 20;
@@ -160,12 +161,44 @@ fn tail(stderr: &str) -> String {
     }
 }
 
-/// One input line of the protocol.
+/// One input line of the protocol. `spans` and `status` are left out when running bare
+/// texts ([`run`](super::run)); a [`Request`] always sends them.
 #[derive(Serialize)]
 pub(super) struct InLine<'a> {
     pub(super) id: usize,
     pub(super) text: &'a str,
     pub(super) labels: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) spans: Option<&'a [SentSpan]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) status: Option<&'a str>,
+}
+
+/// A span of a document as sent: char offsets and the label's name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SentSpan {
+    /// First char.
+    pub start: usize,
+    /// One past the last char.
+    pub end: usize,
+    /// The label's name.
+    pub label: String,
+}
+
+/// One document of a [`Request`]: what is sent for it, and which document it was.
+#[derive(Clone, Debug)]
+pub struct SentDoc {
+    /// The protocol id: the document's place in the project when it was sent.
+    pub id: usize,
+    /// The document, to map answers back onto it (and only onto it).
+    pub doc: DocId,
+    /// Its text.
+    pub text: String,
+    /// Its spans as they were (what the annotator has so far), sorted.
+    pub spans: Vec<SentSpan>,
+    /// Its status: `"todo"`, `"in_progress"` or `"done"` (a command may train on the
+    /// done ones and propose on the rest).
+    pub status: &'static str,
 }
 
 /// One output line of the protocol.
@@ -284,23 +317,83 @@ pub(super) fn take_spans(
 /// documents they were computed for.
 #[derive(Clone, Debug)]
 pub struct Request {
-    /// `(protocol id, document, text)` for each document sent; the protocol id is the
-    /// document's place in the project when it was sent.
-    pub docs: Vec<(usize, DocId, String)>,
+    /// Each document sent, with its spans and status.
+    pub docs: Vec<SentDoc>,
     /// The project's label names, in order.
     pub labels: Vec<String>,
 }
 
 /// A run's spans in the project's terms, ready for the suggestion engine's
-/// `set_command_results`.
+/// `set_command_results`. Every span the command gave is in `results` or counted in one
+/// of the other fields: none is dropped unseen.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Adapted {
     /// `(document, span, score)`.
     pub results: Vec<(DocId, Span, Option<f32>)>,
-    /// Spans skipped because the project has no label of that name.
+    /// Spans skipped because the project has no label of that name and nothing maps it.
     pub unknown_label: usize,
+    /// Those spans by label name, with their counts.
+    pub unmapped: BTreeMap<String, usize>,
+    /// Spans dropped by the label map (`FROM=`), by label name.
+    pub dropped: BTreeMap<String, usize>,
+    /// Spans whose label was mapped to another, by `(from, to)`, with their counts.
+    pub mapped: BTreeMap<(String, String), usize>,
+    /// Every label the command gave that the project lacks, with its count (mapped,
+    /// dropped or not): what the Run command dialog offers to map.
+    pub foreign: BTreeMap<String, usize>,
     /// Spans skipped because their document was removed or replaced meanwhile.
     pub stale: usize,
+}
+
+impl Adapted {
+    /// One line (no newline) saying what became of the labels the project lacks:
+    /// "mapped GPE=PLACE 12, PER=PERSON 3; dropped CARDINAL 4; 7 spans not applied, with
+    /// labels the project lacks: MISC 5, NORP 2". Empty when there is nothing to say.
+    pub fn label_summary(&self) -> String {
+        let list = |items: Vec<String>| {
+            const SHOWN: usize = 12;
+            let more = items.len().saturating_sub(SHOWN);
+            let mut shown: Vec<String> = items.into_iter().take(SHOWN).collect();
+            if more > 0 {
+                shown.push(format!("{more} more"));
+            }
+            shown.join(", ")
+        };
+        let mut parts = Vec::new();
+        if !self.mapped.is_empty() {
+            let items = self
+                .mapped
+                .iter()
+                .map(|((f, t), n)| format!("{f}={t} {n}"))
+                .collect();
+            parts.push(format!("mapped {}", list(items)));
+        }
+        if !self.dropped.is_empty() {
+            let items = self
+                .dropped
+                .iter()
+                .map(|(f, n)| format!("{f} {n}"))
+                .collect();
+            parts.push(format!("dropped {}", list(items)));
+        }
+        if self.unknown_label > 0 {
+            let items = self
+                .unmapped
+                .iter()
+                .map(|(f, n)| format!("{f} {n}"))
+                .collect();
+            let spans = if self.unknown_label == 1 {
+                "1 span".to_string()
+            } else {
+                format!("{} spans", self.unknown_label)
+            };
+            parts.push(format!(
+                "{spans} not applied, with labels the project lacks: {}",
+                list(items)
+            ));
+        }
+        parts.join("; ")
+    }
 }
 
 impl Request {
@@ -309,23 +402,47 @@ impl Request {
         Self::for_documents(project, 0..project.documents().len())
     }
 
-    /// The given documents of `project` (indices past the end are left out).
+    /// The given documents of `project` (indices past the end are left out), each with
+    /// its spans and status.
     pub fn for_documents(project: &Project, docs: impl IntoIterator<Item = usize>) -> Self {
+        let name = |l| project.label(l).map_or(String::new(), |l| l.name.clone());
         let docs = docs
             .into_iter()
             .filter_map(|i| {
                 let d = project.documents().get(i)?;
-                Some((i, d.id(), d.text().as_str().to_string()))
+                Some(SentDoc {
+                    id: i,
+                    doc: d.id(),
+                    text: d.text().as_str().to_string(),
+                    spans: d
+                        .spans()
+                        .iter()
+                        .map(|s| SentSpan {
+                            start: s.start(),
+                            end: s.end(),
+                            label: name(s.label()),
+                        })
+                        .collect(),
+                    status: status_name(d.status),
+                })
             })
             .collect();
         let labels = project.labels().iter().map(|l| l.name.clone()).collect();
         Self { docs, labels }
     }
 
-    /// Turns a run's spans into spans of `project` (labels by name). Spans with a label
-    /// the project lacks, or on a document no longer in it, are skipped and counted.
+    /// Turns a run's spans into spans of `project` through the label map the project
+    /// saved (and the built-in defaults): see [`Self::adapt_with`].
     pub fn adapt(&self, project: &Project, spans: &[CommandSpan]) -> Adapted {
-        let sent: HashMap<usize, DocId> = self.docs.iter().map(|&(i, id, _)| (i, id)).collect();
+        self.adapt_with(project, spans, &project.suggest_settings().label_map)
+    }
+
+    /// Turns a run's spans into spans of `project`, labels by name through `map` (see
+    /// [`LabelMap::resolve`]). Spans with a label the project lacks and nothing maps, one
+    /// the map drops, or on a document no longer in it, are skipped and counted.
+    pub fn adapt_with(&self, project: &Project, spans: &[CommandSpan], map: &LabelMap) -> Adapted {
+        let sent: HashMap<usize, DocId> = self.docs.iter().map(|d| (d.id, d.doc)).collect();
+        let has = |name: &str| project.label_id(name).is_some();
         let mut out = Adapted::default();
         for s in spans {
             let id = sent.get(&s.doc).copied();
@@ -334,8 +451,28 @@ impl Request {
                 out.stale += 1;
                 continue;
             };
-            let Some(label) = project.label_id(&s.label) else {
-                out.unknown_label += 1;
+            if !has(&s.label) {
+                bump(&mut out.foreign, &s.label);
+            }
+            let name = match map.resolve(&s.label, has) {
+                Mapped::Label(name) => name,
+                Mapped::Dropped => {
+                    bump(&mut out.dropped, &s.label);
+                    continue;
+                }
+                Mapped::Unmapped => {
+                    out.unknown_label += 1;
+                    bump(&mut out.unmapped, &s.label);
+                    continue;
+                }
+            };
+            if name != s.label {
+                *out.mapped
+                    .entry((s.label.clone(), name.to_string()))
+                    .or_default() += 1;
+            }
+            let Some(label) = project.label_id(name) else {
+                out.stale += 1;
                 continue;
             };
             match Span::new(s.start, s.end, label) {
@@ -347,6 +484,25 @@ impl Request {
             }
         }
         out
+    }
+}
+
+/// Counts one more of `name` (cloned only the first time).
+fn bump(counts: &mut BTreeMap<String, usize>, name: &str) {
+    match counts.get_mut(name) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.to_string(), 1);
+        }
+    }
+}
+
+/// A status as the protocol names it.
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Todo => "todo",
+        Status::InProgress => "in_progress",
+        Status::Done => "done",
     }
 }
 

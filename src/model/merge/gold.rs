@@ -301,6 +301,13 @@ fn union_settings(projects: &[&Project]) -> SuggestSettings {
                 settings.rule_sets.push(set.clone());
             }
         }
+        // The first project's choice for a label wins; the others add the labels it
+        // says nothing about.
+        for (from, to) in p.suggest_settings().label_map.entries() {
+            if settings.label_map.get(from).is_none() {
+                settings.label_map.set(from, to.map(str::to_string));
+            }
+        }
     }
     settings
 }

@@ -268,6 +268,13 @@ fn three_way_settings(
             &t.rule_sets,
             warnings,
         ),
+        label_map: field(
+            "the label map",
+            &b.label_map,
+            &o.label_map,
+            &t.label_map,
+            warnings,
+        ),
     }
 }
 

@@ -7,6 +7,7 @@
 //! a rejected one. [`SuggestEngine`] caches everything per text (texts never change) and
 //! per document stamp, so calling it every frame costs nothing when nothing changed.
 
+pub mod label_map;
 mod learned;
 mod line_regex;
 pub mod rules;
@@ -16,6 +17,7 @@ pub mod speakers;
 use std::collections::HashMap;
 
 use super::{DocId, Edit, LabelId, Project, Span};
+pub use label_map::{LabelMap, MapError, Mapped, default_target};
 use learned::Learned;
 pub use learned::naive_learned;
 pub use rules::{RuleError, RuleSetRules};
@@ -91,6 +93,10 @@ pub struct SuggestEngine {
     command: Option<CommandResults>,
     /// Results given to `set_command_results`, checked at the next update.
     pending_command: Option<(String, Vec<CommandResult>)>,
+    /// Command results with a score below this are hidden (those without a score never).
+    min_score: f32,
+    /// The threshold changed: every document's list is merged again at the next update.
+    rescore: bool,
     /// Per document, in the project's order: its stamp and merged suggestions.
     docs: Vec<DocOut>,
     /// Each document's place in `docs`.
@@ -130,6 +136,8 @@ impl SuggestEngine {
             warnings: Vec::new(),
             command: None,
             pending_command: None,
+            min_score: 0.0,
+            rescore: false,
             docs: Vec::new(),
             at: HashMap::new(),
             total: 0,
@@ -140,7 +148,7 @@ impl SuggestEngine {
     /// change; after a new span only the learned source's new string is looked up (no
     /// corpus rescan); rule sets are recompiled only when settings change.
     pub fn update(&mut self, project: &Project) {
-        if self.seen == Some(project.stamp()) && self.pending_command.is_none() {
+        if self.seen == Some(project.stamp()) && self.pending_command.is_none() && !self.rescore {
             return;
         }
         self.seen = Some(project.stamp());
@@ -175,6 +183,7 @@ impl SuggestEngine {
             self.command = Some(check_command_results(project, command, results));
             reset = true;
         }
+        reset |= std::mem::take(&mut self.rescore);
         let n = project.documents().len();
         let mut old: HashMap<DocId, DocOut> = self.docs.drain(..).map(|d| (d.doc, d)).collect();
         let mut docs = Vec::with_capacity(n);
@@ -380,10 +389,15 @@ impl SuggestEngine {
         {
             let r = window(results, |x| x.0.start(), a, b);
             sorted &= r.is_empty();
-            all.extend(r.iter().map(|&(span, _)| Suggestion {
-                span,
-                source: SourceId::COMMAND,
-            }));
+            let min = self.min_score;
+            all.extend(
+                r.iter()
+                    .filter(|(_, score)| score.is_none_or(|x| x >= min))
+                    .map(|&(span, _)| Suggestion {
+                        span,
+                        source: SourceId::COMMAND,
+                    }),
+            );
         }
         // The learned list alone is sorted and free of duplicates already.
         if !sorted {
@@ -466,6 +480,32 @@ impl SuggestEngine {
                 }
             }
         }
+    }
+
+    /// Hides the command's suggestions scored below `min` (from the next
+    /// [`Self::update`]); suggestions without a score, and other sources', stay. 0 shows
+    /// all.
+    pub fn set_min_score(&mut self, min: f32) {
+        let min = if min.is_finite() { min } else { 0.0 };
+        if min != self.min_score {
+            self.min_score = min;
+            self.rescore = true;
+        }
+    }
+
+    /// The threshold of [`Self::set_min_score`].
+    pub fn min_score(&self) -> f32 {
+        self.min_score
+    }
+
+    /// The score the command gave a suggestion of document `doc`, if it gave one.
+    pub fn score(&self, doc: DocId, s: &Suggestion) -> Option<f32> {
+        if s.source != SourceId::COMMAND {
+            return None;
+        }
+        let r = self.command.as_ref()?.per_doc.get(&doc)?;
+        let k = r.binary_search_by(|(sp, _)| sp.cmp(&s.span)).ok()?;
+        r[k].1
     }
 
     /// Results of an external command run (issue's source 4), replacing that source's

@@ -1,5 +1,8 @@
 //! The suggestion settings a project carries (plain data, saved in the project file):
-//! which sources are on, and the rule sets in use with their text inline.
+//! which sources are on, the rule sets in use with their text inline, and the label map
+//! an external command's answers go through.
+
+use super::LabelMap;
 
 /// What kind of file a rule set came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,6 +39,9 @@ pub struct SuggestSettings {
     pub ignore_case: bool,
     /// Patterns files and dictionaries in use, contents inline.
     pub rule_sets: Vec<RuleSet>,
+    /// What an external command's labels become (only data: the command line itself is
+    /// never saved in a project).
+    pub label_map: LabelMap,
 }
 
 impl Default for SuggestSettings {
@@ -44,6 +50,7 @@ impl Default for SuggestSettings {
             learned: true,
             ignore_case: false,
             rule_sets: Vec::new(),
+            label_map: LabelMap::new(),
         }
     }
 }

@@ -229,6 +229,7 @@ fn suggest_fields_roundtrip_and_are_optional() {
                 default_label: Some("PLACE".into()),
             },
         ],
+        ..SuggestSettings::default()
     };
     w.apply(
         "x",
@@ -600,3 +601,49 @@ mod disagreement_tests {
 }
 
 mod relations;
+
+#[test]
+fn the_label_map_roundtrips_is_optional_and_checked() {
+    use crate::model::suggest::LabelMap;
+    let plain = to_string(&sample());
+    assert!(!plain.contains("label_map"));
+    let mut map = LabelMap::new();
+    map.set("NORP", Some("ORG".into()));
+    map.set("CARDINAL", None);
+    let p = sample().with_suggest_settings(SuggestSettings {
+        label_map: map.clone(),
+        ..SuggestSettings::default()
+    });
+    let s = to_string(&p);
+    let entries = "(\"CARDINAL\", \"\"),\n      (\"NORP\", \"ORG\"),";
+    assert!(s.contains(&format!("label_map: [\n      {entries}")), "{s}");
+    let back = parse_project(&s, &path()).unwrap();
+    assert_eq!(back.suggest_settings().label_map, map);
+    assert_eq!(to_string(&back), s);
+    let par = crate::io::project::split::parse_parallel(&s, &path(), 3).unwrap();
+    assert_eq!(par.suggest_settings().label_map, map);
+
+    // Hostile maps: an error naming the file and the entry, never a panic.
+    let with = |hostile: &str| s.replace(entries, hostile);
+    let long = format!("(\"{}\", \"ORG\")", "X".repeat(100_000));
+    let many = (0..1001)
+        .map(|i| format!("(\"L{i}\", \"\")"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for (entries, expected) in [
+        ("(\"GPE\", \"PLACE\"), (\"GPE\", \"\")", "mapped twice"),
+        ("(\"\", \"PLACE\")", "the label before = is missing"),
+        ("(\"A=B\", \"PLACE\")", "more than one ="),
+        (long.as_str(), "longer than 200"),
+        (many.as_str(), "at most 1000"),
+    ] {
+        let text = with(entries);
+        let e = parse_project(&text, &path()).unwrap_err().to_string();
+        assert!(e.contains(expected), "{expected}: {e}");
+        assert!(e.contains("suggest.label_map"), "{e}");
+        assert!(e.contains(path().to_str().unwrap()), "{e}");
+        assert!(e.len() < 1000, "{}", e.len());
+        // The parallel parse leaves any doubt to the whole-file parse above.
+        assert!(crate::io::project::split::parse_parallel(&text, &path(), 3).is_none());
+    }
+}

@@ -520,6 +520,7 @@ fn settings(learned: bool, ignore_case: bool, rule_sets: Vec<RuleSet>) -> Sugges
         learned,
         ignore_case,
         rule_sets,
+        ..SuggestSettings::default()
     }
 }
 
