@@ -182,4 +182,8 @@ fn tab_can_step_through_the_most_confident_first() {
         seen.push(s.span.start());
     }
     assert_eq!(seen, vec![8, 13, 0, 8], "0.9, 0.5, 0.2, then round again");
+    // The span panel names the selected suggestion with its score.
+    h.run();
+    let line = format!("{:?}", h.get_by_label_contains("PLACE 8–12 “reje”"));
+    assert!(line.contains("(score 0.90)"), "{line}");
 }

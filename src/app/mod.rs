@@ -585,6 +585,7 @@ impl SpanmarkApp {
                     actions,
                 );
             });
+        let suggestion = self.suggestion_line();
         egui::Panel::right("spans")
             .resizable(true)
             .default_size(320.0)
@@ -597,6 +598,7 @@ impl SpanmarkApp {
                     &mut self.span_list,
                     self.view.selected_span,
                     (self.view.selected_relation, &self.relation_suggestions.set),
+                    suggestion.as_deref(),
                     actions,
                 );
             });

@@ -109,6 +109,24 @@ impl Suggestions {
 }
 
 impl SpanmarkApp {
+    /// The span panel's line for the selected suggestion: its label, range and text, then
+    /// where it came from (a command's answer with its score).
+    pub(super) fn suggestion_line(&self) -> Option<String> {
+        let s = self.view.selected_suggestion.as_ref()?;
+        let doc = self.current?;
+        let project = self.ws.project();
+        let text = project.document(doc)?.text();
+        let label = project.label(s.span.label())?;
+        Some(format!(
+            "{} {}–{} “{}”\n{}",
+            label.name,
+            s.span.start(),
+            s.span.end(),
+            ellipsize(text.slice(s.span.start(), s.span.end()), 60),
+            self.suggestions.engine.describe(doc, s)
+        ))
+    }
+
     /// Brings the suggestions up to date with the project (cheap when nothing changed):
     /// at the start of a frame, so a span added in one frame has its suggestions drawn in
     /// the next. A full build of a large project (opened, settings or labels changed)

@@ -482,6 +482,7 @@ pub fn spans(
     list: &mut SpanList,
     selected: Option<Span>,
     relations: (Option<crate::model::Relation>, &crate::model::RelationSet),
+    suggestion: Option<&str>,
     actions: &mut Vec<Action>,
 ) {
     let project = ws.project();
@@ -521,6 +522,12 @@ pub fn spans(
         }
     });
     ui.separator();
+    if let Some(line) = suggestion {
+        // The selected suggestion, with where it came from and the command's score.
+        ui.label(RichText::new("Suggestion").strong());
+        ui.label(line);
+        ui.separator();
+    }
     note_editor(ui, project, doc, selected, &mut list.note, actions);
     super::relation_list::span_relations(ui, project, doc, selected, relations, actions);
     let visible = &list.visible;
