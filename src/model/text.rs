@@ -13,10 +13,12 @@ const CHECKPOINT_EVERY: usize = 128;
 /// Immutable document text that converts between char and byte offsets quickly.
 #[derive(Clone, Debug)]
 pub struct Text {
-    s: String,
+    /// Shared: a clone (a snapshot, the learned source's copy) costs two counts, not
+    /// the text.
+    s: std::sync::Arc<str>,
     char_len: usize,
     /// `checkpoints[k]` is the byte offset of char `k * CHECKPOINT_EVERY`.
-    checkpoints: Vec<usize>,
+    checkpoints: std::sync::Arc<[usize]>,
 }
 
 /// Texts are equal when their chars are (the checkpoints follow from them).
@@ -40,9 +42,9 @@ impl Text {
             char_len = i + 1;
         }
         Self {
-            s,
+            s: s.into(),
             char_len,
-            checkpoints,
+            checkpoints: checkpoints.into(),
         }
     }
 
