@@ -233,20 +233,9 @@ impl SpanmarkApp {
                 keep.then_some(Modal::Export(dialog))
             }
             Modal::DeleteLabel { id, name, spans } => {
-                let text = match spans {
-                    0 => "No span uses it.".to_string(),
-                    1 => "Its 1 span goes with it. Ctrl+Z brings both back.".to_string(),
-                    n => format!("Its {n} spans go with it. Ctrl+Z brings them all back."),
-                };
                 let heading = format!("Delete label {name}?");
-                let q = Question {
-                    heading: &heading,
-                    text: &text,
-                    yes: "Delete",
-                    no: "Cancel",
-                    escape_says_no: true,
-                };
-                match dialogs::question(ctx, &q) {
+                let text = goes_with(spans, "span", "No span uses it.");
+                match ask_delete(ctx, &heading, &text) {
                     Some(true) => {
                         actions.push(Action::DeleteLabelConfirmed(id));
                         None
@@ -420,20 +409,9 @@ impl SpanmarkApp {
                 name,
                 relations,
             } => {
-                let text = match relations {
-                    0 => "No relation is of this type.".to_string(),
-                    1 => "Its 1 relation goes with it. Ctrl+Z brings both back.".to_string(),
-                    n => format!("Its {n} relations go with it. Ctrl+Z brings them all back."),
-                };
                 let heading = format!("Delete relation type {name}?");
-                let q = Question {
-                    heading: &heading,
-                    text: &text,
-                    yes: "Delete",
-                    no: "Cancel",
-                    escape_says_no: true,
-                };
-                match dialogs::question(ctx, &q) {
+                let text = goes_with(relations, "relation", "No relation is of this type.");
+                match ask_delete(ctx, &heading, &text) {
                     Some(true) => {
                         actions.push(Action::DeleteRelationTypeConfirmed(id));
                         None
@@ -540,4 +518,28 @@ fn path_action(purpose: PathPurpose, mut paths: Vec<PathBuf>) -> Action {
             path: first,
         },
     }
+}
+
+/// What a delete takes with it: "Its 1 span goes with it…", "Its 3 spans go with it…", or
+/// `none` when nothing does.
+fn goes_with(n: usize, noun: &str, none: &str) -> String {
+    match n {
+        0 => none.to_string(),
+        1 => format!("Its 1 {noun} goes with it. Ctrl+Z brings both back."),
+        n => format!("Its {n} {noun}s go with it. Ctrl+Z brings them all back."),
+    }
+}
+
+/// Asks Delete / Cancel (Esc cancels): `Some(true)` to delete, `None` while open.
+fn ask_delete(ctx: &egui::Context, heading: &str, text: &str) -> Option<bool> {
+    dialogs::question(
+        ctx,
+        &Question {
+            heading,
+            text,
+            yes: "Delete",
+            no: "Cancel",
+            escape_says_no: true,
+        },
+    )
 }

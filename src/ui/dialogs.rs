@@ -6,6 +6,7 @@
 use eframe::egui::{self, Key, RichText};
 
 use super::PathPurpose;
+use super::shortcuts::ListKeys;
 use crate::io::export::{Format, Scheme};
 use crate::model::Label;
 
@@ -448,26 +449,16 @@ pub fn relation_type_picker(
         .iter()
         .map(|r| project.relation_type(r.kind()).and_then(|t| t.hotkey))
         .collect();
-    let (up, down, enter, escape, key) = ctx.input_mut(|i| {
+    let (keys, key) = ctx.input_mut(|i| {
         let key = super::HOTKEYS
             .iter()
             .find(|(k, c)| keyed.contains(&Some(*c)) && i.consume_key(egui::Modifiers::NONE, *k))
             .map(|(_, c)| *c);
-        (
-            i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
-            i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
-            i.consume_key(egui::Modifiers::NONE, Key::Enter),
-            i.consume_key(egui::Modifiers::NONE, Key::Escape),
-            key,
-        )
+        (ListKeys::take(i), key)
     });
     let n = choices.len();
-    if down {
-        *highlighted = (*highlighted + 1).min(n.saturating_sub(1));
-    }
-    if up {
-        *highlighted = highlighted.saturating_sub(1);
-    }
+    keys.step(highlighted, n);
+    let ListKeys { enter, escape, .. } = keys;
     let mut chosen = key
         .and_then(|k| keyed.iter().position(|c| *c == Some(k)))
         .or((enter && n > 0).then_some(*highlighted));

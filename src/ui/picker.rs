@@ -1,8 +1,9 @@
 //! The label picker: type to filter the labels, arrows to choose, Enter to label the
 //! selection (or relabel the selected span). For projects with more labels than keys.
 
-use eframe::egui::{self, Key, RichText};
+use eframe::egui::{self, RichText};
 
+use super::shortcuts::ListKeys;
 use super::{Action, color, doc_view::swatch};
 use crate::model::{LabelId, Project};
 
@@ -39,23 +40,15 @@ impl LabelPicker {
         if !self.open {
             return;
         }
-        // Keys the list answers to, read before the field takes them.
-        let (up, down, enter, escape) = ctx.input_mut(|i| {
-            (
-                i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
-                i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
-                i.consume_key(egui::Modifiers::NONE, Key::Enter),
-                i.consume_key(egui::Modifiers::NONE, Key::Escape),
-            )
-        });
+        let keys = ctx.input_mut(ListKeys::take);
         let matches = self.matches(project);
-        if down {
-            self.highlighted = (self.highlighted + 1).min(matches.len().saturating_sub(1));
-        }
-        if up {
-            self.highlighted = self.highlighted.saturating_sub(1);
-        }
-        self.highlighted = self.highlighted.min(matches.len().saturating_sub(1));
+        keys.step(&mut self.highlighted, matches.len());
+        let ListKeys {
+            up,
+            down,
+            enter,
+            escape,
+        } = keys;
         let mut chosen = enter
             .then(|| matches.get(self.highlighted).copied())
             .flatten();

@@ -5,9 +5,10 @@
 //! The matching runs only when the query or the project changes, over the names alone,
 //! and keeps the best [`SHOWN`]: 50,000 names cost a few milliseconds (benches/reach.rs).
 
-use eframe::egui::{self, Key, RichText, text::LayoutJob};
+use eframe::egui::{self, RichText, text::LayoutJob};
 
 use super::Action;
+use super::shortcuts::ListKeys;
 use crate::model::fuzzy::{self, Query};
 use crate::model::{DocId, Workspace};
 
@@ -82,24 +83,15 @@ impl QuickOpen {
         if !self.open {
             return;
         }
-        // Keys the list answers to, read before the field takes them.
-        let (up, down, enter, escape) = ctx.input_mut(|i| {
-            (
-                i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
-                i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
-                i.consume_key(egui::Modifiers::NONE, Key::Enter),
-                i.consume_key(egui::Modifiers::NONE, Key::Escape),
-            )
-        });
+        let keys = ctx.input_mut(ListKeys::take);
         self.refresh(ws);
-        let last = self.results.len().saturating_sub(1);
-        if down {
-            self.highlighted = (self.highlighted + 1).min(last);
-        }
-        if up {
-            self.highlighted = self.highlighted.saturating_sub(1);
-        }
-        self.highlighted = self.highlighted.min(last);
+        keys.step(&mut self.highlighted, self.results.len());
+        let ListKeys {
+            up,
+            down,
+            enter,
+            escape,
+        } = keys;
         let mut chosen = enter
             .then(|| self.results.get(self.highlighted).copied())
             .flatten();

@@ -387,3 +387,42 @@ mod tests {
         assert_eq!(first_run_hint(&p), None);
     }
 }
+
+/// The keys a list with a highlighted row answers to (the quick-open box, the label and
+/// relation-type pickers): ↑ ↓ move, Enter chooses, Esc closes. Taken before the list's
+/// text field would take them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListKeys {
+    /// ↑ was pressed.
+    pub up: bool,
+    /// ↓ was pressed.
+    pub down: bool,
+    /// Enter was pressed.
+    pub enter: bool,
+    /// Esc was pressed.
+    pub escape: bool,
+}
+
+impl ListKeys {
+    /// Consumes this frame's ↑ ↓ Enter Esc (without modifiers).
+    pub fn take(i: &mut egui::InputState) -> Self {
+        Self {
+            up: i.consume_key(Modifiers::NONE, Key::ArrowUp),
+            down: i.consume_key(Modifiers::NONE, Key::ArrowDown),
+            enter: i.consume_key(Modifiers::NONE, Key::Enter),
+            escape: i.consume_key(Modifiers::NONE, Key::Escape),
+        }
+    }
+
+    /// Moves `highlighted` one row for ↑ / ↓, kept within a list of `len` rows.
+    pub fn step(&self, highlighted: &mut usize, len: usize) {
+        let last = len.saturating_sub(1);
+        if self.down {
+            *highlighted = (*highlighted + 1).min(last);
+        }
+        if self.up {
+            *highlighted = highlighted.saturating_sub(1);
+        }
+        *highlighted = (*highlighted).min(last);
+    }
+}
