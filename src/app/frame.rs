@@ -19,6 +19,14 @@ impl SpanmarkApp {
             let here = self
                 .current
                 .map_or(0, |d| self.suggestions.engine.for_doc(d).len());
+            if let Some(why) = self.suggestions.engine.learned_stopped() {
+                ui.label(
+                    egui::RichText::new("Learned suggestions stopped")
+                        .color(ui.visuals().warn_fg_color),
+                )
+                .on_hover_text(why);
+                ui.separator();
+            }
             let total = self.suggestions.engine.total();
             if total > 0 {
                 ui.label(format!("Suggestions: {here} here, {total} in all"))

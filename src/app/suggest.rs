@@ -208,6 +208,11 @@ impl SpanmarkApp {
             can_run_again: self.command_again().is_some(),
             min_score: self.suggestions.min_score,
             confident_first: self.suggestions.confident_first,
+            learned_stopped: self
+                .suggestions
+                .engine
+                .learned_stopped()
+                .map(str::to_string),
         }
     }
 

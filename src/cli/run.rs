@@ -269,6 +269,9 @@ pub(super) fn suggest(
         engine.set_command_results(command, results);
     }
     engine.update(&project);
+    if let Some(why) = engine.learned_stopped() {
+        writeln!(err, "spanmark: warning: {}: {why}", path.display())?;
+    }
     match accept_to {
         None => {
             for d in project.documents() {

@@ -304,6 +304,19 @@ fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
 }
 
+/// `n` with thousands separated by commas: "10,000".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Shortens `s` to at most `max` user-perceived characters (grapheme clusters) with an
 /// ellipsis, on one line. Cutting by graphemes never splits a flag, a ZWJ emoji or a
 /// letter from its accent.

@@ -4,6 +4,7 @@
 //! View state only: the app runs the search as a background job
 //! ([`Action::FindAllRun`]) and hands the results back ([`FindAll::finished`]).
 
+pub use crate::model::text::thousands;
 use eframe::egui::{self, Key, Ui, text::LayoutJob};
 
 use super::Action;
@@ -327,17 +328,4 @@ fn result_job(ui: &Ui, name: &str, s: &crate::model::search_all::Snippet) -> Lay
     );
     job.append(&s.after, 0.0, plain);
     job
-}
-
-/// `n` with thousands separated by commas: "10,000".
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -8,7 +8,7 @@ use super::{Action, PathPurpose, shortcuts};
 use crate::model::suggest::{RuleKind, SuggestSettings};
 
 /// What the menu shows about the suggestions now.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Pending {
     /// Pending suggestions in the current document.
     pub here: usize,
@@ -24,6 +24,8 @@ pub struct Pending {
     pub min_score: f32,
     /// Tab steps through the most confident first.
     pub confident_first: bool,
+    /// Why the learned source stopped (too many candidates), if it did.
+    pub learned_stopped: Option<String>,
 }
 
 /// A rule set's kind as a word.
@@ -63,6 +65,16 @@ pub fn menu(ui: &mut Ui, settings: &SuggestSettings, pending: Pending, actions: 
                     ..settings.clone()
                 },
                 what: what.to_string(),
+            });
+        }
+        if let Some(why) = &pending.learned_stopped {
+            // Wrapped: the menu keeps its width.
+            ui.scope(|ui| {
+                ui.set_max_width(320.0);
+                ui.add(
+                    eframe::egui::Label::new(RichText::new(why).color(ui.visuals().warn_fg_color))
+                        .wrap(),
+                );
             });
         }
         let mut ignore_case = settings.ignore_case;

@@ -126,12 +126,18 @@ impl Default for SuggestEngine {
 impl SuggestEngine {
     /// An engine with nothing computed yet.
     pub fn new() -> Self {
+        Self::with_learned_limit(learned::MAX_CANDIDATES)
+    }
+
+    /// An engine whose learned source stops past `limit` candidates (tests use a small
+    /// one; the window and the CLI, [`Self::new`]).
+    pub(crate) fn with_learned_limit(limit: usize) -> Self {
         Self {
             generation: super::Stamp::fresh().get(),
             seen: None,
             settings: None,
             labels: Vec::new(),
-            learned: Learned::default(),
+            learned: Learned::with_limit(limit),
             rules: Vec::new(),
             warnings: Vec::new(),
             command: None,
@@ -160,13 +166,16 @@ impl SuggestEngine {
             self.labels = labels;
             self.settings = Some(settings.clone());
             self.compile(project);
-            self.learned = Learned::default();
+            self.learned = Learned::with_limit(self.learned.limit());
             reset = true;
         }
         if settings.learned {
+            let was_stopped = self.learned.stopped().is_some();
             self.learned.update(project, settings.ignore_case);
+            // Stopped now: its suggestions, in every document's list, are gone.
+            reset |= !was_stopped && self.learned.stopped().is_some();
         } else {
-            self.learned = Learned::default();
+            self.learned = Learned::with_limit(self.learned.limit());
         }
         for slot in &mut self.rules {
             if !slot.rules.enabled {
@@ -430,6 +439,13 @@ impl SuggestEngine {
     /// Total pending suggestions in the project.
     pub fn total(&self) -> usize {
         self.total
+    }
+
+    /// Why the learned source stopped (it would find more than 4,000,000 candidates), if
+    /// it did: it proposes nothing until it is turned
+    /// off and on again, or the project is opened again.
+    pub fn learned_stopped(&self) -> Option<&str> {
+        self.learned.stopped()
     }
 
     /// Problems met compiling the rule sets (a bad line, a label the project lacks: those

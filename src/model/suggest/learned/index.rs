@@ -10,15 +10,17 @@ use super::{Cand, Key};
 use crate::model::search::CaseFolded;
 use crate::model::{LabelId, Text};
 
-/// A word's hash and where it starts: (hash, char, byte).
-type Position = (u64, u32, u32);
+/// A word's hash and the byte where it starts (its char is found only for a match).
+type Position = (u32, u32);
 
-/// FNV-1a over a word's bytes: equal words hash equal; a collision only costs a check,
-/// since every position is compared with the key's text before it counts.
-fn word_hash(w: &str) -> u64 {
-    w.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+/// FNV-1a over a word's bytes, folded to 32 bits: equal words hash equal; a collision
+/// only costs a check, since every position is compared with the key's text before it
+/// counts.
+fn word_hash(w: &str) -> u32 {
+    let h = w.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    });
+    (h ^ (h >> 32)) as u32
 }
 
 /// Word positions of one text (folded when ignoring case), built once per text.
@@ -26,9 +28,9 @@ pub(super) struct TextIndex {
     /// The case-folded text, when ignoring case, and the way back to the text's char
     /// offsets (a char may fold to several: `ß` to `ss`). Matches are found in it.
     folded: Option<(Text, CaseFolded)>,
-    /// Every word (maximal run of alphanumeric chars) as (hash, char, byte) of where it
-    /// starts, sorted: a word's positions are one run of equal hashes. 16 bytes a word
-    /// (a map of words to positions cost about four times that on a 100M-char corpus).
+    /// Every word (maximal run of alphanumeric chars) as (hash, byte) of where it
+    /// starts, sorted: a word's positions are one run of equal hashes. 8 bytes a word
+    /// (a map of words to positions cost about eight times that on a 100M-char corpus).
     words: Vec<Position>,
 }
 
@@ -41,27 +43,35 @@ impl TextIndex {
         let hay = folded.as_ref().map_or(text, |(t, _)| t);
         let mut words: Vec<Position> = Vec::new();
         let s = hay.as_str();
-        let mut run: Option<(usize, usize)> = None; // (byte, char) of the run's start
-        let mut push = |from_byte: usize, to_byte: usize, at: usize| {
+        let mut run: Option<usize> = None; // the byte of the run's start
+        let mut push = |from_byte: usize, to_byte: usize| {
             words.push((
                 word_hash(&s[from_byte..to_byte]),
-                u32::try_from(at).unwrap_or(u32::MAX),
+                // Past 4 GB a position is wrong, and its check fails: a miss, never a
+                // false match.
                 u32::try_from(from_byte).unwrap_or(u32::MAX),
             ));
         };
-        for (ci, (bi, c)) in s.char_indices().enumerate() {
+        for (bi, c) in s.char_indices() {
             if c.is_alphanumeric() {
-                run.get_or_insert((bi, ci));
-            } else if let Some((b0, c0)) = run.take() {
-                push(b0, bi, c0);
+                run.get_or_insert(bi);
+            } else if let Some(b0) = run.take() {
+                push(b0, bi);
             }
         }
-        if let Some((b0, c0)) = run {
-            push(b0, s.len(), c0);
+        if let Some(b0) = run {
+            push(b0, s.len());
         }
         words.sort_unstable();
         words.shrink_to_fit();
         Self { folded, words }
+    }
+
+    /// Adds how often each word (by hash) stands in this text to `counts`.
+    pub(super) fn count_words(&self, counts: &mut HashMap<u32, u64>) {
+        for run in self.words.chunk_by(|a, b| a.0 == b.0) {
+            *counts.entry(run[0].0).or_default() += run.len() as u64;
+        }
     }
 
     /// The positions of `w` (and of any word whose hash equals its), in text order.
@@ -77,38 +87,22 @@ impl TextIndex {
     /// not alphanumeric, or are the text's word edges), or a plain scan for a key with no
     /// word. `None`: a word of the key is not in the text, so it never occurs.
     fn plan<'a>(&'a self, key: &str) -> Option<Plan<'a>> {
-        let mut best: Option<(usize, usize, &[Position])> = None;
-        let mut run: Option<(usize, usize)> = None; // (byte, char) of the run's start
-        let mut consider = |b0: usize, c0: usize, w: &str| -> bool {
+        let mut best: Option<(usize, &[Position])> = None;
+        let all_found = for_each_word(key, |b0, w| {
             let pos = self.positions(w);
             if pos.is_empty() {
                 return false;
             }
-            if best.is_none_or(|(_, _, b)| pos.len() < b.len()) {
-                best = Some((c0, b0, pos));
+            if best.is_none_or(|(_, b)| pos.len() < b.len()) {
+                best = Some((b0, pos));
             }
             true
-        };
-        for (ci, (bi, c)) in key.char_indices().enumerate() {
-            if c.is_alphanumeric() {
-                run.get_or_insert((bi, ci));
-            } else if let Some((b0, c0)) = run.take()
-                && !consider(b0, c0, &key[b0..bi])
-            {
-                return None;
-            }
-        }
-        if let Some((b0, c0)) = run
-            && !consider(b0, c0, &key[b0..])
-        {
+        });
+        if !all_found {
             return None;
         }
         Some(match best {
-            Some((off, boff, positions)) => Plan::Word {
-                off,
-                boff,
-                positions,
-            },
+            Some((boff, positions)) => Plan::Word { boff, positions },
             None => Plan::Scan,
         })
     }
@@ -141,20 +135,15 @@ impl TextIndex {
     fn occurrences(
         &self,
         text: &Text,
-        key: &str,
+        (key, klen): (&str, usize),
         plan: &Plan<'_>,
         label: LabelId,
         out: &mut Vec<Cand>,
     ) {
         let hay = self.hay(text);
-        let klen = key.chars().count();
         let h = hay.as_str();
-        let (off, boff, positions) = match *plan {
-            Plan::Word {
-                off,
-                boff,
-                positions,
-            } => (off, boff, positions),
+        let (boff, positions) = match *plan {
+            Plan::Word { boff, positions } => (boff, positions),
             Plan::Scan => {
                 // No word in the key (punctuation only): a plain scan, rare.
                 let mut from = 0;
@@ -169,11 +158,8 @@ impl TextIndex {
         };
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let (first_word, last_word) = (word(key.chars().next()), word(key.chars().next_back()));
-        for &(_, q, qb) in positions {
-            let (Some(p), Some(pb)) = (
-                (q as usize).checked_sub(off),
-                (qb as usize).checked_sub(boff),
-            ) else {
+        for &(_, qb) in positions {
+            let Some(pb) = (qb as usize).checked_sub(boff) else {
                 continue;
             };
             let end = pb + key.len();
@@ -182,17 +168,37 @@ impl TextIndex {
                 && (!first_word || !word(h[..pb].chars().next_back()))
                 && (!last_word || !word(h[end..].chars().next()))
             {
+                let p = hay.byte_to_char(pb);
                 out.extend(self.candidate(p, p + klen, label));
             }
         }
     }
 }
 
+/// Calls `f(byte, word)` for each word of `key` (maximal run of alphanumeric
+/// chars, as [`TextIndex`] splits texts), in order, while it returns true; false when it
+/// stopped early.
+fn for_each_word(key: &str, mut f: impl FnMut(usize, &str) -> bool) -> bool {
+    let mut run: Option<usize> = None; // the byte of the run's start
+    for (bi, c) in key.char_indices() {
+        if c.is_alphanumeric() {
+            run.get_or_insert(bi);
+        } else if let Some(b0) = run.take()
+            && !f(b0, &key[b0..bi])
+        {
+            return false;
+        }
+    }
+    match run {
+        Some(b0) => f(b0, &key[b0..]),
+        None => true,
+    }
+}
+
 /// How a key's occurrences are found in one text (see [`TextIndex::plan`]).
 enum Plan<'a> {
-    /// At the positions of the key's word at char `off` / byte `boff` of the key.
+    /// At the positions of the key's word at byte `boff` of the key.
     Word {
-        off: usize,
         boff: usize,
         positions: &'a [Position],
     },
@@ -200,28 +206,94 @@ enum Plan<'a> {
     Scan,
 }
 
-/// Finds the occurrences of a set of keys in texts: each key through the text's word
-/// index when that costs little (its rarest word's positions: usually a handful, and
-/// nothing at all for a key with a word the text lacks), else one Aho–Corasick pass over
-/// the text, its automaton built once, on first need (building it for tens of thousands
-/// of keys costs more than the lookups do).
+/// A key's text, label and length in chars.
+type KeyRef<'k> = (&'k str, LabelId, usize);
+
+/// Above this many keys, they are found from each text's words, each key anchored on
+/// its rarest word in the texts searched ([`Anchors`]), instead of planning every key in
+/// every text: that costs keys × texts lookups, and on 50k texts and a million keys
+/// (a large corpus opened) it never ended.
+const ANCHOR_KEYS: usize = 256;
+
+/// Finds the occurrences of a set of keys in texts. Few keys: each through the text's
+/// word index when that costs little (its rarest word's positions: usually a handful,
+/// and nothing at all for a key with a word the text lacks), else one Aho–Corasick pass
+/// over the text, its automaton built once, on first need (building it for tens of
+/// thousands of keys costs more than the lookups do). Many keys: through [`Anchors`].
 pub(super) struct KeyFinder<'k> {
-    keys: &'k [Key],
+    keys: Vec<KeyRef<'k>>,
     automaton: std::cell::OnceCell<Option<Automaton<'k>>>,
+    anchors: Option<Anchors>,
 }
 
-/// One automaton over many keys: pattern `k` is `keys[k]`, with the labels `labels[k]`.
-struct Automaton<'k> {
-    ac: aho_corasick::AhoCorasick,
-    keys: Vec<&'k str>,
-    labels: Vec<Vec<LabelId>>,
+/// Many keys, each anchored on one of its words: the one that stands least often in the
+/// texts searched. A text's candidates are then found from its own words: each word
+/// checks the keys anchored on it, at its positions. Over all texts that costs the
+/// texts' words plus, per key, the occurrences of its rarest word.
+struct Anchors {
+    /// (anchor word's hash, key, byte offset of the word in the key), sorted.
+    by_word: Vec<(u32, usize, usize)>,
+    /// Each anchor hash's run in `by_word`.
+    runs: HashMap<u32, (usize, usize)>,
+    /// Keys without a word (punctuation only): each text is scanned for them.
+    scans: Vec<usize>,
+}
+
+impl Anchors {
+    /// Anchors for `keys` in the texts of `indexes`; a key with a word that none of them
+    /// holds is left out (it occurs nowhere).
+    fn new<'i>(keys: &[KeyRef<'_>], indexes: impl Iterator<Item = &'i TextIndex>) -> Self {
+        let mut counts: HashMap<u32, u64> = HashMap::new();
+        for ix in indexes {
+            ix.count_words(&mut counts);
+        }
+        let (mut by_word, mut scans) = (Vec::new(), Vec::new());
+        for (k, &(key, _, _)) in keys.iter().enumerate() {
+            let mut best: Option<(u64, u32, usize)> = None; // (count, hash, byte)
+            let all_found = for_each_word(key, |b0, w| {
+                let h = word_hash(w);
+                let n = counts.get(&h).copied().unwrap_or(0);
+                if best.is_none_or(|b| n < b.0) {
+                    best = Some((n, h, b0));
+                }
+                n > 0
+            });
+            match best {
+                _ if !all_found => {}
+                Some((_, h, b)) => by_word.push((h, k, b)),
+                None => scans.push(k),
+            }
+        }
+        by_word.sort_unstable();
+        let mut runs = HashMap::new();
+        let mut from = 0;
+        for run in by_word.chunk_by(|a, b| a.0 == b.0) {
+            runs.insert(run[0].0, (from, from + run.len()));
+            from += run.len();
+        }
+        Self {
+            by_word,
+            runs,
+            scans,
+        }
+    }
 }
 
 impl<'k> KeyFinder<'k> {
-    pub(super) fn new(keys: &'k [Key]) -> Self {
+    /// A finder of `keys` in the texts of `indexes` (those it will search).
+    pub(super) fn new<'i>(
+        keys: impl IntoIterator<Item = &'k Key>,
+        indexes: impl Iterator<Item = &'i TextIndex>,
+    ) -> Self {
+        let keys: Vec<KeyRef<'k>> = keys
+            .into_iter()
+            .map(|(k, l)| (&**k, *l, k.chars().count()))
+            .collect();
+        let anchors = (keys.len() > ANCHOR_KEYS).then(|| Anchors::new(&keys, indexes));
         Self {
             keys,
             automaton: std::cell::OnceCell::new(),
+            anchors,
         }
     }
 
@@ -232,13 +304,13 @@ impl<'k> KeyFinder<'k> {
                 let mut ix: HashMap<&str, usize> = HashMap::new();
                 let (mut strs, mut labels): (Vec<&str>, Vec<Vec<LabelId>>) =
                     (Vec::new(), Vec::new());
-                for (k, label) in self.keys {
+                for &(k, label, _) in &self.keys {
                     let i = *ix.entry(k).or_insert_with(|| {
                         strs.push(k);
                         labels.push(Vec::new());
                         strs.len() - 1
                     });
-                    labels[i].push(*label);
+                    labels[i].push(label);
                 }
                 // Linear build: a labeled string may be a whole long quote.
                 crate::model::suggest::rules::automaton(&strs)
@@ -258,7 +330,28 @@ impl<'k> KeyFinder<'k> {
         if self.keys.is_empty() {
             return out;
         }
-        let plans: Vec<Option<Plan<'_>>> = self.keys.iter().map(|(k, _)| index.plan(k)).collect();
+        if let Some(a) = &self.anchors {
+            for run in index.words.chunk_by(|x, y| x.0 == y.0) {
+                let Some(&(from, to)) = a.runs.get(&run[0].0) else {
+                    continue;
+                };
+                for &(_, k, boff) in &a.by_word[from..to] {
+                    let (key, label, klen) = self.keys[k];
+                    let plan = Plan::Word {
+                        boff,
+                        positions: run,
+                    };
+                    index.occurrences(text, (key, klen), &plan, label, &mut out);
+                }
+            }
+            for &k in &a.scans {
+                let (key, label, klen) = self.keys[k];
+                index.occurrences(text, (key, klen), &Plan::Scan, label, &mut out);
+            }
+            return out;
+        }
+        let plans: Vec<Option<Plan<'_>>> =
+            self.keys.iter().map(|(k, _, _)| index.plan(k)).collect();
         let cost: usize = plans.iter().flatten().map(|p| index.cost(text, p)).sum();
         // A scan costs the text, and the automaton's build first (paid once for every
         // text): about what checking a thousand positions does per key (measured on
@@ -273,13 +366,20 @@ impl<'k> KeyFinder<'k> {
             a.find(index, text, &mut out);
             return out;
         }
-        for ((k, label), plan) in self.keys.iter().zip(&plans) {
+        for (&(k, label, klen), plan) in self.keys.iter().zip(&plans) {
             if let Some(plan) = plan {
-                index.occurrences(text, k, plan, *label, &mut out);
+                index.occurrences(text, (k, klen), plan, label, &mut out);
             }
         }
         out
     }
+}
+
+/// One automaton over many keys: pattern `k` is `keys[k]`, with the labels `labels[k]`.
+struct Automaton<'k> {
+    ac: aho_corasick::AhoCorasick,
+    keys: Vec<&'k str>,
+    labels: Vec<Vec<LabelId>>,
 }
 
 impl Automaton<'_> {

@@ -481,3 +481,155 @@ fn learned_scans_and_looks_up_alike() {
     fresh.update(w.project());
     assert_eq!(fresh.for_doc(d0), &want[0][..]);
 }
+
+/// The distinct (text, label) keys the spans of `p` teach.
+fn distinct_keys(p: &Project) -> usize {
+    let mut keys = std::collections::HashSet::new();
+    for d in p.documents() {
+        for s in d.spans().iter() {
+            keys.insert((d.span_text(s).to_string(), s.label()));
+        }
+    }
+    keys.len()
+}
+
+/// Hundreds of keys (a project opened, a large paste undone) are found through their
+/// rarest word in the texts searched, not planned key by key in every text: the answer
+/// is still the naive oracle's, with and without case folding, for keys that start or
+/// end inside words, keys of punctuation only, keys with a word no other text has, and
+/// keys added and removed hundreds at a time.
+#[test]
+fn many_keys_are_anchored_on_their_rarest_word_and_match_the_oracle() {
+    let synth = crate::synth::corpus(16_000, 4, 40, 3);
+    let mut docs: Vec<Document> = synth.documents().iter().map(|d| (**d).clone()).collect();
+    // "STRASSE", "--" (no word), "..." and "GROẞE" taught; "St" ends inside a word.
+    docs.push(
+        Document::with_spans(
+            "extra",
+            "STRASSE straße Straße -- ... x--y GROẞE große. Mujahid's -- Kabul's ...",
+            vec![
+                sp(0, 7, 1),
+                sp(15, 17, 0),
+                sp(22, 24, 0),
+                sp(25, 28, 2),
+                sp(34, 39, 3),
+            ],
+        )
+        .unwrap(),
+    );
+    let mut w = Workspace::new(Project::with_documents(docs));
+    assert!(
+        distinct_keys(w.project()) > 300,
+        "the anchored path needs more than 256 keys: {}",
+        distinct_keys(w.project())
+    );
+    for ignore_case in [false, true] {
+        let settings = SuggestSettings {
+            ignore_case,
+            ..SuggestSettings::default()
+        };
+        w.apply("settings", vec![Edit::SetSuggestSettings(settings)])
+            .unwrap();
+        let mut e = SuggestEngine::new();
+        e.update(w.project());
+        let want = naive_suggestions(w.project());
+        assert!(want.iter().map(Vec::len).sum::<usize>() > 100);
+        for (i, want) in want.iter().enumerate() {
+            assert_eq!(
+                e.for_doc(id(&w, i)),
+                &want[..],
+                "doc {i}, ignore case {ignore_case}"
+            );
+        }
+        // 300 new keys at once (every 50th char, 3 to 12 chars long), then undone.
+        let d0 = id(&w, 0);
+        let len = w.project().document(d0).unwrap().text().char_len();
+        let edits: Vec<Edit> = (0..300)
+            .map(|k| Edit::AddSpan {
+                doc: d0,
+                span: sp(k * 13 % (len - 20), k * 13 % (len - 20) + 3 + k % 10, 4),
+            })
+            .collect();
+        w.apply("paste", edits).unwrap();
+        e.update(w.project());
+        let want = naive_suggestions(w.project());
+        for (i, want) in want.iter().enumerate() {
+            assert_eq!(e.for_doc(id(&w, i)), &want[..], "after the paste: doc {i}");
+        }
+        w.undo().unwrap();
+        e.update(w.project());
+        let want = naive_suggestions(w.project());
+        for (i, want) in want.iter().enumerate() {
+            assert_eq!(e.for_doc(id(&w, i)), &want[..], "after undo: doc {i}");
+        }
+    }
+}
+
+/// A project whose labelled strings recur too often (here "the", past a limit of 150
+/// candidates) stops the learned source with a message naming the string, and every
+/// learned suggestion goes, on opening and when an edit passes the limit; other sources
+/// go on. Turned off and on after the span is gone, it works again.
+#[test]
+fn learned_source_stops_past_its_limit_and_says_why() {
+    let text = "the cat saw the dog. ".repeat(30);
+    let mut w = ws(&[text.as_str(), text.as_str()]);
+    let dict = rule_set("pets.tsv", RuleKind::Dictionary, "dog\tPLACE\n", None);
+    let settings = SuggestSettings {
+        rule_sets: vec![dict],
+        ..SuggestSettings::default()
+    };
+    w.apply("settings", vec![Edit::SetSuggestSettings(settings.clone())])
+        .unwrap();
+    // Under the limit: "cat" recurs 59 times.
+    add(&mut w, 0, sp(4, 7, 0));
+    let mut e = SuggestEngine::with_learned_limit(150);
+    e.update(w.project());
+    assert_eq!(e.learned_stopped(), None);
+    let learned = |e: &SuggestEngine, w: &Workspace| {
+        (0..2)
+            .flat_map(|i| e.for_doc(id(w, i)).to_vec())
+            .filter(|s| s.source == SourceId::LEARNED)
+            .count()
+    };
+    assert_eq!(learned(&e, &w), 59);
+    // "the" recurs 119 times more: past the limit, in an incremental update.
+    add(&mut w, 0, sp(0, 3, 1));
+    e.update(w.project());
+    let why = e.learned_stopped().expect("stopped");
+    assert!(
+        why.contains("more than 150") && why.contains("“the”"),
+        "{why}"
+    );
+    assert_eq!(learned(&e, &w), 0);
+    assert_eq!(e.total(), 60, "the dictionary's 60 dogs remain");
+    // On opening, too.
+    let mut fresh = SuggestEngine::with_learned_limit(150);
+    fresh.update(w.project());
+    assert!(fresh.learned_stopped().is_some());
+    assert_eq!(learned(&fresh, &w), 0);
+    // Further edits leave it stopped (and cost nothing).
+    add(&mut w, 1, sp(8, 11, 2));
+    e.update(w.project());
+    assert!(e.learned_stopped().is_some());
+    // The span removed, off and on: it works again.
+    let d0 = id(&w, 0);
+    w.apply(
+        "remove",
+        vec![Edit::RemoveSpan {
+            doc: d0,
+            span: sp(0, 3, 1),
+        }],
+    )
+    .unwrap();
+    for learned in [false, true] {
+        let s = SuggestSettings {
+            learned,
+            ..settings.clone()
+        };
+        w.apply("toggle", vec![Edit::SetSuggestSettings(s)])
+            .unwrap();
+        e.update(w.project());
+    }
+    assert_eq!(e.learned_stopped(), None);
+    assert_eq!(learned(&e, &w), 59 + 59);
+}
