@@ -59,8 +59,13 @@ fn nowshera() -> Span {
 /// The article with its quotes, people, an ORG and a PLACE labelled, `relations`
 /// linked, and `types` (SPEAKER first).
 fn project(types: Vec<RelationType>, relations: Vec<Relation>) -> Project {
+    project_of(TEXT, types, relations)
+}
+
+/// [`project`] with `text` (which starts with `TEXT`, so the spans stand where they do).
+fn project_of(text: &str, types: Vec<RelationType>, relations: Vec<Relation>) -> Project {
     let spans = vec![water(), amina(), tariq(), worried(), who(), nowshera()];
-    let doc = Document::with_spans("floods", TEXT, spans)
+    let doc = Document::with_spans("floods", text, spans)
         .unwrap()
         .with_relations(relations)
         .unwrap();
@@ -708,4 +713,35 @@ fn a_caret_key_ends_link_mode_and_its_prompt() {
     press(&mut h, Key::ArrowRight);
     assert!(h.state().view().linking.is_none());
     assert_eq!(h.state().status(), "Not linked.");
+}
+
+/// A long document's suggested speakers are found off the frame (in the window on a
+/// thread; headless inline, as jobs are) and land on a later frame. After an accept the
+/// next revision's land the same way, without the accepted one.
+#[test]
+fn a_long_documents_suggested_speakers_are_found_off_the_frame_and_land() {
+    let long = format!(
+        "{TEXT}{}",
+        "More news follows below the fold.\n".repeat(3_500)
+    );
+    assert!(
+        long.chars().count() > 100_000,
+        "past the background threshold"
+    );
+    let (mut h, _dir) = open_with(&project_of(&long, speaker_only(), vec![]), suggest);
+    let tariq_said = speaker(worried(), tariq());
+    let who_said = speaker(water(), who());
+    let pending = |h: &Harness<'_, SpanmarkApp>| -> Vec<Relation> {
+        h.state().relation_suggestions().iter().copied().collect()
+    };
+    assert_eq!(pending(&h), [who_said, tariq_said]);
+    click_arrow(&mut h, &tariq_said);
+    press(&mut h, Key::Enter);
+    assert_eq!(relations(&h), [tariq_said]);
+    h.run();
+    assert_eq!(pending(&h), [who_said]);
+    // Undo: proposed again, from a new revision's run.
+    undo(&mut h);
+    h.run();
+    assert_eq!(pending(&h), [who_said, tariq_said]);
 }

@@ -496,7 +496,7 @@ impl eframe::App for SpanmarkApp {
         // Suggestions for the project as it is now: a span added last frame has its
         // suggestions drawn in this one.
         self.update_suggestions(&ctx);
-        self.update_relation_suggestions();
+        self.update_relation_suggestions(&ctx);
         Self::dropped_files(&ctx, &mut actions);
         let linking = self.view.linking.is_some();
         let keys = KeyState {

@@ -1,8 +1,12 @@
 //! Relations in the app: link mode (`R`, a click or Tab + Enter, the type picker when
 //! several types fit, Esc), selecting, deleting and retyping a relation, the speaker
 //! suggestions of the shown document (computed once per project revision, never per
-//! frame) with accept and reject, the relabel that asks before relations go, and the
+//! frame, off the UI thread for a long document) with accept and reject, the relabel that asks before relations go, and the
 //! relation type list. Every change is one undo step through [`SpanmarkApp::edit`].
+
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use eframe::egui;
 
 use super::SpanmarkApp;
 use super::modal::Modal;
@@ -18,16 +22,27 @@ use crate::ui::{Action, Linking, count, doc_view::linking};
 /// ([`suggest_speakers`]); see [`SpanmarkApp::with_relation_source`].
 pub type RelationSource = fn(&Project, &Document) -> Vec<Relation>;
 
+/// Above this many chars the shown document's suggested relations are found off the UI
+/// thread (the speaker rules took 32–101 ms on a 1M-char document full of quotes: a
+/// stalled frame per edit); below, at once.
+const BACKGROUND_CHARS: usize = 100_000;
+
 /// The suggested relations of the shown document, derived from the project: computed
-/// when the document or the project's revision changes, and kept only where they keep
-/// the source's contract (both ends spans of the document, a type that fits, not a
-/// relation it has, not a rejected one), whatever the source returns.
+/// when the document or the project's revision changes (off the UI thread for a long
+/// document), and kept only where they keep the source's contract (both ends spans of
+/// the document, a type that fits, not a relation it has, not a rejected one), whatever
+/// the source returns.
 pub(super) struct RelationSuggestions {
     source: RelationSource,
-    key: Option<(DocId, u64)>,
+    key: Option<Key>,
     /// Pending, by span.
     pub set: RelationSet,
+    /// The source running off the UI thread for the key it was started for.
+    running: Option<(Option<Key>, Receiver<Vec<Relation>>)>,
 }
+
+/// What the suggestions were found for: a document at a project revision.
+type Key = (DocId, u64);
 
 impl Default for RelationSuggestions {
     fn default() -> Self {
@@ -35,6 +50,7 @@ impl Default for RelationSuggestions {
             source: suggest_speakers,
             key: None,
             set: RelationSet::default(),
+            running: None,
         }
     }
 }
@@ -44,31 +60,98 @@ impl RelationSuggestions {
     pub fn set_source(&mut self, source: RelationSource) {
         self.source = source;
         self.key = None;
+        self.running = None;
     }
 
     /// Brings the set up to date for `doc` of `project` at `revision` (nothing to do when
-    /// neither changed).
-    pub fn update(&mut self, project: &Project, doc: Option<&Document>, revision: u64) {
+    /// neither changed). A long document's are found on a thread when `threaded` (the
+    /// window), else inline (headless); either way they land at a later call, and until
+    /// then the document keeps those of its last revision that still fit.
+    pub fn update(
+        &mut self,
+        project: &Project,
+        doc: Option<&Document>,
+        revision: u64,
+        threaded: bool,
+        ctx: &egui::Context,
+    ) {
         let key = doc.map(|d| (d.id(), revision));
+        let mut inline = false;
+        if let Some((for_key, rx)) = &self.running {
+            if *for_key == key {
+                match rx.try_recv() {
+                    Ok(found) => {
+                        self.running = None;
+                        self.key = key;
+                        self.set =
+                            doc.map_or_else(RelationSet::default, |d| fitting(project, d, found));
+                        return;
+                    }
+                    Err(TryRecvError::Empty) => return,
+                    // The thread died: found here instead (not again on a thread).
+                    Err(TryRecvError::Disconnected) => inline = true,
+                }
+            }
+            // Started for another document or revision: its answer is of no use.
+            self.running = None;
+        }
         if key == self.key {
             return;
         }
-        self.key = key;
-        self.set = RelationSet::default();
         let Some(doc) = doc else {
+            self.key = key;
+            self.set = RelationSet::default();
             return;
         };
-        for r in (self.source)(project, doc) {
-            let fits = doc.spans().contains(&r.from())
-                && doc.spans().contains(&r.to())
-                && project.check_relation(&r).is_ok()
-                && !doc.relations().contains(&r)
-                && !doc.rejected_relations().contains(&r);
-            if fits {
-                self.set.insert(r);
+        if inline || doc.text().char_len() <= BACKGROUND_CHARS {
+            self.key = key;
+            self.set = fitting(project, doc, (self.source)(project, doc));
+            return;
+        }
+        // Meanwhile: this document's suggestions that still fit (never another's).
+        if self.key.map(|(d, _)| d) == Some(doc.id()) {
+            let kept = self.set.iter().copied().collect();
+            self.set = fitting(project, doc, kept);
+        } else {
+            self.set = RelationSet::default();
+        }
+        let (tx, rx) = mpsc::channel();
+        // A copy of the project shares its documents: it costs a pointer.
+        let (project, id, source) = (project.clone(), doc.id(), self.source);
+        let work = move || {
+            if let Some(d) = project.document(id) {
+                // The app may have moved on: then nobody listens.
+                let _ = tx.send(source(&project, d));
             }
+        };
+        if threaded {
+            let repaint = ctx.clone();
+            std::thread::spawn(move || {
+                work();
+                repaint.request_repaint();
+            });
+        } else {
+            work();
+            ctx.request_repaint();
+        }
+        self.running = Some((key, rx));
+    }
+}
+
+/// The relations of `found` that keep the source's contract for `doc`.
+fn fitting(project: &Project, doc: &Document, found: Vec<Relation>) -> RelationSet {
+    let mut set = RelationSet::default();
+    for r in found {
+        let fits = doc.spans().contains(&r.from())
+            && doc.spans().contains(&r.to())
+            && project.check_relation(&r).is_ok()
+            && !doc.relations().contains(&r)
+            && !doc.rejected_relations().contains(&r);
+        if fits {
+            set.insert(r);
         }
     }
+    set
 }
 
 impl SpanmarkApp {
@@ -85,10 +168,11 @@ impl SpanmarkApp {
     }
 
     /// Brings the shown document's suggested relations up to date (a frame's start).
-    pub(super) fn update_relation_suggestions(&mut self) {
+    pub(super) fn update_relation_suggestions(&mut self, ctx: &egui::Context) {
         let doc = self.current.and_then(|d| self.ws.project().document(d));
+        let threaded = self.jobs.is_threaded();
         self.relation_suggestions
-            .update(self.ws.project(), doc, self.ws.revision());
+            .update(self.ws.project(), doc, self.ws.revision(), threaded, ctx);
     }
 
     /// Carries out the relation actions.
