@@ -165,7 +165,6 @@ impl Jobs {
         let Some(job) = self.queue.pop_front() else {
             return;
         };
-        let (tx, rx) = mpsc::channel();
         let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
         let (expected, files) = match job.expected {
             Expected::Time(d) => (Arc::new(AtomicU64::new(micros(d))), None),
@@ -182,15 +181,7 @@ impl Jobs {
             }
             (job.work)()
         };
-        if self.threaded {
-            let repaint = ctx.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(work());
-                repaint.request_repaint();
-            });
-        } else {
-            let _ = tx.send(work());
-        }
+        let rx = off_thread(self.threaded, ctx, work);
         self.running = Some(Running {
             kind: job.kind,
             title: job.title,
@@ -198,7 +189,6 @@ impl Jobs {
             expected,
             rx,
         });
-        ctx.request_repaint();
     }
 
     /// The result of the running job if it has finished (and starts the next one).
@@ -304,4 +294,27 @@ pub(super) fn project_size(project: &Project) -> u64 {
 /// Expected duration for `bytes` of project file work (about 20 MB/s, generous).
 pub(super) fn expected_time(bytes: u64) -> Duration {
     Duration::from_secs_f64(0.05 + bytes as f64 / 20e6)
+}
+
+/// Runs `work` on a thread of its own when `threaded` (the window), else inline
+/// (headless), and returns where its result arrives. A repaint follows either way, so
+/// the result is taken at a later frame in both: tests see the window's order of events.
+pub(super) fn off_thread<T: Send + 'static>(
+    threaded: bool,
+    ctx: &egui::Context,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Receiver<T> {
+    let (tx, rx) = mpsc::channel();
+    if threaded {
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            // The app may have moved on (another project): then nobody listens.
+            let _ = tx.send(work());
+            repaint.request_repaint();
+        });
+    } else {
+        let _ = tx.send(work());
+    }
+    ctx.request_repaint();
+    rx
 }

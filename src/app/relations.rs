@@ -4,11 +4,12 @@
 //! frame, off the UI thread for a long document) with accept and reject, the relabel that asks before relations go, and the
 //! relation type list. Every change is one undo step through [`SpanmarkApp::edit`].
 
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use eframe::egui;
 
 use super::SpanmarkApp;
+use super::jobs::off_thread;
 use super::modal::Modal;
 use crate::model::suggest::speakers::suggest_speakers;
 use crate::model::{
@@ -115,25 +116,13 @@ impl RelationSuggestions {
         } else {
             self.set = RelationSet::default();
         }
-        let (tx, rx) = mpsc::channel();
         // A copy of the project shares its documents: it costs a pointer.
         let (project, id, source) = (project.clone(), doc.id(), self.source);
-        let work = move || {
-            if let Some(d) = project.document(id) {
-                // The app may have moved on: then nobody listens.
-                let _ = tx.send(source(&project, d));
-            }
-        };
-        if threaded {
-            let repaint = ctx.clone();
-            std::thread::spawn(move || {
-                work();
-                repaint.request_repaint();
-            });
-        } else {
-            work();
-            ctx.request_repaint();
-        }
+        let rx = off_thread(threaded, ctx, move || {
+            project
+                .document(id)
+                .map_or_else(Vec::new, |d| source(&project, d))
+        });
         self.running = Some((key, rx));
     }
 }

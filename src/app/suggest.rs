@@ -4,14 +4,14 @@
 //! settings and rule files (the external command is in `command`).
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use eframe::egui;
 
 use super::SpanmarkApp;
 use super::file_dialogs;
-use super::jobs::{Done, Expected, Kind};
+use super::jobs::{Done, Expected, Kind, off_thread};
 use super::modal::Modal;
 use crate::model::suggest::{
     RuleKind, RuleSet, RuleSetRules, SuggestEngine, SuggestSettings, Suggestion, accept_edits,
@@ -173,23 +173,11 @@ impl SpanmarkApp {
     fn start_suggest_build(&mut self, ctx: &egui::Context) {
         let mut engine = std::mem::take(&mut self.suggestions.engine);
         let project = self.ws.project().clone();
-        let (tx, rx) = mpsc::channel();
-        let work = move || {
+        let rx = off_thread(self.jobs.is_threaded(), ctx, move || {
             engine.update(&project);
-            // The app may have dropped the build (another project): then so is this.
-            let _ = tx.send(engine);
-        };
-        if self.jobs.is_threaded() {
-            let repaint = ctx.clone();
-            std::thread::spawn(move || {
-                work();
-                repaint.request_repaint();
-            });
-        } else {
-            work();
-        }
+            engine
+        });
         self.suggestions.build = Some(Build { rx });
-        ctx.request_repaint();
     }
 
     /// The pending suggestions of the document shown.
